@@ -1,0 +1,67 @@
+#!/usr/bin/env node
+// Runs every compiled test file with node's own test runner and ends with the
+// plain line "N passed, N failed" that CI reads.
+//   --unit      only the pure unit tests next to the code (packages/*, services/*)
+//   --e2e       only the cross-service suites under test/
+//   <filter>    any other argument keeps only files whose path contains it
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const args = process.argv.slice(2);
+const unitOnly = args.includes('--unit');
+const e2eOnly = args.includes('--e2e');
+const filters = args.filter((a) => !a.startsWith('--'));
+
+function walk(dir, out) {
+  if (!existsSync(dir)) return out;
+  for (const name of readdirSync(dir)) {
+    if (name === 'node_modules') continue;
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) walk(p, out);
+    else if (name.endsWith('.test.js')) out.push(p);
+  }
+  return out;
+}
+
+const files = [];
+if (!e2eOnly) {
+  for (const group of ['packages', 'services']) {
+    for (const name of readdirSync(join(root, group))) walk(join(root, group, name, 'dist'), files);
+  }
+}
+if (!unitOnly) walk(join(root, 'test', 'dist'), files);
+const selected = files
+  .map((f) => relative(root, f))
+  .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
+  .sort();
+
+if (selected.length === 0) {
+  console.error('no test files found (did the build run?)');
+  process.exit(1);
+}
+
+mkdirSync(join(root, '.tmp'), { recursive: true });
+const tapFile = join(root, '.tmp', 'tests.tap');
+const child = spawn(
+  process.execPath,
+  [
+    '--test',
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    '--test-reporter=tap',
+    `--test-reporter-destination=${tapFile}`,
+    ...selected,
+  ],
+  { cwd: root, stdio: 'inherit', env: { ...process.env, BATON_TEST: '1' } },
+);
+child.on('exit', (code, signal) => {
+  const tap = existsSync(tapFile) ? readFileSync(tapFile, 'utf8') : '';
+  const count = (key) => Number((tap.match(new RegExp(`^# ${key} (\\d+)$`, 'm')) ?? [])[1] ?? 0);
+  const passed = count('pass');
+  const failed = count('fail') + count('cancelled');
+  const skipped = count('skipped');
+  console.log(`${passed} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ''));
+  process.exit(code ?? (signal ? 1 : 0));
+});
