@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Installs the local tools Baton's dev stack and tests need, into <repo>/.baton/bin (git-ignored):
+#   - ferretdb-launcher (our embedded FerretDB 1.24.2, built from tools/ferretdb-launcher)
+#   - grpcurl v1.9.3
+#   - redis-server (system package, via apt-get when missing)
+# Idempotent: skips whatever is already present and up to date. Works from any cwd.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BIN="$ROOT/.baton/bin"
+LAUNCHER_SRC="$ROOT/tools/ferretdb-launcher"
+GRPCURL_VERSION="v1.9.3"
+mkdir -p "$BIN"
+
+say() { echo "install-tools: $*"; }
+
+command -v go >/dev/null 2>&1 || { say "ERROR: go is not on PATH (needed to build the launcher and grpcurl)"; exit 1; }
+
+# --- ferretdb-launcher -------------------------------------------------------
+# The stamp beside the binary holds a hash of the sources and the Go version; rebuild when it differs.
+launcher="$BIN/ferretdb-launcher"
+stamp="$launcher.sha256"
+want="$(cd "$LAUNCHER_SRC" && cat go.mod go.sum *.go | sha256sum | cut -d' ' -f1) $(go env GOVERSION)"
+if [[ -x "$launcher" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
+  say "ferretdb-launcher up to date ($launcher)"
+else
+  say "building ferretdb-launcher (the first build downloads Go modules and may take a few minutes)..."
+  start=$SECONDS
+  (cd "$LAUNCHER_SRC" && go build -trimpath -o "$launcher.tmp" .)
+  mv -f "$launcher.tmp" "$launcher"
+  printf '%s\n' "$want" >"$stamp"
+  say "built ferretdb-launcher in $((SECONDS - start))s -> $launcher"
+fi
+
+# --- grpcurl ---------------------------------------------------------------
+grpcurl="$BIN/grpcurl"
+if [[ -x "$grpcurl" ]] && go version -m "$grpcurl" 2>/dev/null | grep -Eq "^[[:space:]]+mod[[:space:]]+github.com/fullstorydev/grpcurl[[:space:]]+$GRPCURL_VERSION([[:space:]]|$)"; then
+  say "grpcurl $GRPCURL_VERSION up to date ($grpcurl)"
+else
+  say "installing grpcurl $GRPCURL_VERSION..."
+  GOBIN="$BIN" go install "github.com/fullstorydev/grpcurl/cmd/grpcurl@$GRPCURL_VERSION"
+  say "installed grpcurl $GRPCURL_VERSION -> $grpcurl"
+fi
+
+# --- redis-server ------------------------------------------------------------
+if command -v redis-server >/dev/null 2>&1; then
+  say "redis-server present ($(command -v redis-server))"
+else
+  say "redis-server missing; installing with apt-get..."
+  SUDO=""
+  if [[ "$(id -u)" != "0" ]]; then SUDO="sudo"; fi
+  $SUDO apt-get update
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y redis-server
+  # The Debian package may start a system redis on 6379; Baton's tools start their own on free ports.
+  say "installed redis-server ($(command -v redis-server))"
+fi
+
+say "done; tools in $BIN"

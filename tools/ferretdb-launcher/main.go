@@ -1,0 +1,68 @@
+// Command ferretdb-launcher runs an embedded FerretDB 1.24.2 (SQLite backend)
+// on a loopback address for Baton's local stack and tests.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+
+	"github.com/FerretDB/FerretDB/ferretdb"
+)
+
+func main() {
+	listen := flag.String("listen", "127.0.0.1:27017", "TCP address to listen on (loopback only; port 0 = pick a free one)")
+	data := flag.String("data", "", "data directory for the SQLite files (created if absent; required)")
+	logLevel := flag.String("log-level", "warn", "log level: debug, info, warn, error")
+	flag.Parse()
+
+	if *data == "" {
+		fail("-data is required")
+	}
+	dir, err := filepath.Abs(*data)
+	if err != nil {
+		fail("bad -data: %v", err)
+	}
+	if err = os.MkdirAll(dir, 0o755); err != nil {
+		fail("create data dir: %v", err)
+	}
+	var level slog.Level
+	if err = level.UnmarshalText([]byte(*logLevel)); err != nil {
+		fail("bad -log-level: %v", err)
+	}
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+
+	// New already binds the listener, so connections made after "ready" queue until Run accepts them.
+	f, err := ferretdb.New(&ferretdb.Config{
+		Listener:  ferretdb.ListenerConfig{TCP: *listen},
+		Logger:    logger,
+		Handler:   "sqlite",
+		SQLiteURL: "file:" + dir + "/",
+	})
+	if err != nil {
+		fail("%v", err)
+	}
+	u, err := url.Parse(f.MongoDBURI())
+	if err != nil {
+		fail("%v", err)
+	}
+	fmt.Printf("ready %s\n", u.Host) // the line startFerret and scripts wait for
+	if err = f.Run(ctx); err != nil {
+		fail("%v", err)
+	}
+	fmt.Println("stopped")
+}
+
+func fail(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "ferretdb-launcher: "+format+"\n", args...)
+	os.Exit(1)
+}
