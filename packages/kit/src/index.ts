@@ -1,1 +1,27 @@
-export {};
+// Service kit: what every Baton service is made of. Load `@baton/kit/telemetry`
+// first in a service's main.ts when tracing is wanted.
+export type { CallContext, Middleware, ServerStreamHandler, UnaryHandler } from './call-context';
+export * from './config';
+export { BatonError, type ErrorCode, type FieldViolation, grpcCodeOf, requireField } from './errors';
+export { toServiceError } from './grpc-status';
+export {
+  startGrpcServer,
+  type GrpcServerOptions,
+  type RunningServer,
+  type ServiceRegistration,
+} from './grpc-server';
+export { createLogger } from './logger';
+export { logCalls } from './logging-middleware';
+export { DescriptorIndex, addReflection } from './reflection';
+export { adaptService } from './service-adapter';
+export { connectMongo, connectRedis, type Dependency, type MongoHandle, type RedisHandle } from './stores';
+export {
+  runServiceMain,
+  startService,
+  type RunServiceOptions,
+  type ServiceDeps,
+  type ServiceParts,
+  type StartedService,
+} from './run-service';
+export { isGrpcCode } from './grpc-status';
+export { pageToken, readPageToken, pageSize } from './paging';

@@ -1,0 +1,117 @@
+/**
+ * Typed configuration read from the environment once at start-up. Every problem is
+ * collected and reported together, so a bad deployment fails fast with one clear
+ * message instead of half-starting.
+ */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export class EnvReader {
+  private readonly problems: string[] = [];
+  constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
+
+  string(name: string, fallback: string, check?: (v: string) => string | undefined): string {
+    const raw = this.env[name];
+    const value = raw === undefined || raw === '' ? fallback : raw;
+    const problem = check?.(value);
+    if (problem) this.problems.push(`${name}=${JSON.stringify(value)}: ${problem}`);
+    return value;
+  }
+
+  int(name: string, fallback: number, min: number, max: number): number {
+    const raw = this.env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      this.problems.push(`${name}=${JSON.stringify(raw)}: expected an integer from ${min} to ${max}`);
+      return fallback;
+    }
+    return n;
+  }
+
+  oneOf<T extends string>(name: string, fallback: T, allowed: readonly T[]): T {
+    const raw = this.env[name];
+    if (raw === undefined || raw === '') return fallback;
+    if (!(allowed as readonly string[]).includes(raw)) {
+      this.problems.push(`${name}=${JSON.stringify(raw)}: expected one of ${allowed.join(', ')}`);
+      return fallback;
+    }
+    return raw as T;
+  }
+
+  /** Throws ConfigError listing every problem seen so far. */
+  done(): void {
+    if (this.problems.length > 0) throw new ConfigError(this.problems);
+  }
+}
+
+/** Only loopback endpoints are allowed for telemetry export (no data leaves the machine by default). */
+export function loopbackUrl(value: string): string | undefined {
+  try {
+    const host = new URL(value).hostname;
+    return ['127.0.0.1', 'localhost', '[::1]', '::1'].includes(host)
+      ? undefined
+      : 'must point at a loopback address';
+  } catch {
+    return 'not a URL';
+  }
+}
+
+export function mongoUrl(value: string): string | undefined {
+  return /^mongodb(\+srv)?:\/\//.test(value) ? undefined : 'expected a mongodb:// URL';
+}
+
+export function redisUrl(value: string): string | undefined {
+  return /^rediss?:\/\//.test(value) ? undefined : 'expected a redis:// URL';
+}
+
+/** Settings every service shares. Defaults match the local stack (`npm start`). */
+export interface ServiceConfig {
+  /** BATON_HOST (default 127.0.0.1): the address the gRPC server binds. */
+  host: string;
+  /** <SERVICE>_PORT or BATON_PORT: the gRPC port; defaults per service (7401..7404). */
+  port: number;
+  /** MONGODB_URL (default mongodb://127.0.0.1:27018/baton — the local stack's FerretDB). */
+  mongodbUrl: string;
+  /** REDIS_URL (default redis://127.0.0.1:6380 — the local stack's redis-server). */
+  redisUrl: string;
+  /** LOG_LEVEL (default info). */
+  logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** BATON_OTEL_EXPORTER (default none): none | console | otlp. */
+  otelExporter: 'none' | 'console' | 'otlp';
+  /** OTEL_EXPORTER_OTLP_ENDPOINT (default http://127.0.0.1:4318), loopback only. */
+  otlpEndpoint: string;
+  /** BATON_MAX_DEADLINE_MS (default 30000): the longest a unary call may run. */
+  maxDeadlineMs: number;
+  /** BATON_SHUTDOWN_GRACE_MS (default 10000): how long in-flight calls may drain on SIGTERM. */
+  shutdownGraceMs: number;
+}
+
+export const DEFAULT_MONGODB_URL = 'mongodb://127.0.0.1:27018/baton';
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6380';
+
+export function readServiceConfig(
+  service: string,
+  defaultPort: number,
+  env: NodeJS.ProcessEnv = process.env,
+): ServiceConfig {
+  const r = new EnvReader(env);
+  const portVar = `${service.toUpperCase().replace(/-/g, '_')}_PORT`;
+  const cfg: ServiceConfig = {
+    host: r.string('BATON_HOST', '127.0.0.1'),
+    port: r.int(portVar, r.int('BATON_PORT', defaultPort, 0, 65535), 0, 65535),
+    mongodbUrl: r.string('MONGODB_URL', DEFAULT_MONGODB_URL, mongoUrl),
+    redisUrl: r.string('REDIS_URL', DEFAULT_REDIS_URL, redisUrl),
+    logLevel: r.oneOf('LOG_LEVEL', 'info', ['trace', 'debug', 'info', 'warn', 'error', 'silent'] as const),
+    otelExporter: r.oneOf('BATON_OTEL_EXPORTER', 'none', ['none', 'console', 'otlp'] as const),
+    otlpEndpoint: r.string('OTEL_EXPORTER_OTLP_ENDPOINT', 'http://127.0.0.1:4318', loopbackUrl),
+    maxDeadlineMs: r.int('BATON_MAX_DEADLINE_MS', 30_000, 100, 3_600_000),
+    shutdownGraceMs: r.int('BATON_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+  };
+  r.done();
+  return cfg;
+}

@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto';
+import {
+  Metadata,
+  type ServerUnaryCall,
+  type ServerWritableStream,
+  type ServiceDefinition,
+  type UntypedServiceImplementation,
+  status as GrpcStatus,
+  type sendUnaryData,
+} from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import type { CallContext, Middleware, ServerStreamHandler, UnaryHandler } from './call-context';
+import { BatonError } from './errors';
+import { toServiceError } from './grpc-status';
+
+export interface AdapterOptions {
+  log: Logger;
+  /** google.rpc.ErrorInfo domain, e.g. definition.baton. */
+  domain: string;
+  /** Longest a call may run whatever the client asks (ms). */
+  maxDeadlineMs: number;
+  /** Aborted when the server starts shutting down: server streams end then. */
+  shutdown: AbortSignal;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: handlers are typed by the generated service definitions.
+type AnyHandler = UnaryHandler<any, any> | ServerStreamHandler<any, any>;
+
+function makeContext(
+  method: string,
+  metadata: Metadata,
+  deadline: Date | number | undefined,
+  opts: AdapterOptions,
+  endOnShutdown: boolean,
+): { ctx: CallContext; abort: AbortController; done: () => void } {
+  const given = metadata.get('x-request-id')[0];
+  const requestId =
+    typeof given === 'string' && given.length > 0 && given.length <= 128 ? given : randomUUID();
+  const clientDeadline =
+    deadline === undefined || deadline === Number.POSITIVE_INFINITY ? Number.POSITIVE_INFINITY : +deadline;
+  const effective = Math.min(clientDeadline, Date.now() + opts.maxDeadlineMs);
+  const abort = new AbortController();
+  const timer = setTimeout(
+    () => abort.abort(new BatonError('DEADLINE_EXCEEDED', 'deadline exceeded')),
+    Math.max(0, effective - Date.now()),
+  );
+  timer.unref();
+  const onShutdown = () => abort.abort(new BatonError('UNAVAILABLE', 'server is shutting down'));
+  // Streams end as soon as shutdown starts; unary calls are left to drain.
+  if (endOnShutdown) opts.shutdown.addEventListener('abort', onShutdown, { once: true });
+  const ctx: CallContext = {
+    method,
+    requestId,
+    metadata,
+    signal: abort.signal,
+    deadline: effective,
+    log: opts.log.child({ requestId, method }),
+  };
+  const done = () => {
+    clearTimeout(timer);
+    opts.shutdown.removeEventListener('abort', onShutdown);
+  };
+  return { ctx, abort, done };
+}
+
+function toError(err: unknown, ctx: CallContext, opts: AdapterOptions) {
+  if (err instanceof BatonError) return toServiceError(err, opts.domain);
+  ctx.log.error({ err }, 'unhandled error');
+  return toServiceError(
+    new BatonError('INTERNAL', 'internal error; see the service log for request ' + ctx.requestId),
+    opts.domain,
+  );
+}
+
+function run(ctx: CallContext, middleware: Middleware[], body: () => Promise<void>): Promise<void> {
+  const step = (i: number): Promise<void> =>
+    i < middleware.length ? middleware[i](ctx, () => step(i + 1)) : body();
+  return step(0);
+}
+
+function responseMetadata(ctx: CallContext): Metadata {
+  const md = new Metadata();
+  md.set('x-request-id', ctx.requestId);
+  return md;
+}
+
+/**
+ * Turns async domain-style handlers into grpc-js handlers, running the middleware
+ * chain around each call. Methods missing from `impl` answer UNIMPLEMENTED, so a
+ * service can be registered (and seen by reflection) before its issue lands.
+ */
+export function adaptService(
+  definition: ServiceDefinition,
+  impl: Record<string, AnyHandler | undefined>,
+  middleware: Middleware[],
+  opts: AdapterOptions,
+): UntypedServiceImplementation {
+  const out: UntypedServiceImplementation = {};
+  for (const [name, method] of Object.entries(definition)) {
+    const handler =
+      impl[name] ??
+      (async () => {
+        throw BatonError.unimplemented(method.path);
+      });
+    if (method.responseStream && !method.requestStream) {
+      out[name] = (call: ServerWritableStream<unknown, unknown>) => {
+        const { ctx, abort, done } = makeContext(method.path, call.metadata, call.getDeadline(), opts, true);
+        call.on('cancelled', () => abort.abort(new BatonError('ABORTED', 'cancelled by the client')));
+        call.sendMetadata(responseMetadata(ctx));
+        const send = (message: unknown) =>
+          new Promise<void>((resolve, reject) => {
+            if (ctx.signal.aborted) return reject(ctx.signal.reason);
+            call.write(message, (err?: Error | null) => (err ? reject(err) : resolve()));
+          });
+        run(ctx, middleware, () =>
+          (handler as ServerStreamHandler<unknown, unknown>)(call.request, ctx, send),
+        )
+          .then(() => call.end())
+          .catch((err) => call.destroy(toError(err, ctx, opts) as Error))
+          .finally(done);
+      };
+    } else if (!method.requestStream && !method.responseStream) {
+      out[name] = (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
+        const { ctx, done } = makeContext(method.path, call.metadata, call.getDeadline(), opts, false);
+        let response: unknown;
+        run(ctx, middleware, async () => {
+          response = await (handler as UnaryHandler<unknown, unknown>)(call.request, ctx);
+        })
+          .then(() => callback(null, response, responseMetadata(ctx)))
+          .catch((err) => callback(toError(err, ctx, opts)))
+          .finally(done);
+      };
+    } else {
+      out[name] = (call: { destroy?: (e: Error) => void; emit: (e: string, err: unknown) => void }) => {
+        const err = Object.assign(new Error('client streaming is not supported'), {
+          code: GrpcStatus.UNIMPLEMENTED,
+        });
+        call.emit('error', err);
+      };
+    }
+  }
+  return out;
+}

@@ -1,0 +1,80 @@
+import { Redis } from 'ioredis';
+import { type Db, MongoClient } from 'mongodb';
+import type { Logger } from 'pino';
+
+/** A dependency whose liveness drives the service's readiness (health status). */
+export interface Dependency {
+  name: string;
+  healthy(): boolean;
+  close(): Promise<void>;
+}
+
+export interface MongoHandle extends Dependency {
+  client: MongoClient;
+  db: Db;
+}
+
+/**
+ * Connects to MongoDB (or FerretDB). The database name comes from the URL path
+ * (default "baton"). A ping every `probeMs` keeps `healthy()` current, so the gRPC
+ * health status turns NOT_SERVING while the database is unreachable.
+ */
+export async function connectMongo(url: string, log: Logger, probeMs = 2000): Promise<MongoHandle> {
+  const client = new MongoClient(url, {
+    serverSelectionTimeoutMS: 5000,
+    connectTimeoutMS: 5000,
+    maxPoolSize: 50,
+    retryWrites: false,
+    directConnection: true,
+  });
+  await client.connect();
+  const dbName = new URL(url.replace(/^mongodb(\+srv)?:/, 'http:')).pathname.replace(/^\//, '') || 'baton';
+  const db = client.db(dbName);
+  let ok = true;
+  const timer = setInterval(() => {
+    db.command({ ping: 1 }, { timeoutMS: probeMs })
+      .then(() => {
+        if (!ok) log.info('mongodb reachable again');
+        ok = true;
+      })
+      .catch((err) => {
+        if (ok) log.warn({ err: String(err) }, 'mongodb unreachable');
+        ok = false;
+      });
+  }, probeMs);
+  timer.unref();
+  return {
+    name: 'mongodb',
+    client,
+    db,
+    healthy: () => ok,
+    close: async () => {
+      clearInterval(timer);
+      await client.close();
+    },
+  };
+}
+
+export interface RedisHandle extends Dependency {
+  redis: Redis;
+}
+
+/** Connects to Redis; reconnects forever with backoff. `healthy()` is true while the connection is ready. */
+export async function connectRedis(url: string, log: Logger): Promise<RedisHandle> {
+  const redis = new Redis(url, {
+    maxRetriesPerRequest: 2,
+    enableOfflineQueue: true,
+    retryStrategy: (times) => Math.min(times * 100, 2000),
+    lazyConnect: true,
+  });
+  redis.on('error', (err) => log.debug({ err: String(err) }, 'redis error'));
+  await redis.connect();
+  return {
+    name: 'redis',
+    redis,
+    healthy: () => redis.status === 'ready',
+    close: async () => {
+      redis.disconnect();
+    },
+  };
+}
