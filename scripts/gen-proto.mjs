@@ -15,7 +15,7 @@ rmSync(gen, { recursive: true, force: true });
 run(['generate']);
 // A FileDescriptorSet is one repeated field, so two serialized sets concatenate
 // into one valid set: ours (with google/protobuf imports), google/rpc error details
-// and grpc.health.v1.
+// and grpc.health.v1. Files both sets import (google/protobuf/*) repeat; readers keep one.
 const ours = run(['build', 'proto', '-o', '-#format=binpb']);
 const rpc = run([
   'build',
@@ -24,7 +24,6 @@ const rpc = run([
   'node_modules/google-proto-files/google/rpc/error_details.proto',
   '--path',
   'node_modules/google-proto-files/google/rpc/status.proto',
-  '--exclude-imports',
   '-o',
   '-#format=binpb',
 ]);

@@ -10,7 +10,7 @@ export const logCalls: Middleware = async (ctx, next) => {
   } catch (err) {
     const ms = +(performance.now() - started).toFixed(2);
     if (err instanceof BatonError && err.code !== 'INTERNAL')
-      ctx.log.info({ ms, code: err.code, msg: err.message }, 'call failed');
+      ctx.log.info({ ms, code: err.code, error: err.message }, 'call failed');
     else ctx.log.error({ ms, err }, 'call failed');
     throw err;
   }
