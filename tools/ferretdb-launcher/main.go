@@ -6,6 +6,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/url"
 	"os"
@@ -20,6 +21,7 @@ func main() {
 	listen := flag.String("listen", "127.0.0.1:27017", "TCP address to listen on (loopback only; port 0 = pick a free one)")
 	data := flag.String("data", "", "data directory for the SQLite files (created if absent; required)")
 	logLevel := flag.String("log-level", "warn", "log level: debug, info, warn, error")
+	stdinWatch := flag.Bool("exit-on-stdin-close", false, "shut down when stdin reaches EOF (the parent died)")
 	flag.Parse()
 
 	if *data == "" {
@@ -40,6 +42,9 @@ func main() {
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
+	if *stdinWatch {
+		go func() { _, _ = io.Copy(io.Discard, os.Stdin); stop() }()
+	}
 
 	// New already binds the listener, so connections made after "ready" queue until Run accepts them.
 	f, err := ferretdb.New(&ferretdb.Config{
