@@ -1,1 +1,72 @@
-export {};
+/**
+ * @baton/model — the Maestro workflow definition format: parse, validate and normalize push
+ * requests. Pure functions, no I/O.
+ *
+ * - `parsePushRequest(text, opts?)` → `{ok: true, request}` or `{ok: false, violations}` where each
+ *   violation is `{field, description}` with a JSON path (`workflow.steps[2].step.id`, `$` = root).
+ *   Every problem is reported at once. Pass `opts.checkExpression` to check SEL sources.
+ * - `DEFINITION_LIMITS`: request size, step count, nesting depth, id and name lengths...
+ * - `canonicalWorkflowJson(workflow)`: sorted-key JSON of a normalized workflow; equal text means an
+ *   identical push (same version).
+ * - `mergeProperties(previous, update)`: Maestro's properties-change merge; `propertiesToJson(p)`
+ *   writes a snapshot back in Maestro's JSON shape.
+ * - `stepGraph(steps)` (roots, successors, predecessors of one nesting level), `findCycle(graph)`,
+ *   `walkSteps(workflow, visit)` (every step with its path and depth): helpers for the scheduler.
+ */
+export { DEFINITION_LIMITS, type DefinitionLimits } from './limits';
+export type { FieldViolation, ExpressionChecker, ExpressionKind, ExpressionProblem } from './violations';
+export {
+  parsePushRequest,
+  type ValidateOptions,
+  type PushRequest,
+  type PushRequestResult,
+  type GitInfo,
+} from './push-request';
+export type { WorkflowDef } from './workflow';
+export type {
+  StepDef,
+  StepKind,
+  StepCommon,
+  StepTransition,
+  TypedStepDef,
+  ForeachStepDef,
+  WhileStepDef,
+  SubworkflowStepDef,
+  TemplateStepDef,
+} from './step-types';
+export { STEP_KINDS } from './step-types';
+export type { ParamDef, ParamMap } from './params';
+export type { RetryPolicy, Backoff, ParsableNumber } from './retry-policy';
+export type { Properties, Owner } from './properties';
+export type { RunStrategy } from './run-strategy';
+export type { Tag } from './tags';
+export type { Duration } from './duration';
+export { parseDurationText } from './duration';
+export type { TimeTrigger, PredefinedSchedule } from './time-triggers';
+export type { SignalTrigger, SignalTriggerEntry, SignalDependency, SignalOutput } from './signals';
+export {
+  PARAM_TYPES,
+  PARAM_MODES,
+  STEP_TYPES,
+  FAILURE_MODES,
+  CRITICALITIES,
+  RUN_STRATEGY_RULES,
+  TAG_NAMESPACES,
+  BACKOFF_TYPES,
+  SIGNAL_OPERATORS,
+  type ParamType,
+  type ParamMode,
+  type StepType,
+  type FailureMode,
+  type Criticality,
+  type RunStrategyRule,
+  type TagNamespace,
+  type BackoffType,
+  type SignalOperator,
+} from './enums';
+export { RESERVED_PARAM_NAMES } from './ids';
+export { canonicalWorkflowJson, canonicalJson } from './canonical';
+export { mergeProperties } from './merge-properties';
+export { propertiesToJson } from './properties-json';
+export { stepGraph, findCycle, type StepGraph } from './step-graph';
+export { walkSteps, type StepLocation } from './walk-steps';
