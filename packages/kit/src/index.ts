@@ -14,7 +14,14 @@ export { createLogger } from './logger';
 export { logCalls } from './logging-middleware';
 export { DescriptorIndex, addReflection } from './reflection';
 export { adaptService } from './service-adapter';
-export { connectMongo, connectRedis, type Dependency, type MongoHandle, type RedisHandle } from './stores';
+export {
+  connectMongo,
+  connectRedis,
+  isDuplicateKey,
+  type Dependency,
+  type MongoHandle,
+  type RedisHandle,
+} from './stores';
 export {
   runServiceMain,
   startService,

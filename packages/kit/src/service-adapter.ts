@@ -96,9 +96,16 @@ export function adaptService(
   opts: AdapterOptions,
 ): UntypedServiceImplementation {
   const out: UntypedServiceImplementation = {};
+  // Handlers are keyed by the proto method name (PushWorkflow); ts-proto keys the
+  // definition in lowerCamel (pushWorkflow). A key that names no method is a bug: fail at start.
+  const protoName = (key: string) => key[0].toUpperCase() + key.slice(1);
+  const known = new Set(Object.keys(definition).map(protoName));
+  for (const key of Object.keys(impl)) {
+    if (!known.has(key)) throw new Error(`handler ${key} matches no method of the service`);
+  }
   for (const [name, method] of Object.entries(definition)) {
     const handler =
-      impl[name] ??
+      impl[protoName(name)] ??
       (async () => {
         throw BatonError.unimplemented(method.path);
       });

@@ -78,3 +78,14 @@ export async function connectRedis(url: string, log: Logger): Promise<RedisHandl
     },
   };
 }
+
+/**
+ * True when a MongoDB write failed on a unique index (E11000). Baton's claims,
+ * versions and idempotency checks are inserts with deterministic ids, so this
+ * error means "someone else already did it" — never a failure to report.
+ */
+export function isDuplicateKey(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const e = err as { code?: unknown; writeErrors?: { code?: unknown }[] };
+  return e.code === 11000 || (Array.isArray(e.writeErrors) && e.writeErrors.some((w) => w.code === 11000));
+}

@@ -1,0 +1,117 @@
+import type { CallContext, UnaryHandler } from '@baton/kit';
+import type {
+  ActivateVersionRequest,
+  ActivateVersionResponse,
+  DeactivateWorkflowRequest,
+  DeactivateWorkflowResponse,
+  DeleteWorkflowRequest,
+  DeleteWorkflowResponse,
+  GetWorkflowRequest,
+  GetWorkflowResponse,
+  ListVersionsRequest,
+  ListVersionsResponse,
+  ListWorkflowsRequest,
+  ListWorkflowsResponse,
+  PushWorkflowRequest,
+  PushWorkflowResponse,
+  UpdatePropertiesRequest,
+  UpdatePropertiesResponse,
+  ValidateWorkflowRequest,
+  ValidateWorkflowResponse,
+} from '@baton/proto';
+import type { WorkflowService } from '../app/workflow-service';
+import { toProperties, toSummary, toVersion } from './mappers';
+
+type Handlers = {
+  PushWorkflow: UnaryHandler<PushWorkflowRequest, PushWorkflowResponse>;
+  ValidateWorkflow: UnaryHandler<ValidateWorkflowRequest, ValidateWorkflowResponse>;
+  GetWorkflow: UnaryHandler<GetWorkflowRequest, GetWorkflowResponse>;
+  ListWorkflows: UnaryHandler<ListWorkflowsRequest, ListWorkflowsResponse>;
+  ListVersions: UnaryHandler<ListVersionsRequest, ListVersionsResponse>;
+  ActivateVersion: UnaryHandler<ActivateVersionRequest, ActivateVersionResponse>;
+  DeactivateWorkflow: UnaryHandler<DeactivateWorkflowRequest, DeactivateWorkflowResponse>;
+  UpdateProperties: UnaryHandler<UpdatePropertiesRequest, UpdatePropertiesResponse>;
+  DeleteWorkflow: UnaryHandler<DeleteWorkflowRequest, DeleteWorkflowResponse>;
+};
+
+/** Who made a change: the request's user field, else the x-user metadata, else "anonymous". */
+function userOf(given: string, ctx: CallContext): string {
+  if (given) return given.slice(0, 256);
+  const md = ctx.metadata.get('x-user')[0];
+  return typeof md === 'string' && md ? md.slice(0, 256) : 'anonymous';
+}
+
+/** Proto ↔ domain mapping only; the rules live in WorkflowService. */
+export function definitionHandlers(svc: WorkflowService): Handlers {
+  return {
+    PushWorkflow: async (req, ctx) => {
+      const out = await svc.push(req.definitionJson, userOf(req.user, ctx));
+      return {
+        workflowId: out.workflowId,
+        version: String(out.version),
+        created: out.created,
+        activeVersion: String(out.activeVersion),
+        propertiesSnapshot: String(out.propertiesSnapshot),
+        stepCount: out.stepCount,
+      };
+    },
+    ValidateWorkflow: async (req) => {
+      const out = await svc.validate(req.definitionJson);
+      return {
+        workflowId: out.workflowId,
+        version: String(out.version),
+        created: out.created,
+        stepCount: out.stepCount,
+      };
+    },
+    GetWorkflow: async (req) => {
+      const state = await svc.get(req.workflowId, req.version);
+      return {
+        workflow: toVersion(state.version, state.activeVersion, true),
+        properties: toProperties(state.snapshot),
+      };
+    },
+    ListWorkflows: async (req) => {
+      const page = await svc.listWorkflows({
+        pageSize: req.pageSize,
+        pageToken: req.pageToken,
+        owner: req.owner,
+        tag: req.tag,
+        idPrefix: req.idPrefix,
+      });
+      return { workflows: page.items.map(toSummary), nextPageToken: page.nextPageToken };
+    },
+    ListVersions: async (req) => {
+      const page = await svc.listVersions(req.workflowId, req.pageSize, req.pageToken);
+      return {
+        versions: page.items.map((v) => toVersion(v, page.activeVersion, false)),
+        nextPageToken: page.nextPageToken,
+      };
+    },
+    ActivateVersion: async (req, ctx) => {
+      const out = await svc.activate(req.workflowId, req.version, userOf('', ctx));
+      return {
+        workflowId: req.workflowId,
+        activeVersion: String(out.activeVersion),
+        previousActiveVersion: String(out.previousActiveVersion),
+        changed: out.changed,
+      };
+    },
+    DeactivateWorkflow: async (req, ctx) => {
+      const out = await svc.deactivate(req.workflowId, userOf('', ctx));
+      return {
+        workflowId: req.workflowId,
+        previousActiveVersion: String(out.previousActiveVersion),
+        changed: out.changed,
+      };
+    },
+    UpdateProperties: async (req, ctx) => {
+      const snapshot = await svc.updateProperties(req.workflowId, req.propertiesJson, userOf(req.user, ctx));
+      return { properties: toProperties(snapshot) };
+    },
+    DeleteWorkflow: async (req) => {
+      const deleted = await svc.delete(req.workflowId);
+      return { workflowId: req.workflowId, deletedVersions: String(deleted) };
+    },
+  };
+}
