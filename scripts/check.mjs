@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+// Static checks CI runs before the tests:
+//   1. biome (lint + format)   2. import boundaries and cycles (dependency-cruiser)
+//   3. buf lint                4. generated proto code is what proto/ produces
+//   5. buf breaking against main (against the previous commit when on main itself)
+import { execFileSync, spawnSync } from 'node:child_process';
+
+const root = new URL('..', import.meta.url).pathname;
+const bin = (name) => `${root}node_modules/.bin/${name}`;
+let failed = 0;
+
+function step(title, cmd, args) {
+  const started = Date.now();
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });
+  const ok = r.status === 0;
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${title} (${Date.now() - started} ms)`);
+  if (!ok) failed++;
+}
+
+const git = (...args) => execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
+
+step('biome check', bin('biome'), ['check', '.']);
+step('import boundaries', bin('depcruise'), ['--config', '.dependency-cruiser.cjs', 'packages', 'services']);
+step('buf lint', bin('buf'), ['lint', 'proto']);
+step('proto codegen', 'node', ['scripts/gen-proto.mjs']);
+step('generated code is committed', 'git', ['diff', '--exit-code', '--stat', '--', 'packages/proto/src/gen']);
+
+let against = process.env.BUF_BREAKING_AGAINST;
+if (!against) {
+  let branch = '';
+  try {
+    branch = git('rev-parse', '--abbrev-ref', 'HEAD');
+  } catch {}
+  const onMain = branch === 'main' || branch === 'HEAD';
+  const ref = onMain ? 'HEAD~1' : 'main';
+  let hasProto = false;
+  try {
+    hasProto = git('ls-tree', '--name-only', ref, 'proto') !== '';
+  } catch {}
+  against = hasProto ? `.git#ref=${ref},subdir=proto` : '';
+}
+if (against) step(`buf breaking against ${against}`, bin('buf'), ['breaking', 'proto', '--against', against]);
+else console.log('skip buf breaking (no earlier proto/ to compare with)');
+
+if (failed > 0) {
+  console.error(`${failed} check(s) failed`);
+  process.exit(1);
+}
