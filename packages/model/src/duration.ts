@@ -98,7 +98,12 @@ export function parseDuration(ctx: Ctx, path: string, v: unknown): Duration | un
  * Reads a non-negative integer that may instead be a param reference (Maestro's ParsableLong, as in
  * retry limits: `3`, `"3"` or `"${retries}"`).
  */
-export function parseParsableLong(ctx: Ctx, path: string, v: unknown, max: number): number | string | undefined {
+export function parseParsableLong(
+  ctx: Ctx,
+  path: string,
+  v: unknown,
+  max: number,
+): number | string | undefined {
   if (typeof v === 'string') {
     if (v.includes('$')) {
       checkInterpolation(ctx, path, v);

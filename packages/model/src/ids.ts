@@ -37,7 +37,11 @@ export const RESERVED_PARAM_NAMES: ReadonlySet<string> = new Set([
 export function checkWorkflowId(ctx: Ctx, path: string, id: string): boolean {
   if (id.length === 0) return fail(ctx, path, 'workflow id cannot be empty');
   if (id.length > DEFINITION_LIMITS.maxIdLength) {
-    return fail(ctx, path, `id is ${id.length} characters, over the limit of ${DEFINITION_LIMITS.maxIdLength}`);
+    return fail(
+      ctx,
+      path,
+      `id is ${id.length} characters, over the limit of ${DEFINITION_LIMITS.maxIdLength}`,
+    );
   }
   if (!WORKFLOW_ID.test(id)) {
     return fail(ctx, path, `workflow id '${id}' must match ${WORKFLOW_ID.source}`);
@@ -49,7 +53,11 @@ export function checkWorkflowId(ctx: Ctx, path: string, id: string): boolean {
 export function checkReferenceId(ctx: Ctx, path: string, id: string, what: string): boolean {
   if (id.length === 0) return fail(ctx, path, `${what} cannot be empty`);
   if (id.length > DEFINITION_LIMITS.maxIdLength) {
-    return fail(ctx, path, `${what} is ${id.length} characters, over the limit of ${DEFINITION_LIMITS.maxIdLength}`);
+    return fail(
+      ctx,
+      path,
+      `${what} is ${id.length} characters, over the limit of ${DEFINITION_LIMITS.maxIdLength}`,
+    );
   }
   if (!REFERENCE_ID.test(id)) return fail(ctx, path, `${what} '${id}' must match ${REFERENCE_ID.source}`);
   // Maestro uses `__` to address a step's param from another step (`job1__sleep_seconds`).
@@ -73,7 +81,8 @@ export function checkNameLength(ctx: Ctx, path: string, name: string): boolean {
 export function checkTagName(ctx: Ctx, path: string, name: string): boolean {
   if (name.trim().length === 0) return fail(ctx, path, 'tag name cannot be empty or blank');
   if (!checkNameLength(ctx, path, name)) return false;
-  if (!TAG_NAME.test(name)) return fail(ctx, path, `tag name '${name}' has characters outside ${TAG_NAME.source}`);
+  if (!TAG_NAME.test(name))
+    return fail(ctx, path, `tag name '${name}' has characters outside ${TAG_NAME.source}`);
   return checkReserved(ctx, path, name, 'tag name', true);
 }
 

@@ -70,3 +70,8 @@ export { mergeProperties } from './merge-properties';
 export { propertiesToJson } from './properties-json';
 export { stepGraph, findCycle, type StepGraph } from './step-graph';
 export { walkSteps, type StepLocation } from './walk-steps';
+export {
+  parsePropertiesChange,
+  workflowIdViolations,
+  type PropertiesChangeResult,
+} from './properties-change';

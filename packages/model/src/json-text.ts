@@ -15,7 +15,9 @@ export function parseJsonText(text: string): JsonTextResult {
     const m = /position (\d+)/.exec(message);
     const pos = m ? Number(m[1]) : text.length;
     const { line, column } = lineColumn(text, pos);
-    const reason = message.replace(/\s*in JSON at position \d+.*$/s, '').replace(/ \(line \d+ column \d+\)$/, '');
+    const reason = message
+      .replace(/\s*in JSON at position \d+.*$/s, '')
+      .replace(/ \(line \d+ column \d+\)$/, '');
     return { ok: false, message: reason, line, column };
   }
 }

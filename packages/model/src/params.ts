@@ -23,7 +23,16 @@ export interface ParamDef {
 /** A named set of param definitions, in the order they were written. */
 export type ParamMap = Record<string, ParamDef>;
 
-const PARAM_KEYS = new Set(['value', 'expression', 'type', 'mode', 'validator', 'tags', 'source', 'internal_mode']);
+const PARAM_KEYS = new Set([
+  'value',
+  'expression',
+  'type',
+  'mode',
+  'validator',
+  'tags',
+  'source',
+  'internal_mode',
+]);
 
 /** Reads a `params` object: names follow Maestro's reference-id rules and avoid reserved names. */
 export function parseParamMap(ctx: Ctx, path: string, v: unknown): ParamMap | undefined {
@@ -60,7 +69,11 @@ export function parseParamDef(ctx: Ctx, path: string, v: unknown): ParamDef | un
   const hasValue = obj.value !== undefined && obj.value !== null;
   const hasExpression = obj.expression !== undefined && obj.expression !== null;
   if (hasValue === hasExpression) {
-    report(ctx, path, `a param needs exactly one of 'value' or 'expression', ${hasValue ? 'not both' : 'found neither'}`);
+    report(
+      ctx,
+      path,
+      `a param needs exactly one of 'value' or 'expression', ${hasValue ? 'not both' : 'found neither'}`,
+    );
   }
   const def: ParamDef = { type: type ?? 'STRING' };
   if (hasExpression) {

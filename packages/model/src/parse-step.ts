@@ -4,7 +4,16 @@ import { checkNameLength, checkReferenceId } from './ids';
 import { keyPath } from './json-path';
 import { DEFINITION_LIMITS } from './limits';
 import { type ParamMap, parseParamMap } from './params';
-import { type JsonObject, asObject, isObject, optBoolean, optInteger, optString, rejectUnknownKeys, typeName } from './reader';
+import {
+  type JsonObject,
+  asObject,
+  isObject,
+  optBoolean,
+  optInteger,
+  optString,
+  rejectUnknownKeys,
+  typeName,
+} from './reader';
 import { parseRetryPolicy } from './retry-policy';
 import { parseSignalDependencies, parseSignalOutputs } from './signals';
 import { STEP_KINDS, type StepCommon, type StepDef, type StepKind, type StepTransition } from './step-types';
@@ -56,7 +65,11 @@ export function parseStepEntry(
   if (!wrapper) return undefined;
   const keys = Object.keys(wrapper);
   if (keys.length !== 1) {
-    report(ctx, path, `a step entry needs exactly one key naming its kind (${STEP_KINDS.join(', ')}), found ${keys.length}`);
+    report(
+      ctx,
+      path,
+      `a step entry needs exactly one key naming its kind (${STEP_KINDS.join(', ')}), found ${keys.length}`,
+    );
     return undefined;
   }
   const kind = keys[0]! as StepKind;
@@ -72,16 +85,35 @@ export function parseStepEntry(
   const common = parseCommon(ctx, base, obj, state);
   switch (kind) {
     case 'step': {
-      const type = obj.type == null
-        ? (report(ctx, keyPath(base, 'type'), `step type is required; one of ${STEP_TYPES.join(', ')}`), undefined)
-        : parseEnum(ctx, keyPath(base, 'type'), obj.type, STEP_TYPES, 'step type');
+      if (obj.type == null)
+        report(ctx, keyPath(base, 'type'), `step type is required; one of ${STEP_TYPES.join(', ')}`);
+      const type =
+        obj.type == null
+          ? undefined
+          : parseEnum(ctx, keyPath(base, 'type'), obj.type, STEP_TYPES, 'step type');
       const subType = optString(ctx, base, obj, 'sub_type');
-      const retry = obj.retry_policy == null ? undefined : parseRetryPolicy(ctx, keyPath(base, 'retry_policy'), obj.retry_policy);
+      const retry =
+        obj.retry_policy == null
+          ? undefined
+          : parseRetryPolicy(ctx, keyPath(base, 'retry_policy'), obj.retry_policy);
       if (!common) return undefined;
-      return { kind, ...common, type: type ?? 'NOOP', ...(subType !== undefined ? { subType } : {}), ...(retry ? { retryPolicy: retry } : {}) };
+      return {
+        kind,
+        ...common,
+        type: type ?? 'NOOP',
+        ...(subType !== undefined ? { subType } : {}),
+        ...(retry ? { retryPolicy: retry } : {}),
+      };
     }
     case 'foreach': {
-      const concurrency = optInteger(ctx, base, obj, 'concurrency', 1, DEFINITION_LIMITS.maxForeachConcurrency);
+      const concurrency = optInteger(
+        ctx,
+        base,
+        obj,
+        'concurrency',
+        1,
+        DEFINITION_LIMITS.maxForeachConcurrency,
+      );
       const strictOrdering = optBoolean(ctx, base, obj, 'strict_ordering');
       const loopParams = loopParamsOf(ctx, base, common?.params, true, state);
       const steps = nestedSteps(ctx, base, obj, depth, state, nested, loopParams);
@@ -124,7 +156,12 @@ export function parseStepEntry(
       if (subType === undefined) report(ctx, keyPath(base, 'sub_type'), 'a template step needs a sub_type');
       const subTypeVersion = optString(ctx, base, obj, 'sub_type_version');
       if (!common) return undefined;
-      return { kind, ...common, subType: subType ?? '', ...(subTypeVersion !== undefined ? { subTypeVersion } : {}) };
+      return {
+        kind,
+        ...common,
+        subType: subType ?? '',
+        ...(subTypeVersion !== undefined ? { subTypeVersion } : {}),
+      };
     }
   }
 }
@@ -133,7 +170,11 @@ function parseCommon(ctx: Ctx, base: string, obj: JsonObject, state: StepsState)
   const idPath = keyPath(base, 'id');
   let id: string | undefined;
   if (typeof obj.id !== 'string') {
-    report(ctx, idPath, obj.id == null ? 'step id is required' : `step id must be a string, got ${typeName(obj.id)}`);
+    report(
+      ctx,
+      idPath,
+      obj.id == null ? 'step id is required' : `step id must be a string, got ${typeName(obj.id)}`,
+    );
   } else if (checkReferenceId(ctx, idPath, obj.id, 'step id')) {
     id = obj.id;
     const first = state.ids.get(id);
@@ -218,7 +259,8 @@ function loopParamsOf(
   const lp = params?.loop_params;
   const path = keyPath(keyPath(base, 'params'), 'loop_params');
   if (!lp) {
-    if (required) report(ctx, path, 'a foreach step needs params.loop_params (a MAP param of loop variables)');
+    if (required)
+      report(ctx, path, 'a foreach step needs params.loop_params (a MAP param of loop variables)');
     return undefined;
   }
   if (lp.type !== 'MAP' || lp.expression !== undefined || !isObject(lp.value)) {
@@ -228,7 +270,11 @@ function loopParamsOf(
   const loopParams = lp.value as ParamMap;
   for (const name of Object.keys(loopParams)) {
     if (state.loopParamNames.has(name)) {
-      report(ctx, keyPath(keyPath(path, 'value'), name), `loop param '${name}' is already a loop param of an enclosing loop`);
+      report(
+        ctx,
+        keyPath(keyPath(path, 'value'), name),
+        `loop param '${name}' is already a loop param of an enclosing loop`,
+      );
     }
   }
   return loopParams;
@@ -245,7 +291,11 @@ function nestedSteps(
 ): StepDef[] {
   const path = keyPath(base, 'steps');
   if (depth + 1 > DEFINITION_LIMITS.maxDepth) {
-    report(ctx, path, `steps are nested ${depth + 1} levels deep, over the limit of ${DEFINITION_LIMITS.maxDepth}`);
+    report(
+      ctx,
+      path,
+      `steps are nested ${depth + 1} levels deep, over the limit of ${DEFINITION_LIMITS.maxDepth}`,
+    );
     return [];
   }
   const added = Object.keys(loopParams ?? {}).filter((n) => !state.loopParamNames.has(n));
@@ -266,7 +316,11 @@ function checkSubworkflowParams(ctx: Ctx, base: string, params: ParamMap | undef
   const version = params?.subworkflow_version;
   if (version && typeof version.value === 'string' && !version.value.includes('$')) {
     if (!/^(latest|active|default|[1-9]\d*)$/i.test(version.value)) {
-      report(ctx, keyPath(keyPath(path, 'subworkflow_version'), 'value'), "subworkflow_version must be 'latest', 'active', 'default' or a version number");
+      report(
+        ctx,
+        keyPath(keyPath(path, 'subworkflow_version'), 'value'),
+        "subworkflow_version must be 'latest', 'active', 'default' or a version number",
+      );
     }
   }
 }

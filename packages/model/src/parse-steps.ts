@@ -8,7 +8,13 @@ import type { StepsState } from './steps-state';
 import { type Ctx, report } from './violations';
 
 /** Parses a `steps` array at nesting `depth` (1 = the workflow's own steps). */
-export function parseStepList(ctx: Ctx, path: string, v: unknown, depth: number, state: StepsState): StepDef[] {
+export function parseStepList(
+  ctx: Ctx,
+  path: string,
+  v: unknown,
+  depth: number,
+  state: StepsState,
+): StepDef[] {
   if (v == null) {
     report(ctx, path, 'steps are required: at least one step');
     return [];
@@ -35,7 +41,11 @@ export function parseStepList(ctx: Ctx, path: string, v: unknown, depth: number,
  */
 export function checkStepLevels(ctx: Ctx, rootPath: string, state: StepsState): void {
   if (state.count > DEFINITION_LIMITS.maxSteps) {
-    report(ctx, rootPath, `the definition has ${state.count} steps, over the limit of ${DEFINITION_LIMITS.maxSteps}`);
+    report(
+      ctx,
+      rootPath,
+      `the definition has ${state.count} steps, over the limit of ${DEFINITION_LIMITS.maxSteps}`,
+    );
   }
   for (const level of state.levels) checkLevel(ctx, level.path, level.steps, level.bases, state);
 }
@@ -74,4 +84,3 @@ function checkLevel(ctx: Ctx, path: string, steps: StepDef[], bases: string[], s
     report(ctx, path, `steps form a cycle: ${cycle.join(' -> ')}; only a while step may repeat steps`);
   }
 }
-

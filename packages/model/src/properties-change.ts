@@ -4,7 +4,9 @@ import { DEFINITION_LIMITS } from './limits';
 import { type Properties, parseProperties } from './properties';
 import { type Ctx, type FieldViolation, report } from './violations';
 
-export type PropertiesChangeResult = { ok: true; properties: Properties } | { ok: false; violations: FieldViolation[] };
+export type PropertiesChangeResult =
+  | { ok: true; properties: Properties }
+  | { ok: false; violations: FieldViolation[] };
 
 /**
  * Parses a properties change given on its own (UpdateProperties), with the same rules and
@@ -14,7 +16,11 @@ export function parsePropertiesChange(text: string): PropertiesChangeResult {
   const ctx: Ctx = { violations: [] };
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > DEFINITION_LIMITS.maxRequestBytes) {
-    report(ctx, 'properties', `the properties are ${bytes} bytes, over the limit of ${DEFINITION_LIMITS.maxRequestBytes}`);
+    report(
+      ctx,
+      'properties',
+      `the properties are ${bytes} bytes, over the limit of ${DEFINITION_LIMITS.maxRequestBytes}`,
+    );
     return { ok: false, violations: ctx.violations };
   }
   const json = parseJsonText(text);

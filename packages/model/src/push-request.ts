@@ -42,7 +42,9 @@ export interface PushRequest {
   source: { workflow: JsonObject; properties?: JsonObject };
 }
 
-export type PushRequestResult = { ok: true; request: PushRequest } | { ok: false; violations: FieldViolation[] };
+export type PushRequestResult =
+  | { ok: true; request: PushRequest }
+  | { ok: false; violations: FieldViolation[] };
 
 const KEYS = new Set(['properties', 'workflow', 'is_active', 'git_info']);
 const GIT_KEYS = new Set(['origin', 'branch', 'sha', 'path', 'author', 'timestamp', 'uncommitted_changes']);
@@ -53,10 +55,17 @@ const GIT_KEYS = new Set(['origin', 'branch', 'sha', 'path', 'author', 'timestam
  * that is not JSON yields a single violation at `$`.
  */
 export function parsePushRequest(text: string, opts: ValidateOptions = {}): PushRequestResult {
-  const ctx: Ctx = { violations: [], ...(opts.checkExpression ? { checkExpression: opts.checkExpression } : {}) };
+  const ctx: Ctx = {
+    violations: [],
+    ...(opts.checkExpression ? { checkExpression: opts.checkExpression } : {}),
+  };
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > DEFINITION_LIMITS.maxRequestBytes) {
-    report(ctx, '$', `the request is ${bytes} bytes, over the limit of ${DEFINITION_LIMITS.maxRequestBytes} bytes (1 MiB)`);
+    report(
+      ctx,
+      '$',
+      `the request is ${bytes} bytes, over the limit of ${DEFINITION_LIMITS.maxRequestBytes} bytes (1 MiB)`,
+    );
     return { ok: false, violations: ctx.violations };
   }
   const json = parseJsonText(text);
@@ -67,9 +76,11 @@ export function parsePushRequest(text: string, opts: ValidateOptions = {}): Push
   const root = asObject(ctx, '$', json.value, 'a JSON object {"properties": ..., "workflow": ...}');
   if (!root) return { ok: false, violations: ctx.violations };
   rejectUnknownKeys(ctx, '', root, KEYS);
-  const properties = root.properties == null ? undefined : parseProperties(ctx, 'properties', root.properties);
+  const properties =
+    root.properties == null ? undefined : parseProperties(ctx, 'properties', root.properties);
   if (root.workflow == null) report(ctx, 'workflow', 'workflow is required');
-  const { workflow, stepCount } = root.workflow == null ? { stepCount: 0 } : parseWorkflow(ctx, 'workflow', root.workflow);
+  const { workflow, stepCount } =
+    root.workflow == null ? { stepCount: 0 } : parseWorkflow(ctx, 'workflow', root.workflow);
   const isActive = optBoolean(ctx, '', root, 'is_active');
   const gitInfo = parseGitInfo(ctx, root.git_info);
   if (ctx.violations.length > 0 || !workflow) return { ok: false, violations: ctx.violations };

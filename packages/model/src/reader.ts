@@ -28,7 +28,12 @@ export function asArray(ctx: Ctx, path: string, v: unknown): unknown[] | undefin
 }
 
 /** Reports every key of `obj` that is not in `allowed` (Maestro's exact snake_case names). */
-export function rejectUnknownKeys(ctx: Ctx, path: string, obj: JsonObject, allowed: ReadonlySet<string>): void {
+export function rejectUnknownKeys(
+  ctx: Ctx,
+  path: string,
+  obj: JsonObject,
+  allowed: ReadonlySet<string>,
+): void {
   for (const key of Object.keys(obj)) {
     if (!allowed.has(key)) report(ctx, keyPath(path, key), `unknown field '${key}'`);
   }

@@ -57,7 +57,10 @@ const FIXED_KEYS = new Set([...Object.keys(FIXED_FIELDS), 'type']);
 const EXPONENTIAL_KEYS = new Set([...Object.keys(EXPONENTIAL_FIELDS), 'type']);
 
 // "FIXED"/"EXPONENTIAL" are accepted as short forms of Maestro's type names.
-const BACKOFF_ALIASES: Record<string, BackoffType> = { FIXED: 'FIXED_BACKOFF', EXPONENTIAL: 'EXPONENTIAL_BACKOFF' };
+const BACKOFF_ALIASES: Record<string, BackoffType> = {
+  FIXED: 'FIXED_BACKOFF',
+  EXPONENTIAL: 'EXPONENTIAL_BACKOFF',
+};
 
 export function parseRetryPolicy(ctx: Ctx, path: string, v: unknown): RetryPolicy | undefined {
   const obj = asObject(ctx, path, v);
@@ -79,7 +82,14 @@ function parseBackoff(ctx: Ctx, path: string, v: unknown): Backoff | undefined {
     report(ctx, keyPath(path, 'type'), 'backoff type is required: FIXED_BACKOFF or EXPONENTIAL_BACKOFF');
     return undefined;
   }
-  const type = parseEnum(ctx, keyPath(path, 'type'), obj.type, BACKOFF_TYPES, 'backoff type', BACKOFF_ALIASES);
+  const type = parseEnum(
+    ctx,
+    keyPath(path, 'type'),
+    obj.type,
+    BACKOFF_TYPES,
+    'backoff type',
+    BACKOFF_ALIASES,
+  );
   if (!type) return undefined;
   const fixed = type === 'FIXED_BACKOFF';
   rejectUnknownKeys(ctx, path, obj, fixed ? FIXED_KEYS : EXPONENTIAL_KEYS);

@@ -78,7 +78,8 @@ export function parseSignalOutputs(ctx: Ctx, path: string, v: unknown): SignalOu
     const out: SignalOutput = { name: name ?? '' };
     if (obj.params != null) {
       const params = parseParamMap(ctx, keyPath(p, 'params'), obj.params);
-      for (const [k, def] of Object.entries(params ?? {})) checkLongOrString(ctx, keyPath(keyPath(p, 'params'), k), def);
+      for (const [k, def] of Object.entries(params ?? {}))
+        checkLongOrString(ctx, keyPath(keyPath(p, 'params'), k), def);
       if (params) out.params = params;
     }
     if (obj.payload != null) {
@@ -97,7 +98,8 @@ export function parseSignalTriggers(ctx: Ctx, path: string, v: unknown): SignalT
     const defsPath = keyPath(p, 'definitions');
     const defs = obj.definitions == null ? undefined : asObject(ctx, defsPath, obj.definitions);
     if (!defs || Object.keys(defs).length === 0) {
-      if (obj.definitions == null || defs) report(ctx, defsPath, 'a signal trigger needs at least one signal definition');
+      if (obj.definitions == null || defs)
+        report(ctx, defsPath, 'a signal trigger needs at least one signal definition');
       return undefined;
     }
     const trigger: SignalTrigger = { definitions: {} };
@@ -108,7 +110,11 @@ export function parseSignalTriggers(ctx: Ctx, path: string, v: unknown): SignalT
       if (!parsed) continue;
       const size = parsed.joinKeys?.length ?? 0;
       if (joinSize !== undefined && size !== joinSize) {
-        report(ctx, keyPath(ePath, 'join_keys'), `every signal definition needs the same number of join_keys (${joinSize})`);
+        report(
+          ctx,
+          keyPath(ePath, 'join_keys'),
+          `every signal definition needs the same number of join_keys (${joinSize})`,
+        );
       }
       joinSize ??= size;
       trigger.definitions[signal] = parsed;
@@ -147,7 +153,11 @@ function parseTriggerEntry(ctx: Ctx, path: string, v: unknown): SignalTriggerEnt
       const value = mObj.value;
       // Trigger match values are static (Maestro: "cannot be a parameter").
       if (typeof value !== 'string' && !(typeof value === 'number' && Number.isInteger(value))) {
-        report(ctx, keyPath(mPath, 'value'), `match value must be a string or a whole number, got ${typeName(value)}`);
+        report(
+          ctx,
+          keyPath(mPath, 'value'),
+          `match value must be a string or a whole number, got ${typeName(value)}`,
+        );
         continue;
       }
       const operator = parseOperator(ctx, keyPath(mPath, 'operator'), mObj.operator);
@@ -169,7 +179,12 @@ function parseTriggerEntry(ctx: Ctx, path: string, v: unknown): SignalTriggerEnt
   return entry;
 }
 
-function parseList<T>(ctx: Ctx, path: string, v: unknown, each: (p: string, item: unknown) => T | undefined): T[] | undefined {
+function parseList<T>(
+  ctx: Ctx,
+  path: string,
+  v: unknown,
+  each: (p: string, item: unknown) => T | undefined,
+): T[] | undefined {
   const list = asArray(ctx, path, v);
   if (!list) return undefined;
   const out: T[] = [];
@@ -201,4 +216,3 @@ function checkLongOrString(ctx: Ctx, path: string, def: ParamDef): void {
     report(ctx, keyPath(path, 'type'), `signal params must be LONG or STRING, got ${def.type}`);
   }
 }
-

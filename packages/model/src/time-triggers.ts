@@ -45,7 +45,10 @@ function parseTimeTrigger(ctx: Ctx, path: string, v: unknown): TimeTrigger | und
   const type = parseEnum(ctx, keyPath(path, 'type'), obj.type, TIME_TRIGGER_TYPES, 'time trigger type');
   if (!type) return undefined;
   rejectUnknownKeys(ctx, path, obj, KEYS[type]);
-  const fuzzy = obj.fuzzy_max_delay == null ? undefined : parseDuration(ctx, keyPath(path, 'fuzzy_max_delay'), obj.fuzzy_max_delay);
+  const fuzzy =
+    obj.fuzzy_max_delay == null
+      ? undefined
+      : parseDuration(ctx, keyPath(path, 'fuzzy_max_delay'), obj.fuzzy_max_delay);
   const extra = fuzzy === undefined ? {} : { fuzzyMaxDelay: fuzzy };
   if (type === 'CRON') {
     const cron = requiredString(ctx, path, obj, 'cron');
@@ -60,7 +63,11 @@ function parseTimeTrigger(ctx: Ctx, path: string, v: unknown): TimeTrigger | und
     const name = `@${expression.replace(/^@/, '').toLowerCase()}`;
     const schedule = PREDEFINED_SCHEDULES.find((s) => s === name);
     if (!schedule) {
-      report(ctx, keyPath(path, 'expression'), `unknown schedule '${expression}'; expected one of ${PREDEFINED_SCHEDULES.join(', ')}`);
+      report(
+        ctx,
+        keyPath(path, 'expression'),
+        `unknown schedule '${expression}'; expected one of ${PREDEFINED_SCHEDULES.join(', ')}`,
+      );
       return undefined;
     }
     return { type, expression: schedule, ...(timezone ? { timezone } : {}), ...extra };
@@ -70,7 +77,11 @@ function parseTimeTrigger(ctx: Ctx, path: string, v: unknown): TimeTrigger | und
   if (interval === undefined) return undefined;
   const seconds = parseDurationText(interval);
   if (seconds === undefined || seconds < MIN_INTERVAL_SECONDS) {
-    report(ctx, keyPath(path, 'interval'), `interval must be a duration of at least ${MIN_INTERVAL_SECONDS} seconds`);
+    report(
+      ctx,
+      keyPath(path, 'interval'),
+      `interval must be a duration of at least ${MIN_INTERVAL_SECONDS} seconds`,
+    );
     return undefined;
   }
   return { type, interval, ...(start !== undefined ? { start } : {}), ...extra };

@@ -16,7 +16,10 @@ export interface StepLocation {
  * Visits every step of a workflow depth-first in definition order, nested steps right after their
  * foreach/while step.
  */
-export function walkSteps(workflow: Pick<WorkflowDef, 'steps'>, visit: (step: StepDef, at: StepLocation) => void): void {
+export function walkSteps(
+  workflow: Pick<WorkflowDef, 'steps'>,
+  visit: (step: StepDef, at: StepLocation) => void,
+): void {
   walk(workflow.steps, 'workflow.steps', 1, undefined, visit);
 }
 
@@ -30,6 +33,7 @@ function walk(
   steps.forEach((step, i) => {
     const at = keyPath(indexPath(path, i), step.kind);
     visit(step, parent ? { path: at, depth, parent } : { path: at, depth });
-    if (step.kind === 'foreach' || step.kind === 'while') walk(step.steps, keyPath(at, 'steps'), depth + 1, step, visit);
+    if (step.kind === 'foreach' || step.kind === 'while')
+      walk(step.steps, keyPath(at, 'steps'), depth + 1, step, visit);
   });
 }

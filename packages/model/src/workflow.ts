@@ -45,14 +45,22 @@ const KEYS = new Set([
 ]);
 
 /** Parses `workflow`; returns the definition and its total step count (nested included). */
-export function parseWorkflow(ctx: Ctx, path: string, v: unknown): { workflow?: WorkflowDef; stepCount: number } {
+export function parseWorkflow(
+  ctx: Ctx,
+  path: string,
+  v: unknown,
+): { workflow?: WorkflowDef; stepCount: number } {
   const obj = asObject(ctx, path, v);
   if (!obj) return { stepCount: 0 };
   rejectUnknownKeys(ctx, path, obj, KEYS);
   const idPath = keyPath(path, 'id');
   let id: string | undefined;
   if (typeof obj.id !== 'string') {
-    report(ctx, idPath, obj.id == null ? 'workflow id is required' : `workflow id must be a string, got ${typeName(obj.id)}`);
+    report(
+      ctx,
+      idPath,
+      obj.id == null ? 'workflow id is required' : `workflow id must be a string, got ${typeName(obj.id)}`,
+    );
   } else if (checkWorkflowId(ctx, idPath, obj.id)) {
     id = obj.id;
   }
@@ -63,7 +71,11 @@ export function parseWorkflow(ctx: Ctx, path: string, v: unknown): { workflow?: 
   const description = optString(ctx, path, obj, 'description');
   if (description !== undefined) {
     if (description.length > DEFINITION_LIMITS.maxDescriptionLength) {
-      report(ctx, keyPath(path, 'description'), `description is over ${DEFINITION_LIMITS.maxDescriptionLength} characters`);
+      report(
+        ctx,
+        keyPath(path, 'description'),
+        `description is over ${DEFINITION_LIMITS.maxDescriptionLength} characters`,
+      );
     }
     workflow.description = description;
   }
@@ -87,7 +99,14 @@ export function parseWorkflow(ctx: Ctx, path: string, v: unknown): { workflow?: 
     const c = parseEnum(ctx, keyPath(path, 'criticality'), obj.criticality, CRITICALITIES, 'criticality');
     if (c) workflow.criticality = c;
   }
-  const isc = optInteger(ctx, path, obj, 'instance_step_concurrency', 1, DEFINITION_LIMITS.maxInstanceStepConcurrency - 1);
+  const isc = optInteger(
+    ctx,
+    path,
+    obj,
+    'instance_step_concurrency',
+    1,
+    DEFINITION_LIMITS.maxInstanceStepConcurrency - 1,
+  );
   if (isc !== undefined) workflow.instanceStepConcurrency = isc;
   if (obj.params != null) {
     const params = parseParamMap(ctx, keyPath(path, 'params'), obj.params);
