@@ -7,7 +7,6 @@ import { type ParamMap, parseParamMap } from './params';
 import {
   type JsonObject,
   asObject,
-  isObject,
   optBoolean,
   optInteger,
   optString,
@@ -16,9 +15,11 @@ import {
 } from './reader';
 import { parseRetryPolicy } from './retry-policy';
 import { parseSignalDependencies, parseSignalOutputs } from './signals';
-import { STEP_KINDS, type StepCommon, type StepDef, type StepKind, type StepTransition } from './step-types';
+import { STEP_KINDS, type StepCommon, type StepDef, type StepKind } from './step-types';
 import type { StepsState } from './steps-state';
 import { parseTags } from './tags';
+import { loopParamsOf, checkSubworkflowParams } from './step-kind-checks';
+import { parseTransition } from './transition';
 import { type Ctx, checkSource, report } from './violations';
 
 const COMMON_KEYS = [
@@ -41,8 +42,6 @@ const KIND_KEYS: Record<StepKind, ReadonlySet<string>> = {
   subworkflow: new Set([...COMMON_KEYS, 'sync', 'explicit_params']),
   template: new Set([...COMMON_KEYS, 'sub_type', 'sub_type_version']),
 };
-
-const TRANSITION_KEYS = new Set(['successors', 'predecessors']);
 
 /** Parses nested steps; injected to keep this file free of the list-level logic. */
 export type ParseNested = (ctx: Ctx, path: string, v: unknown, depth: number, state: StepsState) => StepDef[];
@@ -214,72 +213,6 @@ function parseCommon(ctx: Ctx, base: string, obj: JsonObject, state: StepsState)
   return id === undefined ? undefined : common;
 }
 
-function parseTransition(ctx: Ctx, path: string, v: unknown): StepTransition {
-  const transition: StepTransition = { successors: {} };
-  if (v == null) return transition;
-  const obj = asObject(ctx, path, v);
-  if (!obj) return transition;
-  rejectUnknownKeys(ctx, path, obj, TRANSITION_KEYS);
-  if (obj.successors != null) {
-    const sp = keyPath(path, 'successors');
-    for (const [next, cond] of Object.entries(asObject(ctx, sp, obj.successors) ?? {})) {
-      const p = keyPath(sp, next);
-      // Jackson reads a JSON boolean into the String condition; accept `true` likewise.
-      const condition = typeof cond === 'boolean' ? String(cond) : cond;
-      if (typeof condition !== 'string' || condition.trim() === '') {
-        report(ctx, p, 'a successor condition must be a SEL condition string such as "true"');
-        continue;
-      }
-      checkSource(ctx, p, condition, 'condition');
-      transition.successors[next] = condition;
-    }
-  }
-  if (obj.predecessors != null) {
-    const pp = keyPath(path, 'predecessors');
-    if (!Array.isArray(obj.predecessors) || !obj.predecessors.every((x) => typeof x === 'string')) {
-      report(ctx, pp, 'predecessors must be an array of step ids');
-    } else {
-      transition.predecessors = obj.predecessors as string[];
-    }
-  }
-  return transition;
-}
-
-/**
- * Unwraps `params.loop_params` (a MAP param whose entries are the loop variables). Loop variable
- * names must not repeat those of an enclosing loop (Maestro's WorkflowConstraint).
- */
-function loopParamsOf(
-  ctx: Ctx,
-  base: string,
-  params: ParamMap | undefined,
-  required: boolean,
-  state: StepsState,
-): ParamMap | undefined {
-  const lp = params?.loop_params;
-  const path = keyPath(keyPath(base, 'params'), 'loop_params');
-  if (!lp) {
-    if (required)
-      report(ctx, path, 'a foreach step needs params.loop_params (a MAP param of loop variables)');
-    return undefined;
-  }
-  if (lp.type !== 'MAP' || lp.expression !== undefined || !isObject(lp.value)) {
-    report(ctx, path, 'loop_params must be a MAP param with a literal value');
-    return undefined;
-  }
-  const loopParams = lp.value as ParamMap;
-  for (const name of Object.keys(loopParams)) {
-    if (state.loopParamNames.has(name)) {
-      report(
-        ctx,
-        keyPath(keyPath(path, 'value'), name),
-        `loop param '${name}' is already a loop param of an enclosing loop`,
-      );
-    }
-  }
-  return loopParams;
-}
-
 function nestedSteps(
   ctx: Ctx,
   base: string,
@@ -303,24 +236,4 @@ function nestedSteps(
   const steps = nested(ctx, path, obj.steps, depth + 1, state);
   for (const n of added) state.loopParamNames.delete(n);
   return steps;
-}
-
-function checkSubworkflowParams(ctx: Ctx, base: string, params: ParamMap | undefined): void {
-  const path = keyPath(base, 'params');
-  const id = params?.subworkflow_id;
-  if (!id) {
-    report(ctx, keyPath(path, 'subworkflow_id'), 'a subworkflow step needs params.subworkflow_id (STRING)');
-  } else if (id.type !== 'STRING') {
-    report(ctx, keyPath(keyPath(path, 'subworkflow_id'), 'type'), 'subworkflow_id must be a STRING param');
-  }
-  const version = params?.subworkflow_version;
-  if (version && typeof version.value === 'string' && !version.value.includes('$')) {
-    if (!/^(latest|active|default|[1-9]\d*)$/i.test(version.value)) {
-      report(
-        ctx,
-        keyPath(keyPath(path, 'subworkflow_version'), 'value'),
-        "subworkflow_version must be 'latest', 'active', 'default' or a version number",
-      );
-    }
-  }
 }

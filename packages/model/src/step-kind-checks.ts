@@ -1,0 +1,61 @@
+import { keyPath } from './json-path';
+import type { ParamMap } from './params';
+import { isObject } from './reader';
+import type { StepsState } from './steps-state';
+import { type Ctx, report } from './violations';
+
+/**
+ * Unwraps `params.loop_params` (a MAP param whose entries are the loop variables). Loop variable
+ * names must not repeat those of an enclosing loop (Maestro's WorkflowConstraint).
+ */
+export function loopParamsOf(
+  ctx: Ctx,
+  base: string,
+  params: ParamMap | undefined,
+  required: boolean,
+  state: StepsState,
+): ParamMap | undefined {
+  const lp = params?.loop_params;
+  const path = keyPath(keyPath(base, 'params'), 'loop_params');
+  if (!lp) {
+    if (required)
+      report(ctx, path, 'a foreach step needs params.loop_params (a MAP param of loop variables)');
+    return undefined;
+  }
+  if (lp.type !== 'MAP' || lp.expression !== undefined || !isObject(lp.value)) {
+    report(ctx, path, 'loop_params must be a MAP param with a literal value');
+    return undefined;
+  }
+  const loopParams = lp.value as ParamMap;
+  for (const name of Object.keys(loopParams)) {
+    if (state.loopParamNames.has(name)) {
+      report(
+        ctx,
+        keyPath(keyPath(path, 'value'), name),
+        `loop param '${name}' is already a loop param of an enclosing loop`,
+      );
+    }
+  }
+  return loopParams;
+}
+
+/** A subworkflow step names its child in params, as Maestro does. */
+export function checkSubworkflowParams(ctx: Ctx, base: string, params: ParamMap | undefined): void {
+  const path = keyPath(base, 'params');
+  const id = params?.subworkflow_id;
+  if (!id) {
+    report(ctx, keyPath(path, 'subworkflow_id'), 'a subworkflow step needs params.subworkflow_id (STRING)');
+  } else if (id.type !== 'STRING') {
+    report(ctx, keyPath(keyPath(path, 'subworkflow_id'), 'type'), 'subworkflow_id must be a STRING param');
+  }
+  const version = params?.subworkflow_version;
+  if (version && typeof version.value === 'string' && !version.value.includes('$')) {
+    if (!/^(latest|active|default|[1-9]\d*)$/i.test(version.value)) {
+      report(
+        ctx,
+        keyPath(keyPath(path, 'subworkflow_version'), 'value'),
+        "subworkflow_version must be 'latest', 'active', 'default' or a version number",
+      );
+    }
+  }
+}
