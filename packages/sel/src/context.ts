@@ -15,6 +15,8 @@ export interface Variable {
  */
 export class EvalContext {
   readonly vars = new Map<string, Variable>();
+  /** Host params copied into this evaluation, by name. */
+  readonly params = new Map<string, Value>();
   steps = 0;
   depth = 0;
   returned: Value = null;

@@ -8,7 +8,7 @@ export const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday',
 
 type Part = { lit: string } | { f: string; n: number };
 
-const LETTERS = new Set('GCYxwedDMyaKhHkmsSzZ'.split(''));
+const LETTERS = new Set('GCYxweEdDMyaKhHkmsSzZ'.split(''));
 const NUMERIC = new Set('CYxweDyKhHkmsSd'.split(''));
 
 function isNumeric(p: { f: string; n: number }): boolean {

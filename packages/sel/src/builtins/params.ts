@@ -33,6 +33,15 @@ function need<K extends keyof import('../host').ParamHost>(ctx: EvalContext, k: 
 
 /** Bare identifiers: a param, else `step__param` as params.getFromStep(step, param). */
 export function lookupName(ctx: EvalContext, name: string): Value | undefined {
+  const cached = ctx.params.get(name);
+  if (cached !== undefined) return cached;
+  const v = fetchParam(ctx, name);
+  if (v !== undefined) ctx.params.set(name, v);
+  return v;
+}
+
+/** One copy per evaluation, so `m.put(...)` on a param map is seen by later reads of `m`. */
+function fetchParam(ctx: EvalContext, name: string): Value | undefined {
   const v = callHost(ctx, `param ${name}`, () => ctx.host.get(name), true);
   if (v !== undefined) return v;
   const i = name.indexOf('__');
@@ -46,7 +55,12 @@ export function lookupName(ctx: EvalContext, name: string): Value | undefined {
 
 export function paramsGet(ctx: EvalContext, key: Value): Value {
   const name = argString(key, 'params.get');
-  return callHost(ctx, `params.get('${name}')`, () => ctx.host.get(name), true) ?? null;
+  const cached = ctx.params.get(name);
+  if (cached !== undefined) return cached;
+  const v = callHost(ctx, `params.get('${name}')`, () => ctx.host.get(name), true);
+  if (v === undefined) return null;
+  ctx.params.set(name, v);
+  return v;
 }
 
 export const PARAMS_METHODS: ReadonlyMap<string, MethodSpec> = table({
