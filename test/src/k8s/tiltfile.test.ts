@@ -1,0 +1,231 @@
+// tilt/Tiltfile cannot drift from stack.json: it reads the table instead of
+// repeating ports, commands or names, it is valid Starlark, and when run by the
+// real Starlark interpreter (tilt/starlark-check: go.starlark.net with stand-ins
+// for Tilt's builtins) it declares exactly the processes of the table.
+// Tilt itself cannot be installed here, so this is as far as offline checks go.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { before, describe, test } from 'node:test';
+import { type Stack, readStack, repoRoot, substitute } from './stack';
+
+const root = repoRoot();
+const stack = readStack(root);
+const tiltfilePath = join(root, 'tilt', 'Tiltfile');
+const tiltfile = readFileSync(tiltfilePath, 'utf8');
+const DATA_DIR = '.baton/data';
+
+/** The Tiltfile without comments (full-line and trailing `# ...` outside quotes). */
+function code(src: string): string {
+  return src
+    .split('\n')
+    .map((line) => {
+      let quote: string | undefined;
+      for (let i = 0; i < line.length; i++) {
+        const ch = line[i];
+        if (quote) {
+          if (ch === '\\') i++;
+          else if (ch === quote) quote = undefined;
+        } else if (ch === "'" || ch === '"') quote = ch;
+        else if (ch === '#') return line.slice(0, i);
+      }
+      return line;
+    })
+    .join('\n');
+}
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+describe('tilt/Tiltfile reads stack.json instead of repeating it', () => {
+  const src = code(tiltfile);
+
+  test('reads the table with read_json and uses no online extensions', () => {
+    assert.match(src, /read_json\([^)]*stack\.json/);
+    assert.doesNotMatch(src, /load\(\s*['"]ext:\/\//, "load('ext://...') fetches online");
+    assert.match(tiltfile, /tilt up -f tilt\/Tiltfile/, 'usage comment at the top');
+  });
+
+  test('no port from the table appears as a literal', () => {
+    const ports = [...Object.values(stack.infra).map((i) => i.port), ...stack.services.map((s) => s.port)];
+    for (const port of ports) assert.doesNotMatch(src, new RegExp(`\\b${port}\\b`), `port ${port} is hard-coded`);
+    assert.doesNotMatch(src, /\b74\d\d\b/, 'a 74xx service port is hard-coded');
+  });
+
+  test('no command, program or name from the table appears in the code', () => {
+    const words = new Set<string>();
+    for (const [key, infra] of Object.entries(stack.infra)) {
+      words.add(key);
+      words.add(infra.command[0]);
+      words.add(infra.url.replace(/\{port\}.*/, ''));
+    }
+    for (const s of stack.services) {
+      for (const w of [s.name, s.portEnv, s.grpcService, s.command.join(' '), ...s.command.slice(1)]) words.add(w);
+    }
+    for (const w of words) {
+      assert.doesNotMatch(src, new RegExp(`(^|[^A-Za-z0-9_-])${escape(w)}($|[^A-Za-z0-9_-])`), `"${w}" is hard-coded`);
+    }
+  });
+
+  test('placeholders are substituted: {port}, {dataDir} (.baton/data) and {root}', () => {
+    for (const p of ['{port}', '{dataDir}', '{root}']) assert.ok(src.includes(`'${p}'`), `${p} not substituted`);
+    assert.ok(src.includes(`'${DATA_DIR}'`), `dataDir is ${DATA_DIR}`);
+  });
+});
+
+describe('tilt/Tiltfile is valid Starlark', () => {
+  test('parses as Python (Starlark is a Python subset)', (t) => {
+    const r = spawnSync('python3', ['-c', 'import ast,sys; ast.parse(open(sys.argv[1]).read(), sys.argv[1])', tiltfilePath], {
+      encoding: 'utf8',
+    });
+    if (r.error) return t.skip('python3 is not installed');
+    assert.equal(r.status, 0, r.stderr);
+  });
+
+  test('uses only the common Starlark subset', () => {
+    const src = code(tiltfile);
+    // Top-level control flow and reassignment need dialect flags; keep all logic in functions.
+    for (const [i, line] of src.split('\n').entries()) {
+      assert.doesNotMatch(line, /^(for|if|while|try|with|class|import|from)\b/, `line ${i + 1}: ${line}`);
+    }
+    assert.doesNotMatch(src, /\bwhile\b|\btry:|\bexcept\b|\blambda\b|\bf'|\bf"|\bimport\b|\bglobal\b|\byield\b/);
+  });
+});
+
+interface Probe {
+  periodSecs: number;
+  tcpSocket?: { port: number; host: string };
+  exec?: { command: string[] };
+}
+interface Resource {
+  name: string;
+  cmd: string[] | null;
+  cmdShell: boolean;
+  serveCmd: string[] | null;
+  serveEnv: Record<string, string> | null;
+  dir: string;
+  serveDir: string;
+  deps: string[] | null;
+  resourceDeps: string[] | null;
+  labels: string[] | null;
+  readinessProbe: Probe | null;
+}
+
+/** Builds tilt/starlark-check once; undefined + reason when Go or its modules are unavailable. */
+let checker: string | undefined;
+let noChecker: string | undefined;
+
+function runTiltfile(path: string): Resource[] {
+  assert.ok(checker, noChecker);
+  const r = spawnSync(checker, [path], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.status, 0, `starlark-check ${path} failed:\n${r.stderr}`);
+  return (JSON.parse(r.stdout) as { resources: Resource[] }).resources;
+}
+
+function expectMatchesTable(resources: Resource[], table: Stack, base: string): void {
+  const byName = new Map(resources.map((r) => [r.name, r]));
+  assert.equal(byName.size, resources.length, 'resource names are unique');
+  const infraNames = Object.keys(table.infra);
+  assert.deepEqual(
+    [...byName.keys()].sort(),
+    [...infraNames, ...table.services.map((s) => s.name), 'build'].sort(),
+    'one resource per infra entry and service, plus build',
+  );
+  const vars = (port?: number) => ({ port, dataDir: DATA_DIR, root: base });
+
+  for (const [name, infra] of Object.entries(table.infra)) {
+    const r = byName.get(name) as Resource;
+    assert.deepEqual(r.serveCmd, infra.command.map((a) => substitute(a, vars(infra.port))), `${name} serve_cmd`);
+    assert.equal(r.serveDir, base);
+    assert.deepEqual(r.readinessProbe?.tcpSocket, { port: infra.port, host: '127.0.0.1' }, `${name} readiness`);
+    // Every {dataDir} path of the command exists before the server starts.
+    for (const a of infra.command.filter((x) => x.includes('{dataDir}'))) {
+      assert.ok(r.cmd?.includes(substitute(a, vars())), `${name} creates ${a}`);
+    }
+    assert.equal(r.dir, base);
+  }
+
+  const build = byName.get('build') as Resource;
+  assert.deepEqual(build.cmd, ['npm run build']);
+  assert.equal(build.dir, base);
+  for (const s of table.services) assert.ok(build.deps?.includes(join(base, 'services', s.name, 'src')), `build watches ${s.name}`);
+  for (const d of build.deps ?? []) {
+    assert.doesNotMatch(d, /[/\\]dist([/\\]|$)|tsbuildinfo/, `build must not watch its own output: ${d}`);
+  }
+
+  const haveGrpcurl = existsSync(join(base, '.baton', 'bin', 'grpcurl'));
+  for (const s of table.services) {
+    const r = byName.get(s.name) as Resource;
+    assert.deepEqual(r.serveCmd, s.command.map((a) => substitute(a, vars(s.port))), `${s.name} serve_cmd`);
+    assert.equal(r.serveDir, base);
+    const env = r.serveEnv ?? {};
+    assert.equal(env[s.portEnv], String(s.port));
+    assert.equal(env.BATON_HOST, '127.0.0.1');
+    for (const [key, infra] of Object.entries(table.infra)) {
+      assert.equal(env[`${key.toUpperCase()}_URL`], substitute(infra.url, vars(infra.port)), `${s.name} ${key} URL`);
+    }
+    for (const v of Object.values(env)) {
+      const host = /^[a-z]+:\/\/([^:/]+)/.exec(v)?.[1];
+      if (host) assert.equal(host, '127.0.0.1', `only loopback: ${v}`);
+    }
+    assert.deepEqual([...(r.resourceDeps ?? [])].sort(), ['build', ...infraNames].sort(), `${s.name} waits for build and infra`);
+    assert.ok(r.deps?.includes(join(base, 'services', s.name, 'dist')), `${s.name} restarts on new build output`);
+    const probe = r.readinessProbe;
+    assert.ok(probe, `${s.name} has a readiness probe`);
+    if (haveGrpcurl) {
+      const cmd = probe.exec?.command.join(' ') ?? '';
+      assert.ok(cmd.includes(`127.0.0.1:${s.port}`), cmd);
+      assert.ok(cmd.includes(s.grpcService), cmd);
+      assert.ok(cmd.includes('grpc.health.v1.Health/Check'), cmd);
+    } else {
+      assert.deepEqual(probe.tcpSocket, { port: s.port, host: '127.0.0.1' });
+    }
+  }
+}
+
+describe('tilt/Tiltfile under the real Starlark interpreter', () => {
+  before(() => {
+    const out = join(root, '.tmp', 'starlark-check');
+    const r = spawnSync('go', ['build', '-C', join(root, 'tilt', 'starlark-check'), '-o', out, '.'], {
+      encoding: 'utf8',
+      timeout: 300_000,
+    });
+    if (r.error) noChecker = `go is not installed (${r.error.message})`;
+    else if (r.status !== 0 && /dial tcp|lookup |proxy|i\/o timeout|no such host/i.test(r.stderr)) {
+      noChecker = `go.starlark.net could not be downloaded: ${r.stderr.trim().split('\n')[0]}`;
+    } else {
+      assert.equal(r.status, 0, `building tilt/starlark-check failed:\n${r.stderr}`);
+      checker = out;
+    }
+  });
+
+  test('declares exactly the processes of stack.json, substituted', (t) => {
+    if (!checker) return t.skip(noChecker);
+    expectMatchesTable(runTiltfile(tiltfilePath), stack, root);
+  });
+
+  test('follows a different table: nothing is hard-coded', (t) => {
+    if (!checker) return t.skip(noChecker);
+    // A copy of the layout with other ports, an extra service and an extra infra entry.
+    const dir = mkdtempSync(join(tmpdir(), 'baton-tilt-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    mkdirSync(join(dir, 'tilt'));
+    cpSync(tiltfilePath, join(dir, 'tilt', 'Tiltfile'));
+    mkdirSync(join(dir, 'packages', 'kit'), { recursive: true });
+    const other: Stack = JSON.parse(JSON.stringify(stack));
+    for (const i of Object.values(other.infra)) i.port += 1000;
+    for (const s of other.services) s.port += 1000;
+    other.infra.queue = { port: 14222, url: 'nats://127.0.0.1:{port}', command: ['nats-server', '-p', '{port}', '-sd', '{dataDir}/nats'] };
+    other.services.push({
+      name: 'extra',
+      port: 18405,
+      portEnv: 'EXTRA_PORT',
+      grpcService: 'baton.v1.ExtraService',
+      command: ['node', '{root}/services/extra/dist/main.js', '--port', '{port}'],
+    });
+    writeFileSync(join(dir, 'stack.json'), JSON.stringify(other));
+    writeFileSync(join(dir, 'package.json'), '{}');
+    expectMatchesTable(runTiltfile(join(dir, 'tilt', 'Tiltfile')), other, dir);
+  });
+});
