@@ -49,7 +49,9 @@ function find(kind: string, name: string): Obj {
 }
 
 function configMap(): Obj {
-  const maps = render().filter((o) => o.kind === 'ConfigMap' && /^baton-config(-[a-z0-9]+)?$/.test(o.metadata.name));
+  const maps = render().filter(
+    (o) => o.kind === 'ConfigMap' && /^baton-config(-[a-z0-9]+)?$/.test(o.metadata.name),
+  );
   assert.equal(maps.length, 1, 'exactly one baton-config ConfigMap');
   return maps[0];
 }
@@ -103,7 +105,11 @@ describe('k8s/base (kubectl kustomize)', { skip }, () => {
     const kitConfig = join(root, 'packages', 'kit', 'dist', 'config.js');
     if (existsSync(kitConfig)) {
       const { readServiceConfig } = require(kitConfig) as {
-        readServiceConfig: (s: string, p: number, env: NodeJS.ProcessEnv) => { host: string; shutdownGraceMs: number };
+        readServiceConfig: (
+          s: string,
+          p: number,
+          env: NodeJS.ProcessEnv,
+        ) => { host: string; shutdownGraceMs: number };
       };
       for (const svc of stack.services) {
         const cfg = readServiceConfig(svc.name, svc.port, { ...data, [svc.portEnv]: String(svc.port) });
@@ -156,13 +162,19 @@ describe('k8s/base (kubectl kustomize)', { skip }, () => {
         for (const r of ['cpu', 'memory']) {
           assert.ok(c.resources?.requests?.[r], `requests.${r}`);
           assert.ok(c.resources?.limits?.[r], `limits.${r}`);
-          assert.ok(quantity(c.resources.requests[r]) <= quantity(c.resources.limits[r]), `${r} request > limit`);
+          assert.ok(
+            quantity(c.resources.requests[r]) <= quantity(c.resources.limits[r]),
+            `${r} request > limit`,
+          );
         }
         const heap = /--max-old-space-size=(\d+)/.exec(
           (c.env ?? []).find((e: Obj) => e.name === 'NODE_OPTIONS')?.value ?? '',
         );
         if (heap) {
-          assert.ok(Number(heap[1]) * 2 ** 20 < quantity(c.resources.limits.memory), 'V8 heap below the memory limit');
+          assert.ok(
+            Number(heap[1]) * 2 ** 20 < quantity(c.resources.limits.memory),
+            'V8 heap below the memory limit',
+          );
         }
       });
 
@@ -196,7 +208,11 @@ describe('k8s/base (kubectl kustomize)', { skip }, () => {
         assert.deepEqual(c.securityContext.capabilities.drop, ['ALL']);
         assert.equal(c.securityContext.capabilities.add, undefined);
         assert.equal(pod.automountServiceAccountToken, false);
-        assert.equal(pod.enableServiceLinks, false, 'service links would inject e.g. DEFINITION_PORT=tcp://...');
+        assert.equal(
+          pod.enableServiceLinks,
+          false,
+          'service links would inject e.g. DEFINITION_PORT=tcp://...',
+        );
         assert.equal(pod.hostNetwork ?? false, false);
         // A read-only root needs a writable /tmp.
         const tmp = c.volumeMounts.find((m: Obj) => m.mountPath === '/tmp');
@@ -212,7 +228,11 @@ describe('k8s/base (kubectl kustomize)', { skip }, () => {
         assert.ok(podLabels['app.kubernetes.io/name']);
         assert.equal(podLabels['app.kubernetes.io/part-of'], 'baton');
         for (const [k, v] of Object.entries(sel)) assert.equal(podLabels[k], v, `selector ${k}`);
-        assert.equal(sel['app.kubernetes.io/part-of'], undefined, 'selectors are immutable: keep common labels out');
+        assert.equal(
+          sel['app.kubernetes.io/part-of'],
+          undefined,
+          'selectors are immutable: keep common labels out',
+        );
         const others = render().filter((o) => o.kind === 'Deployment' && o.metadata.name !== svc.name);
         for (const o of others) {
           const l = o.spec.template.metadata.labels;

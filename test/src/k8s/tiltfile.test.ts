@@ -36,7 +36,7 @@ function code(src: string): string {
     .join('\n');
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 describe('tilt/Tiltfile reads stack.json instead of repeating it', () => {
   const src = code(tiltfile);
@@ -49,7 +49,8 @@ describe('tilt/Tiltfile reads stack.json instead of repeating it', () => {
 
   test('no port from the table appears as a literal', () => {
     const ports = [...Object.values(stack.infra).map((i) => i.port), ...stack.services.map((s) => s.port)];
-    for (const port of ports) assert.doesNotMatch(src, new RegExp(`\\b${port}\\b`), `port ${port} is hard-coded`);
+    for (const port of ports)
+      assert.doesNotMatch(src, new RegExp(`\\b${port}\\b`), `port ${port} is hard-coded`);
     assert.doesNotMatch(src, /\b74\d\d\b/, 'a 74xx service port is hard-coded');
   });
 
@@ -61,24 +62,34 @@ describe('tilt/Tiltfile reads stack.json instead of repeating it', () => {
       words.add(infra.url.replace(/\{port\}.*/, ''));
     }
     for (const s of stack.services) {
-      for (const w of [s.name, s.portEnv, s.grpcService, s.command.join(' '), ...s.command.slice(1)]) words.add(w);
+      for (const w of [s.name, s.portEnv, s.grpcService, s.command.join(' '), ...s.command.slice(1)])
+        words.add(w);
     }
     for (const w of words) {
-      assert.doesNotMatch(src, new RegExp(`(^|[^A-Za-z0-9_-])${escape(w)}($|[^A-Za-z0-9_-])`), `"${w}" is hard-coded`);
+      assert.doesNotMatch(
+        src,
+        new RegExp(`(^|[^A-Za-z0-9_-])${escapeRegExp(w)}($|[^A-Za-z0-9_-])`),
+        `"${w}" is hard-coded`,
+      );
     }
   });
 
   test('placeholders are substituted: {port}, {dataDir} (.baton/data) and {root}', () => {
-    for (const p of ['{port}', '{dataDir}', '{root}']) assert.ok(src.includes(`'${p}'`), `${p} not substituted`);
+    for (const p of ['{port}', '{dataDir}', '{root}'])
+      assert.ok(src.includes(`'${p}'`), `${p} not substituted`);
     assert.ok(src.includes(`'${DATA_DIR}'`), `dataDir is ${DATA_DIR}`);
   });
 });
 
 describe('tilt/Tiltfile is valid Starlark', () => {
   test('parses as Python (Starlark is a Python subset)', (t) => {
-    const r = spawnSync('python3', ['-c', 'import ast,sys; ast.parse(open(sys.argv[1]).read(), sys.argv[1])', tiltfilePath], {
-      encoding: 'utf8',
-    });
+    const r = spawnSync(
+      'python3',
+      ['-c', 'import ast,sys; ast.parse(open(sys.argv[1]).read(), sys.argv[1])', tiltfilePath],
+      {
+        encoding: 'utf8',
+      },
+    );
     if (r.error) return t.skip('python3 is not installed');
     assert.equal(r.status, 0, r.stderr);
   });
@@ -89,7 +100,10 @@ describe('tilt/Tiltfile is valid Starlark', () => {
     for (const [i, line] of src.split('\n').entries()) {
       assert.doesNotMatch(line, /^(for|if|while|try|with|class|import|from)\b/, `line ${i + 1}: ${line}`);
     }
-    assert.doesNotMatch(src, /\bwhile\b|\btry:|\bexcept\b|\blambda\b|\bf'|\bf"|\bimport\b|\bglobal\b|\byield\b/);
+    assert.doesNotMatch(
+      src,
+      /\bwhile\b|\btry:|\bexcept\b|\blambda\b|\bf'|\bf"|\bimport\b|\bglobal\b|\byield\b/,
+    );
   });
 });
 
@@ -136,9 +150,17 @@ function expectMatchesTable(resources: Resource[], table: Stack, base: string): 
 
   for (const [name, infra] of Object.entries(table.infra)) {
     const r = byName.get(name) as Resource;
-    assert.deepEqual(r.serveCmd, infra.command.map((a) => substitute(a, vars(infra.port))), `${name} serve_cmd`);
+    assert.deepEqual(
+      r.serveCmd,
+      infra.command.map((a) => substitute(a, vars(infra.port))),
+      `${name} serve_cmd`,
+    );
     assert.equal(r.serveDir, base);
-    assert.deepEqual(r.readinessProbe?.tcpSocket, { port: infra.port, host: '127.0.0.1' }, `${name} readiness`);
+    assert.deepEqual(
+      r.readinessProbe?.tcpSocket,
+      { port: infra.port, host: '127.0.0.1' },
+      `${name} readiness`,
+    );
     // Every {dataDir} path of the command exists before the server starts.
     for (const a of infra.command.filter((x) => x.includes('{dataDir}'))) {
       assert.ok(r.cmd?.includes(substitute(a, vars())), `${name} creates ${a}`);
@@ -149,7 +171,8 @@ function expectMatchesTable(resources: Resource[], table: Stack, base: string): 
   const build = byName.get('build') as Resource;
   assert.deepEqual(build.cmd, ['npm run build']);
   assert.equal(build.dir, base);
-  for (const s of table.services) assert.ok(build.deps?.includes(join(base, 'services', s.name, 'src')), `build watches ${s.name}`);
+  for (const s of table.services)
+    assert.ok(build.deps?.includes(join(base, 'services', s.name, 'src')), `build watches ${s.name}`);
   for (const d of build.deps ?? []) {
     assert.doesNotMatch(d, /[/\\]dist([/\\]|$)|tsbuildinfo/, `build must not watch its own output: ${d}`);
   }
@@ -157,20 +180,35 @@ function expectMatchesTable(resources: Resource[], table: Stack, base: string): 
   const haveGrpcurl = existsSync(join(base, '.baton', 'bin', 'grpcurl'));
   for (const s of table.services) {
     const r = byName.get(s.name) as Resource;
-    assert.deepEqual(r.serveCmd, s.command.map((a) => substitute(a, vars(s.port))), `${s.name} serve_cmd`);
+    assert.deepEqual(
+      r.serveCmd,
+      s.command.map((a) => substitute(a, vars(s.port))),
+      `${s.name} serve_cmd`,
+    );
     assert.equal(r.serveDir, base);
     const env = r.serveEnv ?? {};
     assert.equal(env[s.portEnv], String(s.port));
     assert.equal(env.BATON_HOST, '127.0.0.1');
     for (const [key, infra] of Object.entries(table.infra)) {
-      assert.equal(env[`${key.toUpperCase()}_URL`], substitute(infra.url, vars(infra.port)), `${s.name} ${key} URL`);
+      assert.equal(
+        env[`${key.toUpperCase()}_URL`],
+        substitute(infra.url, vars(infra.port)),
+        `${s.name} ${key} URL`,
+      );
     }
     for (const v of Object.values(env)) {
       const host = /^[a-z]+:\/\/([^:/]+)/.exec(v)?.[1];
       if (host) assert.equal(host, '127.0.0.1', `only loopback: ${v}`);
     }
-    assert.deepEqual([...(r.resourceDeps ?? [])].sort(), ['build', ...infraNames].sort(), `${s.name} waits for build and infra`);
-    assert.ok(r.deps?.includes(join(base, 'services', s.name, 'dist')), `${s.name} restarts on new build output`);
+    assert.deepEqual(
+      [...(r.resourceDeps ?? [])].sort(),
+      ['build', ...infraNames].sort(),
+      `${s.name} waits for build and infra`,
+    );
+    assert.ok(
+      r.deps?.includes(join(base, 'services', s.name, 'dist')),
+      `${s.name} restarts on new build output`,
+    );
     const probe = r.readinessProbe;
     assert.ok(probe, `${s.name} has a readiness probe`);
     if (haveGrpcurl) {
@@ -216,7 +254,11 @@ describe('tilt/Tiltfile under the real Starlark interpreter', () => {
     const other: Stack = JSON.parse(JSON.stringify(stack));
     for (const i of Object.values(other.infra)) i.port += 1000;
     for (const s of other.services) s.port += 1000;
-    other.infra.queue = { port: 14222, url: 'nats://127.0.0.1:{port}', command: ['nats-server', '-p', '{port}', '-sd', '{dataDir}/nats'] };
+    other.infra.queue = {
+      port: 14222,
+      url: 'nats://127.0.0.1:{port}',
+      command: ['nats-server', '-p', '{port}', '-sd', '{dataDir}/nats'],
+    };
     other.services.push({
       name: 'extra',
       port: 18405,
