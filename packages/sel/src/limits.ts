@@ -11,7 +11,7 @@ export interface SelLimits {
   maxArraySize: number;
   /** Characters of one string value. */
   maxStringLength: number;
-  /** Nesting depth of expressions/statements, checked by parser and interpreter. */
+  /** Depth of the syntax tree (nesting, operator chains), checked by parser and interpreter. */
   maxDepth: number;
   /** Wall-clock time of one evaluation, in milliseconds. */
   timeoutMs: number;
@@ -24,7 +24,7 @@ export const DEFAULT_LIMITS: Readonly<SelLimits> = Object.freeze({
   maxLoopIterations: 25_001,
   maxArraySize: 25_001,
   maxStringLength: 1_048_576,
-  maxDepth: 128,
+  maxDepth: 256,
   timeoutMs: 2_000,
   maxSourceLength: 100_000,
 });

@@ -322,7 +322,17 @@ class Parser {
     }
   }
 
+  /** Each operator of a left-associative chain deepens the tree, so each one counts as depth. */
   private binary(minPrec: number): Expr {
+    const base = this.depth;
+    try {
+      return this.binaryChain(minPrec);
+    } finally {
+      this.depth = base;
+    }
+  }
+
+  private binaryChain(minPrec: number): Expr {
     let left = this.unary();
     for (;;) {
       const t = this.peek();
@@ -332,7 +342,6 @@ class Parser {
       this.next();
       this.enter();
       const right = this.binary(prec + 1);
-      this.depth--;
       const pos = this.pos(t);
       left =
         t.text === '&&' || t.text === '||'
@@ -395,12 +404,20 @@ class Parser {
   }
 
   private postfix(e: Expr): Expr {
+    const base = this.depth;
+    try {
+      return this.postfixChain(e);
+    } finally {
+      this.depth = base;
+    }
+  }
+
+  private postfixChain(e: Expr): Expr {
     let expr = e;
-    let steps = 0;
     for (;;) {
       const t = this.peek();
       if (t.kind !== 'op') return expr;
-      if (++steps > this.maxDepth * 4) this.fail('too many chained accesses');
+      if (t.text === '.' || t.text === '[' || t.text === '++' || t.text === '--') this.enter();
       if (t.text === '.') {
         this.next();
         const nt = this.peek();
