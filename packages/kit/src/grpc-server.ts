@@ -38,6 +38,9 @@ export interface RunningServer {
   shutdown(graceMs: number): Promise<void>;
 }
 
+/** The health-check name for liveness probes (see startGrpcServer). */
+export const LIVENESS_SERVICE = 'liveness';
+
 /** Message limits: a definition may be 1 MiB of JSON; 4 MiB leaves room for envelopes. */
 const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
@@ -109,6 +112,7 @@ export async function startGrpcServer(opts: GrpcServerOptions): Promise<RunningS
       stopping = true;
       clearInterval(timer);
       setAll('NOT_SERVING');
+      health.setStatus(LIVENESS_SERVICE, 'NOT_SERVING');
       await new Promise<void>((resolve) => {
         const force = setTimeout(() => {
           opts.log.warn('grace period over; closing remaining calls');

@@ -147,9 +147,12 @@ describe('k8s/base (kubectl kustomize)', { skip }, () => {
           const p = c[kind];
           assert.ok(p?.grpc, `${kind} must be a grpc probe`);
           assert.equal(p.grpc.port, svc.port, `${kind} port`);
+          // Liveness asks the kit's "liveness" name (SERVING unless the process is stopping);
+          // readiness and startup follow the dependencies through "" or the service's name.
+          const allowed = kind === 'livenessProbe' ? ['liveness'] : [undefined, '', svc.grpcService];
           assert.ok(
-            p.grpc.service === undefined || p.grpc.service === '' || p.grpc.service === svc.grpcService,
-            `${kind} checks health service "" or ${svc.grpcService}, not ${p.grpc.service}`,
+            allowed.includes(p.grpc.service),
+            `${kind} checks health service ${allowed.join(' or ')}, not ${p.grpc.service}`,
           );
           assert.equal(p.httpGet ?? p.tcpSocket ?? p.exec, undefined);
         }
