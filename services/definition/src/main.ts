@@ -6,6 +6,7 @@ startTelemetry('definition');
 import { runServiceMain } from '@baton/kit';
 import { DefinitionServiceService } from '@baton/proto';
 import { WorkflowService } from './app/workflow-service';
+import { selChecker } from './domain/sel-checker';
 import { definitionHandlers } from './grpc/definition-handlers';
 import { DefinitionStore } from './store/definition-store';
 
@@ -15,7 +16,7 @@ runServiceMain({
   setup: async ({ mongo }) => {
     const store = new DefinitionStore(mongo.db);
     await store.ensureIndexes();
-    const service = new WorkflowService(store);
+    const service = new WorkflowService(store, selChecker);
     return {
       services: [
         {
