@@ -1,0 +1,54 @@
+import { chmod, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/**
+ * One attempt's directory. `dir` is the cwd and HOME of user code; `tmp` is its TMPDIR; the
+ * runner's own files (script, params, outputs) live in `.baton/` so a script that cleans its cwd
+ * with `rm -f *` does not delete them by accident.
+ */
+export interface WorkDir {
+  dir: string;
+  tmp: string;
+  control: string;
+  paramsFile: string;
+  outputFile: string;
+}
+
+/** A fresh, private (0700) directory under workRoot, named after the attempt key for debugging. */
+export async function createWorkDir(workRoot: string, attemptKey: string): Promise<WorkDir> {
+  await mkdir(workRoot, { recursive: true });
+  const label = attemptKey.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 64);
+  const dir = await mkdtemp(join(workRoot, `attempt-${label}-`));
+  const control = join(dir, '.baton');
+  const tmp = join(dir, 'tmp');
+  await mkdir(control);
+  await mkdir(tmp);
+  return { dir, tmp, control, paramsFile: join(control, 'params.json'), outputFile: join(control, 'outputs.json') };
+}
+
+/**
+ * Removes the directory once the process group is gone. User code may have removed the write bit
+ * from its own directories (rm would then fail with EACCES), so one retry restores it first.
+ * Never throws: a leftover directory must not change the attempt's outcome.
+ */
+export async function removeWorkDir(dir: string): Promise<boolean> {
+  try {
+    await rm(dir, { recursive: true, force: true, maxRetries: 2 });
+    return true;
+  } catch {
+    try {
+      await makeWritable(dir);
+      await rm(dir, { recursive: true, force: true, maxRetries: 2 });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
+
+async function makeWritable(dir: string): Promise<void> {
+  await chmod(dir, 0o700);
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    if (entry.isDirectory()) await makeWritable(join(dir, entry.name));
+  }
+}
