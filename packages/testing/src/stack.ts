@@ -1,0 +1,229 @@
+// The whole local stack — FerretDB, Redis and the four services as separate
+// processes — as the tests and `npm start` use it. Ports, commands and port
+// variables come from stack.json (the table tilt/Tiltfile reads too).
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { credentials, makeGenericClientConstructor } from '@grpc/grpc-js';
+import { service as healthService } from 'grpc-health-check';
+import { type FerretHandle, findRepoRoot, startFerret } from './ferret';
+import { type Proc, failure, killGroup, startProc, stopProc } from './process';
+import { type RedisHandle, startRedis } from './redis';
+import { freePort, waitFor } from './wait';
+
+export interface StackTable {
+  infra: Record<'mongodb' | 'redis', { port: number; url: string; command: string[] }>;
+  services: { name: string; port: number; portEnv: string; grpcService: string; command: string[] }[];
+}
+
+export function readStackTable(root = findRepoRoot()): StackTable {
+  return JSON.parse(readFileSync(join(root, 'stack.json'), 'utf8')) as StackTable;
+}
+
+export interface StackOptions {
+  /** "free" (default): hermetic free ports; "table": stack.json's ports, overridable by their env variables. */
+  ports?: 'free' | 'table';
+  /** Data dir for FerretDB and Redis; default a temp dir removed by stop(). */
+  dataDir?: string;
+  /** Where each service writes its log (<name>.log); default <dataDir or tmp>/logs. */
+  logDir?: string;
+  /** Only these services (default all four). */
+  services?: string[];
+  /** Extra environment for the services (e.g. LOG_LEVEL). */
+  env?: Record<string, string>;
+  /** Use these servers instead of starting FerretDB / Redis. */
+  mongoUrl?: string;
+  redisUrl?: string;
+  /** Deadline for each service to report SERVING (default 30 s). */
+  startTimeoutMs?: number;
+}
+
+export interface ServiceProcess {
+  name: string;
+  port: number;
+  /** 127.0.0.1:<port> */
+  addr: string;
+  logFile: string;
+  readonly pid: number | undefined;
+  /** SIGKILL the process group now (crash simulation). */
+  kill9(): void;
+  /** SIGTERM and wait (graceful shutdown). */
+  stop(): Promise<void>;
+  /** Start again on the same port; waits until SERVING. */
+  start(): Promise<void>;
+  /** The exit of the current process (resolves when it ends). */
+  exited(): Promise<void>;
+}
+
+export interface Stack {
+  mongoUrl: string;
+  redisUrl: string;
+  ferret?: FerretHandle;
+  redis?: RedisHandle;
+  services: Record<string, ServiceProcess>;
+  /** Service name → 127.0.0.1:port. */
+  addresses: Record<string, string>;
+  /** Environment that points the SDK/CLI at this stack (BATON_<SERVICE>_ADDR). */
+  clientEnv: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/** Asks grpc.health.v1.Health/Check once; resolves to the status name or an error text. */
+export function healthStatus(addr: string, service = '', timeoutMs = 1000): Promise<string> {
+  const Client = makeGenericClientConstructor(healthService, 'Health');
+  const client = new Client(addr, credentials.createInsecure());
+  return new Promise<string>((resolve) => {
+    (client as unknown as Record<string, (...a: unknown[]) => void>).check(
+      { service },
+      { deadline: Date.now() + timeoutMs },
+      (err: Error | null, res: { status: string | number }) => {
+        client.close();
+        resolve(err ? `error: ${err.message}` : String(res.status));
+      },
+    );
+  });
+}
+
+function portFor(table: StackTable['services'][number], mode: 'free' | 'table'): Promise<number> | number {
+  if (mode === 'free') return freePort();
+  const fromEnv = process.env[table.portEnv];
+  return fromEnv ? Number(fromEnv) : table.port;
+}
+
+export async function startStack(opts: StackOptions = {}): Promise<Stack> {
+  const root = findRepoRoot();
+  const table = readStackTable(root);
+  const mode = opts.ports ?? 'free';
+  const infraPort = (name: 'mongodb' | 'redis') => (mode === 'free' ? undefined : table.infra[name].port);
+  const stopInfra: (() => Promise<void>)[] = [];
+  let ferret: FerretHandle | undefined;
+  let redis: RedisHandle | undefined;
+  let mongoUrl = opts.mongoUrl;
+  let redisUrl = opts.redisUrl;
+  const dataDir = opts.dataDir;
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  try {
+    await Promise.all([
+      mongoUrl
+        ? undefined
+        : startFerret({ port: infraPort('mongodb'), dataDir: dataDir && join(dataDir, 'ferretdb') }).then(
+            (f) => {
+              ferret = f;
+              stopInfra.push(() => f.stop());
+              mongoUrl = `mongodb://127.0.0.1:${f.port}/baton`;
+            },
+          ),
+      redisUrl
+        ? undefined
+        : startRedis({ port: infraPort('redis'), dir: dataDir && join(dataDir, 'redis') }).then((r) => {
+            redis = r;
+            stopInfra.push(() => r.stop());
+            redisUrl = r.url;
+          }),
+    ]);
+  } catch (err) {
+    await Promise.allSettled(stopInfra.map((s) => s()));
+    throw err;
+  }
+  const logDir =
+    opts.logDir ?? join(dataDir ?? ferret?.dataDir ?? root, dataDir || ferret ? 'logs' : '.baton/logs');
+  mkdirSync(logDir, { recursive: true });
+
+  const wanted = table.services.filter((s) => !opts.services || opts.services.includes(s.name));
+  const ports = new Map<string, number>();
+  for (const s of wanted) ports.set(s.name, await portFor(s, mode));
+  const addresses = Object.fromEntries(wanted.map((s) => [s.name, `127.0.0.1:${ports.get(s.name)}`]));
+  const clientEnv = Object.fromEntries(
+    wanted.map((s) => [`BATON_${s.name.toUpperCase().replace(/-/g, '_')}_ADDR`, addresses[s.name]]),
+  );
+  const baseEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    MONGODB_URL: mongoUrl,
+    REDIS_URL: redisUrl,
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+    // Each service finds the others here (scheduler → definition, step-runtime → scheduler...).
+    ...clientEnv,
+    ...opts.env,
+  };
+  const services: Record<string, ServiceProcess> = {};
+  for (const s of wanted)
+    services[s.name] = makeService(
+      root,
+      s,
+      ports.get(s.name)!,
+      logDir,
+      baseEnv,
+      opts.startTimeoutMs ?? 30_000,
+    );
+  try {
+    await Promise.all(Object.values(services).map((s) => s.start()));
+  } catch (err) {
+    await Promise.allSettled(Object.values(services).map((s) => s.stop()));
+    await Promise.allSettled(stopInfra.map((s) => s()));
+    throw err;
+  }
+  return {
+    mongoUrl: mongoUrl!,
+    redisUrl: redisUrl!,
+    ferret,
+    redis,
+    services,
+    addresses,
+    clientEnv,
+    async stop() {
+      await Promise.allSettled(Object.values(services).map((s) => s.stop()));
+      await Promise.allSettled(stopInfra.map((s) => s()));
+    },
+  };
+}
+
+function makeService(
+  root: string,
+  spec: StackTable['services'][number],
+  port: number,
+  logDir: string,
+  baseEnv: NodeJS.ProcessEnv,
+  timeoutMs: number,
+): ServiceProcess {
+  const addr = `127.0.0.1:${port}`;
+  const logFile = join(logDir, `${spec.name}.log`);
+  let proc: Proc | undefined;
+  const [cmd, ...args] = spec.command;
+  return {
+    name: spec.name,
+    port,
+    addr,
+    logFile,
+    get pid() {
+      return proc?.exitInfo() === undefined ? proc?.child.pid : undefined;
+    },
+    kill9() {
+      if (proc) killGroup(proc.child, 'SIGKILL');
+    },
+    async stop() {
+      if (proc) await stopProc(proc, 15_000);
+    },
+    exited: () => proc?.exited ?? Promise.resolve(),
+    async start() {
+      if (proc && proc.exitInfo() === undefined) return;
+      const p = startProc(cmd === 'node' ? process.execPath : cmd, args, spec.name, {
+        cwd: root,
+        env: { ...baseEnv, [spec.portEnv]: String(port) },
+        logFile,
+      });
+      proc = p;
+      let last = '';
+      try {
+        await waitFor(
+          async () => {
+            if (p.exitInfo() !== undefined) throw new Error(`exited (${p.exitInfo()})`);
+            last = await healthStatus(addr, spec.grpcService);
+            return last === 'SERVING';
+          },
+          { timeoutMs, intervalMs: 100, what: `${spec.name} to report SERVING on ${addr} (last: ${last})` },
+        );
+      } catch (err) {
+        throw failure(spec.name, p, `did not become SERVING on ${addr}`, err);
+      }
+    },
+  };
+}
