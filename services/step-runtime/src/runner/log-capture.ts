@@ -67,7 +67,8 @@ export class LogCapture {
       this.finished = true;
       if (this.dropped > 0) {
         const marker = `\n[baton: log truncated: ${this.dropped} bytes omitted; the last ${this.tailSize} bytes follow]\n`;
-        this.emit('stderr', Buffer.from(marker), time);
+        // Stamped like the first kept byte so chunk times never go back.
+        this.emit('stderr', Buffer.from(marker), this.tail[0]?.time ?? time);
       }
       for (const part of this.tail.splice(0)) this.emit(part.stream, part.data, part.time);
       this.tailSize = 0;
