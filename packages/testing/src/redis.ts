@@ -1,4 +1,5 @@
 // A private redis-server per handle: no persistence, loopback only.
+import { mkdirSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { FatalWaitError, errorMessage, freePort, waitFor, withDeadline } from './wait';
 import { type Proc, failure, killGroup, makeOwnDir, removeOwnDir, startProc, stopProc } from './process';
@@ -54,6 +55,7 @@ export async function startRedis(opts: RedisOptions = {}): Promise<RedisHandle> 
   const binary = opts.binary ?? 'redis-server';
   const ownDir = opts.dir === undefined;
   const dir = opts.dir ?? makeOwnDir('baton-redis-');
+  mkdirSync(dir, { recursive: true });
   const timeoutMs = opts.startTimeoutMs ?? 15_000;
   let port = opts.port ?? 0;
   let proc: Proc | undefined;

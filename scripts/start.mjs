@@ -1,0 +1,86 @@
+#!/usr/bin/env node
+// `npm start`: the local stack with its embedded defaults. Installs the tools it
+// needs (scripts/install-tools.sh), starts FerretDB, Redis and the four services
+// as separate processes on stack.json's ports (each overridable by its env
+// variable; MONGODB_URL / REDIS_URL use existing servers instead), waits until
+// each reports SERVING, pushes examples/, prints how to use it, and runs until
+// Ctrl-C, then stops everything it started.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+
+const root = new URL('..', import.meta.url).pathname;
+const require = createRequire(import.meta.url);
+
+const tools = spawnSync('bash', [join(root, 'scripts', 'install-tools.sh')], { stdio: 'inherit' });
+if (tools.status !== 0) process.exit(tools.status ?? 1);
+
+const { startStack } = require('@baton/testing');
+const { connect } = require('@baton/sdk');
+
+const dataDir = join(root, '.baton', 'data');
+console.log('starting FerretDB, Redis and the services...');
+const t0 = Date.now();
+let stack;
+try {
+  stack = await startStack({
+    ports: 'table',
+    dataDir,
+    logDir: join(root, '.baton', 'logs'),
+    mongoUrl: process.env.MONGODB_URL || undefined,
+    redisUrl: process.env.REDIS_URL || undefined,
+  });
+} catch (err) {
+  console.error(`could not start the stack: ${err.message}`);
+  process.exit(1);
+}
+console.log(`ready in ${Date.now() - t0} ms`);
+console.log(`  MongoDB  ${stack.mongoUrl}${stack.ferret ? ' (FerretDB, data in .baton/data/ferretdb)' : ''}`);
+console.log(`  Redis    ${stack.redisUrl}`);
+for (const [name, addr] of Object.entries(stack.addresses)) console.log(`  ${name.padEnd(13)}${addr}  (log .baton/logs/${name}.log)`);
+
+const clients = connect({ addresses: { ...stack.addresses, stepRuntime: stack.addresses['step-runtime'] } });
+const examples = readdirSync(join(root, 'examples')).filter((f) => f.endsWith('.json')).sort();
+console.log(`\npushing ${examples.length} examples:`);
+for (const file of examples) {
+  try {
+    const res = await clients.definition.pushWorkflow({ definitionJson: readFileSync(join(root, 'examples', file), 'utf8'), user: 'npm-start' });
+    console.log(`  ${file.padEnd(26)} ${res.workflowId} version ${res.version}${res.created ? ' (new)' : ' (unchanged)'}`);
+  } catch (err) {
+    console.log(`  ${file.padEnd(26)} FAILED: ${err.message}`);
+    for (const v of err.violations ?? []) console.log(`      - ${v.field}: ${v.description}`);
+  }
+}
+clients.close();
+
+const def = stack.addresses.definition;
+console.log(`
+Try it (grpcurl is in .baton/bin):
+  export PATH="$PWD/.baton/bin:$PATH"
+  grpcurl -plaintext ${def} list
+  grpcurl -plaintext -d '{"id_prefix": "demo."}' ${def} baton.v1.DefinitionService/ListWorkflows
+  grpcurl -plaintext -d '{"workflow_id": "demo.hello_world"}' ${def} baton.v1.DefinitionService/GetWorkflow
+  jq -Rs '{definition_json: .}' examples/branching-dag.json | grpcurl -plaintext -d @ ${def} baton.v1.DefinitionService/PushWorkflow
+
+Or with the CLI:
+  npx baton list
+  npx baton get demo.hello_world
+  npx baton push examples/hello-world.json
+  npx baton sel eval 'Util.dateIntsBetween(20200101, 20200105, 1)'
+
+Ctrl-C stops everything.`);
+
+let stopping = false;
+const shutdown = async (signal) => {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${signal}: stopping...`);
+  await stack.stop();
+  console.log('stopped.');
+  process.exit(0);
+};
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+// Keep the event loop alive (child processes are unref'd by @baton/testing).
+setInterval(() => {}, 1 << 30);
