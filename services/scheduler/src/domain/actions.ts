@@ -1,0 +1,126 @@
+import type { StepType } from '@baton/model';
+import type { JsonObject } from './json';
+import type { InstanceStatus } from './statuses';
+
+/**
+ * What the shell performs after inserting a decision. Each action has a deterministic `key`:
+ * performing it twice (a decision re-applied after a crash) has no second effect (enqueue keyed by
+ * attempt key, child insert keyed by child key, event insert keyed by `key`). Timers are not
+ * actions: the snapshot's `nextWakeAt` is.
+ */
+export type Action =
+  | DispatchAttemptAction
+  | CancelAttemptAction
+  | StartChildAction
+  | StopChildAction
+  | NotifyParentAction
+  | InstanceEndedAction;
+
+/** Enqueue one attempt for step-runtime (stream per pool). */
+export interface DispatchAttemptAction {
+  type: 'dispatchAttempt';
+  /** = attemptKey. */
+  key: string;
+  instanceKey: string;
+  workflowId: string;
+  instanceId: number;
+  runId: number;
+  stepId: string;
+  attempt: number;
+  /** `<instance key>:<stepId>:<attempt>`: unique per attempt, the idempotency key of user code. */
+  attemptKey: string;
+  stepType: StepType;
+  params: JsonObject;
+  timeoutSeconds?: number;
+  pool: string;
+}
+
+/** Kill an attempt's process group (step stop, instance stop/kill/timeout, step timeout, lost lease). */
+export interface CancelAttemptAction {
+  type: 'cancelAttempt';
+  /** `<attemptKey>:cancel`. */
+  key: string;
+  attemptKey: string;
+  stepId: string;
+  attempt: number;
+  reason: string;
+}
+
+/** What a child instance runs. */
+export type ChildRun =
+  | { kind: 'subworkflow'; workflowId: string; version: string }
+  /** The parent workflow's nested `steps` of foreach step `stepId` (same definition version). */
+  | { kind: 'foreach'; workflowId: string; stepId: string };
+
+/** Create a child instance keyed by `childKey` (unique insert), then start it with `params`. */
+export interface StartChildAction {
+  type: 'startChild';
+  /** = childKey. */
+  key: string;
+  /** `<parent instance key>:<stepId>:<iteration>`. */
+  childKey: string;
+  parentKey: string;
+  stepId: string;
+  iteration: number;
+  run: ChildRun;
+  params: JsonObject;
+  depth: number;
+  initiator?: string;
+}
+
+export interface StopChildAction {
+  type: 'stopChild';
+  /** `<childKey>:stop` or `<childKey>:kill`. */
+  key: string;
+  childKey: string;
+  kill: boolean;
+  reason: string;
+}
+
+/** This child instance ended: the shell appends a childFinished event to the parent. */
+export interface NotifyParentAction {
+  type: 'notifyParent';
+  /** `<childKey>:finished`: also the id of the parent's event. */
+  key: string;
+  parentKey: string;
+  childKey: string;
+  stepId: string;
+  iteration: number;
+  status: InstanceStatus;
+  outputs: Record<string, JsonObject>;
+  message?: string;
+}
+
+/** The run ended: release its run-strategy slot, close watchers. */
+export interface InstanceEndedAction {
+  type: 'instanceEnded';
+  /** `<instance key>:ended`. */
+  key: string;
+  instanceKey: string;
+  workflowId: string;
+  instanceId: number;
+  runId: number;
+  status: InstanceStatus;
+  message?: string;
+}
+
+/** One transition, for the instance's timeline log. */
+export interface TimelineEntry {
+  time: number;
+  stepId?: string;
+  attempt?: number;
+  status: string;
+  message?: string;
+}
+
+export function attemptKeyOf(instanceKey: string, stepId: string, attempt: number): string {
+  return `${instanceKey}:${stepId}:${attempt}`;
+}
+
+export function childKeyOf(instanceKey: string, stepId: string, iteration: number): string {
+  return `${instanceKey}:${stepId}:${iteration}`;
+}
+
+export function instanceKeyOf(workflowId: string, instanceId: number, runId: number): string {
+  return `${workflowId}:${instanceId}:${runId}`;
+}

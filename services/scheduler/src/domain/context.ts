@@ -1,0 +1,85 @@
+import type { ParamMap, RetryPolicy, StepDef, WorkflowDef } from '@baton/model';
+
+/**
+ * Engine settings decide reads. Every field has a documented default (ENGINE_DEFAULTS); the shell
+ * validates its configuration once at start-up and passes the merged object.
+ */
+export interface EngineConfig {
+  /**
+   * Retry policy for steps that give none, field by field (Maestro's defaults: user errors 2
+   * retries, platform errors 10, timeouts 0; exponential backoff from 60 s with exponent 2, capped
+   * at 600 s for user errors and 3600 s for platform errors and timeouts).
+   */
+  defaultRetryPolicy: Required<Omit<RetryPolicy, 'backoff'>> & { backoff: NonNullable<RetryPolicy['backoff']> };
+  /** Step timeout when a step gives none, in seconds; undefined = no limit. */
+  defaultStepTimeoutSeconds?: number;
+  /** Params every step of a type gets before its own (Maestro's step defaults), by upper-case type. */
+  stepDefaults: Record<string, ParamMap>;
+  /** Work pool of a dispatched step whose params name none (`pool`). */
+  defaultPool: string;
+  /** foreach concurrency when the step gives none (issue 5: 20). */
+  defaultForeachConcurrency: number;
+  /** Upper bound on foreach concurrency (issue 5: configurable up to 1,000). */
+  maxForeachConcurrency: number;
+  /** Upper bound on foreach iterations (the product of the loop arrays). */
+  maxForeachIterations: number;
+  /** Nesting depth of child instances (subworkflow/foreach), as Maestro's limit of 10. */
+  maxDepth: number;
+}
+
+export const ENGINE_DEFAULTS: EngineConfig = {
+  defaultRetryPolicy: {
+    errorRetryLimit: 2,
+    platformRetryLimit: 10,
+    timeoutRetryLimit: 0,
+    backoff: {
+      type: 'EXPONENTIAL_BACKOFF',
+      errorRetryBackoffInSecs: 60,
+      errorRetryExponent: 2,
+      errorRetryLimitInSecs: 600,
+      platformRetryBackoffInSecs: 60,
+      platformRetryExponent: 2,
+      platformRetryLimitInSecs: 3600,
+      timeoutRetryBackoffInSecs: 60,
+      timeoutRetryExponent: 2,
+      timeoutRetryLimitInSecs: 3600,
+    },
+  },
+  stepDefaults: {},
+  defaultPool: 'default',
+  defaultForeachConcurrency: 20,
+  maxForeachConcurrency: 1000,
+  maxForeachIterations: 100_000,
+  maxDepth: 10,
+};
+
+/**
+ * What an instance runs. The definition is the normalized `WorkflowDef` of the run's pinned version;
+ * for a child instance (a foreach/while iteration) `steps` is the nested list the iteration runs.
+ * Keep the same `steps` array object across calls: decide caches its compiled plan per array.
+ */
+export interface DecideContext {
+  workflow: WorkflowDef;
+  /** The step list of this instance's level; default `workflow.steps`. */
+  steps?: readonly StepDef[];
+  /** properties.step_concurrency: dispatched steps of the instance at once (min with instance_step_concurrency). */
+  stepConcurrency?: number;
+  /** Workflow ids of the enclosing instances, outermost first (recursion is reported by name). */
+  ancestors?: readonly string[];
+  config?: Partial<EngineConfig>;
+}
+
+export function configOf(ctx: DecideContext): EngineConfig {
+  return ctx.config ? { ...ENGINE_DEFAULTS, ...ctx.config } : ENGINE_DEFAULTS;
+}
+
+export function stepsOf(ctx: DecideContext): readonly StepDef[] {
+  return ctx.steps ?? ctx.workflow.steps;
+}
+
+/** The dispatched-step bound of an instance, or Infinity. */
+export function concurrencyLimit(ctx: DecideContext): number {
+  const a = ctx.stepConcurrency ?? Infinity;
+  const b = ctx.workflow.instanceStepConcurrency ?? Infinity;
+  return Math.min(a, b);
+}

@@ -1,0 +1,114 @@
+import type { JsonValue } from './json';
+import type { RunParamMap } from './run-params';
+import type { AttemptResult, InstanceStatus } from './statuses';
+
+/**
+ * Everything that concerns an instance, as the shell appends it to `instance_events`. Every event
+ * has a deterministic `id` (a request id, `<attemptKey>:finished`, `<childKey>:finished`...): the
+ * unique insert drops a repeat. decide is a second guard: a report that is not current (an attempt
+ * that is not the step's current one, a step already terminal, an iteration not running) changes
+ * nothing, so each attempt's result is applied at most once.
+ */
+export type InstanceEvent =
+  | StartEvent
+  | AttemptStartedEvent
+  | AttemptFinishedEvent
+  | AttemptLeaseExpiredEvent
+  | TimerEvent
+  | InstanceCommandEvent
+  | StepCommandEvent
+  | RestartFromStepEvent
+  | ChildStartedEvent
+  | ChildFinishedEvent;
+
+/** Start the run (first run, or a restarted run made by restartSnapshot). Applies only to CREATED. */
+export interface StartEvent {
+  type: 'start';
+  id: string;
+  runParams?: RunParamMap;
+  stepRunParams?: Record<string, RunParamMap>;
+  initiator?: string;
+}
+
+/** A worker claimed the attempt, or renewed its lease (heartbeat): STARTING → RUNNING. */
+export interface AttemptStartedEvent {
+  type: 'attemptStarted';
+  id: string;
+  stepId: string;
+  attempt: number;
+  attemptKey?: string;
+}
+
+export interface AttemptFinishedEvent {
+  type: 'attemptFinished';
+  id: string;
+  stepId: string;
+  attempt: number;
+  /** When given, must equal the attempt's key (a mismatch is a stale report). */
+  attemptKey?: string;
+  status: AttemptResult;
+  outputs?: Record<string, JsonValue>;
+  message?: string;
+}
+
+/**
+ * The worker stopped renewing its lease: a platform error. The step gets a NEW attempt (new number,
+ * new key) under the platform retry policy; the lost attempt is cancelled, never re-run.
+ */
+export interface AttemptLeaseExpiredEvent {
+  type: 'attemptLeaseExpired';
+  id: string;
+  stepId: string;
+  attempt: number;
+  attemptKey?: string;
+}
+
+/** A wake-up. decide re-examines due timers on every call anyway; this only triggers a call. */
+export interface TimerEvent {
+  type: 'timer';
+  id: string;
+}
+
+/** Instance commands: stop (→ STOPPED), kill (→ FAILED), pause/resume, timeout (→ TIMED_OUT). */
+export interface InstanceCommandEvent {
+  type: 'stop' | 'kill' | 'pause' | 'resume' | 'timeout';
+  id: string;
+  reason?: string;
+}
+
+/** Step commands: stop (→ STOPPED), skip (→ SKIPPED, downstream continues). */
+export interface StepCommandEvent {
+  type: 'stopStep' | 'skipStep';
+  id: string;
+  stepId: string;
+  reason?: string;
+}
+
+/** Reset a step and everything downstream of it, within the current run, and run it again. */
+export interface RestartFromStepEvent {
+  type: 'restartFromStep';
+  id: string;
+  stepId: string;
+}
+
+/** The shell created the child instance `childKey` (subworkflow async mode succeeds here). */
+export interface ChildStartedEvent {
+  type: 'childStarted';
+  id: string;
+  stepId: string;
+  iteration: number;
+  childKey: string;
+}
+
+/** A child instance ended (or could not be created: status FAILED with a message). */
+export interface ChildFinishedEvent {
+  type: 'childFinished';
+  id: string;
+  stepId: string;
+  iteration: number;
+  childKey: string;
+  status: InstanceStatus;
+  /** Outputs of the child's steps: stepId → name → value. */
+  outputs?: Record<string, Record<string, JsonValue>>;
+  message?: string;
+}

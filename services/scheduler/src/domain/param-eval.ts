@@ -1,0 +1,146 @@
+import type { ParamDef, ParamMap } from '@baton/model';
+import {
+  type HostValue,
+  type ParamHost,
+  SelError,
+  evaluate,
+  interpolate,
+  interpolateValue,
+  toParamType,
+} from '@baton/sel';
+import { type JsonObject, type JsonValue, toJson } from './json';
+
+/** A param that could not be evaluated: the step (or instance) fails with this message. */
+export class ParamEvalError extends Error {
+  constructor(
+    readonly param: string,
+    detail: string,
+  ) {
+    super(`param '${param}': ${detail}`);
+  }
+}
+
+/** Host hooks beyond bare names: other steps, the current step, the instance. */
+export interface ScopeHooks {
+  getFromStep?: (stepId: string, name: string) => JsonValue | undefined;
+  getFromCurrentStep?: (name: string) => JsonValue | undefined;
+  getFromInstance?: (name: string) => JsonValue | undefined;
+  getFromSubworkflow?: (stepId: string, subStepId: string, name: string) => JsonValue | undefined;
+  /** Names not defined in this layer (a step's scope falls back to the instance params). */
+  fallback?: (name: string) => JsonValue | undefined;
+  now: number;
+  nextUniqueId: () => number;
+}
+
+/**
+ * Evaluates one layer of param definitions lazily: a param is evaluated when first read, so
+ * expressions and `${name}` interpolations may refer to each other in any order; a cycle is an
+ * error. Values are converted to the declared type and kept JSON-safe (see toJson).
+ */
+export class ParamEvaluator {
+  private readonly values = new Map<string, JsonValue>();
+  private readonly busy = new Set<string>();
+  readonly host: ParamHost;
+
+  constructor(
+    private readonly defs: ParamMap,
+    private readonly preset: JsonObject,
+    private readonly hooks: ScopeHooks,
+  ) {
+    this.host = {
+      get: (n) => this.lookup(n) as HostValue,
+      has: (n) => this.lookup(n) !== undefined,
+      getFromStep: (s, n) => hooks.getFromStep?.(s, n) as HostValue,
+      getFromCurrentStep: (n) => (this.lookup(n) ?? hooks.getFromCurrentStep?.(n)) as HostValue,
+      getFromInstance: (n) => hooks.getFromInstance?.(n) as HostValue,
+      getFromSubworkflow: (w, s, n) => hooks.getFromSubworkflow?.(w, s, n) as HostValue,
+      nextUniqueId: hooks.nextUniqueId,
+      now: () => hooks.now,
+    };
+  }
+
+  /** Every param of the layer (presets included), evaluated. Throws ParamEvalError. */
+  all(): JsonObject {
+    const out: JsonObject = { ...this.preset };
+    for (const name of Object.keys(this.defs)) {
+      Object.defineProperty(out, name, { value: this.get(name), enumerable: true, writable: true, configurable: true });
+    }
+    return out;
+  }
+
+  get(name: string): JsonValue {
+    const v = this.lookup(name);
+    if (v === undefined) throw new ParamEvalError(name, 'not defined');
+    return v;
+  }
+
+  private lookup(name: string): JsonValue | undefined {
+    if (this.values.has(name)) return this.values.get(name);
+    if (!Object.hasOwn(this.defs, name)) {
+      if (Object.hasOwn(this.preset, name)) return this.preset[name];
+      return this.hooks.fallback?.(name);
+    }
+    if (this.busy.has(name)) throw new ParamEvalError(name, 'refers to itself (a cycle of params)');
+    this.busy.add(name);
+    try {
+      const v = this.evalDef(name, this.defs[name]!);
+      this.values.set(name, v);
+      return v;
+    } catch (e) {
+      if (e instanceof ParamEvalError) throw e;
+      const detail = e instanceof SelError ? e.message : e instanceof Error ? e.message : String(e);
+      throw new ParamEvalError(name, detail);
+    } finally {
+      this.busy.delete(name);
+    }
+  }
+
+  private evalDef(name: string, def: ParamDef): JsonValue {
+    if (def.expression !== undefined) {
+      const result = evaluate(def.expression, this.host, { now: () => this.hooks.now });
+      return toJson(toParamType(result, def.type));
+    }
+    return this.literal(name, def.value as JsonValue, def.type);
+  }
+
+  private literal(name: string, value: JsonValue, type: string): JsonValue {
+    const find = (n: string) => {
+      const v = this.lookup(n);
+      return v === undefined ? undefined : v;
+    };
+    switch (type) {
+      case 'STRING':
+        return typeof value === 'string' ? interpolate(value, find) : toJson(toParamType(value, type));
+      case 'STRING_ARRAY':
+      case 'STRING_MAP':
+        return toJson(toParamType(interpolateValue(value as string[], find), type));
+      case 'MAP':
+        return this.map(name, value);
+      default:
+        return toJson(toParamType(value, type));
+    }
+  }
+
+  /** A MAP literal: nested param definitions are evaluated, plain values kept. */
+  private map(name: string, value: JsonValue): JsonValue {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      throw new ParamEvalError(name, 'a MAP param needs an object value');
+    }
+    const out: JsonObject = {};
+    for (const [k, v] of Object.entries(value)) {
+      const nested = isParamDef(v) ? this.evalDef(`${name}.${k}`, v as unknown as ParamDef) : v;
+      Object.defineProperty(out, k, { value: nested, enumerable: true, writable: true, configurable: true });
+    }
+    return out;
+  }
+}
+
+function isParamDef(v: JsonValue): boolean {
+  return (
+    v !== null &&
+    typeof v === 'object' &&
+    !Array.isArray(v) &&
+    typeof v.type === 'string' &&
+    (Object.hasOwn(v, 'value') || typeof v.expression === 'string')
+  );
+}

@@ -1,0 +1,130 @@
+import type { ParamMap } from '@baton/model';
+import type { Draft } from './draft';
+import type { JsonObject, JsonValue } from './json';
+import { ParamEvaluator, type ScopeHooks } from './param-eval';
+import { layerParams } from './run-params';
+
+/** `TARGET_RUN_DATE` as Maestro formats it by default: yyyyMMdd of RUN_TS (UTC). */
+export function targetRunDate(ms: number): string {
+  const d = new Date(ms);
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `${p(d.getUTCFullYear(), 4)}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}`;
+}
+
+/** System params of an instance: the bottom layer, under the definition's params. */
+export function systemInstanceParams(d: Draft, initiator: string | undefined): JsonObject {
+  const s = d.snap;
+  const out: JsonObject = {
+    RUN_TS: d.now,
+    TARGET_RUN_DATE: targetRunDate(d.now),
+    workflow_id: s.workflowId,
+    workflow_instance_id: s.instanceId,
+    workflow_run_id: s.runId,
+    workflow_instance_key: s.key,
+    initiator: initiator ?? 'manual',
+  };
+  return out;
+}
+
+function hooks(d: Draft): ScopeHooks {
+  return {
+    getFromStep: (stepId, name) => stepField(d, stepId, name),
+    getFromInstance: (name) => d.snap.params[name] ?? instanceField(d, name),
+    getFromSubworkflow: (stepId, subStepId, name) => {
+      const i = d.idx(stepId);
+      return i === undefined ? undefined : d.get(i).child?.stepOutputs?.[subStepId]?.[name];
+    },
+    fallback: (name) => (Object.hasOwn(d.snap.params, name) ? d.snap.params[name] : undefined),
+    now: d.now,
+    nextUniqueId: () => d.nextUniqueId(),
+  };
+}
+
+function instanceField(d: Draft, name: string): JsonValue | undefined {
+  switch (name) {
+    case 'INITIATOR':
+      return d.snap.initiator ?? null;
+    case 'MAESTRO_WORKFLOW_STATUS':
+    case 'status':
+      return d.snap.status;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * A field of a step as `params.getFromStep(step, name)` and `step__name` see it: its outputs first
+ * (output params override params), then its evaluated params, then the special fields.
+ */
+export function stepField(d: Draft, stepId: string, name: string): JsonValue | undefined {
+  const i = d.idx(stepId);
+  if (i === undefined) return undefined;
+  const s = d.get(i);
+  if (s.outputs && Object.hasOwn(s.outputs, name)) return s.outputs[name];
+  if (s.params && Object.hasOwn(s.params, name)) return s.params[name];
+  switch (name) {
+    case 'MAESTRO_STEP_STATUS':
+      return s.status;
+    case 'MAESTRO_STEP_END_TIME':
+      return s.endedAt ?? null;
+    case 'MAESTRO_STEP_ERROR_RETRIES':
+      return s.retries.user;
+    case 'step_id':
+      return s.id;
+    case 'step_instance_id':
+      return i + 1;
+    case 'step_attempt_id':
+      return s.attempt;
+    default:
+      return undefined;
+  }
+}
+
+/** Evaluates the instance params: system → definition → run params → restart params. */
+export function evaluateInstanceParams(d: Draft): JsonObject {
+  const s = d.snap;
+  const defs = layerParams(d.ctx.workflow.params, s.runParams, s.restartParams);
+  const h = hooks(d);
+  delete h.fallback;
+  return new ParamEvaluator(defs, systemInstanceParams(d, s.initiator), h).all();
+}
+
+/** The definitions of a step's params: step-type defaults → step definition → step run params. */
+export function stepParamDefs(d: Draft, i: number): ParamMap {
+  const def = d.def(i);
+  const defaults = def.kind === 'step' ? d.config.stepDefaults[def.type] : undefined;
+  const own = def.kind === 'foreach' ? withoutLoopParams(def.params) : def.params;
+  return layerParams({ ...(defaults ?? {}), ...(own ?? {}) }, d.snap.stepRunParams?.[def.id]);
+}
+
+function withoutLoopParams(params: ParamMap | undefined): ParamMap | undefined {
+  if (!params || !Object.hasOwn(params, 'loop_params')) return params;
+  const { loop_params: _drop, ...rest } = params;
+  return rest;
+}
+
+/** Evaluates a step's params for `attempt` (its system params say which attempt it is). */
+export function evaluateStepParams(d: Draft, i: number, attempt: number): JsonObject {
+  const def = d.def(i);
+  const preset: JsonObject = {
+    step_id: def.id,
+    step_instance_id: i + 1,
+    step_attempt_id: attempt,
+  };
+  return stepEvaluator(d, i, stepParamDefs(d, i), preset).all();
+}
+
+/** An evaluator over a step's scope (its params, then the instance's), for extra step fields. */
+export function stepEvaluator(d: Draft, i: number, defs: ParamMap, preset: JsonObject): ParamEvaluator {
+  const h = hooks(d);
+  const s = d.get(i);
+  h.getFromCurrentStep = (name) => stepField(d, s.id, name);
+  return new ParamEvaluator(defs, preset, h);
+}
+
+/** The scope a successor condition runs in: the ended step's outputs and params, then the instance's. */
+export function edgeEvaluator(d: Draft, i: number): ParamEvaluator {
+  const s = d.get(i);
+  const preset: JsonObject = { ...(s.params ?? {}), ...(s.outputs ?? {}) };
+  return stepEvaluator(d, i, {}, preset);
+}

@@ -1,0 +1,119 @@
+import { attemptKeyOf } from './actions';
+import { startForeach, startSubworkflow } from './children';
+import { settle } from './dag';
+import type { Draft } from './draft';
+import { failStep } from './failure';
+import type { JsonObject } from './json';
+import { evaluateStepParams } from './scopes';
+import { resolveDuration } from './timeouts';
+
+/** Evaluates a step's params for `attempt`; on error the step is INTERNALLY_FAILED and undefined returned. */
+export function paramsOrFail(d: Draft, i: number, attempt: number): JsonObject | undefined {
+  try {
+    return evaluateStepParams(d, i, attempt);
+  } catch (e) {
+    failStep(d, i, 'INTERNALLY_FAILED', e instanceof Error ? e.message : String(e));
+    return undefined;
+  }
+}
+
+/**
+ * Starts a ready step (from the queue). NoOp and Join complete here; Sleep becomes a timer (it
+ * occupies no worker); runtime types are dispatched as attempt n+1; foreach and subworkflow start
+ * child instances; while and template steps fail clearly (not supported yet) instead of hanging.
+ */
+export function startStep(d: Draft, i: number): void {
+  const def = d.def(i);
+  switch (def.kind) {
+    case 'step':
+      if (def.type === 'NOOP' || def.type === 'JOIN') return completeInline(d, i);
+      if (def.type === 'SLEEP') return startSleep(d, i);
+      return dispatch(d, i);
+    case 'subworkflow':
+      return startSubworkflow(d, i);
+    case 'foreach':
+      return startForeach(d, i);
+    case 'while':
+    case 'template':
+      return failStep(d, i, 'INTERNALLY_FAILED', `${def.kind} steps are not supported yet`);
+  }
+}
+
+function begin(d: Draft, i: number, params: JsonObject, attempt: number) {
+  const s = d.mut(i);
+  s.attempt = attempt;
+  s.params = params;
+  s.attempts.push({ attempt, key: attemptKeyOf(d.snap.key, s.id, attempt), status: 'RUNNING', createdAt: d.now, startedAt: d.now });
+  s.startedAt ??= d.now;
+  delete s.dueAt;
+  return s;
+}
+
+function completeInline(d: Draft, i: number): void {
+  const attempt = d.get(i).attempt + 1;
+  const params = paramsOrFail(d, i, attempt);
+  if (!params) return;
+  const s = begin(d, i, params, attempt);
+  s.attempts[s.attempts.length - 1] = { ...s.attempts[s.attempts.length - 1]!, status: 'SUCCEEDED', endedAt: d.now };
+  settle(d, i, 'SUCCEEDED');
+}
+
+function startSleep(d: Draft, i: number): void {
+  const attempt = d.get(i).attempt + 1;
+  const params = paramsOrFail(d, i, attempt);
+  if (!params) return;
+  const secs = params.sleep_seconds;
+  if (typeof secs !== 'number' || !Number.isFinite(secs) || secs < 0) {
+    return failStep(d, i, 'INTERNALLY_FAILED', `a Sleep step needs a non-negative sleep_seconds param, got ${JSON.stringify(secs ?? null)}`);
+  }
+  const s = begin(d, i, params, attempt);
+  if (secs === 0) return settle(d, i, 'SUCCEEDED');
+  s.dueAt = d.now + secs * 1000;
+  d.timersDirty = true;
+  d.setStatus(i, 'RUNNING', undefined, attempt);
+  d.snap.active.push(s.id);
+}
+
+/**
+ * Dispatches attempt n+1 of a runtime step. The attempt key is new for every attempt: a retry or
+ * a replacement for a lost worker never reuses a key, so user code can dedupe its side effects by it.
+ */
+function dispatch(d: Draft, i: number): void {
+  const def = d.def(i);
+  if (def.kind !== 'step') return;
+  const attempt = d.get(i).attempt + 1;
+  const params = paramsOrFail(d, i, attempt);
+  if (!params) return;
+  let timeoutSeconds: number | undefined;
+  try {
+    const lookup = (n: string) => (Object.hasOwn(params, n) ? params[n] : d.snap.params[n]);
+    timeoutSeconds = resolveDuration(def.timeout ?? d.config.defaultStepTimeoutSeconds, lookup);
+  } catch (e) {
+    return failStep(d, i, 'INTERNALLY_FAILED', e instanceof Error ? e.message : String(e));
+  }
+  const s = begin(d, i, params, attempt);
+  const rec = s.attempts[s.attempts.length - 1]!;
+  s.attempts[s.attempts.length - 1] = { attempt, key: rec.key, status: 'STARTING', createdAt: d.now };
+  if (timeoutSeconds !== undefined) {
+    s.timeoutAt = d.now + timeoutSeconds * 1000;
+    d.timersDirty = true;
+  } else delete s.timeoutAt;
+  d.setStatus(i, 'STARTING', undefined, attempt);
+  d.snap.active.push(s.id);
+  const snap = d.snap;
+  d.emit({
+    type: 'dispatchAttempt',
+    key: rec.key,
+    instanceKey: snap.key,
+    workflowId: snap.workflowId,
+    instanceId: snap.instanceId,
+    runId: snap.runId,
+    stepId: s.id,
+    attempt,
+    attemptKey: rec.key,
+    stepType: def.type,
+    params,
+    ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
+    pool: typeof params.pool === 'string' ? params.pool : d.config.defaultPool,
+  });
+}
