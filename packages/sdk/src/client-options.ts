@@ -1,0 +1,44 @@
+import { randomUUID } from 'node:crypto';
+import { type ChannelCredentials, type ChannelOptions, credentials } from '@grpc/grpc-js';
+
+/** Options of one service client (`createDefinitionClient(options)` and friends). */
+export interface ClientOptions {
+  /**
+   * `host:port` of the service.
+   * Default: the service's env variable (`BATON_DEFINITION_ADDR`, `BATON_SCHEDULER_ADDR`,
+   * `BATON_STEP_RUNTIME_ADDR`, `BATON_SIGNAL_ADDR`), else `127.0.0.1:7401`..`7404`.
+   */
+  address?: string;
+  /**
+   * Deadline of every unary call in milliseconds, unless the call sets its own.
+   * `Infinity` sends no deadline. Streams never get this default (they may last hours).
+   * Default: 10 000 (10 s).
+   */
+  timeoutMs?: number;
+  /** Channel credentials. Default: `credentials.createInsecure()` (local plaintext). */
+  credentials?: ChannelCredentials;
+  /** grpc-js channel options (keepalive, message sizes...). Default: `{}`. */
+  channelOptions?: ChannelOptions;
+  /** Metadata sent with every call (per-call metadata wins on conflicts). Default: none. */
+  metadata?: Record<string, string>;
+  /** Makes the x-request-id of calls that do not bring one. Default: `crypto.randomUUID`. */
+  newRequestId?: () => string;
+}
+
+/** ClientOptions with every default applied; `address` is resolved by the caller. */
+export type ResolvedClientOptions = Required<Omit<ClientOptions, 'address'>> & { address: string };
+
+export const DEFAULT_TIMEOUT_MS = 10_000;
+
+export function resolveClientOptions(options: ClientOptions, address: string): ResolvedClientOptions {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  if (!(timeoutMs > 0)) throw new RangeError(`timeoutMs must be > 0 (or Infinity), got ${timeoutMs}`);
+  return {
+    address,
+    timeoutMs,
+    credentials: options.credentials ?? credentials.createInsecure(),
+    channelOptions: options.channelOptions ?? {},
+    metadata: options.metadata ?? {},
+    newRequestId: options.newRequestId ?? randomUUID,
+  };
+}

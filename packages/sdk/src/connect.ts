@@ -1,0 +1,37 @@
+import type { ConnectOptions } from './connect-options';
+import { createDefinitionClient, type DefinitionClient } from './definition-client';
+import { createSchedulerClient, type SchedulerClient } from './scheduler-client';
+import { resolveAddress } from './service-addresses';
+import { createSignalClient, type SignalClient } from './signal-client';
+import { createStepRuntimeClient, type StepRuntimeClient } from './step-runtime-client';
+
+/** Clients of all four services. Channels connect lazily, on the first call to each. */
+export interface BatonClients {
+  definition: DefinitionClient;
+  scheduler: SchedulerClient;
+  stepRuntime: StepRuntimeClient;
+  signal: SignalClient;
+  /** Closes all four channels. */
+  close(): void;
+}
+
+/** Clients of all four services, sharing deadlines, credentials and metadata. */
+export function connect(options: ConnectOptions = {}): BatonClients {
+  const { addresses = {}, env = process.env, ...shared } = options;
+  const definition = createDefinitionClient({ ...shared, address: resolveAddress('definition', addresses.definition, env) });
+  const scheduler = createSchedulerClient({ ...shared, address: resolveAddress('scheduler', addresses.scheduler, env) });
+  const stepRuntime = createStepRuntimeClient({
+    ...shared,
+    address: resolveAddress('stepRuntime', addresses.stepRuntime, env),
+  });
+  const signal = createSignalClient({ ...shared, address: resolveAddress('signal', addresses.signal, env) });
+  return {
+    definition,
+    scheduler,
+    stepRuntime,
+    signal,
+    close() {
+      for (const client of [definition, scheduler, stepRuntime, signal]) client.close();
+    },
+  };
+}

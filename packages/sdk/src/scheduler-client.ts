@@ -1,0 +1,51 @@
+import {
+  GetInstanceRequest,
+  GetStepRunRequest,
+  KillInstanceRequest,
+  ListInstancesRequest,
+  ListStepRunsRequest,
+  RestartInstanceRequest,
+  RestartStepRequest,
+  SchedulerServiceClient,
+  SchedulerServiceService,
+  SkipStepRequest,
+  StartWorkflowRequest,
+  StopInstanceRequest,
+  StopStepRequest,
+  UnblockWorkflowRequest,
+  WatchInstanceRequest,
+} from '@baton/proto';
+import { type ClientOptions, resolveClientOptions } from './client-options';
+import { resolveAddress } from './service-addresses';
+import { createServiceClient, type ServiceClient, type ServiceSpec } from './service-client';
+
+/**
+ * Promise client of baton.v1.SchedulerService. `watchInstance` returns a
+ * ServerStream (async iterable) that ends after the run's terminal status.
+ * Run params are `map<string, ParamValue>`: build them with `toParamMap`.
+ */
+export type SchedulerClient = ServiceClient<SchedulerServiceService>;
+
+const spec: ServiceSpec<SchedulerServiceService> = {
+  definition: SchedulerServiceService,
+  Client: SchedulerServiceClient,
+  requests: {
+    startWorkflow: StartWorkflowRequest,
+    getInstance: GetInstanceRequest,
+    listInstances: ListInstancesRequest,
+    watchInstance: WatchInstanceRequest,
+    stopInstance: StopInstanceRequest,
+    killInstance: KillInstanceRequest,
+    restartInstance: RestartInstanceRequest,
+    unblockWorkflow: UnblockWorkflowRequest,
+    getStepRun: GetStepRunRequest,
+    listStepRuns: ListStepRunsRequest,
+    stopStep: StopStepRequest,
+    skipStep: SkipStepRequest,
+    restartStep: RestartStepRequest,
+  },
+};
+
+export function createSchedulerClient(options: ClientOptions = {}): SchedulerClient {
+  return createServiceClient(spec, resolveClientOptions(options, resolveAddress('scheduler', options.address)));
+}
