@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { runAttempt } from './run-attempt.js';
-import { logSink, makeSpec, tempRoot } from './test-support.js';
+import { logSink, makeSpec, tempRoot } from './attempt-fixtures.js';
 
 // The README's examples run here, so the documented contract cannot drift from the code.
 const readme = readFileSync(join(__dirname, '../../src/runner/README.md'), 'utf8');

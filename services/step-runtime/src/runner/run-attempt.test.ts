@@ -5,7 +5,7 @@ import { after, test } from 'node:test';
 import { RunnerError } from './errors.js';
 import { runAttempt } from './run-attempt.js';
 import { INHERITED_ENV_NAMES } from './user-env.js';
-import { logSink, makeSpec, shell, tempRoot } from './test-support.js';
+import { logSink, makeSpec, shell, tempRoot } from './attempt-fixtures.js';
 
 // The service's own secrets and settings, as step-runtime would have them in production.
 process.env.MONGODB_URL = 'mongodb://admin:hunter2@db:27017/baton';
