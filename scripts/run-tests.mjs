@@ -5,7 +5,7 @@
 //   --e2e       only the cross-service suites under test/
 //   <filter>    any other argument keeps only files whose path contains it
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -43,7 +43,8 @@ if (selected.length === 0) {
 }
 
 mkdirSync(join(root, '.tmp'), { recursive: true });
-const tapFile = join(root, '.tmp', 'tests.tap');
+// One TAP file per run, so concurrent runs cannot overwrite each other's counts.
+const tapFile = join(root, '.tmp', `tests-${process.pid}.tap`);
 const child = spawn(
   process.execPath,
   [
@@ -63,5 +64,6 @@ child.on('exit', (code, signal) => {
   const failed = count('fail') + count('cancelled');
   const skipped = count('skipped');
   console.log(`${passed} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ''));
+  rmSync(tapFile, { force: true });
   process.exit(code ?? (signal ? 1 : 0));
 });
