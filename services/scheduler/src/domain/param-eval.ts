@@ -104,9 +104,12 @@ export class ParamEvaluator {
   }
 
   private literal(name: string, value: JsonValue, type: string): JsonValue {
+    // `${step__param}` reads another step's param or output, as in SEL.
     const find = (n: string) => {
       const v = this.lookup(n);
-      return v === undefined ? undefined : v;
+      if (v !== undefined) return v;
+      const k = n.indexOf('__');
+      return k > 0 ? this.hooks.getFromStep?.(n.slice(0, k), n.slice(k + 2)) : undefined;
     };
     switch (type) {
       case 'STRING':
