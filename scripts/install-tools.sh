@@ -2,7 +2,7 @@
 # Installs the local tools Baton's dev stack and tests need, into <repo>/.baton/bin (git-ignored):
 #   - ferretdb-launcher (our embedded FerretDB 1.24.2, built from tools/ferretdb-launcher)
 #   - grpcurl v1.9.3
-#   - redis-server (system package, via apt-get when missing)
+#   - redis-server and jq (system packages, via apt-get when missing)
 # Idempotent: skips whatever is already present and up to date. Works from any cwd.
 set -euo pipefail
 
@@ -42,17 +42,21 @@ else
   say "installed grpcurl $GRPCURL_VERSION -> $grpcurl"
 fi
 
-# --- redis-server ------------------------------------------------------------
-if command -v redis-server >/dev/null 2>&1; then
-  say "redis-server present ($(command -v redis-server))"
+# --- redis-server and jq (Debian packages) ------------------------------------
+# redis-server: the tests and the local stack start their own on free ports.
+# jq: the README's grpcurl walkthrough wraps definition files with it.
+missing=()
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+command -v jq >/dev/null 2>&1 || missing+=(jq)
+if [[ ${#missing[@]} -eq 0 ]]; then
+  say "redis-server present ($(command -v redis-server)); jq present ($(command -v jq))"
 else
-  say "redis-server missing; installing with apt-get..."
+  say "installing ${missing[*]} with apt-get..."
   SUDO=""
   if [[ "$(id -u)" != "0" ]]; then SUDO="sudo"; fi
   $SUDO apt-get update
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y redis-server
-  # The Debian package may start a system redis on 6379; Baton's tools start their own on free ports.
-  say "installed redis-server ($(command -v redis-server))"
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y "${missing[@]}"
+  say "installed ${missing[*]}"
 fi
 
 say "done; tools in $BIN"

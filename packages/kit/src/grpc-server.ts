@@ -73,9 +73,13 @@ export async function startGrpcServer(opts: GrpcServerOptions): Promise<RunningS
     );
   }
   const names = opts.services.map((s) => s.name);
-  const health = new HealthImplementation(
-    Object.fromEntries(['', ...names].map((n) => [n, 'NOT_SERVING' as const])),
-  );
+  // Readiness: "" and each service name follow the dependencies (MongoDB, Redis).
+  // Liveness: LIVENESS_SERVICE is SERVING while the process runs and is not stopping,
+  // so an orchestrator restarts a wedged process, not one whose database is away.
+  const health = new HealthImplementation({
+    ...Object.fromEntries(['', ...names].map((n) => [n, 'NOT_SERVING' as const])),
+    [LIVENESS_SERVICE]: 'SERVING',
+  });
   health.addToServer(server);
   addReflection(server, Buffer.from(descriptorSetBase64, 'base64'), names);
 
