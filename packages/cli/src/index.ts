@@ -1,1 +1,7 @@
-export {};
+// @baton/cli: the `baton` command. `runCli` runs it in-process (tests, other tools);
+// the command functions can be called directly with a context built by createCommandContext.
+export { CliUsageError, ExitCode, exitCodeFor } from './cli-errors';
+export type { CliIo, OutStream } from './cli-io';
+export { type CommandContext, type ConnectFn, createCommandContext } from './command-context';
+export * from './commands/definition-commands';
+export { type RunCliOptions, runCli } from './run-cli';

@@ -1,0 +1,19 @@
+import { BatonClientError } from '@baton/sdk';
+
+/** Exit codes: 0 success, 1 any failure, 2 a bad request (usage or INVALID_ARGUMENT). */
+export const ExitCode = { OK: 0, FAILURE: 1, USAGE: 2 } as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** A problem with how the command was called (bad flag value, unreadable file...). */
+export class CliUsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CliUsageError';
+  }
+}
+
+export function exitCodeFor(err: unknown): ExitCode {
+  if (err instanceof CliUsageError) return ExitCode.USAGE;
+  if (err instanceof BatonClientError && err.code === 'INVALID_ARGUMENT') return ExitCode.USAGE;
+  return ExitCode.FAILURE;
+}

@@ -1,0 +1,59 @@
+import type { ConnectOptions, ServiceName } from '@baton/sdk';
+import { type Command, Option } from 'commander';
+import { CliUsageError } from './cli-errors';
+import { parseDuration } from './parse-args';
+
+/** Options every command accepts (before or after the command name). */
+export interface GlobalOptions {
+  addr?: string;
+  definitionAddr?: string;
+  schedulerAddr?: string;
+  stepRuntimeAddr?: string;
+  signalAddr?: string;
+  json?: boolean;
+  timeout?: string;
+}
+
+const SERVICE_FLAGS: Array<[ServiceName, keyof GlobalOptions, string, number]> = [
+  ['definition', 'definitionAddr', 'definition', 0],
+  ['scheduler', 'schedulerAddr', 'scheduler', 1],
+  ['stepRuntime', 'stepRuntimeAddr', 'step-runtime', 2],
+  ['signal', 'signalAddr', 'signal', 3],
+];
+const FIRST_PORT = 7401;
+
+export function addGlobalOptions(program: Command): void {
+  program
+    .option('--addr <host[:port]>', `host of all four services, at ports ${FIRST_PORT}..${FIRST_PORT + 3} or port..port+3`)
+    .addOption(new Option('--json', 'print the response as JSON (errors as JSON on stderr)'))
+    .option('--timeout <duration>', 'deadline of each call: 500ms, 10s, 2m', '10s');
+  for (const [, , flag, offset] of SERVICE_FLAGS) {
+    const envName = `BATON_${flag.toUpperCase().replace('-', '_')}_ADDR`;
+    program.option(`--${flag}-addr <host:port>`, `default: $${envName}, else 127.0.0.1:${FIRST_PORT + offset}`);
+  }
+}
+
+/**
+ * Connect options from the flags. Precedence per service: its own flag, then
+ * --addr, then its BATON_*_ADDR variable, then 127.0.0.1:740x (the last two are
+ * the SDK's own fallbacks, applied by connect()).
+ */
+export function connectOptionsFrom(opts: GlobalOptions, env: NodeJS.ProcessEnv): ConnectOptions {
+  const addresses: Partial<Record<ServiceName, string>> = {};
+  const base = opts.addr ? splitHostPort(opts.addr) : undefined;
+  for (const [service, key, , offset] of SERVICE_FLAGS) {
+    const own = opts[key];
+    if (typeof own === 'string' && own !== '') addresses[service] = own;
+    else if (base) addresses[service] = `${base.host}:${base.port + offset}`;
+  }
+  return { addresses, env, timeoutMs: parseDuration(opts.timeout ?? '10s') };
+}
+
+function splitHostPort(addr: string): { host: string; port: number } {
+  const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(addr.trim());
+  const port = m?.[2] === undefined ? FIRST_PORT : Number(m[2]);
+  if (!m || !(port > 0 && port + 3 <= 65535)) {
+    throw new CliUsageError(`--addr: expected host or host:port, got "${addr}"`);
+  }
+  return { host: m[1], port };
+}

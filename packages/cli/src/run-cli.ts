@@ -1,0 +1,72 @@
+import { BatonClientError } from '@baton/sdk';
+import { Command, CommanderError } from 'commander';
+import { CliUsageError, ExitCode, exitCodeFor } from './cli-errors';
+import type { CliIo } from './cli-io';
+import { type CommandContext, type ConnectFn, createCommandContext } from './command-context';
+import { COMMAND_GROUPS } from './commands/index';
+import { addGlobalOptions, connectOptionsFrom, type GlobalOptions } from './global-options';
+import { serviceHint } from './service-hint';
+
+export interface RunCliOptions {
+  /** Makes the service clients. Default: @baton/sdk's `connect`. Tests pass fakes. */
+  connect?: ConnectFn;
+}
+
+/**
+ * Runs `baton <argv>` and resolves to its exit code (0 ok, 1 failure, 2 usage or
+ * INVALID_ARGUMENT). Never exits the process and writes only to `io`, so that
+ * tests and other programs can call it. `argv` excludes node and the script.
+ */
+export async function runCli(argv: string[], io: CliIo, options: RunCliOptions = {}): Promise<number> {
+  // Before parsing succeeds, --json is known only from the raw words; parse errors need it too.
+  const dashDash = argv.indexOf('--');
+  const jsonRequested = (dashDash === -1 ? argv : argv.slice(0, dashDash)).includes('--json');
+  let ctx: (CommandContext & { close(): void }) | undefined;
+  const fallback = () => createCommandContext(io, { json: jsonRequested, connect: options.connect });
+
+  const program = new Command('baton')
+    .description('Baton workflow orchestrator: push and manage workflow definitions')
+    .exitOverride()
+    .showHelpAfterError(false)
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      outputError: () => {}, // rendered below, in the same format as every other error
+    });
+  addGlobalOptions(program);
+  program.hook('preAction', (_program, action) => {
+    const globals = action.optsWithGlobals<GlobalOptions>();
+    const env = io.env ?? process.env;
+    ctx = createCommandContext(io, {
+      json: globals.json === true,
+      connectOptions: connectOptionsFrom(globals, env),
+      connect: options.connect,
+    });
+  });
+  const current = () => {
+    ctx ??= fallback();
+    return ctx;
+  };
+  for (const register of COMMAND_GROUPS) register(program, current);
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return ExitCode.OK;
+  } catch (err) {
+    return report(err, ctx ?? fallback());
+  } finally {
+    ctx?.close();
+  }
+}
+
+function report(err: unknown, ctx: CommandContext): number {
+  if (err instanceof CommanderError) {
+    // Help and version requests end the same way as failures in commander.
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return ExitCode.OK;
+    if (err.code === 'commander.help') return ExitCode.USAGE; // help shown because no command was given
+    ctx.out.error(new CliUsageError(err.message.replace(/^error: /, '')), "run 'baton --help' for usage");
+    return ExitCode.USAGE;
+  }
+  ctx.out.error(err, err instanceof BatonClientError ? serviceHint(err, ctx) : undefined);
+  return exitCodeFor(err);
+}

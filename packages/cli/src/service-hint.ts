@@ -1,0 +1,26 @@
+import type { BatonClientError, ServiceName } from '@baton/sdk';
+import type { CommandContext } from './command-context';
+
+const SERVICES: Record<string, [ServiceName, string]> = {
+  DefinitionService: ['definition', 'definition'],
+  SchedulerService: ['scheduler', 'scheduler'],
+  StepRuntimeService: ['stepRuntime', 'step-runtime'],
+  SignalService: ['signal', 'signal'],
+};
+
+/**
+ * What to check when a service could not be reached or does not have the method
+ * yet: these are the two failures where the fix is on the caller's side.
+ */
+export function serviceHint(err: BatonClientError, ctx: CommandContext): string | undefined {
+  const service = /^\/baton\.v1\.(\w+)\//.exec(err.method ?? '')?.[1];
+  const known = service ? SERVICES[service] : undefined;
+  if (!known) return undefined;
+  const [name, flag] = known;
+  if (err.code === 'UNAVAILABLE') {
+    const env = `BATON_${flag.toUpperCase().replace('-', '_')}_ADDR`;
+    return `is the ${flag} service running at ${ctx.addressOf(name)}? (set --${flag}-addr or ${env})`;
+  }
+  if (err.code === 'UNIMPLEMENTED') return `the ${flag} service at ${ctx.addressOf(name)} does not implement this yet`;
+  return undefined;
+}
