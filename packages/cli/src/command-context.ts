@@ -1,4 +1,10 @@
-import { type BatonClients, type ConnectOptions, connect, resolveAddress, type ServiceName } from '@baton/sdk';
+import {
+  type BatonClients,
+  type ConnectOptions,
+  connect,
+  resolveAddress,
+  type ServiceName,
+} from '@baton/sdk';
 import type { CliIo } from './cli-io';
 import { Output } from './output/output';
 import { colorEnabled, createStyle } from './output/style';

@@ -24,12 +24,18 @@ const FIRST_PORT = 7401;
 
 export function addGlobalOptions(program: Command): void {
   program
-    .option('--addr <host[:port]>', `host of all four services, at ports ${FIRST_PORT}..${FIRST_PORT + 3} or port..port+3`)
+    .option(
+      '--addr <host[:port]>',
+      `host of all four services, at ports ${FIRST_PORT}..${FIRST_PORT + 3} or port..port+3`,
+    )
     .addOption(new Option('--json', 'print the response as JSON (errors as JSON on stderr)'))
     .option('--timeout <duration>', 'deadline of each call: 500ms, 10s, 2m', '10s');
   for (const [, , flag, offset] of SERVICE_FLAGS) {
     const envName = `BATON_${flag.toUpperCase().replace('-', '_')}_ADDR`;
-    program.option(`--${flag}-addr <host:port>`, `default: $${envName}, else 127.0.0.1:${FIRST_PORT + offset}`);
+    program.option(
+      `--${flag}-addr <host:port>`,
+      `default: $${envName}, else 127.0.0.1:${FIRST_PORT + offset}`,
+    );
   }
 }
 

@@ -14,10 +14,12 @@ test('durations: ms, s, m, bare seconds', () => {
 
 test('positive integers and version selectors', () => {
   assert.equal(parsePositiveInt('25', '--limit', 1000), 25);
-  for (const bad of ['0', '1001', '2.5', 'x', '-3']) assert.throws(() => parsePositiveInt(bad, '--limit', 1000), CliUsageError);
+  for (const bad of ['0', '1001', '2.5', 'x', '-3'])
+    assert.throws(() => parsePositiveInt(bad, '--limit', 1000), CliUsageError);
   assert.equal(parseVersionSelector('LATEST', ['latest', 'active']), 'latest');
   assert.equal(parseVersionSelector('12', ['latest']), '12');
-  for (const bad of ['0', '01', 'active', 'v2']) assert.throws(() => parseVersionSelector(bad, ['latest']), CliUsageError);
+  for (const bad of ['0', '01', 'active', 'v2'])
+    assert.throws(() => parseVersionSelector(bad, ['latest']), CliUsageError);
 });
 
 test('addresses: own flag, then --addr (host and base port), then the SDK fallbacks', () => {

@@ -21,6 +21,7 @@ export function serviceHint(err: BatonClientError, ctx: CommandContext): string 
     const env = `BATON_${flag.toUpperCase().replace('-', '_')}_ADDR`;
     return `is the ${flag} service running at ${ctx.addressOf(name)}? (set --${flag}-addr or ${env})`;
   }
-  if (err.code === 'UNIMPLEMENTED') return `the ${flag} service at ${ctx.addressOf(name)} does not implement this yet`;
+  if (err.code === 'UNIMPLEMENTED')
+    return `the ${flag} service at ${ctx.addressOf(name)} does not implement this yet`;
   return undefined;
 }

@@ -13,7 +13,9 @@ export class Capture implements OutStream {
 }
 
 /** Captured stdout/stderr, an empty environment and stdin fed from `stdinText`. */
-export function captureIo(init: { env?: NodeJS.ProcessEnv; stdinText?: string; tty?: boolean; cwd?: string } = {}) {
+export function captureIo(
+  init: { env?: NodeJS.ProcessEnv; stdinText?: string; tty?: boolean; cwd?: string } = {},
+) {
   const stdout = new Capture(init.tty);
   const stderr = new Capture(init.tty);
   const stdin = new PassThrough();
@@ -25,10 +27,16 @@ export function captureIo(init: { env?: NodeJS.ProcessEnv; stdinText?: string; t
 /** Clients whose definition methods are the given fakes; any other call throws. */
 export function fakeClients(definition: Partial<Record<keyof DefinitionClient, unknown>>): BatonClients {
   const missing = (service: string) =>
-    new Proxy({}, { get: (_t, name) => () => Promise.reject(new Error(`unexpected call ${service}.${String(name)}`)) });
+    new Proxy(
+      {},
+      { get: (_t, name) => () => Promise.reject(new Error(`unexpected call ${service}.${String(name)}`)) },
+    );
   return {
     definition: new Proxy(definition, {
-      get: (t, name) => (name in t ? t[name as keyof typeof t] : () => Promise.reject(new Error(`unexpected call definition.${String(name)}`))),
+      get: (t, name) =>
+        name in t
+          ? t[name as keyof typeof t]
+          : () => Promise.reject(new Error(`unexpected call definition.${String(name)}`)),
     }) as unknown as DefinitionClient,
     scheduler: missing('scheduler') as BatonClients['scheduler'],
     stepRuntime: missing('stepRuntime') as BatonClients['stepRuntime'],

@@ -18,8 +18,14 @@ export interface BatonClients {
 /** Clients of all four services, sharing deadlines, credentials and metadata. */
 export function connect(options: ConnectOptions = {}): BatonClients {
   const { addresses = {}, env = process.env, ...shared } = options;
-  const definition = createDefinitionClient({ ...shared, address: resolveAddress('definition', addresses.definition, env) });
-  const scheduler = createSchedulerClient({ ...shared, address: resolveAddress('scheduler', addresses.scheduler, env) });
+  const definition = createDefinitionClient({
+    ...shared,
+    address: resolveAddress('definition', addresses.definition, env),
+  });
+  const scheduler = createSchedulerClient({
+    ...shared,
+    address: resolveAddress('scheduler', addresses.scheduler, env),
+  });
   const stepRuntime = createStepRuntimeClient({
     ...shared,
     address: resolveAddress('stepRuntime', addresses.stepRuntime, env),

@@ -35,5 +35,8 @@ const spec: ServiceSpec<DefinitionServiceService> = {
 };
 
 export function createDefinitionClient(options: ClientOptions = {}): DefinitionClient {
-  return createServiceClient(spec, resolveClientOptions(options, resolveAddress('definition', options.address)));
+  return createServiceClient(
+    spec,
+    resolveClientOptions(options, resolveAddress('definition', options.address)),
+  );
 }

@@ -21,14 +21,21 @@ const richStatus: Status = {
         BadRequest.encode({
           fieldViolations: [
             { field: 'workflow.id', description: 'is required', reason: '', localizedMessage: undefined },
-            { field: 'workflow.steps[1].id', description: 'duplicates steps[0].id', reason: '', localizedMessage: undefined },
+            {
+              field: 'workflow.steps[1].id',
+              description: 'duplicates steps[0].id',
+              reason: '',
+              localizedMessage: undefined,
+            },
           ],
         }).finish(),
       ),
     },
     {
       typeUrl: 'type.googleapis.com/google.rpc.ErrorInfo',
-      value: Buffer.from(ErrorInfo.encode({ reason: 'INVALID_DEFINITION', domain: 'definition.baton', metadata: {} }).finish()),
+      value: Buffer.from(
+        ErrorInfo.encode({ reason: 'INVALID_DEFINITION', domain: 'definition.baton', metadata: {} }).finish(),
+      ),
     },
   ],
 };
@@ -50,7 +57,10 @@ test('a grpc-js ServiceError becomes a BatonClientError with code name and detai
     details: 'the definition has 2 problems',
     metadata: trailersWith(richStatus),
   });
-  const err = toClientError(serviceError, { requestId: 'req-1', method: '/baton.v1.DefinitionService/PushWorkflow' });
+  const err = toClientError(serviceError, {
+    requestId: 'req-1',
+    method: '/baton.v1.DefinitionService/PushWorkflow',
+  });
   assert.ok(err instanceof BatonClientError);
   assert.equal(err.code, 'INVALID_ARGUMENT');
   assert.equal(err.message, 'the definition has 2 problems');
@@ -78,7 +88,11 @@ test('missing, corrupt or foreign details leave code and message intact', () => 
     assert.equal(err.reason, undefined);
   }
   const foreign = decodeStatusDetails(
-    trailersWith({ code: 5, message: 'm', details: [{ typeUrl: 'type.googleapis.com/x.Y', value: Buffer.from([1]) }] }),
+    trailersWith({
+      code: 5,
+      message: 'm',
+      details: [{ typeUrl: 'type.googleapis.com/x.Y', value: Buffer.from([1]) }],
+    }),
   );
   assert.deepEqual(foreign.violations, []);
 });
@@ -86,7 +100,10 @@ test('missing, corrupt or foreign details leave code and message intact', () => 
 test('a server-echoed x-request-id wins; non-gRPC errors become UNKNOWN', () => {
   const md = new Metadata();
   md.set('x-request-id', 'from-server');
-  assert.equal(toClientError({ code: 14, details: 'down', metadata: md }, { requestId: 'mine' }).requestId, 'from-server');
+  assert.equal(
+    toClientError({ code: 14, details: 'down', metadata: md }, { requestId: 'mine' }).requestId,
+    'from-server',
+  );
   const plain = toClientError(new TypeError('boom'), { requestId: 'r' });
   assert.equal(plain.code, 'UNKNOWN');
   assert.equal(plain.message, 'boom');

@@ -22,6 +22,11 @@ export type { ServerStream } from './server-stream';
 export { resolveAddress, SERVICE_DEFAULTS, type ServiceName } from './service-addresses';
 export type { PromiseClient, RequestOf, ResponseOf, ServiceClient } from './service-client';
 export { createSignalClient, type SignalClient } from './signal-client';
-export { decodeStatusDetails, type FieldViolation, STATUS_DETAILS_KEY, type StatusDetails } from './status-details';
+export {
+  decodeStatusDetails,
+  type FieldViolation,
+  STATUS_DETAILS_KEY,
+  type StatusDetails,
+} from './status-details';
 export { type StatusCodeName, statusCodeName } from './status-codes';
 export { createStepRuntimeClient, type StepRuntimeClient } from './step-runtime-client';

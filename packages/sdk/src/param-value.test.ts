@@ -52,7 +52,10 @@ test('explicit types convert strings and numbers (any case)', () => {
   assert.deepEqual(toParamValue('2.5', 'Double').kind, { $case: 'doubleValue', value: 2.5 });
   assert.deepEqual(toParamValue('TRUE', 'BOOLEAN').kind, { $case: 'booleanValue', value: true });
   assert.deepEqual(toParamValue(7, 'STRING').kind, { $case: 'stringValue', value: '7' });
-  assert.deepEqual(toParamValue(['1', 2], 'LONG_ARRAY').kind, { $case: 'longArray', value: { values: ['1', '2'] } });
+  assert.deepEqual(toParamValue(['1', 2], 'LONG_ARRAY').kind, {
+    $case: 'longArray',
+    value: { values: ['1', '2'] },
+  });
   assert.deepEqual(toParamValue({ a: 'x' }, 'MAP').kind, { $case: 'mapValue', value: { a: 'x' } });
 });
 

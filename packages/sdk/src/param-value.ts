@@ -89,7 +89,8 @@ export function toParamValue(value: unknown, type?: ParamType | string, path = '
       return { kind: { $case: 'booleanArray', value: { values: mapArray(value, path, toBoolean) } } };
     case 'STRING_MAP': {
       const values: Record<string, string> = {};
-      for (const [k, v] of Object.entries(toObject(value, path))) values[k] = toStringScalar(v, join(path, k));
+      for (const [k, v] of Object.entries(toObject(value, path)))
+        values[k] = toStringScalar(v, join(path, k));
       return { kind: { $case: 'stringMap', value: { values } } };
     }
     case 'MAP':
@@ -165,7 +166,10 @@ function toLong(v: unknown, path: string): string {
   else if (typeof v === 'number' && Number.isSafeInteger(v)) n = BigInt(v);
   else if (typeof v === 'string' && /^\s*[-+]?\d+\s*$/.test(v)) n = BigInt(v.trim());
   if (n === undefined) {
-    throw invalid(path, `expected a 64-bit integer (a safe integer, a bigint or a decimal string), got ${describe(v)}`);
+    throw invalid(
+      path,
+      `expected a 64-bit integer (a safe integer, a bigint or a decimal string), got ${describe(v)}`,
+    );
   }
   if (n < INT64_MIN || n > INT64_MAX) throw invalid(path, `${n} does not fit in 64 bits`);
   return n.toString();
@@ -209,8 +213,14 @@ function toJsonObject(v: unknown, path: string): { [key: string]: JsonValue } {
       if (!Number.isFinite(x)) throw invalid(p, `${x} cannot be stored in a MAP (JSON) parameter`);
       return;
     }
-    if (Array.isArray(x)) return x.forEach((e, i) => check(e, `${p}[${i}]`));
-    if (isPlainObject(x)) return Object.entries(x).forEach(([k, e]) => check(e, join(p, k)));
+    if (Array.isArray(x)) {
+      for (const [i, e] of x.entries()) check(e, `${p}[${i}]`);
+      return;
+    }
+    if (isPlainObject(x)) {
+      for (const [k, e] of Object.entries(x)) check(e, join(p, k));
+      return;
+    }
     throw invalid(p, `${describe(x)} cannot be stored in a MAP (JSON) parameter`);
   };
   check(toObject(v, path), path);

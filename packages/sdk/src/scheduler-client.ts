@@ -47,5 +47,8 @@ const spec: ServiceSpec<SchedulerServiceService> = {
 };
 
 export function createSchedulerClient(options: ClientOptions = {}): SchedulerClient {
-  return createServiceClient(spec, resolveClientOptions(options, resolveAddress('scheduler', options.address)));
+  return createServiceClient(
+    spec,
+    resolveClientOptions(options, resolveAddress('scheduler', options.address)),
+  );
 }

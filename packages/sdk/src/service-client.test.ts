@@ -40,7 +40,10 @@ const version: WorkflowVersion = {
 /** Request ids the server saw, by workflow id, to check what the SDK sends. */
 const seenRequestIds = new Map<string, string>();
 
-function getWorkflow(call: ServerUnaryCall<GetWorkflowRequest, GetWorkflowResponse>, cb: sendUnaryData<GetWorkflowResponse>) {
+function getWorkflow(
+  call: ServerUnaryCall<GetWorkflowRequest, GetWorkflowResponse>,
+  cb: sendUnaryData<GetWorkflowResponse>,
+) {
   const { workflowId } = call.request;
   seenRequestIds.set(workflowId, String(call.metadata.get('x-request-id')[0]));
   if (workflowId === 'hang') return; // never answers: the client's deadline must end the call
@@ -53,13 +56,22 @@ function getWorkflow(call: ServerUnaryCall<GetWorkflowRequest, GetWorkflowRespon
           typeUrl: 'type.googleapis.com/google.rpc.BadRequest',
           value: Buffer.from(
             BadRequest.encode({
-              fieldViolations: [{ field: 'workflow_id', description: 'must not be "bad"', reason: '', localizedMessage: undefined }],
+              fieldViolations: [
+                {
+                  field: 'workflow_id',
+                  description: 'must not be "bad"',
+                  reason: '',
+                  localizedMessage: undefined,
+                },
+              ],
             }).finish(),
           ),
         },
         {
           typeUrl: 'type.googleapis.com/google.rpc.ErrorInfo',
-          value: Buffer.from(ErrorInfo.encode({ reason: 'INVALID_WORKFLOW_ID', domain: 'test', metadata: {} }).finish()),
+          value: Buffer.from(
+            ErrorInfo.encode({ reason: 'INVALID_WORKFLOW_ID', domain: 'test', metadata: {} }).finish(),
+          ),
         },
       ],
     }).finish();
@@ -77,10 +89,14 @@ function watchInstance(call: ServerWritableStream<WatchInstanceRequest, WatchIns
   const ref = call.request.ref;
   const n = Number(ref?.runId ?? 0);
   for (let i = 1; i <= n; i++) {
-    call.write({ instance: undefined, changes: [{ time: new Date(0), stepId: `s${i}`, status: 'RUNNING', message: '' }] });
+    call.write({
+      instance: undefined,
+      changes: [{ time: new Date(0), stepId: `s${i}`, status: 'RUNNING', message: '' }],
+    });
   }
   // emit('error'), not destroy(err): grpc-js sends no status at all for a destroyed server stream.
-  if (ref?.instanceId === '13') call.emit('error', Object.assign(new Error('gone'), { code: status.NOT_FOUND, details: 'gone' }));
+  if (ref?.instanceId === '13')
+    call.emit('error', Object.assign(new Error('gone'), { code: status.NOT_FOUND, details: 'gone' }));
   else if (ref?.instanceId !== '99') call.end();
 }
 
@@ -92,7 +108,9 @@ before(async () => {
   server.addService(DefinitionServiceService, { getWorkflow } as never);
   server.addService(SchedulerServiceService, { watchInstance } as never);
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+    server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (err, p) =>
+      err ? reject(err) : resolve(p),
+    ),
   );
   const addr = `127.0.0.1:${port}`;
   clients = connect({ addresses: { definition: addr, scheduler: addr }, timeoutMs: 2_000 });
@@ -112,21 +130,26 @@ test('a unary call resolves with the decoded response and sends a fresh x-reques
 });
 
 test('a rich status becomes a BatonClientError with violations, reason and request id', async () => {
-  await assert.rejects(clients.definition.getWorkflow({ workflowId: 'bad' }, { requestId: 'req-bad' }), (err: unknown) => {
-    assert.ok(err instanceof BatonClientError);
-    assert.equal(err.code, 'INVALID_ARGUMENT');
-    assert.equal(err.message, 'bad workflow id');
-    assert.deepEqual(err.violations, [{ field: 'workflow_id', description: 'must not be "bad"' }]);
-    assert.equal(err.reason, 'INVALID_WORKFLOW_ID');
-    assert.equal(err.requestId, 'req-bad');
-    assert.equal(err.method, '/baton.v1.DefinitionService/GetWorkflow');
-    return true;
-  });
+  await assert.rejects(
+    clients.definition.getWorkflow({ workflowId: 'bad' }, { requestId: 'req-bad' }),
+    (err: unknown) => {
+      assert.ok(err instanceof BatonClientError);
+      assert.equal(err.code, 'INVALID_ARGUMENT');
+      assert.equal(err.message, 'bad workflow id');
+      assert.deepEqual(err.violations, [{ field: 'workflow_id', description: 'must not be "bad"' }]);
+      assert.equal(err.reason, 'INVALID_WORKFLOW_ID');
+      assert.equal(err.requestId, 'req-bad');
+      assert.equal(err.method, '/baton.v1.DefinitionService/GetWorkflow');
+      return true;
+    },
+  );
 });
 
 test('an unanswered call fails with DEADLINE_EXCEEDED within its deadline', async () => {
   const started = Date.now();
-  await assert.rejects(clients.definition.getWorkflow({ workflowId: 'hang' }, { timeoutMs: 200 }), { code: 'DEADLINE_EXCEEDED' });
+  await assert.rejects(clients.definition.getWorkflow({ workflowId: 'hang' }, { timeoutMs: 200 }), {
+    code: 'DEADLINE_EXCEEDED',
+  });
   const elapsed = Date.now() - started;
   assert.ok(elapsed >= 150 && elapsed < 1_500, `took ${elapsed} ms`);
 });
@@ -143,7 +166,9 @@ test('an aborted unary call rejects with CANCELLED', async () => {
   const pending = clients.definition.getWorkflow({ workflowId: 'hang' }, { signal: ac.signal });
   setTimeout(() => ac.abort(), 50);
   await assert.rejects(pending, { code: 'CANCELLED' });
-  await assert.rejects(clients.definition.getWorkflow({ workflowId: 'x' }, { signal: ac.signal }), { code: 'CANCELLED' });
+  await assert.rejects(clients.definition.getWorkflow({ workflowId: 'x' }, { signal: ac.signal }), {
+    code: 'CANCELLED',
+  });
 });
 
 test('methods the server lacks fail with UNIMPLEMENTED', async () => {
@@ -152,7 +177,9 @@ test('methods the server lacks fail with UNIMPLEMENTED', async () => {
 
 test('a server stream is an async iterable that ends with the call', async () => {
   const steps: string[] = [];
-  for await (const msg of clients.scheduler.watchInstance({ ref: { workflowId: 'w', instanceId: '1', runId: '3' } })) {
+  for await (const msg of clients.scheduler.watchInstance({
+    ref: { workflowId: 'w', instanceId: '1', runId: '3' },
+  })) {
     steps.push(msg.changes[0].stepId);
   }
   assert.deepEqual(steps, ['s1', 's2', 's3']);
@@ -162,7 +189,9 @@ test('a failing stream yields what arrived, then throws BatonClientError', async
   const steps: string[] = [];
   await assert.rejects(
     (async () => {
-      for await (const msg of clients.scheduler.watchInstance({ ref: { workflowId: 'w', instanceId: '13', runId: '2' } })) {
+      for await (const msg of clients.scheduler.watchInstance({
+        ref: { workflowId: 'w', instanceId: '13', runId: '2' },
+      })) {
         steps.push(msg.changes[0].stepId);
       }
     })(),
@@ -187,5 +216,8 @@ test('an endless stream stops on abort (CANCELLED) and on break', async () => {
     { code: 'CANCELLED' },
   );
   assert.deepEqual(seen, ['s1']);
-  for await (const _ of clients.scheduler.watchInstance({ ref: { workflowId: 'w', instanceId: '99', runId: '2' } })) break;
+  for await (const _ of clients.scheduler.watchInstance({
+    ref: { workflowId: 'w', instanceId: '99', runId: '2' },
+  }))
+    break;
 });

@@ -43,12 +43,21 @@ export type ServiceClient<S> = PromiseClient<S> & {
 export interface ServiceSpec<S extends ServiceDefinition> {
   definition: S;
   /** The generated grpc-js client class. */
-  Client: new (address: string, creds: ChannelCredentials, options?: Partial<GrpcClientOptions>) => Client;
+  Client: new (
+    address: string,
+    creds: ChannelCredentials,
+    options?: Partial<GrpcClientOptions>,
+  ) => Client;
   /** Each method's request codec, to fill in proto3 defaults from a partial request. */
   requests: { [K in keyof S]: MessageFns<RequestOf<S[K]>> };
 }
 
-type UnaryInvoker = (req: unknown, md: unknown, opts: unknown, cb: (err: unknown, res: unknown) => void) => {
+type UnaryInvoker = (
+  req: unknown,
+  md: unknown,
+  opts: unknown,
+  cb: (err: unknown, res: unknown) => void,
+) => {
   cancel(): void;
 };
 type StreamInvoker = (req: unknown, md: unknown, opts: unknown) => Parameters<typeof toServerStream>[0];

@@ -24,5 +24,8 @@ const spec: ServiceSpec<StepRuntimeServiceService> = {
 };
 
 export function createStepRuntimeClient(options: ClientOptions = {}): StepRuntimeClient {
-  return createServiceClient(spec, resolveClientOptions(options, resolveAddress('stepRuntime', options.address)));
+  return createServiceClient(
+    spec,
+    resolveClientOptions(options, resolveAddress('stepRuntime', options.address)),
+  );
 }

@@ -50,7 +50,11 @@ export async function pushCommand(ctx: CommandContext, file: string, flags: User
   ctx.out.result(res, formatPush);
 }
 
-export async function validateCommand(ctx: CommandContext, file: string, flags: UserFlag = {}): Promise<void> {
+export async function validateCommand(
+  ctx: CommandContext,
+  file: string,
+  flags: UserFlag = {},
+): Promise<void> {
   const definitionJson = await readInput(file, ctx.io);
   const res = await ctx.clients().definition.validateWorkflow({ definitionJson, user: userOf(ctx, flags) });
   ctx.out.result(res, formatValidate);
@@ -85,7 +89,11 @@ export async function listCommand(ctx: CommandContext, flags: ListFlags = {}): P
   moreHint(ctx, page.nextPageToken);
 }
 
-export async function versionsCommand(ctx: CommandContext, workflowId: string, flags: ListFlags = {}): Promise<void> {
+export async function versionsCommand(
+  ctx: CommandContext,
+  workflowId: string,
+  flags: ListFlags = {},
+): Promise<void> {
   const size = pageSize(flags.limit);
   const page = await collectPages(async (pageToken) => {
     const r = await ctx.clients().definition.listVersions({ workflowId, pageSize: size, pageToken });
@@ -101,7 +109,11 @@ function moreHint(ctx: CommandContext, token: string): void {
   if (token !== '') ctx.out.note(`more results: add --all, or --page-token ${token}`);
 }
 
-export async function activateCommand(ctx: CommandContext, workflowId: string, version: string): Promise<void> {
+export async function activateCommand(
+  ctx: CommandContext,
+  workflowId: string,
+  version: string,
+): Promise<void> {
   const selector = parseVersionSelector(version, ['latest']);
   const res = await ctx.clients().definition.activateVersion({ workflowId, version: selector });
   ctx.out.result(res, formatActivate);
@@ -112,10 +124,15 @@ export async function deactivateCommand(ctx: CommandContext, workflowId: string)
   ctx.out.result(res, formatDeactivate);
 }
 
-export async function deleteCommand(ctx: CommandContext, workflowId: string, flags: { yes?: boolean } = {}): Promise<void> {
+export async function deleteCommand(
+  ctx: CommandContext,
+  workflowId: string,
+  flags: { yes?: boolean } = {},
+): Promise<void> {
   if (!flags.yes) {
     const answer = await confirm(ctx.io, `delete ${workflowId} with all its versions and properties?`);
-    if (answer === undefined) throw new CliUsageError(`refusing to delete ${workflowId} without --yes (no terminal to confirm on)`);
+    if (answer === undefined)
+      throw new CliUsageError(`refusing to delete ${workflowId} without --yes (no terminal to confirm on)`);
     if (!answer) throw new CliUsageError('not deleted');
   }
   const res = await ctx.clients().definition.deleteWorkflow({ workflowId });
@@ -129,7 +146,9 @@ export async function propsCommand(
   flags: UserFlag = {},
 ): Promise<void> {
   const propertiesJson = await readJsonArgument(fileOrJson, ctx.io);
-  const res = await ctx.clients().definition.updateProperties({ workflowId, propertiesJson, user: userOf(ctx, flags) });
+  const res = await ctx
+    .clients()
+    .definition.updateProperties({ workflowId, propertiesJson, user: userOf(ctx, flags) });
   ctx.out.result(res, (r, s) => formatPropertiesUpdate(workflowId, r.properties, s));
 }
 
@@ -166,9 +185,9 @@ export function registerDefinitionCommands(program: Command, ctx: Ctx): void {
       .option('--tag <tag>', 'only workflows with this tag')
       .option('--prefix <prefix>', 'only workflow ids starting with this'),
   ).action((flags: ListFlags) => listCommand(ctx(), flags));
-  paging(program.command('versions <workflow-id>').description('list the versions of a workflow, newest first')).action(
-    (id: string, flags: ListFlags) => versionsCommand(ctx(), id, flags),
-  );
+  paging(
+    program.command('versions <workflow-id>').description('list the versions of a workflow, newest first'),
+  ).action((id: string, flags: ListFlags) => versionsCommand(ctx(), id, flags));
   program
     .command('activate <workflow-id> <version>')
     .description('make a version (a number or latest) the active one')

@@ -21,21 +21,28 @@ export function formatPush(r: PushWorkflowResponse, s: Style): string {
 }
 
 export function formatValidate(r: ValidateWorkflowResponse, s: Style): string {
-  const outcome = r.created ? `a push would create version ${r.version}` : `identical to version ${r.version}`;
+  const outcome = r.created
+    ? `a push would create version ${r.version}`
+    : `identical to version ${r.version}`;
   return `${s.green('valid')}: ${s.bold(r.workflowId)}, ${r.stepCount} steps; ${outcome}`;
 }
 
 export function formatProperties(p: Properties | undefined): Array<[string, string | undefined]> {
   if (!p) return [];
   const rs = p.runStrategy;
-  const strategy = rs ? `${rs.rule || '-'}${rs.workflowConcurrency ? ` (workflow concurrency ${rs.workflowConcurrency})` : ''}` : undefined;
+  const strategy = rs
+    ? `${rs.rule || '-'}${rs.workflowConcurrency ? ` (workflow concurrency ${rs.workflowConcurrency})` : ''}`
+    : undefined;
   return [
     ['owner', p.owner || '-'],
     ['run strategy', strategy],
     ['step concurrency', p.stepConcurrency ? String(p.stepConcurrency) : 'unlimited'],
     ['tags', listOrDash(p.tags)],
     ['triggers', triggers(p)],
-    ['properties', `snapshot ${p.snapshot}, updated ${formatTime(p.updatedAt)}${p.updatedBy ? ` by ${p.updatedBy}` : ''}`],
+    [
+      'properties',
+      `snapshot ${p.snapshot}, updated ${formatTime(p.updatedAt)}${p.updatedBy ? ` by ${p.updatedBy}` : ''}`,
+    ],
   ];
 }
 

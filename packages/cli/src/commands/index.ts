@@ -7,4 +7,6 @@ import { registerDefinitionCommands } from './definition-commands';
  * scheduler's start/status/watch, logs, signals, sel) is one file under commands/
  * with a `register…Commands(program, ctx)` function, added here.
  */
-export const COMMAND_GROUPS: Array<(program: Command, ctx: () => CommandContext) => void> = [registerDefinitionCommands];
+export const COMMAND_GROUPS: Array<(program: Command, ctx: () => CommandContext) => void> = [
+  registerDefinitionCommands,
+];

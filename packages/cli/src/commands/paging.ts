@@ -15,7 +15,10 @@ export interface PagingFlags {
  * One page, or with `all` every page concatenated. The merged result carries an
  * empty token, so `--all --json` looks like a single complete answer.
  */
-export async function collectPages<T>(fetch: (token: string) => Promise<Page<T>>, flags: PagingFlags): Promise<Page<T>> {
+export async function collectPages<T>(
+  fetch: (token: string) => Promise<Page<T>>,
+  flags: PagingFlags,
+): Promise<Page<T>> {
   let page = await fetch(flags.pageToken ?? '');
   if (!flags.all) return page;
   const items = [...page.items];

@@ -6,7 +6,9 @@ import type { Style } from './style';
 export function errorJson(err: unknown): { error: Record<string, unknown> } {
   if (err instanceof BatonClientError) return { error: err.toJSON() };
   if (err instanceof CliUsageError) return { error: { code: 'USAGE', message: err.message, violations: [] } };
-  return { error: { code: 'UNKNOWN', message: err instanceof Error ? err.message : String(err), violations: [] } };
+  return {
+    error: { code: 'UNKNOWN', message: err instanceof Error ? err.message : String(err), violations: [] },
+  };
 }
 
 /**
@@ -17,7 +19,8 @@ export function formatError(err: unknown, style: Style, hint?: string): string {
   const lines: string[] = [];
   if (err instanceof BatonClientError) {
     lines.push(`${style.red('error:')} ${err.message} ${style.dim(`(${err.code})`)}`);
-    for (const v of err.violations) lines.push(`  - ${v.field ? `${style.bold(v.field)}: ` : ''}${v.description}`);
+    for (const v of err.violations)
+      lines.push(`  - ${v.field ? `${style.bold(v.field)}: ` : ''}${v.description}`);
   } else {
     lines.push(`${style.red('error:')} ${err instanceof Error ? err.message : String(err)}`);
   }

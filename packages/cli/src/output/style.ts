@@ -17,7 +17,8 @@ export function colorEnabled(stream: OutStream, env: NodeJS.ProcessEnv): boolean
 }
 
 export function createStyle(enabled: boolean): Style {
-  const sgr = (open: number, close: number) => (s: string) => (enabled ? `\x1b[${open}m${s}\x1b[${close}m` : s);
+  const sgr = (open: number, close: number) => (s: string) =>
+    enabled ? `\x1b[${open}m${s}\x1b[${close}m` : s;
   return {
     enabled,
     bold: sgr(1, 22),

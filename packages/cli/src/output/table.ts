@@ -11,7 +11,11 @@ export interface Column {
  * Aligned plain-text columns separated by two spaces, header first; the last
  * column is not padded so lines carry no trailing blanks.
  */
-export function formatTable(columns: Column[], rows: string[][], headerStyle: (s: string) => string = (s) => s): string {
+export function formatTable(
+  columns: Column[],
+  rows: string[][],
+  headerStyle: (s: string) => string = (s) => s,
+): string {
   const widths = columns.map((c, i) => Math.max(width(c.header), ...rows.map((r) => width(r[i] ?? ''))));
   const line = (cells: string[], header: boolean) =>
     columns
@@ -24,7 +28,13 @@ export function formatTable(columns: Column[], rows: string[][], headerStyle: (s
       })
       .join('  ')
       .trimEnd();
-  return [line(columns.map((c) => c.header), true), ...rows.map((r) => line(r, false))].join('\n');
+  return [
+    line(
+      columns.map((c) => c.header),
+      true,
+    ),
+    ...rows.map((r) => line(r, false)),
+  ].join('\n');
 }
 
 /** Display width in terminal columns; counts code points so accented names line up. */
