@@ -16,7 +16,13 @@ export function startTelemetry(serviceName: string, env: NodeJS.ProcessEnv = pro
   const r = new EnvReader(env);
   const exporter = r.oneOf('BATON_OTEL_EXPORTER', 'none', ['none', 'console', 'otlp'] as const);
   const endpoint = r.string('OTEL_EXPORTER_OTLP_ENDPOINT', 'http://127.0.0.1:4318', loopbackUrl);
-  r.done();
+  try {
+    r.done();
+  } catch {
+    // Bad telemetry settings: start nothing here; readServiceConfig reports them
+    // together with every other configuration problem and the service exits.
+    return false;
+  }
   if (exporter === 'none') return false;
   const traceExporter =
     exporter === 'console'

@@ -202,7 +202,13 @@ function makeService(
     async stop() {
       if (proc) await stopProc(proc, 15_000);
     },
-    exited: () => proc?.exited ?? Promise.resolve(),
+    exited: () => {
+      if (!proc) return Promise.resolve();
+      // The child is unref'd (a forgotten stack must not hold the test process open), so keep
+      // the event loop alive while someone is waiting for it to end.
+      const keepAlive = setInterval(() => {}, 1000);
+      return proc.exited.finally(() => clearInterval(keepAlive));
+    },
     async start() {
       if (proc && proc.exitInfo() === undefined) return;
       const p = startProc(cmd === 'node' ? process.execPath : cmd, args, spec.name, {
