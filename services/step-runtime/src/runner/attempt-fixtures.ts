@@ -33,12 +33,19 @@ export function tempRoot(label: string): { root: string; cleanup: () => void } {
 }
 
 /** Collects log chunks; `text(stream)` joins one stream's bytes. */
-export function logSink(): { chunks: LogChunk[]; onLog: (c: LogChunk) => void; text: (s?: LogChunk['stream']) => string } {
+export function logSink(): {
+  chunks: LogChunk[];
+  onLog: (c: LogChunk) => void;
+  text: (s?: LogChunk['stream']) => string;
+} {
   const chunks: LogChunk[] = [];
   return {
     chunks,
     onLog: (c) => chunks.push(c),
-    text: (s) => Buffer.concat(chunks.filter((c) => s === undefined || c.stream === s).map((c) => c.data)).toString('utf8'),
+    text: (s) =>
+      Buffer.concat(chunks.filter((c) => s === undefined || c.stream === s).map((c) => c.data)).toString(
+        'utf8',
+      ),
   };
 }
 

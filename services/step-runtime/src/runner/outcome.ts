@@ -30,11 +30,18 @@ export function decideOutcome(a: FinishedAttempt): Verdict {
     ...(a.end.exitCode !== null ? { exitCode: a.end.exitCode } : {}),
     ...(a.end.signal !== null ? { signal: a.end.signal } : {}),
   };
-  if (a.stopReason !== undefined) return { status: 'STOPPED', ...ended, error: `stopped: ${a.stopReason}`, outputs: {} };
+  if (a.stopReason !== undefined)
+    return { status: 'STOPPED', ...ended, error: `stopped: ${a.stopReason}`, outputs: {} };
   if (a.timedOutAfterSeconds !== undefined) {
-    return { status: 'TIMED_OUT', ...ended, error: `timed out after ${a.timedOutAfterSeconds} s`, outputs: {} };
+    return {
+      status: 'TIMED_OUT',
+      ...ended,
+      error: `timed out after ${a.timedOutAfterSeconds} s`,
+      outputs: {},
+    };
   }
-  const how = a.end.exitCode !== null ? `exited with code ${a.end.exitCode}` : `was killed by signal ${a.end.signal}`;
+  const how =
+    a.end.exitCode !== null ? `exited with code ${a.end.exitCode}` : `was killed by signal ${a.end.signal}`;
   const output = a.output ?? { ok: true, outputs: {}, retryable: true };
   if (!output.ok) {
     const error = a.end.exitCode === 0 ? output.error : `script ${how}; ${output.error}`;
@@ -51,5 +58,9 @@ export function decideOutcome(a: FinishedAttempt): Verdict {
 
 /** An attempt that never got a process: the step cannot run, or this machine could not start it. */
 export function verdictForError(err: RunnerError): Verdict {
-  return { status: err.code === 'INVALID_STEP' ? 'FATALLY_FAILED' : 'PLATFORM_FAILED', error: err.message, outputs: {} };
+  return {
+    status: err.code === 'INVALID_STEP' ? 'FATALLY_FAILED' : 'PLATFORM_FAILED',
+    error: err.message,
+    outputs: {},
+  };
 }

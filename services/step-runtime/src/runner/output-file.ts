@@ -22,9 +22,13 @@ export async function readOutputFile(path: string, maxBytes: number): Promise<Ou
     const file = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
     try {
       const stat = await file.stat();
-      if (!stat.isFile()) return { ok: false, error: 'output file (BATON_OUTPUT_FILE) is not a regular file' };
+      if (!stat.isFile())
+        return { ok: false, error: 'output file (BATON_OUTPUT_FILE) is not a regular file' };
       if (stat.size > maxBytes) {
-        return { ok: false, error: `output file (BATON_OUTPUT_FILE) is ${stat.size} bytes; the limit is ${maxBytes}` };
+        return {
+          ok: false,
+          error: `output file (BATON_OUTPUT_FILE) is ${stat.size} bytes; the limit is ${maxBytes}`,
+        };
       }
       const buffer = Buffer.alloc(maxBytes + 1);
       const { bytesRead } = await file.read(buffer, 0, buffer.length, 0);
@@ -38,8 +42,12 @@ export async function readOutputFile(path: string, maxBytes: number): Promise<Ou
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return { ok: true, outputs: {}, retryable: true };
-    if (code === 'ELOOP') return { ok: false, error: 'output file (BATON_OUTPUT_FILE) must not be a symlink' };
-    return { ok: false, error: `output file (BATON_OUTPUT_FILE) could not be read: ${(err as Error).message}` };
+    if (code === 'ELOOP')
+      return { ok: false, error: 'output file (BATON_OUTPUT_FILE) must not be a symlink' };
+    return {
+      ok: false,
+      error: `output file (BATON_OUTPUT_FILE) could not be read: ${(err as Error).message}`,
+    };
   }
   return parseOutputs(text);
 }
@@ -51,7 +59,10 @@ export function parseOutputs(text: string): OutputRead {
   try {
     value = JSON.parse(text);
   } catch (err) {
-    return { ok: false, error: `output file (BATON_OUTPUT_FILE) is not valid JSON: ${(err as Error).message}` };
+    return {
+      ok: false,
+      error: `output file (BATON_OUTPUT_FILE) is not valid JSON: ${(err as Error).message}`,
+    };
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     const kind = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
@@ -62,13 +73,17 @@ export function parseOutputs(text: string): OutputRead {
   let userError: string | undefined;
   for (const [key, v] of Object.entries(value)) {
     if (key === 'baton_retryable') {
-      if (typeof v !== 'boolean') return { ok: false, error: 'output "baton_retryable" must be true or false' };
+      if (typeof v !== 'boolean')
+        return { ok: false, error: 'output "baton_retryable" must be true or false' };
       retryable = v;
     } else if (key === 'baton_error') {
       if (typeof v !== 'string') return { ok: false, error: 'output "baton_error" must be a string' };
       userError = v.length > MAX_USER_ERROR_CHARS ? `${v.slice(0, MAX_USER_ERROR_CHARS)}…` : v;
     } else if (key.startsWith('baton_')) {
-      return { ok: false, error: `output "${key}" uses the reserved prefix baton_ (known: ${RESERVED_OUTPUT_KEYS.join(', ')})` };
+      return {
+        ok: false,
+        error: `output "${key}" uses the reserved prefix baton_ (known: ${RESERVED_OUTPUT_KEYS.join(', ')})`,
+      };
     } else {
       // defineProperty, not assignment: a "__proto__" key must stay data, not become the prototype.
       Object.defineProperty(outputs, key, { value: v, enumerable: true, writable: true, configurable: true });

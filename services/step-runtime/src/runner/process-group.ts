@@ -65,7 +65,11 @@ export type TerminateResult = 'gone' | 'terminated' | 'killed' | 'stuck';
  * then SIGKILL and up to `killWaitMs` more. 'stuck' means members survived SIGKILL (uninterruptible
  * I/O); nothing more can be done from user space. Never throws.
  */
-export async function terminateGroup(pgid: number, graceMs: number, killWaitMs = 2_000): Promise<TerminateResult> {
+export async function terminateGroup(
+  pgid: number,
+  graceMs: number,
+  killWaitMs = 2_000,
+): Promise<TerminateResult> {
   try {
     if (!groupHasLiveMember(pgid)) return 'gone';
     signalGroup(pgid, 'SIGTERM');

@@ -9,7 +9,11 @@ const { root, cleanup } = tempRoot('kill');
 after(cleanup);
 
 /** Starts a script and resolves the pids it reports as `bg=<pid>` lines, once `ready` is printed. */
-function start(label: string, script: string, extra: { timeoutSeconds?: number; killGraceMs?: number; stdioDrainMs?: number } = {}) {
+function start(
+  label: string,
+  script: string,
+  extra: { timeoutSeconds?: number; killGraceMs?: number; stdioDrainMs?: number } = {},
+) {
   let text = '';
   const running: RunningAttempt = runAttempt(shell(label, script, { timeoutSeconds: extra.timeoutSeconds }), {
     workRoot: root,
@@ -69,7 +73,10 @@ test('a group that ignores SIGTERM is SIGKILLed after the grace', async () => {
 });
 
 test('background processes left running by a finished script are terminated with it', async () => {
-  const { running, ready } = start('leftover', 'sleep 1000 &\necho "bg=$!"\n( sleep 1000 ) &\necho "bg=$!"\necho ready\n');
+  const { running, ready } = start(
+    'leftover',
+    'sleep 1000 &\necho "bg=$!"\n( sleep 1000 ) &\necho "bg=$!"\necho ready\n',
+  );
   const bgs = await ready();
   const out = await running.result;
   assert.equal(out.status, 'SUCCEEDED');
@@ -95,7 +102,8 @@ test('cancel after the attempt ended changes nothing', async () => {
 
 test('a process that escapes the group with setsid cannot hold the result: pipes are released after stdioDrainMs', async () => {
   // The script waits until the child really is in its own session, so the group kill cannot reach it.
-  const script = 'setsid sleep 1000 &\nbg=$!\necho "bg=$bg"\nuntil [ "$(ps -o sid= -p $bg | tr -d " ")" = "$bg" ]; do sleep 0.01; done\necho ready\n';
+  const script =
+    'setsid sleep 1000 &\nbg=$!\necho "bg=$bg"\nuntil [ "$(ps -o sid= -p $bg | tr -d " ")" = "$bg" ]; do sleep 0.01; done\necho ready\n';
   const t0 = Date.now();
   const { running, ready } = start('escape', script, { stdioDrainMs: 200 });
   const [escaped] = await ready();

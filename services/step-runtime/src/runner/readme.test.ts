@@ -19,7 +19,10 @@ after(cleanup);
 
 test('README Shell example', async () => {
   const logs = logSink();
-  const spec = makeSpec('readme-sh', { attemptId: 2, params: { shell: { script: block('bash') }, name: 'Ada' } });
+  const spec = makeSpec('readme-sh', {
+    attemptId: 2,
+    params: { shell: { script: block('bash') }, name: 'Ada' },
+  });
   const out = await runAttempt(spec, { workRoot: root, onLog: logs.onLog }).result;
   assert.equal(out.status, 'SUCCEEDED', out.error);
   assert.deepEqual(out.outputs, { greeting: 'hello, Ada', attempt: 2 });
@@ -28,10 +31,16 @@ test('README Shell example', async () => {
 
 test('README Python example, including its fatal path', async () => {
   const script = block('python');
-  const good = await runAttempt(makeSpec('readme-py', { stepType: 'PYTHON', params: { python: { script }, rows: [3, 1, 2] } }), { workRoot: root }).result;
+  const good = await runAttempt(
+    makeSpec('readme-py', { stepType: 'PYTHON', params: { python: { script }, rows: [3, 1, 2] } }),
+    { workRoot: root },
+  ).result;
   assert.equal(good.status, 'SUCCEEDED', good.error);
   assert.deepEqual(good.outputs, { total: 6, sorted: [1, 2, 3] });
-  const bad = await runAttempt(makeSpec('readme-py', { stepType: 'PYTHON', params: { python: { script }, rows: [3, -1] } }), { workRoot: root }).result;
+  const bad = await runAttempt(
+    makeSpec('readme-py', { stepType: 'PYTHON', params: { python: { script }, rows: [3, -1] } }),
+    { workRoot: root },
+  ).result;
   assert.equal(bad.status, 'FATALLY_FAILED');
   assert.equal(bad.error, 'negative rows (script exited with code 1)');
 });

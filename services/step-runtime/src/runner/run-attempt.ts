@@ -1,4 +1,4 @@
-import { Buffer } from 'node:buffer';
+import type { Buffer } from 'node:buffer';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -63,7 +63,11 @@ class AttemptRun {
     try {
       return await this.runSteps();
     } catch (err) {
-      return this.finish({ status: 'PLATFORM_FAILED', error: `step runner failed: ${describeError(err)}`, outputs: {} });
+      return this.finish({
+        status: 'PLATFORM_FAILED',
+        error: `step runner failed: ${describeError(err)}`,
+        outputs: {},
+      });
     }
   }
 
@@ -86,7 +90,12 @@ class AttemptRun {
         await writeFile(workDir.paramsFile, JSON.stringify(this.spec.params), { mode: 0o600 });
         await writeFile(scriptPath, program.contents, { mode: 0o600 });
       } catch (err) {
-        return this.finish(verdictForError(new RunnerError('PLATFORM', `could not prepare the work dir: ${describeError(err)}`)), workDir);
+        return this.finish(
+          verdictForError(
+            new RunnerError('PLATFORM', `could not prepare the work dir: ${describeError(err)}`),
+          ),
+          workDir,
+        );
       }
       if (this.stopReason !== undefined) return this.finish(this.stoppedBeforeStart(), workDir);
       const end = await this.execute(program, scriptPath, workDir);
@@ -107,7 +116,11 @@ class AttemptRun {
   }
 
   /** Spawns the interpreter and resolves once it exited, its group is gone and its pipes are drained. */
-  private execute(program: StepProgram, scriptPath: string, workDir: WorkDir): Promise<ProcessEnd | RunnerError> {
+  private execute(
+    program: StepProgram,
+    scriptPath: string,
+    workDir: WorkDir,
+  ): Promise<ProcessEnd | RunnerError> {
     const env = buildUserEnv({
       spec: this.spec,
       workDir,
@@ -167,11 +180,14 @@ class AttemptRun {
   private armTimeout(): NodeJS.Timeout | undefined {
     const seconds = this.spec.timeoutSeconds;
     if (!seconds) return undefined;
-    return setTimeout(() => {
-      if (this.exited || this.stopReason !== undefined) return;
-      this.timedOut = true;
-      this.beginKill();
-    }, Math.min(Math.ceil(seconds * 1000), MAX_TIMER_MS));
+    return setTimeout(
+      () => {
+        if (this.exited || this.stopReason !== undefined) return;
+        this.timedOut = true;
+        this.beginKill();
+      },
+      Math.min(Math.ceil(seconds * 1000), MAX_TIMER_MS),
+    );
   }
 
   private beginKill(): void {
@@ -205,9 +221,12 @@ function checkSpec(spec: AttemptSpec): void {
     throw new RunnerError('PLATFORM', `invalid attempt spec: ${msg}`);
   };
   if (typeof spec !== 'object' || spec === null) bad('not an object');
-  if (typeof spec.attemptKey !== 'string' || spec.attemptKey === '') bad('attemptKey must be a non-empty string');
-  if (typeof spec.params !== 'object' || spec.params === null || Array.isArray(spec.params)) bad('params must be an object');
+  if (typeof spec.attemptKey !== 'string' || spec.attemptKey === '')
+    bad('attemptKey must be a non-empty string');
+  if (typeof spec.params !== 'object' || spec.params === null || Array.isArray(spec.params))
+    bad('params must be an object');
   if (!Number.isSafeInteger(spec.attemptId)) bad('attemptId must be an integer');
   const t = spec.timeoutSeconds;
-  if (t !== undefined && (typeof t !== 'number' || !Number.isFinite(t) || t < 0)) bad('timeoutSeconds must be a non-negative number');
+  if (t !== undefined && (typeof t !== 'number' || !Number.isFinite(t) || t < 0))
+    bad('timeoutSeconds must be a non-negative number');
 }

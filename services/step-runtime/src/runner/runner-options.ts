@@ -63,12 +63,18 @@ export function resolveRunnerOptions(opts: RunnerOptions): ResolvedRunnerOptions
   const bad = (msg: string): never => {
     throw new RunnerError('INVALID_OPTIONS', `RunnerOptions.${msg}`);
   };
-  if (typeof opts?.workRoot !== 'string' || !isAbsolute(opts.workRoot)) bad('workRoot must be an absolute path');
+  if (typeof opts?.workRoot !== 'string' || !isAbsolute(opts.workRoot))
+    bad('workRoot must be an absolute path');
   const r: ResolvedRunnerOptions = {
     workRoot: opts.workRoot,
     keepWorkDirs: opts.keepWorkDirs ?? RUNNER_DEFAULTS.keepWorkDirs,
     maxLogBytes: opts.maxLogBytes ?? RUNNER_DEFAULTS.maxLogBytes,
-    logTailBytes: opts.logTailBytes ?? Math.min(RUNNER_DEFAULTS.logTailBytes, Math.floor((opts.maxLogBytes ?? RUNNER_DEFAULTS.maxLogBytes) / 2)),
+    logTailBytes:
+      opts.logTailBytes ??
+      Math.min(
+        RUNNER_DEFAULTS.logTailBytes,
+        Math.floor((opts.maxLogBytes ?? RUNNER_DEFAULTS.maxLogBytes) / 2),
+      ),
     maxOutputBytes: opts.maxOutputBytes ?? RUNNER_DEFAULTS.maxOutputBytes,
     maxEnvValueBytes: opts.maxEnvValueBytes ?? RUNNER_DEFAULTS.maxEnvValueBytes,
     killGraceMs: opts.killGraceMs ?? RUNNER_DEFAULTS.killGraceMs,
@@ -86,7 +92,8 @@ export function resolveRunnerOptions(opts: RunnerOptions): ResolvedRunnerOptions
   if (r.logTailBytes >= r.maxLogBytes) bad('logTailBytes must be less than maxLogBytes');
   for (const [name, value] of Object.entries(r.extraEnv)) {
     if (!isEnvName(name)) bad(`extraEnv: "${name}" is not a valid environment variable name`);
-    if (typeof value !== 'string' || value.includes('\0')) bad(`extraEnv.${name} must be a string without NUL`);
+    if (typeof value !== 'string' || value.includes('\0'))
+      bad(`extraEnv.${name} must be a string without NUL`);
   }
   for (const [type, path] of Object.entries(r.interpreters)) {
     if (typeof path !== 'string' || path === '') bad(`interpreters.${type} must be a non-empty string`);

@@ -23,7 +23,13 @@ export async function createWorkDir(workRoot: string, attemptKey: string): Promi
   const tmp = join(dir, 'tmp');
   await mkdir(control);
   await mkdir(tmp);
-  return { dir, tmp, control, paramsFile: join(control, 'params.json'), outputFile: join(control, 'outputs.json') };
+  return {
+    dir,
+    tmp,
+    control,
+    paramsFile: join(control, 'params.json'),
+    outputFile: join(control, 'outputs.json'),
+  };
 }
 
 /**

@@ -20,7 +20,10 @@ export function buildProgram(
 ): StepProgram {
   const module = Object.hasOwn(STEP_TYPES, stepType) ? STEP_TYPES[stepType as StepType] : undefined;
   if (!module) {
-    throw new RunnerError('PLATFORM', `step type '${stepType}' cannot run here (known: ${Object.keys(STEP_TYPES).join(', ')})`);
+    throw new RunnerError(
+      'PLATFORM',
+      `step type '${stepType}' cannot run here (known: ${Object.keys(STEP_TYPES).join(', ')})`,
+    );
   }
   return module.build(params, interpreters[module.type] ?? module.interpreter);
 }

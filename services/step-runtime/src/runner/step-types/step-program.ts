@@ -38,7 +38,8 @@ export function findScript(params: StepParams, mapParam: string, typeName: strin
   }
   if (script === undefined) script = params.script;
   if (script === undefined) throw new RunnerError('INVALID_STEP', `${where}; it has neither`);
-  if (typeof script !== 'string') throw new RunnerError('INVALID_STEP', `${where}; the script is a ${typeOf(script)}`);
+  if (typeof script !== 'string')
+    throw new RunnerError('INVALID_STEP', `${where}; the script is a ${typeOf(script)}`);
   if (script.trim() === '') throw new RunnerError('INVALID_STEP', `${where}; the script is empty`);
   return script;
 }
