@@ -23,6 +23,7 @@ export function fireTimers(d: Draft, prevWake: number | undefined): void {
     const s = d.get(i);
     if (s.status === 'INITIALIZED' && s.dueAt !== undefined && d.now >= s.dueAt) {
       delete d.mut(i).dueAt;
+      d.removeActive(id);
       snap.queue.push(id);
     } else if (s.status === 'RUNNING' && s.dueAt !== undefined && d.now >= s.dueAt) {
       settle(d, i, 'SUCCEEDED');
@@ -90,8 +91,12 @@ export function pump(d: Draft): void {
 export function settleInstance(d: Draft): void {
   const snap = d.snap;
   if (snap.status !== 'IN_PROGRESS' && snap.status !== 'PAUSED') return;
-  snap.active = dedupe(snap.active.filter((id) => inActive(d.get(d.idx(id)!))));
-  snap.queue = dedupe(snap.queue.filter((id) => inQueue(d.get(d.idx(id)!))));
+  // Only steps that changed in this call can have left a list: O(changed), not O(active).
+  for (const i of d.changed) {
+    const s = d.get(i);
+    if (!inActive(s)) d.removeActive(s.id);
+    if (!inQueue(s)) d.removeQueued(s.id);
+  }
   if (snap.active.length > 0) return;
   if (snap.queue.length > 0 && snap.blocked.length === 0) return;
   if (snap.queue.length > 0) stopOpenSteps(d, 'not started: another step blocks the instance');
@@ -107,10 +112,6 @@ function finalStatusOf(d: Draft) {
     stopped = true;
   }
   return stopped ? ('STOPPED' as const) : ('SUCCEEDED' as const);
-}
-
-function dedupe(ids: string[]): string[] {
-  return new Set(ids).size === ids.length ? ids : [...new Set(ids)];
 }
 
 /** The earliest due timer of a live run: retry backoffs, Sleep ends, step and instance timeouts. */

@@ -126,6 +126,7 @@ function attemptFailed(d: Draft, i: number, status: AttemptResult, message?: str
     m.dueAt = d.now + delay * 1000;
     d.timersDirty = true;
   } else {
+    d.removeActive(m.id);
     d.snap.queue.push(m.id);
   }
 }

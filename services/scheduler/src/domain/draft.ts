@@ -18,6 +18,8 @@ export class Draft {
   readonly timeline: TimelineEntry[] = [];
   /** A timer field changed: nextWakeAt must be recomputed. */
   timersDirty = false;
+  /** Steps whose status (or list membership) changed in this call. */
+  readonly changed = new Set<number>();
   private readonly cloned = new Set<number>();
   private uniqueIds = 0;
 
@@ -66,9 +68,21 @@ export class Draft {
   setStatus(i: number, status: StepStatus, message?: string, attempt?: number): StepState {
     const s = this.mut(i);
     s.status = status;
+    this.changed.add(i);
     if (message !== undefined) s.message = message;
     this.log(s.id, status, message, attempt);
     return s;
+  }
+
+  /** Takes a step out of the active list now (it is about to be queued or reset). */
+  removeActive(id: string): void {
+    const k = this.snap.active.indexOf(id);
+    if (k >= 0) this.snap.active.splice(k, 1);
+  }
+
+  removeQueued(id: string): void {
+    const k = this.snap.queue.indexOf(id);
+    if (k >= 0) this.snap.queue.splice(k, 1);
   }
 
   log(stepId: string | undefined, status: string, message?: string, attempt?: number): void {

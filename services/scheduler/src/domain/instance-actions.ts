@@ -128,5 +128,8 @@ export function resetStep(d: Draft, j: number, message: string): void {
     retries: { user: 0, platform: 0, timeout: 0 },
   };
   d.snap.steps[j] = keep;
+  d.changed.add(j);
+  d.removeActive(s.id);
+  d.removeQueued(s.id);
   d.log(s.id, 'NOT_CREATED', message);
 }

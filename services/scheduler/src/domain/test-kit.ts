@@ -5,6 +5,7 @@ import { decide } from './decide';
 import type { InstanceEvent } from './events';
 import type { JsonValue } from './json';
 import { newInstanceSnapshot } from './new-snapshot';
+import { planOf } from './plan';
 import type { RunParamMap } from './run-params';
 import type { InstanceSnapshot, StepState } from './snapshot';
 import type { AttemptResult } from './statuses';
@@ -86,7 +87,7 @@ export class Run {
   }
 
   step(id: string): StepState {
-    const st = this.snap.steps.find((x) => x.id === id);
+    const st = this.snap.steps[planOf(this.ctx.steps ?? this.ctx.workflow.steps).index.get(id) ?? -1];
     if (!st) throw new Error(`no step ${id}`);
     return st;
   }
