@@ -5,7 +5,9 @@ import type { Style } from './style';
 /** The error as `--json` writes it to stderr. */
 export function errorJson(err: unknown): { error: Record<string, unknown> } {
   if (err instanceof BatonClientError) return { error: err.toJSON() };
-  if (err instanceof CliUsageError) return { error: { code: 'USAGE', message: err.message, violations: [] } };
+  if (err instanceof CliUsageError) {
+    return { error: { code: err.code, message: err.message, violations: [], reason: err.reason } };
+  }
   return {
     error: { code: 'UNKNOWN', message: err instanceof Error ? err.message : String(err), violations: [] },
   };
@@ -21,6 +23,8 @@ export function formatError(err: unknown, style: Style, hint?: string): string {
     lines.push(`${style.red('error:')} ${err.message} ${style.dim(`(${err.code})`)}`);
     for (const v of err.violations)
       lines.push(`  - ${v.field ? `${style.bold(v.field)}: ` : ''}${v.description}`);
+  } else if (err instanceof CliUsageError && err.reason) {
+    lines.push(`${style.red('error:')} ${err.message} ${style.dim(`(${err.reason})`)}`);
   } else {
     lines.push(`${style.red('error:')} ${err instanceof Error ? err.message : String(err)}`);
   }
