@@ -38,15 +38,23 @@ try {
 console.log(`ready in ${Date.now() - t0} ms`);
 console.log(`  MongoDB  ${stack.mongoUrl}${stack.ferret ? ' (FerretDB, data in .baton/data/ferretdb)' : ''}`);
 console.log(`  Redis    ${stack.redisUrl}`);
-for (const [name, addr] of Object.entries(stack.addresses)) console.log(`  ${name.padEnd(13)}${addr}  (log .baton/logs/${name}.log)`);
+for (const [name, addr] of Object.entries(stack.addresses))
+  console.log(`  ${name.padEnd(13)}${addr}  (log .baton/logs/${name}.log)`);
 
 const clients = connect({ addresses: { ...stack.addresses, stepRuntime: stack.addresses['step-runtime'] } });
-const examples = readdirSync(join(root, 'examples')).filter((f) => f.endsWith('.json')).sort();
+const examples = readdirSync(join(root, 'examples'))
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 console.log(`\npushing ${examples.length} examples:`);
 for (const file of examples) {
   try {
-    const res = await clients.definition.pushWorkflow({ definitionJson: readFileSync(join(root, 'examples', file), 'utf8'), user: 'npm-start' });
-    console.log(`  ${file.padEnd(26)} ${res.workflowId} version ${res.version}${res.created ? ' (new)' : ' (unchanged)'}`);
+    const res = await clients.definition.pushWorkflow({
+      definitionJson: readFileSync(join(root, 'examples', file), 'utf8'),
+      user: 'npm-start',
+    });
+    console.log(
+      `  ${file.padEnd(26)} ${res.workflowId} version ${res.version}${res.created ? ' (new)' : ' (unchanged)'}`,
+    );
   } catch (err) {
     console.log(`  ${file.padEnd(26)} FAILED: ${err.message}`);
     for (const v of err.violations ?? []) console.log(`      - ${v.field}: ${v.description}`);

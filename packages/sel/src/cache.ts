@@ -12,7 +12,10 @@ export class ProgramCache {
   constructor(readonly capacity = 1000) {}
 
   get(source: string, maxDepth: number, maxSourceLength: number): Program {
-    const key = maxDepth === DEFAULT_LIMITS.maxDepth && maxSourceLength === DEFAULT_LIMITS.maxSourceLength ? source : `${maxDepth}:${maxSourceLength}:${source}`;
+    const key =
+      maxDepth === DEFAULT_LIMITS.maxDepth && maxSourceLength === DEFAULT_LIMITS.maxSourceLength
+        ? source
+        : `${maxDepth}:${maxSourceLength}:${source}`;
     const hit = this.map.get(key);
     if (hit) {
       // Re-insert to mark as most recently used.

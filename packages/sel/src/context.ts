@@ -49,7 +49,10 @@ export class EvalContext {
 
   str(s: string): string {
     if (s.length > this.limits.maxStringLength) {
-      throw new SelError('LIMIT_STRING', `string of ${s.length} characters exceeds ${this.limits.maxStringLength}`);
+      throw new SelError(
+        'LIMIT_STRING',
+        `string of ${s.length} characters exceeds ${this.limits.maxStringLength}`,
+      );
     }
     return s;
   }

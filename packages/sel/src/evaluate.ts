@@ -15,7 +15,8 @@ export interface EvalOptions extends Partial<SelLimits> {
 /** Runs a parsed program and returns its internal value (used by evaluate and the tests). */
 export function evaluateProgram(prog: Program, host: ParamHost, options?: EvalOptions): Value {
   const limits = resolveLimits(options);
-  const now = options?.now ?? (typeof host.now === 'function' ? () => (host.now as () => number).call(host) : Date.now);
+  const now =
+    options?.now ?? (typeof host.now === 'function' ? () => (host.now as () => number).call(host) : Date.now);
   const ctx = new EvalContext(host, limits, now);
   try {
     return runProgram(prog, ctx);

@@ -28,17 +28,84 @@ export const CORPUS: readonly string[] = [
   "params.get('s') + params['x'] * 2L",
   'long l = 9007199254740993L; l * 3 / 2 % 7',
   "if (x > 1) { return 'big'; } else if (x < 0) { return 'neg'; } else { throw 'bad'; }",
-  "Math.max(1, Math.pow(2, 10)) + Math.min(3L, 4)",
+  'Math.max(1, Math.pow(2, 10)) + Math.min(3L, 4)',
   "String.format('%s-%05d', 'q', 42)",
-  "Util.incrementDateInt(20240228, 2) + Util.tsToDateInt(0L)",
+  'Util.incrementDateInt(20240228, 2) + Util.tsToDateInt(0L)',
 ];
 
 const VOCAB = [
-  'x', 'y', 'i', 'params', 'Math', 'String', 'DateTime', 'Util', 'new', 'int', 'long', 'String', 'Map', 'for', 'while',
-  'if', 'else', 'return', 'throw', 'break', 'continue', '(', ')', '{', '}', '[', ']', ';', ',', '.', '=', '+=', '++',
-  '+', '-', '*', '/', '%', '<', '>', '==', '&&', '||', '!', '?', ':', '1', '0', '2147483647', '9223372036854775807L',
-  '1.5', "'a'", '"b"', 'true', 'null', 'length', 'get', 'put', 'split', 'constructor', '__proto__', 'prototype',
-  'toString', 'valueOf', 'eval', 'Function', 'process', 'globalThis', 'repeat', '(a+)+$', "'%999999s'", 'format',
+  'x',
+  'y',
+  'i',
+  'params',
+  'Math',
+  'String',
+  'DateTime',
+  'Util',
+  'new',
+  'int',
+  'long',
+  'String',
+  'Map',
+  'for',
+  'while',
+  'if',
+  'else',
+  'return',
+  'throw',
+  'break',
+  'continue',
+  '(',
+  ')',
+  '{',
+  '}',
+  '[',
+  ']',
+  ';',
+  ',',
+  '.',
+  '=',
+  '+=',
+  '++',
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  '<',
+  '>',
+  '==',
+  '&&',
+  '||',
+  '!',
+  '?',
+  ':',
+  '1',
+  '0',
+  '2147483647',
+  '9223372036854775807L',
+  '1.5',
+  "'a'",
+  '"b"',
+  'true',
+  'null',
+  'length',
+  'get',
+  'put',
+  'split',
+  'constructor',
+  '__proto__',
+  'prototype',
+  'toString',
+  'valueOf',
+  'eval',
+  'Function',
+  'process',
+  'globalThis',
+  'repeat',
+  '(a+)+$',
+  "'%999999s'",
+  'format',
 ];
 
 /** Either a random token soup or a mutation of a corpus program. */
@@ -57,14 +124,25 @@ export function genProgram(r: () => number): string {
     const op = r();
     if (op < 0.25) s = s.slice(0, at) + s.slice(at + 1 + Math.floor(r() * 4));
     else if (op < 0.5) s = s.slice(0, at) + pick(VOCAB) + s.slice(at);
-    else if (op < 0.65) s = s.slice(0, at) + s.slice(at, at + 12).repeat(1 + Math.floor(r() * 3)) + s.slice(at);
+    else if (op < 0.65)
+      s = s.slice(0, at) + s.slice(at, at + 12).repeat(1 + Math.floor(r() * 3)) + s.slice(at);
     else if (op < 0.8) s = s.slice(0, at) + String.fromCharCode(Math.floor(r() * 0x3000)) + s.slice(at);
-    else s = s.slice(0, at) + pick(['while(true){}', 'for(;;) x+=1;', 's += s;', "'x'.repeat(99999)", 'new int[99999]']) + s.slice(at);
+    else
+      s =
+        s.slice(0, at) +
+        pick(['while(true){}', 'for(;;) x+=1;', 's += s;', "'x'.repeat(99999)", 'new int[99999]']) +
+        s.slice(at);
   }
   return s;
 }
 
-export const FUZZ_LIMITS = { maxSteps: 20_000, timeoutMs: 250, maxLoopIterations: 2_000, maxArraySize: 2_000, maxStringLength: 20_000 };
+export const FUZZ_LIMITS = {
+  maxSteps: 20_000,
+  timeoutMs: 250,
+  maxLoopIterations: 2_000,
+  maxArraySize: 2_000,
+  maxStringLength: 20_000,
+};
 
 export interface FuzzStats {
   cases: number;
@@ -94,7 +172,10 @@ export function runFuzz(seed: number, cases: number): FuzzStats {
         stats.selErrors++;
         stats.codes[e.code] = (stats.codes[e.code] ?? 0) + 1;
       } else if (stats.crashes.length < 20) {
-        stats.crashes.push({ source: src, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) });
+        stats.crashes.push({
+          source: src,
+          error: e instanceof Error ? `${e.name}: ${e.message}` : String(e),
+        });
       }
     }
     stats.maxMs = Math.max(stats.maxMs, performance.now() - t0);

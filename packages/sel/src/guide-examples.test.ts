@@ -10,8 +10,14 @@ const NOW = Date.UTC(2021, 6, 7, 1, 0, 0, 123); // 2021-07-07T01:00:00.123Z
 const data: ParamHostData = {
   now: NOW,
   params: { param1: 'v1', startDateTime: 20190101, endDateTime: 20190131, strParam: ['a', 'b', 'c'] },
-  steps: { step1: { param1: 'from-step', MAESTRO_STEP_STATUS: 'SUCCEEDED', MAESTRO_STEP_END_TIME: 1625619600000 } },
-  currentStep: { MAESTRO_STEP_STATUS: 'COMPLETED_WITH_ERROR', MAESTRO_STEP_END_TIME: 1625619600000, step_id: 'job1' },
+  steps: {
+    step1: { param1: 'from-step', MAESTRO_STEP_STATUS: 'SUCCEEDED', MAESTRO_STEP_END_TIME: 1625619600000 },
+  },
+  currentStep: {
+    MAESTRO_STEP_STATUS: 'COMPLETED_WITH_ERROR',
+    MAESTRO_STEP_END_TIME: 1625619600000,
+    step_id: 'job1',
+  },
   signals: { signal1: { param1: 's1' } },
   signalDependencies: { signal1: { param1: 'dep1' } },
   foreach: { 'foreach-job1': { 'foreach-step1': { param1: [1, 2, 3] } } },
@@ -32,15 +38,43 @@ const GUIDE: [string, string, unknown][] = [
   ['data-type', 'long l = 123;\nLong l = 123;\nl = 12 - 3;', 9n],
   ['data-type', 'double d = 12.3;\nDouble d = 12.3;\nd = 1 + 2.3;', 3.3],
   ['data-type', 'boolean b = true;\nBoolean b = false;\nb = 2 > 1;', true],
-  ['data-type', "Map m = new Map();\nMap m = new HashMap();\nm = new Map();\nm = new HashMap();\nm.put('foo', 'bar'); m", { foo: 'bar' }],
-  ['data-type', "String[] sa = new String[]{'hello', 'world'};\nsa = 'hello world'.split(' ');", ['hello', 'world']],
-  ['data-type', 'long[] l = new long[]{1, 2, 3};\nLong[] l = new Long[]{1, 2, 3};\nl = new long[]{1, 2, 3};\nl = new Long[]{1, 2, 3};', [1n, 2n, 3n]],
-  ['data-type', 'double[] d = new double[]{1.2, 3.0};\nDouble[] d = new double[]{1.2, 3.0};\nd = new double[]{1.2, 3.0};\nd = new Double[]{1.2, 3.0};', [1.2, 3]],
-  ['data-type', 'boolean[] b = new boolean[]{true, false};\nBoolean[] b = new Boolean[]{true, false};\nb = new boolean[]{2 > 1, 2 < 1};\nb = new Boolean[]{2 > 1, 2 < 1};', [true, false]],
+  [
+    'data-type',
+    "Map m = new Map();\nMap m = new HashMap();\nm = new Map();\nm = new HashMap();\nm.put('foo', 'bar'); m",
+    { foo: 'bar' },
+  ],
+  [
+    'data-type',
+    "String[] sa = new String[]{'hello', 'world'};\nsa = 'hello world'.split(' ');",
+    ['hello', 'world'],
+  ],
+  [
+    'data-type',
+    'long[] l = new long[]{1, 2, 3};\nLong[] l = new Long[]{1, 2, 3};\nl = new long[]{1, 2, 3};\nl = new Long[]{1, 2, 3};',
+    [1n, 2n, 3n],
+  ],
+  [
+    'data-type',
+    'double[] d = new double[]{1.2, 3.0};\nDouble[] d = new double[]{1.2, 3.0};\nd = new double[]{1.2, 3.0};\nd = new Double[]{1.2, 3.0};',
+    [1.2, 3],
+  ],
+  [
+    'data-type',
+    'boolean[] b = new boolean[]{true, false};\nBoolean[] b = new Boolean[]{true, false};\nb = new boolean[]{2 > 1, 2 < 1};\nb = new Boolean[]{2 > 1, 2 < 1};',
+    [true, false],
+  ],
   ['data-type', 'int l = 123;\nInteger l = 123;\nl = 12 - 3;', 9],
   ['data-type', 'float d = 12.3f;\nFloat d = 12.3f;\nd = 1.0f + 2.3f;', 3.3],
-  ['data-type', 'int[] l = new int[]{1, 2, 3};\nInteger[] l = new Integer[]{1, 2, 3};\nl = new int[]{1, 2, 3};\nl = new Integer[]{1, 2, 3};', [1, 2, 3]],
-  ['data-type', 'float[] d = new float[]{1.2f, 3.0f};\nFloat[] d = new Float[]{1.2f, 3.0f};\nd = new float[]{1.2f, 3.0f};\nd = new Float[]{1.2f, 3.0f};', [1.2, 3]],
+  [
+    'data-type',
+    'int[] l = new int[]{1, 2, 3};\nInteger[] l = new Integer[]{1, 2, 3};\nl = new int[]{1, 2, 3};\nl = new Integer[]{1, 2, 3};',
+    [1, 2, 3],
+  ],
+  [
+    'data-type',
+    'float[] d = new float[]{1.2f, 3.0f};\nFloat[] d = new Float[]{1.2f, 3.0f};\nd = new float[]{1.2f, 3.0f};\nd = new Float[]{1.2f, 3.0f};',
+    [1.2, 3],
+  ],
   ['data-type', "params['param1'] + param1", 'v1v1'],
   // operator.md
   ['operator', 'x = 2 > 1 ? 10 : -10;', 10],
@@ -102,10 +136,22 @@ const GUIDE: [string, string, unknown][] = [
   ['class-function', "return DateTimeZone.forID('UTC');", 'UTC'],
   ['class-function', 'return DateTimeZone.UTC.getOffset(new DateTime());', 0],
   ['class-function', 'return DateTimeZone.UTC;', 'UTC'],
-  ['class-function', 'DateTime dt1 = new DateTime(0L); DateTime dt2 = dt1.plusDays(3); return Days.daysBetween(dt1, dt2).getDays();', 3],
-  ['class-function', 'Days days = Days.daysBetween(new DateTime(0L), new DateTime(86400000L * 10)); return days.getDays();', 10],
+  [
+    'class-function',
+    'DateTime dt1 = new DateTime(0L); DateTime dt2 = dt1.plusDays(3); return Days.daysBetween(dt1, dt2).getDays();',
+    3,
+  ],
+  [
+    'class-function',
+    'Days days = Days.daysBetween(new DateTime(0L), new DateTime(86400000L * 10)); return days.getDays();',
+    10,
+  ],
   ['class-function', 'return Util.dateIntHourToTs("20210707", "01", "UTC", 0, 0);', 1625619600000n],
-  ['class-function', 'return Util.dateIntsBetween(20200226, 20200303, 1);', [20200226n, 20200227n, 20200228n, 20200229n, 20200301n, 20200302n]],
+  [
+    'class-function',
+    'return Util.dateIntsBetween(20200226, 20200303, 1);',
+    [20200226n, 20200227n, 20200228n, 20200229n, 20200301n, 20200302n],
+  ],
   ['class-function', "return params.get('param1');", 'v1'],
   ['class-function', "return params['param1'];", 'v1'],
   ['class-function', "return params.containsKey('param1');", true],
@@ -120,16 +166,30 @@ const GUIDE: [string, string, unknown][] = [
   ['class-function', "return params.getFromSignalOrDefault('signal1', 'param1', 'value1');", 's1'],
   ['class-function', "return params.getFromSignalOrDefault('signal9', 'param1', 'value1');", 'value1'],
   ['class-function', "return params.getFromSignalDependency('signal1', 'param1');", 'dep1'],
-  ['class-function', "return params.getFromForeach('foreach-job1', 'foreach-step1', 'param1');", [1n, 2n, 3n]],
+  [
+    'class-function',
+    "return params.getFromForeach('foreach-job1', 'foreach-step1', 'param1');",
+    [1n, 2n, 3n],
+  ],
   ['class-function', "return params.getFromSubworkflow('subworkflow-job1', 'sub-step1', 'param1');", 'sub'],
   ['class-function', "return params.getFromInstance('INITIATOR_TIMEZONE');", 'US/Pacific'],
   ['class-function', 'return System.currentTimeMillis();', BigInt(NOW)],
   ['class-function', 'return DateTimeConstants.SUNDAY;', 7],
   ['class-function', 'step1__param1', 'from-step'],
   // example.md
-  ['example 1', "for (int i = 0; i < strParam.length; i += 1) {\n  if (strParam[i].isEmpty()) {\n    throw i + '-th element in the array is empty. Please check the input.';\n  }\n}\nreturn String.join(',', strParam);", 'a,b,c'],
-  ['example 2', 'return Util.dateIntsBetween(startDateTime, endDateTime, 7);', [20190101n, 20190108n, 20190115n, 20190122n, 20190129n]],
-  ['example 3', `DateTimeFormatter fmt = DateTimeFormat.forPattern('yyyyMMdd').withZone(DateTimeZone.forID('UTC'));
+  [
+    'example 1',
+    "for (int i = 0; i < strParam.length; i += 1) {\n  if (strParam[i].isEmpty()) {\n    throw i + '-th element in the array is empty. Please check the input.';\n  }\n}\nreturn String.join(',', strParam);",
+    'a,b,c',
+  ],
+  [
+    'example 2',
+    'return Util.dateIntsBetween(startDateTime, endDateTime, 7);',
+    [20190101n, 20190108n, 20190115n, 20190122n, 20190129n],
+  ],
+  [
+    'example 3',
+    `DateTimeFormatter fmt = DateTimeFormat.forPattern('yyyyMMdd').withZone(DateTimeZone.forID('UTC'));
 DateTime d1 = fmt.parseDateTime(String.valueOf(startDateTime));
 DateTime d2 = fmt.parseDateTime(String.valueOf(endDateTime));
 
@@ -149,9 +209,19 @@ int[] ret = new int[months];
 for(int i=0; i < months; i+=1) {
    ret[i] = Integer.valueOf(d1.plusMonths(i).toString("yyyyMMdd"));
 }
-return ret;`, [20190101]],
-  ['example 4', 'new DateTime(System.currentTimeMillis()).withZone(DateTimeZone.UTC).toString("yyyy-MM-dd HH:mm:ss.SSSSSS");', '2021-07-07 01:00:00.123000'],
-  ['example 5', "DateTime dt = new DateTime().withZone(DateTimeZone.forID('US/Pacific'));\nreturn String.format('Q%s-%s', ((dt.getMonthOfYear() - 1) / 3) + 1, dt.getYear());", 'Q3-2021'],
+return ret;`,
+    [20190101],
+  ],
+  [
+    'example 4',
+    'new DateTime(System.currentTimeMillis()).withZone(DateTimeZone.UTC).toString("yyyy-MM-dd HH:mm:ss.SSSSSS");',
+    '2021-07-07 01:00:00.123000',
+  ],
+  [
+    'example 5',
+    "DateTime dt = new DateTime().withZone(DateTimeZone.forID('US/Pacific'));\nreturn String.format('Q%s-%s', ((dt.getMonthOfYear() - 1) / 3) + 1, dt.getYear());",
+    'Q3-2021',
+  ],
 ];
 
 describe('language guide examples', () => {
@@ -161,24 +231,39 @@ describe('language guide examples', () => {
   test('statement: throw "invalid variable value: " + x', () => {
     assert.throws(
       () => run('x = 5; throw "invalid variable value: " + x;'),
-      (e: unknown) => e instanceof SelError && e.code === 'THROWN' && e.detail === 'invalid variable value: 5',
+      (e: unknown) =>
+        e instanceof SelError && e.code === 'THROWN' && e.detail === 'invalid variable value: 5',
     );
   });
   test('statement: for(;;) {} is an infinite loop, stopped by the loop limit', () => {
-    assert.throws(() => run('for(;;) {}'), (e: unknown) => e instanceof SelError && e.code === 'LIMIT_LOOP');
+    assert.throws(
+      () => run('for(;;) {}'),
+      (e: unknown) => e instanceof SelError && e.code === 'LIMIT_LOOP',
+    );
   });
   test('example 1 throws on an empty element', () => {
     const h = createParamHost({ params: { strParam: ['a', '', 'c'] } });
-    const src = "for (int i = 0; i < strParam.length; i += 1) { if (strParam[i].isEmpty()) { throw i + '-th element in the array is empty. Please check the input.'; } } return String.join(',', strParam);";
-    assert.throws(() => evaluate(src, h), (e: unknown) => e instanceof SelError && e.detail === '1-th element in the array is empty. Please check the input.');
+    const src =
+      "for (int i = 0; i < strParam.length; i += 1) { if (strParam[i].isEmpty()) { throw i + '-th element in the array is empty. Please check the input.'; } } return String.join(',', strParam);";
+    assert.throws(
+      () => evaluate(src, h),
+      (e: unknown) =>
+        e instanceof SelError && e.detail === '1-th element in the array is empty. Please check the input.',
+    );
   });
   test('class-function: random, UUID, nextUniqueId', () => {
     const r = run('return Math.random();') as number;
     assert.ok(r >= 0 && r < 1);
-    assert.match(run('return UUID.randomUUID().toString();') as string, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    assert.match(
+      run('return UUID.randomUUID().toString();') as string,
+      /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+    );
     assert.equal(typeof run('return params.nextUniqueId();'), 'bigint');
   });
   test('class-function: getFromInstance of a missing field is an error', () => {
-    assert.throws(() => run("return params.getFromInstance('INITIATOR_RUNNER_NAME');"), (e: unknown) => e instanceof SelError && e.code === 'PARAM');
+    assert.throws(
+      () => run("return params.getFromInstance('INITIATOR_RUNNER_NAME');"),
+      (e: unknown) => e instanceof SelError && e.code === 'PARAM',
+    );
   });
 });

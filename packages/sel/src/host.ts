@@ -72,7 +72,10 @@ export function fromHost(v: HostValue, lim: HostLimits, what: string, depth = 0)
       return v;
     case 'string':
       if (v.length > lim.maxStringLength) {
-        throw new SelError('LIMIT_STRING', `${what}: string of ${v.length} characters exceeds ${lim.maxStringLength}`);
+        throw new SelError(
+          'LIMIT_STRING',
+          `${what}: string of ${v.length} characters exceeds ${lim.maxStringLength}`,
+        );
       }
       return v;
     case 'number':
@@ -96,7 +99,10 @@ export function fromHost(v: HostValue, lim: HostLimits, what: string, depth = 0)
   const entries: [string, HostValue][] =
     v instanceof Map ? [...(v as ReadonlyMap<string, HostValue>).entries()] : plainEntries(v, what);
   if (entries.length > lim.maxArraySize) {
-    throw new SelError('LIMIT_ARRAY', `${what}: map of ${entries.length} entries exceeds ${lim.maxArraySize}`);
+    throw new SelError(
+      'LIMIT_ARRAY',
+      `${what}: map of ${entries.length} entries exceeds ${lim.maxArraySize}`,
+    );
   }
   const m = new Map<string, Value>();
   for (const [k, x] of entries) m.set(String(k), fromHost(x, lim, `${what}.${String(k)}`, depth + 1));
@@ -116,19 +122,36 @@ function inferElem(items: Value[]): ElemType {
   let t: ElemType | null = null;
   for (const x of items) {
     const k: ElemType =
-      typeof x === 'string' ? 'String' : typeof x === 'bigint' ? 'long' : typeof x === 'boolean' ? 'boolean' : x instanceof JDouble ? 'double' : 'Object';
+      typeof x === 'string'
+        ? 'String'
+        : typeof x === 'bigint'
+          ? 'long'
+          : typeof x === 'boolean'
+            ? 'boolean'
+            : x instanceof JDouble
+              ? 'double'
+              : 'Object';
     if (t === null) t = k;
     else if (t !== k) {
       if ((t === 'long' && k === 'double') || (t === 'double' && k === 'long')) t = 'double';
       else return 'Object';
     }
   }
-  if (t === 'double') for (let i = 0; i < items.length; i++) if (typeof items[i] === 'bigint') items[i] = new JDouble(Number(items[i]));
+  if (t === 'double')
+    for (let i = 0; i < items.length; i++)
+      if (typeof items[i] === 'bigint') items[i] = new JDouble(Number(items[i]));
   return t ?? 'Object';
 }
 
 /** The plain JS form of a SEL result: int/double -> number, long -> bigint, map -> object. */
-export type SelResult = null | boolean | string | number | bigint | SelResult[] | { [key: string]: SelResult };
+export type SelResult =
+  | null
+  | boolean
+  | string
+  | number
+  | bigint
+  | SelResult[]
+  | { [key: string]: SelResult };
 
 export function toResult(v: Value, depth = 0): SelResult {
   switch (typeof v) {

@@ -7,11 +7,51 @@ import { SelError, createParamHost, evaluate, validate } from './index';
  * anything outside the interpreter.
  */
 const NAMES = [
-  '__proto__', 'constructor', 'prototype', '__defineGetter__', '__defineSetter__', '__lookupGetter__', 'hasOwnProperty',
-  'isPrototypeOf', 'propertyIsEnumerable', 'toLocaleString', 'call', 'apply', 'bind', 'getClass', 'forName', 'getMethod',
-  'invoke', 'newInstance', 'getRuntime', 'exec', 'eval', 'Function', 'globalThis', 'process', 'require', 'module',
-  'exports', 'window', 'global', 'Reflect', 'Proxy', 'Object', 'Symbol', 'setTimeout', 'Buffer', '__dirname',
-  'arguments', 'caller', 'callee', 'getDeclaredMethods', 'getClassLoader', 'Runtime', 'ProcessBuilder', 'Thread', 'exit',
+  '__proto__',
+  'constructor',
+  'prototype',
+  '__defineGetter__',
+  '__defineSetter__',
+  '__lookupGetter__',
+  'hasOwnProperty',
+  'isPrototypeOf',
+  'propertyIsEnumerable',
+  'toLocaleString',
+  'call',
+  'apply',
+  'bind',
+  'getClass',
+  'forName',
+  'getMethod',
+  'invoke',
+  'newInstance',
+  'getRuntime',
+  'exec',
+  'eval',
+  'Function',
+  'globalThis',
+  'process',
+  'require',
+  'module',
+  'exports',
+  'window',
+  'global',
+  'Reflect',
+  'Proxy',
+  'Object',
+  'Symbol',
+  'setTimeout',
+  'Buffer',
+  '__dirname',
+  'arguments',
+  'caller',
+  'callee',
+  'getDeclaredMethods',
+  'getClassLoader',
+  'Runtime',
+  'ProcessBuilder',
+  'Thread',
+  'exit',
 ];
 const TEMPLATES = [
   (n: string) => n,
@@ -24,50 +64,158 @@ const TEMPLATES = [
 ];
 
 const LOOPS = [
-  'while(true){}', 'for(;;){}', 'do {} while(true);', 'for(;;) x += 1;', 'int i = 0; while (i < 100000) i++;',
-  'for (int i = 0; i < 25000; i++) for (int j = 0; j < 25000; j++) {}', 'while (1 == 1) { continue; }',
-  "while(true){ y = 'a'.toUpperCase(); }", 'for (int i = 0; ; i++) {}', 'int n = 0; do { n++; } while (n > 0);',
+  'while(true){}',
+  'for(;;){}',
+  'do {} while(true);',
+  'for(;;) x += 1;',
+  'int i = 0; while (i < 100000) i++;',
+  'for (int i = 0; i < 25000; i++) for (int j = 0; j < 25000; j++) {}',
+  'while (1 == 1) { continue; }',
+  "while(true){ y = 'a'.toUpperCase(); }",
+  'for (int i = 0; ; i++) {}',
+  'int n = 0; do { n++; } while (n > 0);',
 ];
 const NESTING = [
-  `${'('.repeat(5000)}1${')'.repeat(5000)}`, `${'-'.repeat(10000)}1`, `${'!'.repeat(10000)}true`, `${'{'.repeat(3000)}${'}'.repeat(3000)}`,
-  `${'if(true)'.repeat(2000)}x=1;`, `x${'.a'.repeat(5000)}`, `1${'+1'.repeat(20000)}`, `x${'[0]'.repeat(5000)}`,
-  `${'true?'.repeat(3000)}1${':2'.repeat(3000)}`, `${'Math.abs('.repeat(3000)}1${')'.repeat(3000)}`,
-  `${'while(false)'.repeat(3000)};`, `${'x='.repeat(5000)}1`, `${'new int[]{'.repeat(2000)}${'}'.repeat(2000)}`,
+  `${'('.repeat(5000)}1${')'.repeat(5000)}`,
+  `${'-'.repeat(10000)}1`,
+  `${'!'.repeat(10000)}true`,
+  `${'{'.repeat(3000)}${'}'.repeat(3000)}`,
+  `${'if(true)'.repeat(2000)}x=1;`,
+  `x${'.a'.repeat(5000)}`,
+  `1${'+1'.repeat(20000)}`,
+  `x${'[0]'.repeat(5000)}`,
+  `${'true?'.repeat(3000)}1${':2'.repeat(3000)}`,
+  `${'Math.abs('.repeat(3000)}1${')'.repeat(3000)}`,
+  `${'while(false)'.repeat(3000)};`,
+  `${'x='.repeat(5000)}1`,
+  `${'new int[]{'.repeat(2000)}${'}'.repeat(2000)}`,
   `${'"a"+('.repeat(3000)}"b"${')'.repeat(3000)}`,
 ];
 const STRINGS = [
-  "String s = 'a'; while(true) s += s;", "'a'.repeat(100000000)", "String.format('%999999999s', 'a')",
+  "String s = 'a'; while(true) s += s;",
+  "'a'.repeat(100000000)",
+  "String.format('%999999999s', 'a')",
   "String s = 'abcdefghij'.repeat(100000); s.replace('', 'xxxxxxxxxxxxxxxx')",
-  "String s = 'ab'.repeat(500000); s.replaceAll('', '0123456789')", "String.format('%.999f', 1.0)",
-  "String s = 'x'.repeat(1000000); s + s", "String s = 'x'.repeat(600000); s.concat(s)",
-  "String s = 'x'.repeat(600000); String.join(',', s, s)", "'x'.repeat(-1)",
+  "String s = 'ab'.repeat(500000); s.replaceAll('', '0123456789')",
+  "String.format('%.999f', 1.0)",
+  "String s = 'x'.repeat(1000000); s + s",
+  "String s = 'x'.repeat(600000); s.concat(s)",
+  "String s = 'x'.repeat(600000); String.join(',', s, s)",
+  "'x'.repeat(-1)",
   `'${'a'.repeat(200_000)}'.repeat(10)`,
 ];
 const ARRAYS = [
-  'new int[100000]', 'new int[2147483647]', 'new long[-1]', 'new String[9223372036854775807L]', 'Util.intsBetween(0, 2000000000, 1)',
-  'Util.dateIntsBetween(19000101, 29991231, 1)', "'a,'.repeat(30000).split(',')", 'Map m = new HashMap(); for (int i = 0; i < 30000; i++) m.put("k" + i, i);',
-  'int[] a = new int[25001]; a[25001]', 'int[] a = new int[2]; a[-1] = 1;', "new int[]{1}['0']",
+  'new int[100000]',
+  'new int[2147483647]',
+  'new long[-1]',
+  'new String[9223372036854775807L]',
+  'Util.intsBetween(0, 2000000000, 1)',
+  'Util.dateIntsBetween(19000101, 29991231, 1)',
+  "'a,'.repeat(30000).split(',')",
+  'Map m = new HashMap(); for (int i = 0; i < 30000; i++) m.put("k" + i, i);',
+  'int[] a = new int[25001]; a[25001]',
+  'int[] a = new int[2]; a[-1] = 1;',
+  "new int[]{1}['0']",
 ];
 const UNICODE = [
-  '变量 = 1', 'x\u200b = 1', 'x = 1 \u202e', '\ufeffx = 1', 'x = 😀', 'x = \ud800', 'x = 1\u0000', '\u0061\u0301 = 1',
-  'x = 1; \u2028 y = 2', "x = '\\u00zz'", 'ｘ = 1', 'x ＝ 1', 'x = \u00a0 1 +', "x = 'a\nb'",
+  '变量 = 1',
+  'x\u200b = 1',
+  'x = 1 \u202e',
+  '\ufeffx = 1',
+  'x = 😀',
+  'x = \ud800',
+  'x = 1\u0000',
+  '\u0061\u0301 = 1',
+  'x = 1; \u2028 y = 2',
+  "x = '\\u00zz'",
+  'ｘ = 1',
+  'x ＝ 1',
+  'x = \u00a0 1 +',
+  "x = 'a\nb'",
 ];
 const SYNTAX = [
-  '(', ')', '1 +', 'int', 'int x = ;', 'for(;;', 'if x', '"unterminated', '/* unterminated', '1..2', 'x = = 1', 'new', 'new int[]',
-  'new int[][]{}', 'int[][] a;', 'a[', 'a.', '.a', '1 = 2', 'x++ ++', 'return return', 'else x;', '{', '}', ';;;)', '0777', '1e',
-  '0x', "'\\q'", '@', '#', '`x`', 'x -> x', 'class A {}', 'import java.lang.Runtime;', 'switch(x){}', 'try {} catch(e) {}',
-  'x instanceof String', 'var x = 1;', 'int x = 1 int y = 2;', 'function f() {}', 'x => 1', '${x}', 'a ?? b', 'a?.b', '...x',
-  '"a" "b"', '1 2', 'this.x', 'super.x', 'goto x;', 'int 1x = 2;', 'x = 99999999999999999999999', 'x = 1.2.3',
+  '(',
+  ')',
+  '1 +',
+  'int',
+  'int x = ;',
+  'for(;;',
+  'if x',
+  '"unterminated',
+  '/* unterminated',
+  '1..2',
+  'x = = 1',
+  'new',
+  'new int[]',
+  'new int[][]{}',
+  'int[][] a;',
+  'a[',
+  'a.',
+  '.a',
+  '1 = 2',
+  'x++ ++',
+  'return return',
+  'else x;',
+  '{',
+  '}',
+  ';;;)',
+  '0777',
+  '1e',
+  '0x',
+  "'\\q'",
+  '@',
+  '#',
+  '`x`',
+  'x -> x',
+  'class A {}',
+  'import java.lang.Runtime;',
+  'switch(x){}',
+  'try {} catch(e) {}',
+  'x instanceof String',
+  'var x = 1;',
+  'int x = 1 int y = 2;',
+  'function f() {}',
+  'x => 1',
+  '${x}',
+  'a ?? b',
+  'a?.b',
+  '...x',
+  '"a" "b"',
+  '1 2',
+  'this.x',
+  'super.x',
+  'goto x;',
+  'int 1x = 2;',
+  'x = 99999999999999999999999',
+  'x = 1.2.3',
 ];
 const REGEX_AND_HOST = [
-  "'aa'.matches('(a)\\\\1')", "'ab'.split('(?=b)')", "'ab'.replaceAll('(?<=a)b', 'c')", "'a'.matches('[')",
-  "params.getFromStep('a', 'b')", "params.getFromSignal('a', 'b')", "params.__proto__", "params['constructor'].length()",
-  "params = 1", "Math = 1", "params.get(1)", "m.constructor", "arr.constructor", "arr.__proto__", "m['__proto__'].x",
+  "'aa'.matches('(a)\\\\1')",
+  "'ab'.split('(?=b)')",
+  "'ab'.replaceAll('(?<=a)b', 'c')",
+  "'a'.matches('[')",
+  "params.getFromStep('a', 'b')",
+  "params.getFromSignal('a', 'b')",
+  'params.__proto__',
+  "params['constructor'].length()",
+  'params = 1',
+  'Math = 1',
+  'params.get(1)',
+  'm.constructor',
+  'arr.constructor',
+  'arr.__proto__',
+  "m['__proto__'].x",
 ];
 
 const CASES: string[] = [
   ...NAMES.flatMap((n) => TEMPLATES.map((t) => t(n))),
-  ...LOOPS, ...NESTING, ...STRINGS, ...ARRAYS, ...UNICODE, ...SYNTAX, ...REGEX_AND_HOST,
+  ...LOOPS,
+  ...NESTING,
+  ...STRINGS,
+  ...ARRAYS,
+  ...UNICODE,
+  ...SYNTAX,
+  ...REGEX_AND_HOST,
 ];
 
 const host = createParamHost({ params: { x: 1, m: { k: 1 }, arr: ['a'] } });
@@ -99,7 +247,10 @@ describe('hostile inputs', () => {
   });
   test('wall-time limit stops a long evaluation', () => {
     const lim = { timeoutMs: 30, maxSteps: 1e12, maxLoopIterations: 1e12 };
-    assert.throws(() => evaluate('while(true){}', host, lim), (e: unknown) => e instanceof SelError && e.code === 'LIMIT_TIME');
+    assert.throws(
+      () => evaluate('while(true){}', host, lim),
+      (e: unknown) => e instanceof SelError && e.code === 'LIMIT_TIME',
+    );
   });
   test('catastrophic regexes run in linear time', () => {
     const t0 = performance.now();
@@ -107,7 +258,12 @@ describe('hostile inputs', () => {
     assert.ok(performance.now() - t0 < 1000);
   });
   test('map keys that look like JS internals are plain data', () => {
-    assert.deepEqual(evaluate("Map m = new HashMap(); m.put('__proto__', 'p'); m.put('constructor', 'c'); m.get('__proto__') + m['constructor']"), 'pc');
+    assert.deepEqual(
+      evaluate(
+        "Map m = new HashMap(); m.put('__proto__', 'p'); m.put('constructor', 'c'); m.get('__proto__') + m['constructor']",
+      ),
+      'pc',
+    );
     assert.equal(evaluate("params.get('__proto__')", host), null);
     assert.equal(evaluate("params.get('toString')", host), null);
   });
@@ -118,10 +274,25 @@ describe('hostile inputs', () => {
   });
   test('limits are configurable', () => {
     assert.equal(evaluate('int i = 0; while (i < 30000) i++; i', host, { maxLoopIterations: 40000 }), 30000);
-    assert.throws(() => evaluate('new int[10]', host, { maxArraySize: 5 }), (e: unknown) => e instanceof SelError && e.code === 'LIMIT_ARRAY');
-    assert.throws(() => evaluate("'abcdef'", host, { maxSourceLength: 3 }), (e: unknown) => e instanceof SelError && e.code === 'LIMIT_SOURCE');
-    assert.throws(() => evaluate('((((1))))', host, { maxDepth: 3 }), (e: unknown) => e instanceof SelError && e.code === 'LIMIT_DEPTH');
-    assert.throws(() => evaluate("'aaaa' + 'bbbb'", host, { maxStringLength: 6 }), (e: unknown) => e instanceof SelError && e.code === 'LIMIT_STRING');
-    assert.throws(() => evaluate('1 + 1 + 1 + 1', host, { maxSteps: 3 }), (e: unknown) => e instanceof SelError && e.code === 'LIMIT_STEPS');
+    assert.throws(
+      () => evaluate('new int[10]', host, { maxArraySize: 5 }),
+      (e: unknown) => e instanceof SelError && e.code === 'LIMIT_ARRAY',
+    );
+    assert.throws(
+      () => evaluate("'abcdef'", host, { maxSourceLength: 3 }),
+      (e: unknown) => e instanceof SelError && e.code === 'LIMIT_SOURCE',
+    );
+    assert.throws(
+      () => evaluate('((((1))))', host, { maxDepth: 3 }),
+      (e: unknown) => e instanceof SelError && e.code === 'LIMIT_DEPTH',
+    );
+    assert.throws(
+      () => evaluate("'aaaa' + 'bbbb'", host, { maxStringLength: 6 }),
+      (e: unknown) => e instanceof SelError && e.code === 'LIMIT_STRING',
+    );
+    assert.throws(
+      () => evaluate('1 + 1 + 1 + 1', host, { maxSteps: 3 }),
+      (e: unknown) => e instanceof SelError && e.code === 'LIMIT_STEPS',
+    );
   });
 });

@@ -42,7 +42,10 @@ export { createParamHost, type ParamHostData } from './simple-host';
 export { validate, type ValidateOptions, type ValidationError, type ValidationResult } from './validator';
 
 /** Parses SEL source (not cached); throws SelError with line and column on bad syntax. */
-export function parse(source: string, options: { maxDepth?: number; maxSourceLength?: number } = {}): Program {
+export function parse(
+  source: string,
+  options: { maxDepth?: number; maxSourceLength?: number } = {},
+): Program {
   return parseProgram(source, {
     maxDepth: options.maxDepth ?? DEFAULT_LIMITS.maxDepth,
     maxSourceLength: options.maxSourceLength ?? DEFAULT_LIMITS.maxSourceLength,
@@ -50,6 +53,11 @@ export function parse(source: string, options: { maxDepth?: number; maxSourceLen
 }
 
 /** Evaluates and converts the result to a Maestro param type in one call. */
-export function evaluateAs(source: string, type: ParamType | string, host?: ParamHost, options?: EvalOptions): ParamValue {
+export function evaluateAs(
+  source: string,
+  type: ParamType | string,
+  host?: ParamHost,
+  options?: EvalOptions,
+): ParamValue {
   return toParamType(evaluate(source, host, options), type);
 }

@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { SelError, interpolate, interpolateValue, validateInterpolation } from './index';
 
-const params: Record<string, unknown> = { foo: 'bar', n: 42, big: 9007199254740993n, step1__out: 'o', arr: ['a', 1] };
+const params: Record<string, unknown> = {
+  foo: 'bar',
+  n: 42,
+  big: 9007199254740993n,
+  step1__out: 'o',
+  arr: ['a', 1],
+};
 const lookup = (k: string) => (Object.hasOwn(params, k) ? (params[k] as string) : undefined);
 
 describe('interpolation', () => {
@@ -18,8 +24,13 @@ describe('interpolation', () => {
     ['no refs', 'no refs'],
     ['', ''],
   ];
-  for (const [text, want] of CASES) test(JSON.stringify(text), () => assert.equal(interpolate(text, lookup), want));
-  test('unknown name', () => assert.throws(() => interpolate('x $nope', lookup), (e: unknown) => e instanceof SelError && e.code === 'INTERPOLATION' && e.column === 3));
+  for (const [text, want] of CASES)
+    test(JSON.stringify(text), () => assert.equal(interpolate(text, lookup), want));
+  test('unknown name', () =>
+    assert.throws(
+      () => interpolate('x $nope', lookup),
+      (e: unknown) => e instanceof SelError && e.code === 'INTERPOLATION' && e.column === 3,
+    ));
   test('unterminated ${', () => assert.throws(() => interpolate('x ${foo', lookup), SelError));
   test('string arrays and maps', () => {
     assert.deepEqual(interpolateValue(['$foo', 'x'], lookup), ['bar', 'x']);

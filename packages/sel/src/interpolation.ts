@@ -42,7 +42,12 @@ export function scanInterpolation(text: string): InterpolationPart[] {
       if (end < 0) throw new SelError('INTERPOLATION', `unterminated \${ at offset ${i}`, 1, i + 1);
       const name = text.slice(i + 2, end).trim();
       if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(name)) {
-        throw new SelError('INTERPOLATION', `invalid parameter reference '\${${name.slice(0, 60)}}'`, 1, i + 1);
+        throw new SelError(
+          'INTERPOLATION',
+          `invalid parameter reference '\${${name.slice(0, 60)}}'`,
+          1,
+          i + 1,
+        );
       }
       flush(i);
       parts.push({ name, offset: i });
@@ -84,7 +89,15 @@ export function validateInterpolation(text: string): InterpolationCheck {
 }
 
 /** What a lookup may return for a name; undefined means "no such parameter". */
-export type InterpolationValue = string | number | bigint | boolean | null | undefined | readonly unknown[] | object;
+export type InterpolationValue =
+  | string
+  | number
+  | bigint
+  | boolean
+  | null
+  | undefined
+  | readonly unknown[]
+  | object;
 
 function render(v: InterpolationValue): string {
   if (typeof v === 'string') return v;
@@ -93,17 +106,23 @@ function render(v: InterpolationValue): string {
   return JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x));
 }
 
-export function interpolate(text: string, lookup: (name: string) => InterpolationValue, maxLength = 1_048_576): string {
+export function interpolate(
+  text: string,
+  lookup: (name: string) => InterpolationValue,
+  maxLength = 1_048_576,
+): string {
   let out = '';
   for (const p of scanInterpolation(text)) {
     if (p.literal !== undefined) out += p.literal;
     else {
       const name = p.name as string;
       const v = lookup(name);
-      if (v === undefined) throw new SelError('INTERPOLATION', `unknown parameter '${name}' in interpolation`, 1, p.offset + 1);
+      if (v === undefined)
+        throw new SelError('INTERPOLATION', `unknown parameter '${name}' in interpolation`, 1, p.offset + 1);
       out += render(v);
     }
-    if (out.length > maxLength) throw new SelError('LIMIT_STRING', `interpolated string exceeds ${maxLength} characters`);
+    if (out.length > maxLength)
+      throw new SelError('LIMIT_STRING', `interpolated string exceeds ${maxLength} characters`);
   }
   return out;
 }
@@ -117,7 +136,12 @@ export function interpolateValue<T extends string | readonly string[] | Readonly
   if (Array.isArray(value)) return value.map((s: string) => interpolate(s, lookup)) as unknown as T;
   const out: Record<string, string> = {};
   for (const [k, s] of Object.entries(value as Record<string, string>)) {
-    Object.defineProperty(out, k, { value: interpolate(s, lookup), enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(out, k, {
+      value: interpolate(s, lookup),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return out as T;
 }

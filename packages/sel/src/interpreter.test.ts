@@ -46,7 +46,7 @@ const CASES: [string, unknown][] = [
   ['1 == 1.0', true],
   ["'a' == 'a'", true],
   ["'a' + 'b' == 'ab'", true],
-  ["null == null", true],
+  ['null == null', true],
   ["'x' + null", 'xnull'],
   ["'v' + 1.0", 'v1.0'],
   ["'v' + 1e21", 'v1.0E21'],
@@ -183,7 +183,10 @@ const ERRORS: [string, string][] = [
 describe('runtime errors', () => {
   for (const [src, code] of ERRORS) {
     test(`${src} -> ${code}`, () => {
-      assert.throws(() => run(src), (e: unknown) => e instanceof SelError && e.code === code);
+      assert.throws(
+        () => run(src),
+        (e: unknown) => e instanceof SelError && e.code === code,
+      );
     });
   }
   test('errors carry line and column', () => {
@@ -198,6 +201,9 @@ describe('runtime errors', () => {
     }
   });
   test('thrown message is the script text', () => {
-    assert.throws(() => run('int x = 3; throw "invalid variable value: " + x;'), (e: unknown) => e instanceof SelError && e.detail === 'invalid variable value: 3');
+    assert.throws(
+      () => run('int x = 3; throw "invalid variable value: " + x;'),
+      (e: unknown) => e instanceof SelError && e.detail === 'invalid variable value: 3',
+    );
   });
 });

@@ -25,8 +25,20 @@ export function runProgram(prog: Program, ctx: EvalContext): Value {
     }
     const r = exec(s, ctx);
     if (r === RETURN) return ctx.returned;
-    if (r !== NORMAL) throw new SelError('SYNTAX', `'${r === BREAK ? 'break' : 'continue'}' outside of a loop`, s.pos.line, s.pos.column);
-    if (s.kind === 'block' || s.kind === 'if' || s.kind === 'for' || s.kind === 'while' || s.kind === 'doWhile') {
+    if (r !== NORMAL)
+      throw new SelError(
+        'SYNTAX',
+        `'${r === BREAK ? 'break' : 'continue'}' outside of a loop`,
+        s.pos.line,
+        s.pos.column,
+      );
+    if (
+      s.kind === 'block' ||
+      s.kind === 'if' ||
+      s.kind === 'for' ||
+      s.kind === 'while' ||
+      s.kind === 'doWhile'
+    ) {
       last = ctx.returned;
     }
   }
@@ -48,7 +60,8 @@ export function located(err: unknown, line: number, column: number): SelError {
   if (err instanceof SelError) return err.at(line, column);
   if (err instanceof RangeError) {
     const msg = err.message;
-    if (/call stack/i.test(msg)) return new SelError('LIMIT_DEPTH', 'evaluation nested too deeply', line, column);
+    if (/call stack/i.test(msg))
+      return new SelError('LIMIT_DEPTH', 'evaluation nested too deeply', line, column);
     if (/string length/i.test(msg)) return new SelError('LIMIT_STRING', 'string too long', line, column);
     if (/array length/i.test(msg)) return new SelError('LIMIT_ARRAY', 'array too large', line, column);
   }
@@ -60,7 +73,12 @@ function exec(s: Stmt, ctx: EvalContext): number {
   ctx.tick();
   if (++ctx.depth > ctx.limits.maxDepth) {
     ctx.depth = 0;
-    throw new SelError('LIMIT_DEPTH', `statements nested deeper than ${ctx.limits.maxDepth}`, s.pos.line, s.pos.column);
+    throw new SelError(
+      'LIMIT_DEPTH',
+      `statements nested deeper than ${ctx.limits.maxDepth}`,
+      s.pos.line,
+      s.pos.column,
+    );
   }
   try {
     return execInner(s, ctx);
@@ -73,13 +91,19 @@ function exec(s: Stmt, ctx: EvalContext): number {
 
 function cond(e: Expr, ctx: EvalContext): boolean {
   const v = evalExpr(e, ctx);
-  if (typeof v !== 'boolean') throw new SelError('TYPE', `condition must be boolean, got ${kindOf(v)}`, e.pos.line, e.pos.column);
+  if (typeof v !== 'boolean')
+    throw new SelError('TYPE', `condition must be boolean, got ${kindOf(v)}`, e.pos.line, e.pos.column);
   return v;
 }
 
 function loopGuard(ctx: EvalContext, n: number, s: Stmt): void {
   if (n > ctx.limits.maxLoopIterations) {
-    throw new SelError('LIMIT_LOOP', `loop exceeded ${ctx.limits.maxLoopIterations} iterations`, s.pos.line, s.pos.column);
+    throw new SelError(
+      'LIMIT_LOOP',
+      `loop exceeded ${ctx.limits.maxLoopIterations} iterations`,
+      s.pos.line,
+      s.pos.column,
+    );
   }
 }
 
@@ -148,7 +172,8 @@ function execInner(s: Stmt, ctx: EvalContext): number {
       return RETURN;
     case 'throw': {
       const v = evalExpr(s.value, ctx);
-      const msg = typeof v === 'string' ? v : String(v === null ? 'null' : kindOf(v) === 'String' ? v : toText(v));
+      const msg =
+        typeof v === 'string' ? v : String(v === null ? 'null' : kindOf(v) === 'String' ? v : toText(v));
       throw new SelError('THROWN', msg, s.pos.line, s.pos.column);
     }
     case 'empty':
@@ -157,7 +182,11 @@ function execInner(s: Stmt, ctx: EvalContext): number {
 }
 
 function toText(v: Value): string {
-  return typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean' ? String(v) : v instanceof JDouble ? String(v.v) : kindOf(v);
+  return typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean'
+    ? String(v)
+    : v instanceof JDouble
+      ? String(v.v)
+      : kindOf(v);
 }
 
 function literal(v: LiteralValue): Value {
@@ -178,7 +207,10 @@ function buildArray(ctx: EvalContext, type: TypeRef, items: Expr[]): SelArray {
   if (!type.array) throw new SelError('TYPE', `an array initializer needs an array type, not ${type.name}`);
   ctx.size(items.length);
   const elem = type.name as ElemType;
-  return new SelArray(elem, items.map((x) => convertElem(elem, evalExpr(x, ctx))));
+  return new SelArray(
+    elem,
+    items.map((x) => convertElem(elem, evalExpr(x, ctx))),
+  );
 }
 
 function isClassName(ctx: EvalContext, e: Expr): e is Expr & { kind: 'name' } {
@@ -194,19 +226,33 @@ export function evalExpr(e: Expr, ctx: EvalContext): Value {
       const v = ctx.vars.get(e.name);
       if (v) return v.value;
       if (e.name === 'params') return PARAMS;
-      if (CLASSES.has(e.name)) throw new SelError('TYPE', `class ${e.name} cannot be used as a value`, e.pos.line, e.pos.column);
+      if (CLASSES.has(e.name))
+        throw new SelError('TYPE', `class ${e.name} cannot be used as a value`, e.pos.line, e.pos.column);
       const p = lookupName(ctx, e.name);
-      if (p === undefined) throw new SelError('PARAM', `unknown identifier '${e.name}'`, e.pos.line, e.pos.column);
+      if (p === undefined)
+        throw new SelError('PARAM', `unknown identifier '${e.name}'`, e.pos.line, e.pos.column);
       return p;
     }
     case 'binary':
       return binaryOp(ctx, e.op, evalExpr(e.left, ctx), evalExpr(e.right, ctx));
     case 'logical': {
       const l = evalExpr(e.left, ctx);
-      if (typeof l !== 'boolean') throw new SelError('TYPE', `operator ${e.op} needs boolean operands, got ${kindOf(l)}`, e.pos.line, e.pos.column);
+      if (typeof l !== 'boolean')
+        throw new SelError(
+          'TYPE',
+          `operator ${e.op} needs boolean operands, got ${kindOf(l)}`,
+          e.pos.line,
+          e.pos.column,
+        );
       if (e.op === '&&' ? !l : l) return l;
       const r = evalExpr(e.right, ctx);
-      if (typeof r !== 'boolean') throw new SelError('TYPE', `operator ${e.op} needs boolean operands, got ${kindOf(r)}`, e.pos.line, e.pos.column);
+      if (typeof r !== 'boolean')
+        throw new SelError(
+          'TYPE',
+          `operator ${e.op} needs boolean operands, got ${kindOf(r)}`,
+          e.pos.line,
+          e.pos.column,
+        );
       return r;
     }
     case 'unary':
@@ -218,7 +264,12 @@ export function evalExpr(e: Expr, ctx: EvalContext): Value {
     case 'update': {
       const old = readTarget(e.target, ctx);
       if (typeof old !== 'number' && typeof old !== 'bigint' && !(old instanceof JDouble)) {
-        throw new SelError('TYPE', `operator ${e.op} is not defined for ${kindOf(old)}`, e.pos.line, e.pos.column);
+        throw new SelError(
+          'TYPE',
+          `operator ${e.op} is not defined for ${kindOf(old)}`,
+          e.pos.line,
+          e.pos.column,
+        );
       }
       const nv = binaryOp(ctx, e.op === '++' ? '+' : '-', old, 1);
       writeTarget(e.target, castTo(kindOf(old), nv), ctx, false);
@@ -241,7 +292,8 @@ export function evalExpr(e: Expr, ctx: EvalContext): Value {
       const elem = e.type as ElemType;
       if (e.init) return buildArray(ctx, { name: elem, array: true }, e.init);
       const n = evalExpr(e.size as Expr, ctx);
-      if (typeof n !== 'number' && typeof n !== 'bigint') throw new SelError('TYPE', `array size must be int, got ${kindOf(n)}`, e.pos.line, e.pos.column);
+      if (typeof n !== 'number' && typeof n !== 'bigint')
+        throw new SelError('TYPE', `array size must be int, got ${kindOf(n)}`, e.pos.line, e.pos.column);
       if (n < 0) throw new SelError('RUNTIME', `NegativeArraySizeException: ${n}`, e.pos.line, e.pos.column);
       ctx.size(Number(n));
       return new SelArray(elem, new Array(Number(n)).fill(defaultElem(elem)));
@@ -256,7 +308,8 @@ export function evalExpr(e: Expr, ctx: EvalContext): Value {
 
 function indexRead(ctx: EvalContext, obj: Value, idx: Value): Value {
   if (obj instanceof SelArray) {
-    if (typeof idx !== 'number' && typeof idx !== 'bigint') throw new SelError('TYPE', `array index must be int, got ${kindOf(idx)}`);
+    if (typeof idx !== 'number' && typeof idx !== 'bigint')
+      throw new SelError('TYPE', `array index must be int, got ${kindOf(idx)}`);
     return arrayGet(obj, Number(idx));
   }
   if (obj instanceof SelMap) return typeof idx === 'string' ? (obj.map.get(idx) ?? null) : null;
@@ -284,7 +337,8 @@ function writeTarget(t: Expr, v: Value, ctx: EvalContext, plain: boolean): Value
     const obj = evalExpr(t.object, ctx);
     const idx = evalExpr(t.index, ctx);
     if (obj instanceof SelArray) {
-      if (typeof idx !== 'number' && typeof idx !== 'bigint') throw new SelError('TYPE', `array index must be int, got ${kindOf(idx)}`);
+      if (typeof idx !== 'number' && typeof idx !== 'bigint')
+        throw new SelError('TYPE', `array index must be int, got ${kindOf(idx)}`);
       const i = Number(idx);
       arrayGet(obj, i);
       obj.items[i] = convertElem(obj.elem, v);
@@ -332,14 +386,32 @@ function evalMember(e: Expr & { kind: 'member' }, ctx: EvalContext): Value {
   }
   const obj = evalExpr(e.object, ctx);
   if (obj instanceof SelArray && e.name === 'length') return obj.items.length;
-  if (obj === null) throw new SelError('RUNTIME', `NullPointerException: cannot read field ${e.name} of null`, e.pos.line, e.pos.column);
+  if (obj === null)
+    throw new SelError(
+      'RUNTIME',
+      `NullPointerException: cannot read field ${e.name} of null`,
+      e.pos.line,
+      e.pos.column,
+    );
   throw new SelError('TYPE', `unknown field ${e.name} of ${kindOf(obj)}`, e.pos.line, e.pos.column);
 }
 
-function invoke(ctx: EvalContext, spec: MethodSpec | undefined, self: Value, args: Expr[], what: string, e: Expr): Value {
+function invoke(
+  ctx: EvalContext,
+  spec: MethodSpec | undefined,
+  self: Value,
+  args: Expr[],
+  what: string,
+  e: Expr,
+): Value {
   if (!spec) throw new SelError('TYPE', `unknown method ${what}`, e.pos.line, e.pos.column);
   if (args.length < spec.min || args.length > spec.max) {
-    throw new SelError('TYPE', `${what} takes ${spec.min === spec.max ? spec.min : `${spec.min}..${spec.max}`} arguments, got ${args.length}`, e.pos.line, e.pos.column);
+    throw new SelError(
+      'TYPE',
+      `${what} takes ${spec.min === spec.max ? spec.min : `${spec.min}..${spec.max}`} arguments, got ${args.length}`,
+      e.pos.line,
+      e.pos.column,
+    );
   }
   const vals = new Array<Value>(args.length);
   for (let i = 0; i < args.length; i++) vals[i] = evalExpr(args[i], ctx);
@@ -354,22 +426,36 @@ function evalCall(e: Expr & { kind: 'call' }, ctx: EvalContext): Value {
   if (e.object === null) throw new SelError('TYPE', `unknown function ${e.name}()`, e.pos.line, e.pos.column);
   if (isClassName(ctx, e.object)) {
     const cname = e.object.name;
-    if (cname === 'params') return invoke(ctx, PARAMS_METHODS.get(e.name), PARAMS, e.args, `params.${e.name}`, e);
+    if (cname === 'params')
+      return invoke(ctx, PARAMS_METHODS.get(e.name), PARAMS, e.args, `params.${e.name}`, e);
     return invoke(ctx, CLASSES.get(cname)?.statics.get(e.name), null, e.args, `${cname}.${e.name}`, e);
   }
   const self = evalExpr(e.object, ctx);
-  if (self === null) throw new SelError('RUNTIME', `NullPointerException: cannot call ${e.name}() on null`, e.pos.line, e.pos.column);
+  if (self === null)
+    throw new SelError(
+      'RUNTIME',
+      `NullPointerException: cannot call ${e.name}() on null`,
+      e.pos.line,
+      e.pos.column,
+    );
   const table = self === PARAMS ? PARAMS_METHODS : methodsFor(self);
   return invoke(ctx, table?.get(e.name), self, e.args, `${kindOf(self)}.${e.name}`, e);
 }
 
 function evalNew(e: Expr & { kind: 'new' }, ctx: EvalContext): Value {
   if (e.type === 'Map' || e.type === 'HashMap') {
-    if (e.args.length > 1) throw new SelError('TYPE', `new ${e.type} takes no arguments`, e.pos.line, e.pos.column);
+    if (e.args.length > 1)
+      throw new SelError('TYPE', `new ${e.type} takes no arguments`, e.pos.line, e.pos.column);
     if (e.args.length === 1) {
       const src = evalExpr(e.args[0], ctx);
       if (src instanceof SelMap) return new SelMap(new Map(src.map));
-      if (typeof src !== 'number') throw new SelError('TYPE', `new ${e.type}(${kindOf(src)}) is not supported`, e.pos.line, e.pos.column);
+      if (typeof src !== 'number')
+        throw new SelError(
+          'TYPE',
+          `new ${e.type}(${kindOf(src)}) is not supported`,
+          e.pos.line,
+          e.pos.column,
+        );
     }
     return new SelMap();
   }

@@ -14,9 +14,53 @@ export interface Token {
 
 // Longest first so that greedy matching picks `>>>=` over `>>`.
 const OPERATORS = [
-  '>>>=', '<<=', '>>=', '>>>', '...', '==', '!=', '<=', '>=', '&&', '||', '++', '--', '+=', '-=', '*=',
-  '/=', '%=', '&=', '|=', '^=', '<<', '>>', '+', '-', '*', '/', '%', '=', '<', '>', '!', '~', '?', ':',
-  ';', ',', '.', '(', ')', '[', ']', '{', '}', '&', '|', '^',
+  '>>>=',
+  '<<=',
+  '>>=',
+  '>>>',
+  '...',
+  '==',
+  '!=',
+  '<=',
+  '>=',
+  '&&',
+  '||',
+  '++',
+  '--',
+  '+=',
+  '-=',
+  '*=',
+  '/=',
+  '%=',
+  '&=',
+  '|=',
+  '^=',
+  '<<',
+  '>>',
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  '=',
+  '<',
+  '>',
+  '!',
+  '~',
+  '?',
+  ':',
+  ';',
+  ',',
+  '.',
+  '(',
+  ')',
+  '[',
+  ']',
+  '{',
+  '}',
+  '&',
+  '|',
+  '^',
 ];
 
 const INT_MAX = 2147483647;
@@ -180,7 +224,11 @@ function lexNumber(
   return i;
 }
 
-function lexString(src: string, start: number, fail: (m: string, at?: number) => never): { value: string; end: number } {
+function lexString(
+  src: string,
+  start: number,
+  fail: (m: string, at?: number) => never,
+): { value: string; end: number } {
   const quote = src[start];
   let i = start + 1;
   let value = '';
@@ -198,16 +246,36 @@ function lexString(src: string, start: number, fail: (m: string, at?: number) =>
       const e = src[i + 1];
       i += 2;
       switch (e) {
-        case 'n': value += '\n'; break;
-        case 't': value += '\t'; break;
-        case 'r': value += '\r'; break;
-        case 'b': value += '\b'; break;
-        case 'f': value += '\f'; break;
-        case 's': value += ' '; break;
-        case '0': value += '\0'; break;
-        case '\\': value += '\\'; break;
-        case "'": value += "'"; break;
-        case '"': value += '"'; break;
+        case 'n':
+          value += '\n';
+          break;
+        case 't':
+          value += '\t';
+          break;
+        case 'r':
+          value += '\r';
+          break;
+        case 'b':
+          value += '\b';
+          break;
+        case 'f':
+          value += '\f';
+          break;
+        case 's':
+          value += ' ';
+          break;
+        case '0':
+          value += '\0';
+          break;
+        case '\\':
+          value += '\\';
+          break;
+        case "'":
+          value += "'";
+          break;
+        case '"':
+          value += '"';
+          break;
         case 'u': {
           while (src[i] === 'u') i++;
           const hex = src.slice(i, i + 4);

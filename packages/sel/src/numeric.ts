@@ -46,52 +46,75 @@ export function arith(op: string, a: Value, b: Value, ra: number, rb: number): V
     const x = a as number;
     const y = shift ? Number(BigInt.asIntN(32, toBigInt(b))) : (b as number);
     switch (op) {
-      case '+': return (x + y) | 0;
-      case '-': return (x - y) | 0;
-      case '*': return Math.imul(x, y);
+      case '+':
+        return (x + y) | 0;
+      case '-':
+        return (x - y) | 0;
+      case '*':
+        return Math.imul(x, y);
       case '/':
         if (y === 0) throw divZero();
         return (x / y) | 0;
       case '%':
         if (y === 0) throw divZero();
         return (x % y) | 0;
-      case '&': return x & y;
-      case '|': return x | y;
-      case '^': return x ^ y;
-      case '<<': return x << y;
-      case '>>': return x >> y;
-      case '>>>': return (x >>> y) | 0;
+      case '&':
+        return x & y;
+      case '|':
+        return x | y;
+      case '^':
+        return x ^ y;
+      case '<<':
+        return x << y;
+      case '>>':
+        return x >> y;
+      case '>>>':
+        return (x >>> y) | 0;
     }
   } else if (rank === 1) {
     if (rb === 2 || ra === 2) throw new SelError('TYPE', `operator ${op} is not defined for double`);
     const x = toBigInt(a);
     const y = toBigInt(b);
     switch (op) {
-      case '+': return BigInt.asIntN(64, x + y);
-      case '-': return BigInt.asIntN(64, x - y);
-      case '*': return BigInt.asIntN(64, x * y);
+      case '+':
+        return BigInt.asIntN(64, x + y);
+      case '-':
+        return BigInt.asIntN(64, x - y);
+      case '*':
+        return BigInt.asIntN(64, x * y);
       case '/':
         if (y === 0n) throw divZero();
         return BigInt.asIntN(64, x / y);
       case '%':
         if (y === 0n) throw divZero();
         return x % y;
-      case '&': return x & y;
-      case '|': return x | y;
-      case '^': return x ^ y;
-      case '<<': return BigInt.asIntN(64, x << (y & 63n));
-      case '>>': return x >> (y & 63n);
-      case '>>>': return BigInt.asIntN(64, BigInt.asUintN(64, x) >> (y & 63n));
+      case '&':
+        return x & y;
+      case '|':
+        return x | y;
+      case '^':
+        return x ^ y;
+      case '<<':
+        return BigInt.asIntN(64, x << (y & 63n));
+      case '>>':
+        return x >> (y & 63n);
+      case '>>>':
+        return BigInt.asIntN(64, BigInt.asUintN(64, x) >> (y & 63n));
     }
   } else {
     const x = toNumber(a);
     const y = toNumber(b);
     switch (op) {
-      case '+': return new JDouble(x + y);
-      case '-': return new JDouble(x - y);
-      case '*': return new JDouble(x * y);
-      case '/': return new JDouble(x / y);
-      case '%': return new JDouble(x % y);
+      case '+':
+        return new JDouble(x + y);
+      case '-':
+        return new JDouble(x - y);
+      case '*':
+        return new JDouble(x * y);
+      case '/':
+        return new JDouble(x / y);
+      case '%':
+        return new JDouble(x % y);
     }
   }
   throw new SelError('TYPE', `operator ${op} is not defined for ${rank === 2 ? 'double' : 'these operands'}`);
@@ -102,10 +125,14 @@ export function compare(op: string, a: Value, b: Value): boolean {
   const x = a instanceof JDouble ? a.v : (a as number | bigint);
   const y = b instanceof JDouble ? b.v : (b as number | bigint);
   switch (op) {
-    case '<': return x < y;
-    case '>': return x > y;
-    case '<=': return x <= y;
-    case '>=': return x >= y;
+    case '<':
+      return x < y;
+    case '>':
+      return x > y;
+    case '<=':
+      return x <= y;
+    case '>=':
+      return x >= y;
   }
   return false;
 }

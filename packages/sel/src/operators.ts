@@ -23,7 +23,10 @@ export function binaryOp(ctx: EvalContext, op: string, a: Value, b: Value): Valu
     case '<=':
     case '>=':
       if (numRank(a) < 0 || numRank(b) < 0) {
-        throw new SelError('TYPE', `operator ${op} is not defined for ${kindOf(a)} and ${kindOf(b)}${typeof a === 'string' ? ' (use compareTo)' : ''}`);
+        throw new SelError(
+          'TYPE',
+          `operator ${op} is not defined for ${kindOf(a)} and ${kindOf(b)}${typeof a === 'string' ? ' (use compareTo)' : ''}`,
+        );
       }
       return compare(op, a, b);
     case '&':
@@ -36,7 +39,8 @@ export function binaryOp(ctx: EvalContext, op: string, a: Value, b: Value): Valu
   }
   const ra = numRank(a);
   const rb = numRank(b);
-  if (ra < 0 || rb < 0) throw new SelError('TYPE', `operator ${op} is not defined for ${kindOf(a)} and ${kindOf(b)}`);
+  if (ra < 0 || rb < 0)
+    throw new SelError('TYPE', `operator ${op} is not defined for ${kindOf(a)} and ${kindOf(b)}`);
   return arith(op, a, b, ra, rb);
 }
 
@@ -172,9 +176,22 @@ export function inferElem(items: Value[]): ElemType {
   let t: ElemType | null = null;
   for (const v of items) {
     const k: ElemType =
-      typeof v === 'number' ? 'int' : typeof v === 'bigint' ? 'long' : v instanceof JDouble ? 'double' : typeof v === 'boolean' ? 'boolean' : typeof v === 'string' ? 'String' : 'Object';
+      typeof v === 'number'
+        ? 'int'
+        : typeof v === 'bigint'
+          ? 'long'
+          : v instanceof JDouble
+            ? 'double'
+            : typeof v === 'boolean'
+              ? 'boolean'
+              : typeof v === 'string'
+                ? 'String'
+                : 'Object';
     if (t === null || t === k) t = k;
-    else if ((t === 'int' || t === 'long' || t === 'double') && (k === 'int' || k === 'long' || k === 'double')) {
+    else if (
+      (t === 'int' || t === 'long' || t === 'double') &&
+      (k === 'int' || k === 'long' || k === 'double')
+    ) {
       t = t === 'double' || k === 'double' ? 'double' : 'long';
     } else return 'Object';
   }

@@ -20,7 +20,8 @@ describe('toParamType', () => {
     ['Map m = new HashMap(); m.put("a", 1); m.put("b", "x"); m', 'STRING_MAP', { a: '1', b: 'x' }],
     ['Map m = new HashMap(); m.put("a", new int[]{1}); m', 'MAP', { a: [1] }],
   ];
-  for (const [src, type, want] of OK) test(`${src} as ${type}`, () => assert.deepEqual(evaluateAs(src, type), want));
+  for (const [src, type, want] of OK)
+    test(`${src} as ${type}`, () => assert.deepEqual(evaluateAs(src, type), want));
   const BAD: [string, string][] = [
     ['1.5', 'LONG'],
     ['"x"', 'LONG'],
@@ -34,7 +35,10 @@ describe('toParamType', () => {
   ];
   for (const [src, type] of BAD) {
     test(`${src} does not fit ${type}`, () =>
-      assert.throws(() => evaluateAs(src, type), (e: unknown) => e instanceof SelError && e.code === 'CONVERSION'));
+      assert.throws(
+        () => evaluateAs(src, type),
+        (e: unknown) => e instanceof SelError && e.code === 'CONVERSION',
+      ));
   }
   test('host values round-trip without sharing state', () => {
     const m = { k: 'v' };

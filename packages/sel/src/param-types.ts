@@ -15,7 +15,16 @@ export type ParamType =
   | 'BOOLEAN_ARRAY';
 
 export const PARAM_TYPES: readonly ParamType[] = [
-  'STRING', 'LONG', 'DOUBLE', 'BOOLEAN', 'MAP', 'STRING_MAP', 'STRING_ARRAY', 'LONG_ARRAY', 'DOUBLE_ARRAY', 'BOOLEAN_ARRAY',
+  'STRING',
+  'LONG',
+  'DOUBLE',
+  'BOOLEAN',
+  'MAP',
+  'STRING_MAP',
+  'STRING_ARRAY',
+  'LONG_ARRAY',
+  'DOUBLE_ARRAY',
+  'BOOLEAN_ARRAY',
 ];
 
 /** A LONG comes back as a number when it is a safe integer, else as an exact bigint. */
@@ -116,7 +125,12 @@ export function toParamType(value: SelResult, type: ParamType | Lowercase<ParamT
       const out: Record<string, string> = {};
       for (const [k, x] of Object.entries(value)) {
         if (x === null || typeof x === 'object') fail(t, value, `value of '${k}' is ${describe(x)}`);
-        Object.defineProperty(out, k, { value: toStr(x, t), enumerable: true, writable: true, configurable: true });
+        Object.defineProperty(out, k, {
+          value: toStr(x, t),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
       }
       return out;
     }

@@ -6,8 +6,25 @@ import { ARRAY_ELEMENT_TYPES, KEYWORDS, canonicalType } from './types';
 
 const BINARY_PREC: Readonly<Record<string, number>> = Object.freeze(
   Object.assign(Object.create(null), {
-    '||': 1, '&&': 2, '|': 3, '^': 4, '&': 5, '==': 6, '!=': 6, '<': 7, '>': 7, '<=': 7, '>=': 7,
-    '<<': 8, '>>': 8, '>>>': 8, '+': 9, '-': 9, '*': 10, '/': 10, '%': 10,
+    '||': 1,
+    '&&': 2,
+    '|': 3,
+    '^': 4,
+    '&': 5,
+    '==': 6,
+    '!=': 6,
+    '<': 7,
+    '>': 7,
+    '<=': 7,
+    '>=': 7,
+    '<<': 8,
+    '>>': 8,
+    '>>>': 8,
+    '+': 9,
+    '-': 9,
+    '*': 10,
+    '/': 10,
+    '%': 10,
   }),
 );
 const ASSIGN_OPS = new Set(['=', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '<<=', '>>=', '>>>=']);
@@ -201,7 +218,7 @@ class Parser {
       // Generic type arguments such as Map<String, Object>.
       if (t0.text !== 'Map' && t0.text !== 'HashMap') return false;
       let d = 0;
-      for (;; o++) {
+      for (; ; o++) {
         const t = this.peek(o);
         if (t.kind === 'eof') return false;
         if (t.kind === 'op' && t.text === '<') d++;

@@ -11,7 +11,8 @@ import { runFuzz } from './fuzz';
 const host = createParamHost({ params: { x: 10, startDateInt: 20240301, names: ['a', 'b', 'c', 'd'] } });
 
 const SIMPLE = 'x > 5';
-const DATE = "new DateTime(1710000000000L).withZone(DateTimeZone.forID('America/Los_Angeles')).plusDays(1).toString('yyyy-MM-dd HH:mm')";
+const DATE =
+  "new DateTime(1710000000000L).withZone(DateTimeZone.forID('America/Los_Angeles')).plusDays(1).toString('yyyy-MM-dd HH:mm')";
 const SCRIPT = `int total = 0;
 long big = 9007199254740993L;
 String out = "";
@@ -59,7 +60,9 @@ const fuzzMs = Math.round(performance.now() - t0);
 console.log('name                                ops/s        target     met?');
 for (const r of rows) {
   const met = r.target === 0 ? 'n/a' : r.opsPerSec >= r.target ? 'yes' : 'NO';
-  console.log(`${r.name.padEnd(34)} ${String(r.opsPerSec).padStart(10)} ${String(r.target || '-').padStart(10)}     ${met}`);
+  console.log(
+    `${r.name.padEnd(34)} ${String(r.opsPerSec).padStart(10)} ${String(r.target || '-').padStart(10)}     ${met}`,
+  );
 }
 console.log(
   `fuzz: ${fuzz.cases} cases in ${fuzzMs} ms, ok ${fuzz.ok}, SelError ${fuzz.selErrors}, crashes ${fuzz.crashes.length}, slowest ${fuzz.maxMs.toFixed(1)} ms`,

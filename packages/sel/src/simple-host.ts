@@ -10,7 +10,9 @@ export interface ParamHostData {
   signals?: Readonly<Record<string, Readonly<Record<string, HostValue>>>>;
   signalDependencies?: Readonly<Record<string, Readonly<Record<string, HostValue>>>>;
   /** foreach[foreachStepId][stepId][param] = values per iteration. */
-  foreach?: Readonly<Record<string, Readonly<Record<string, Readonly<Record<string, readonly HostValue[]>>>>>>;
+  foreach?: Readonly<
+    Record<string, Readonly<Record<string, Readonly<Record<string, readonly HostValue[]>>>>>
+  >;
   subworkflows?: Readonly<Record<string, Readonly<Record<string, Readonly<Record<string, HostValue>>>>>>;
   instance?: Readonly<Record<string, HostValue>>;
   now?: number;

@@ -13,7 +13,9 @@ describe('validate', () => {
     'for (int i = 0; i < 3; i++) { if (i == 1) continue; }',
     'step1__out + 1',
   ];
-  for (const src of OK) test(`ok: ${src}`, () => assert.deepEqual(validate(src, { knownParams: ['x'] }), { ok: true, errors: [] }));
+  for (const src of OK)
+    test(`ok: ${src}`, () =>
+      assert.deepEqual(validate(src, { knownParams: ['x'] }), { ok: true, errors: [] }));
 
   const BAD: [string, RegExp, number, number][] = [
     ['int x = "s";', /cannot assign String to int x/, 1, 9],

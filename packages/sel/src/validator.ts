@@ -38,7 +38,8 @@ export function validate(source: string, options: ValidateOptions = {}): Validat
       maxSourceLength: options.maxSourceLength ?? DEFAULT_LIMITS.maxSourceLength,
     }).body;
   } catch (e) {
-    if (e instanceof SelError) return { ok: false, errors: [{ message: e.detail, line: e.line, column: e.column }] };
+    if (e instanceof SelError)
+      return { ok: false, errors: [{ message: e.detail, line: e.line, column: e.column }] };
     throw e;
   }
   const v = new Validator(options.knownParams ? new Set(options.knownParams) : null);
@@ -91,8 +92,10 @@ class Validator {
         for (const d of s.decls) {
           const want = typeName(s.type);
           if (d.init) {
-            const got = d.init.kind === 'arrayInit' ? this.arrayInit(d.init.items, s.type) : this.expr(d.init);
-            if (!assignable(want, got)) this.err(d.init.pos, `type mismatch: cannot assign ${got} to ${want} ${d.name}`);
+            const got =
+              d.init.kind === 'arrayInit' ? this.arrayInit(d.init.items, s.type) : this.expr(d.init);
+            if (!assignable(want, got))
+              this.err(d.init.pos, `type mismatch: cannot assign ${got} to ${want} ${d.name}`);
           }
           this.vars.set(d.name, { type: want, typed: true });
         }
@@ -137,7 +140,11 @@ class Validator {
   }
 
   private arrayInit(items: Expr[], type: TypeRef): SType {
-    if (!type.array) return this.err(items[0]?.pos ?? { line: 0, column: 0 }, `array initializer for non-array type ${type.name}`);
+    if (!type.array)
+      return this.err(
+        items[0]?.pos ?? { line: 0, column: 0 },
+        `array initializer for non-array type ${type.name}`,
+      );
     for (const i of items) {
       const t = this.expr(i);
       if (!assignable(type.name, t)) this.err(i.pos, `type mismatch: cannot store ${t} in ${type.name}[]`);
@@ -153,7 +160,10 @@ class Validator {
     for (const a of e.args) this.expr(a);
     if (!spec) return this.err(e.pos, `unknown method ${what}`);
     if (e.args.length < spec.min || e.args.length > spec.max) {
-      return this.err(e.pos, `${what} takes ${spec.min === spec.max ? spec.min : `${spec.min}..${spec.max}`} arguments, got ${e.args.length}`);
+      return this.err(
+        e.pos,
+        `${what} takes ${spec.min === spec.max ? spec.min : `${spec.min}..${spec.max}`} arguments, got ${e.args.length}`,
+      );
     }
     return retType(spec);
   }
@@ -165,7 +175,8 @@ class Validator {
       case 'name': {
         const v = this.vars.get(e.name);
         if (v) return v.type;
-        if (e.name === 'params' || CLASSES.has(e.name)) return this.err(e.pos, `class ${e.name} cannot be used as a value`);
+        if (e.name === 'params' || CLASSES.has(e.name))
+          return this.err(e.pos, `class ${e.name} cannot be used as a value`);
         if (this.known && !this.known.has(e.name)) {
           const i = e.name.indexOf('__');
           if (!(i > 0 && i < e.name.length - 2)) return this.err(e.pos, `unknown identifier '${e.name}'`);
@@ -186,7 +197,8 @@ class Validator {
         if (e.object === null) return this.call(undefined, `${e.name}()`, e);
         if (this.isClass(e.object)) {
           const cname = e.object.name;
-          const spec = cname === 'params' ? PARAMS_METHODS.get(e.name) : CLASSES.get(cname)?.statics.get(e.name);
+          const spec =
+            cname === 'params' ? PARAMS_METHODS.get(e.name) : CLASSES.get(cname)?.statics.get(e.name);
           return this.call(spec, `${cname}.${e.name}`, e);
         }
         const t = this.expr(e.object);
@@ -201,7 +213,8 @@ class Validator {
         const t = this.expr(e.object);
         const i = this.expr(e.index);
         if (t.endsWith('[]')) {
-          if (i !== UNKNOWN && i !== 'int' && i !== 'long') this.err(e.index.pos, `array index must be int, found ${i}`);
+          if (i !== UNKNOWN && i !== 'int' && i !== 'long')
+            this.err(e.index.pos, `array index must be int, found ${i}`);
           const el = t.slice(0, -2);
           return el === 'Object' ? UNKNOWN : el;
         }
@@ -213,13 +226,15 @@ class Validator {
         if (e.type === 'Map' || e.type === 'HashMap') return 'Map';
         const cls = CLASSES.get(e.type);
         if (!cls?.ctor) return this.err(e.pos, `cannot instantiate ${e.type}`);
-        if (e.args.length < cls.ctor.min || e.args.length > cls.ctor.max) return this.err(e.pos, `no constructor ${e.type} with ${e.args.length} arguments`);
+        if (e.args.length < cls.ctor.min || e.args.length > cls.ctor.max)
+          return this.err(e.pos, `no constructor ${e.type} with ${e.args.length} arguments`);
         return cls.ctor.ret;
       }
       case 'newArray': {
         if (e.size) {
           const s = this.expr(e.size);
-          if (s !== UNKNOWN && s !== 'int' && s !== 'long') this.err(e.size.pos, `array size must be int, found ${s}`);
+          if (s !== UNKNOWN && s !== 'int' && s !== 'long')
+            this.err(e.size.pos, `array size must be int, found ${s}`);
         }
         if (e.init) this.arrayInit(e.init, { name: e.type, array: true });
         return `${e.type}[]`;
@@ -231,12 +246,14 @@ class Validator {
         const t = this.expr(e.operand);
         if (t === UNKNOWN) return t;
         if (e.op === '!') return t === 'boolean' ? t : this.err(e.pos, `operator ! is not defined for ${t}`);
-        if (!NUMERIC.has(t) || (e.op === '~' && t === 'double')) return this.err(e.pos, `operator ${e.op} is not defined for ${t}`);
+        if (!NUMERIC.has(t) || (e.op === '~' && t === 'double'))
+          return this.err(e.pos, `operator ${e.op} is not defined for ${t}`);
         return t;
       }
       case 'update': {
         const t = this.expr(e.target);
-        if (t !== UNKNOWN && !NUMERIC.has(t)) return this.err(e.pos, `operator ${e.op} is not defined for ${t}`);
+        if (t !== UNKNOWN && !NUMERIC.has(t))
+          return this.err(e.pos, `operator ${e.op} is not defined for ${t}`);
         return t;
       }
       case 'binary':
@@ -244,7 +261,8 @@ class Validator {
       case 'logical': {
         for (const side of [e.left, e.right]) {
           const t = this.expr(side);
-          if (t !== UNKNOWN && t !== 'boolean') this.err(side.pos, `operator ${e.op} needs boolean operands, found ${t}`);
+          if (t !== UNKNOWN && t !== 'boolean')
+            this.err(side.pos, `operator ${e.op} needs boolean operands, found ${t}`);
         }
         return 'boolean';
       }
@@ -272,11 +290,13 @@ class Validator {
     if (e.value.kind === 'arrayInit') this.expr(e.value);
     if (e.target.kind === 'name') {
       const name = e.target.name;
-      if (name === 'params' || (CLASSES.has(name) && !this.vars.has(name))) return this.err(e.pos, `cannot assign to ${name}`);
+      if (name === 'params' || (CLASSES.has(name) && !this.vars.has(name)))
+        return this.err(e.pos, `cannot assign to ${name}`);
       const cur = this.vars.get(name);
       if (e.op === '=') {
         if (cur?.typed) {
-          if (!assignable(cur.type, rhs)) this.err(e.value.pos, `type mismatch: cannot assign ${rhs} to ${cur.type} ${name}`);
+          if (!assignable(cur.type, rhs))
+            this.err(e.value.pos, `type mismatch: cannot assign ${rhs} to ${cur.type} ${name}`);
           return cur.type;
         }
         this.vars.set(name, { type: rhs, typed: false });
@@ -300,7 +320,12 @@ class Validator {
     if (op === '+' && (a === 'String' || b === 'String')) return 'String';
     if (a === UNKNOWN || b === UNKNOWN) {
       const known = a === UNKNOWN ? b : a;
-      if (known !== UNKNOWN && op !== '+' && !NUMERIC.has(known) && !(known === 'boolean' && '&|^'.includes(op))) {
+      if (
+        known !== UNKNOWN &&
+        op !== '+' &&
+        !NUMERIC.has(known) &&
+        !(known === 'boolean' && '&|^'.includes(op))
+      ) {
         return this.err(pos, `operator ${op} is not defined for ${known}`);
       }
       return ['<', '>', '<=', '>='].includes(op) ? 'boolean' : UNKNOWN;

@@ -6,7 +6,10 @@ import { type MethodSpec, argInt, m, table } from './registry';
 
 export function arrayGet(arr: SelArray, i: number): Value {
   if (i < 0 || i >= arr.items.length) {
-    throw new SelError('RUNTIME', `ArrayIndexOutOfBoundsException: Index ${i} out of bounds for length ${arr.items.length}`);
+    throw new SelError(
+      'RUNTIME',
+      `ArrayIndexOutOfBoundsException: Index ${i} out of bounds for length ${arr.items.length}`,
+    );
   }
   return arr.items[i];
 }
@@ -46,13 +49,17 @@ export const MAP_METHODS: ReadonlyMap<string, MethodSpec> = table({
     if (cur !== undefined && cur !== null) return cur;
     return put(c, mp, k, a[1]);
   }),
-  get: m(1, 1, 'Object', (_c, mp: SelMap, a) => (typeof a[0] === 'string' ? (mp.map.get(a[0]) ?? null) : null)),
+  get: m(1, 1, 'Object', (_c, mp: SelMap, a) =>
+    typeof a[0] === 'string' ? (mp.map.get(a[0]) ?? null) : null,
+  ),
   getOrDefault: m(2, 2, 'Object', (_c, mp: SelMap, a) => {
     const v = typeof a[0] === 'string' ? mp.map.get(a[0]) : undefined;
     return v === undefined ? a[1] : v;
   }),
   containsKey: m(1, 1, 'boolean', (_c, mp: SelMap, a) => typeof a[0] === 'string' && mp.map.has(a[0])),
-  containsValue: m(1, 1, 'boolean', (_c, mp: SelMap, a) => [...mp.map.values()].some((v) => selEquals(v, a[0]))),
+  containsValue: m(1, 1, 'boolean', (_c, mp: SelMap, a) =>
+    [...mp.map.values()].some((v) => selEquals(v, a[0])),
+  ),
   remove: m(1, 1, 'Object', (_c, mp: SelMap, a) => {
     if (typeof a[0] !== 'string') return null;
     const old = mp.map.get(a[0]) ?? null;

@@ -1,6 +1,24 @@
-import { JDouble, SelArray, SelDateTime, SelDays, SelFormatter, SelMap, SelProperty, SelUuid, SelZone, type Value } from '../values';
+import {
+  JDouble,
+  SelArray,
+  SelDateTime,
+  SelDays,
+  SelFormatter,
+  SelMap,
+  SelProperty,
+  SelUuid,
+  SelZone,
+  type Value,
+} from '../values';
 import { ARRAY_METHODS, MAP_METHODS } from './collections';
-import { DATETIME_METHODS, DATE_CLASSES, DAYS_METHODS, FORMATTER_METHODS, PROPERTY_METHODS, ZONE_METHODS } from './datetime';
+import {
+  DATETIME_METHODS,
+  DATE_CLASSES,
+  DAYS_METHODS,
+  FORMATTER_METHODS,
+  PROPERTY_METHODS,
+  ZONE_METHODS,
+} from './datetime';
 import { LANG_CLASSES, UUID_METHODS } from './lang';
 import { PARAMS_METHODS } from './params';
 import { type ClassSpec, type MethodSpec, m, table } from './registry';
@@ -8,13 +26,31 @@ import { STRING_METHODS } from './strings';
 import { UTIL_CLASSES } from './util';
 
 /** Every class a script can name. Nothing outside these tables is reachable. */
-export const CLASSES: ReadonlyMap<string, ClassSpec> = new Map([...LANG_CLASSES, ...DATE_CLASSES, ...UTIL_CLASSES]);
+export const CLASSES: ReadonlyMap<string, ClassSpec> = new Map([
+  ...LANG_CLASSES,
+  ...DATE_CLASSES,
+  ...UTIL_CLASSES,
+]);
 
 const NUMBER_METHODS: ReadonlyMap<string, MethodSpec> = table({
   toString: m(0, 0, 'String', (_c, v: Value) => (v instanceof JDouble ? String(v.v) : String(v))),
-  intValue: m(0, 0, 'int', (_c, v: Value) => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(BigInt.asIntN(32, v)) : Math.trunc((v as JDouble).v) | 0)),
-  longValue: m(0, 0, 'long', (_c, v: Value) => (typeof v === 'bigint' ? v : BigInt(Math.trunc(typeof v === 'number' ? v : (v as JDouble).v)))),
-  doubleValue: m(0, 0, 'double', (_c, v: Value) => new JDouble(typeof v === 'bigint' ? Number(v) : typeof v === 'number' ? v : (v as JDouble).v)),
+  intValue: m(0, 0, 'int', (_c, v: Value) =>
+    typeof v === 'number'
+      ? v
+      : typeof v === 'bigint'
+        ? Number(BigInt.asIntN(32, v))
+        : Math.trunc((v as JDouble).v) | 0,
+  ),
+  longValue: m(0, 0, 'long', (_c, v: Value) =>
+    typeof v === 'bigint' ? v : BigInt(Math.trunc(typeof v === 'number' ? v : (v as JDouble).v)),
+  ),
+  doubleValue: m(
+    0,
+    0,
+    'double',
+    (_c, v: Value) =>
+      new JDouble(typeof v === 'bigint' ? Number(v) : typeof v === 'number' ? v : (v as JDouble).v),
+  ),
 });
 
 /** Instance methods per runtime kind, keyed the way `kindOf` names them (arrays share one table). */

@@ -44,7 +44,12 @@ export function javaFormat(fmt: string, args: Value[], maxLen: number): string {
         s = a === null ? 'false' : typeof a === 'boolean' ? String(a) : 'true';
         break;
       case 'c':
-        s = typeof a === 'string' ? a.slice(0, 1) : typeof a === 'number' ? String.fromCharCode(a & 0xffff) : bad(mt[0], a);
+        s =
+          typeof a === 'string'
+            ? a.slice(0, 1)
+            : typeof a === 'number'
+              ? String.fromCharCode(a & 0xffff)
+              : bad(mt[0], a);
         break;
       case 'd': {
         const r = numRank(a);
@@ -96,7 +101,8 @@ export function javaFormat(fmt: string, args: Value[], maxLen: number): string {
       } else s = s.padStart(width);
     }
     out += s;
-    if (out.length > maxLen) throw new SelError('LIMIT_STRING', `formatted string exceeds ${maxLen} characters`);
+    if (out.length > maxLen)
+      throw new SelError('LIMIT_STRING', `formatted string exceeds ${maxLen} characters`);
   }
   out += fmt.slice(last);
   return out;

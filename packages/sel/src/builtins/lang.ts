@@ -10,10 +10,12 @@ const INT_RE = /^[+-]?\d+$/;
 function parseIntStrict(v: Value, where: string, bits: 32 | 64): number | bigint {
   if (typeof v === 'number' || typeof v === 'bigint') return bits === 32 ? Number(v) | 0 : BigInt(v);
   const s = argString(v, where);
-  if (!INT_RE.test(s) || s.length > 21) throw new SelError('RUNTIME', `NumberFormatException: For input string: "${s.slice(0, 100)}"`);
+  if (!INT_RE.test(s) || s.length > 21)
+    throw new SelError('RUNTIME', `NumberFormatException: For input string: "${s.slice(0, 100)}"`);
   const b = BigInt(s);
   const lim = bits === 32 ? 2147483648n : 9223372036854775808n;
-  if (b >= lim || b < -lim) throw new SelError('RUNTIME', `NumberFormatException: For input string: "${s}" (out of range)`);
+  if (b >= lim || b < -lim)
+    throw new SelError('RUNTIME', `NumberFormatException: For input string: "${s}" (out of range)`);
   return bits === 32 ? Number(b) : b;
 }
 
@@ -42,9 +44,11 @@ const none = table({});
 function minMax(a: Value, b: Value, max: boolean): Value {
   const ra = numRank(a);
   const rb = numRank(b);
-  if (ra < 0 || rb < 0) throw new SelError('TYPE', `Math.${max ? 'max' : 'min'} needs numbers, got ${kindOf(a)}, ${kindOf(b)}`);
+  if (ra < 0 || rb < 0)
+    throw new SelError('TYPE', `Math.${max ? 'max' : 'min'} needs numbers, got ${kindOf(a)}, ${kindOf(b)}`);
   const r = Math.max(ra, rb);
-  if (r === 2) return new JDouble(max ? Math.max(toNumber(a), toNumber(b)) : Math.min(toNumber(a), toNumber(b)));
+  if (r === 2)
+    return new JDouble(max ? Math.max(toNumber(a), toNumber(b)) : Math.min(toNumber(a), toNumber(b)));
   if (r === 1) {
     const x = BigInt(a as number | bigint);
     const y = BigInt(b as number | bigint);
@@ -70,7 +74,8 @@ export const LANG_CLASSES: ReadonlyMap<string, ClassSpec> = table<ClassSpec>({
     fields: table({}),
     ctor: m(0, 1, 'String', (_c, _s, a) => {
       if (a.length === 0) return '';
-      if (typeof a[0] === 'string' || typeof a[0] === 'number' || typeof a[0] === 'bigint') return String(a[0]);
+      if (typeof a[0] === 'string' || typeof a[0] === 'number' || typeof a[0] === 'bigint')
+        return String(a[0]);
       throw new SelError('TYPE', `new String(...) needs a String, got ${kindOf(a[0])}`);
     }),
   },
@@ -117,14 +122,22 @@ export const LANG_CLASSES: ReadonlyMap<string, ClassSpec> = table<ClassSpec>({
       parseBoolean: m(1, 1, 'boolean', (_c, _s, a) => parseBool(a[0])),
       toString: m(1, 1, 'String', (_c, _s, a) => javaString(a[0])),
     }),
-    fields: table({ TRUE: { type: 'boolean', get: () => true }, FALSE: { type: 'boolean', get: () => false } }),
+    fields: table({
+      TRUE: { type: 'boolean', get: () => true },
+      FALSE: { type: 'boolean', get: () => false },
+    }),
   },
   Math: {
     statics: table({
       min: m(2, 2, 'Object', (_c, _s, a) => minMax(a[0], a[1], false)),
       max: m(2, 2, 'Object', (_c, _s, a) => minMax(a[0], a[1], true)),
       random: m(0, 0, 'double', () => new JDouble(Math.random())),
-      pow: m(2, 2, 'double', (_c, _s, a) => new JDouble(argDouble(a[0], 'Math.pow') ** argDouble(a[1], 'Math.pow'))),
+      pow: m(
+        2,
+        2,
+        'double',
+        (_c, _s, a) => new JDouble(argDouble(a[0], 'Math.pow') ** argDouble(a[1], 'Math.pow')),
+      ),
       abs: m(1, 1, 'Object', (_c, _s, a) => {
         const v = a[0];
         if (typeof v === 'number') return Math.abs(v) | 0;
@@ -146,7 +159,10 @@ export const LANG_CLASSES: ReadonlyMap<string, ClassSpec> = table<ClassSpec>({
         return typeof a[0] === 'bigint' || typeof a[1] === 'bigint' ? doubleToLong(r) : doubleToInt(r);
       }),
     }),
-    fields: table({ PI: { type: 'double', get: () => new JDouble(Math.PI) }, E: { type: 'double', get: () => new JDouble(Math.E) } }),
+    fields: table({
+      PI: { type: 'double', get: () => new JDouble(Math.PI) },
+      E: { type: 'double', get: () => new JDouble(Math.E) },
+    }),
   },
   UUID: {
     statics: table({

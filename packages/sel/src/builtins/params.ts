@@ -8,7 +8,12 @@ import { type MethodSpec, argString, m, table } from './registry';
  * The `params` object. Every host call is wrapped: host exceptions become PARAM errors that
  * carry only the message, and results are deep-copied into SEL values.
  */
-export function callHost(ctx: EvalContext, what: string, f: () => HostValue, optional = false): Value | undefined {
+export function callHost(
+  ctx: EvalContext,
+  what: string,
+  f: () => HostValue,
+  optional = false,
+): Value | undefined {
   ctx.tick();
   let v: HostValue;
   try {
@@ -48,7 +53,12 @@ function fetchParam(ctx: EvalContext, name: string): Value | undefined {
   if (i > 0 && i < name.length - 2 && typeof ctx.host.getFromStep === 'function') {
     const step = name.slice(0, i);
     const param = name.slice(i + 2);
-    return callHost(ctx, `params.getFromStep('${step}', '${param}')`, () => ctx.host.getFromStep?.(step, param), true);
+    return callHost(
+      ctx,
+      `params.getFromStep('${step}', '${param}')`,
+      () => ctx.host.getFromStep?.(step, param),
+      true,
+    );
   }
   return undefined;
 }
@@ -71,7 +81,10 @@ export const PARAMS_METHODS: ReadonlyMap<string, MethodSpec> = table({
     try {
       return c.host.has ? c.host.has(name) === true : c.host.get(name) !== undefined;
     } catch (e) {
-      throw new SelError('PARAM', `params.containsKey('${name}') failed: ${e instanceof Error ? e.message : String(e)}`);
+      throw new SelError(
+        'PARAM',
+        `params.containsKey('${name}') failed: ${e instanceof Error ? e.message : String(e)}`,
+      );
     }
   }),
   getFromStep: m(1, 2, 'Object', (c, _s, a) => {
@@ -91,7 +104,10 @@ export const PARAMS_METHODS: ReadonlyMap<string, MethodSpec> = table({
     return callHost(c, `params.getFromSignal('${s}', '${p}')`, () => f.call(c.host, s, p)) as Value;
   }),
   getFromSignalOrDefault: m(3, 3, 'Object', (c, _s, a) => {
-    const [s, p] = [argString(a[0], 'params.getFromSignalOrDefault'), argString(a[1], 'params.getFromSignalOrDefault')];
+    const [s, p] = [
+      argString(a[0], 'params.getFromSignalOrDefault'),
+      argString(a[1], 'params.getFromSignalOrDefault'),
+    ];
     const f = c.host.getFromSignal;
     if (typeof f !== 'function') return a[2];
     try {
@@ -102,19 +118,26 @@ export const PARAMS_METHODS: ReadonlyMap<string, MethodSpec> = table({
     }
   }),
   getFromSignalDependency: m(2, 2, 'Object', (c, _s, a) => {
-    const [s, p] = [argString(a[0], 'params.getFromSignalDependency'), argString(a[1], 'params.getFromSignalDependency')];
+    const [s, p] = [
+      argString(a[0], 'params.getFromSignalDependency'),
+      argString(a[1], 'params.getFromSignalDependency'),
+    ];
     const f = need(c, 'getFromSignalDependency', 'params.getFromSignalDependency');
     return callHost(c, `params.getFromSignalDependency('${s}', '${p}')`, () => f.call(c.host, s, p)) as Value;
   }),
   getFromForeach: m(3, 3, 'Object', (c, _s, a) => {
     const [x, y, z] = a.map((v, i) => argString(v, `params.getFromForeach argument ${i + 1}`));
     const f = need(c, 'getFromForeach', 'params.getFromForeach');
-    return callHost(c, `params.getFromForeach('${x}', '${y}', '${z}')`, () => f.call(c.host, x, y, z)) as Value;
+    return callHost(c, `params.getFromForeach('${x}', '${y}', '${z}')`, () =>
+      f.call(c.host, x, y, z),
+    ) as Value;
   }),
   getFromSubworkflow: m(3, 3, 'Object', (c, _s, a) => {
     const [x, y, z] = a.map((v, i) => argString(v, `params.getFromSubworkflow argument ${i + 1}`));
     const f = need(c, 'getFromSubworkflow', 'params.getFromSubworkflow');
-    return callHost(c, `params.getFromSubworkflow('${x}', '${y}', '${z}')`, () => f.call(c.host, x, y, z)) as Value;
+    return callHost(c, `params.getFromSubworkflow('${x}', '${y}', '${z}')`, () =>
+      f.call(c.host, x, y, z),
+    ) as Value;
   }),
   getFromInstance: m(1, 1, 'Object', (c, _s, a) => {
     const name = argString(a[0], 'params.getFromInstance');

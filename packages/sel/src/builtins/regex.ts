@@ -77,7 +77,8 @@ export function javaSplit(s: string, pattern: string, limit: number): string[] {
     if (parts.length === 1 && parts[0] === '' && s.length > 0) return [];
     return parts;
   }
-  if (limit > 0 && parts.length > limit) parts = [...parts.slice(0, limit - 1), parts.slice(limit - 1).join(pattern.at(-1))];
+  if (limit > 0 && parts.length > limit)
+    parts = [...parts.slice(0, limit - 1), parts.slice(limit - 1).join(pattern.at(-1))];
   if (s.length === 0) return [''];
   if (limit === 0) while (parts.length > 0 && parts[parts.length - 1] === '') parts.pop();
   return parts;
@@ -94,7 +95,8 @@ export function javaReplacement(repl: string): (match: string, ...rest: unknown[
       } else if (c === '$' && /[0-9]/.test(repl[i + 1] ?? '')) {
         const g = Number(repl[++i]);
         const v = g === 0 ? match : rest[g - 1];
-        if (typeof v !== 'string' && g !== 0 && v !== undefined) throw new SelError('RUNTIME', `no group ${g}`);
+        if (typeof v !== 'string' && g !== 0 && v !== undefined)
+          throw new SelError('RUNTIME', `no group ${g}`);
         out += typeof v === 'string' ? v : '';
       } else if (c === '$') {
         throw new SelError('RUNTIME', 'illegal group reference in replacement');

@@ -6,7 +6,10 @@ import { compileRegex, javaReplacement, javaSplit } from './regex';
 
 function checkRange(s: string, begin: number, end: number): void {
   if (begin < 0 || end > s.length || begin > end) {
-    throw new SelError('RUNTIME', `StringIndexOutOfBoundsException: begin ${begin}, end ${end}, length ${s.length}`);
+    throw new SelError(
+      'RUNTIME',
+      `StringIndexOutOfBoundsException: begin ${begin}, end ${end}, length ${s.length}`,
+    );
   }
 }
 
@@ -32,7 +35,10 @@ function replaceLiteral(ctx: EvalContext, s: string, target: string, repl: strin
   const count = target === '' ? s.length + 1 : s.split(target).length - 1;
   const size = s.length + count * (repl.length - target.length);
   if (size > ctx.limits.maxStringLength) {
-    throw new SelError('LIMIT_STRING', `replace would build ${size} characters, limit is ${ctx.limits.maxStringLength}`);
+    throw new SelError(
+      'LIMIT_STRING',
+      `replace would build ${size} characters, limit is ${ctx.limits.maxStringLength}`,
+    );
   }
   if (target === '') return repl + [...s].join(repl) + (s.length ? repl : '');
   return s.split(target).join(repl);
@@ -47,7 +53,10 @@ function regexReplace(ctx: EvalContext, s: string, pattern: string, repl: string
       const r = fn(match, ...rest);
       size += r.length - match.length;
       if (size > ctx.limits.maxStringLength) {
-        throw new SelError('LIMIT_STRING', `replaceAll result exceeds ${ctx.limits.maxStringLength} characters`);
+        throw new SelError(
+          'LIMIT_STRING',
+          `replaceAll result exceeds ${ctx.limits.maxStringLength} characters`,
+        );
       }
       return r;
     }),
@@ -78,7 +87,8 @@ export const STRING_METHODS: ReadonlyMap<string, MethodSpec> = table({
   escape: m(0, 1, 'String', (c, s: string, a) => c.str(escapeJava(a.length ? argString(a[0], 'escape') : s))),
   charAt: m(1, 1, 'String', (_c, s: string, a) => {
     const i = argInt(a[0], 'charAt');
-    if (i < 0 || i >= s.length) throw new SelError('RUNTIME', `StringIndexOutOfBoundsException: index ${i}, length ${s.length}`);
+    if (i < 0 || i >= s.length)
+      throw new SelError('RUNTIME', `StringIndexOutOfBoundsException: index ${i}, length ${s.length}`);
     return s[i];
   }),
   substring: m(1, 2, 'String', (_c, s: string, a) => {
@@ -91,7 +101,9 @@ export const STRING_METHODS: ReadonlyMap<string, MethodSpec> = table({
     s.indexOf(argString(a[0], 'indexOf'), a.length > 1 ? Math.max(0, argInt(a[1], 'indexOf')) : 0),
   ),
   lastIndexOf: m(1, 2, 'int', (_c, s: string, a) =>
-    a.length > 1 ? s.lastIndexOf(argString(a[0], 'lastIndexOf'), argInt(a[1], 'lastIndexOf')) : s.lastIndexOf(argString(a[0], 'lastIndexOf')),
+    a.length > 1
+      ? s.lastIndexOf(argString(a[0], 'lastIndexOf'), argInt(a[1], 'lastIndexOf'))
+      : s.lastIndexOf(argString(a[0], 'lastIndexOf')),
   ),
   contains: m(1, 1, 'boolean', (_c, s: string, a) => s.includes(argString(a[0], 'contains'))),
   startsWith: m(1, 2, 'boolean', (_c, s: string, a) =>
@@ -99,13 +111,18 @@ export const STRING_METHODS: ReadonlyMap<string, MethodSpec> = table({
   ),
   endsWith: m(1, 1, 'boolean', (_c, s: string, a) => s.endsWith(argString(a[0], 'endsWith'))),
   equals: m(1, 1, 'boolean', (_c, s: string, a) => typeof a[0] === 'string' && a[0] === s),
-  equalsIgnoreCase: m(1, 1, 'boolean', (_c, s: string, a) => typeof a[0] === 'string' && a[0].toLowerCase() === s.toLowerCase()),
-  compareTo: m(1, 1, 'int', (_c, s: string, a) => compareTo(s, argString(a[0], 'compareTo'))),
-  compareToIgnoreCase: m(1, 1, 'int', (_c, s: string, a) => compareTo(s.toLowerCase(), argString(a[0], 'compareToIgnoreCase').toLowerCase())),
-  concat: m(1, 1, 'String', (c, s: string, a) => c.str(s + argString(a[0], 'concat'))),
-  replace: m(2, 2, 'String', (c, s: string, a) =>
-    replaceLiteral(c, s, javaString(a[0]), javaString(a[1])),
+  equalsIgnoreCase: m(
+    1,
+    1,
+    'boolean',
+    (_c, s: string, a) => typeof a[0] === 'string' && a[0].toLowerCase() === s.toLowerCase(),
   ),
+  compareTo: m(1, 1, 'int', (_c, s: string, a) => compareTo(s, argString(a[0], 'compareTo'))),
+  compareToIgnoreCase: m(1, 1, 'int', (_c, s: string, a) =>
+    compareTo(s.toLowerCase(), argString(a[0], 'compareToIgnoreCase').toLowerCase()),
+  ),
+  concat: m(1, 1, 'String', (c, s: string, a) => c.str(s + argString(a[0], 'concat'))),
+  replace: m(2, 2, 'String', (c, s: string, a) => replaceLiteral(c, s, javaString(a[0]), javaString(a[1]))),
   replaceAll: m(2, 2, 'String', (c, s: string, a) =>
     regexReplace(c, s, argString(a[0], 'replaceAll'), argString(a[1], 'replaceAll'), true),
   ),
@@ -125,7 +142,10 @@ export const STRING_METHODS: ReadonlyMap<string, MethodSpec> = table({
     const n = argInt(a[0], 'repeat');
     if (n < 0) throw new SelError('RUNTIME', `IllegalArgumentException: count is negative: ${n}`);
     if (s.length * n > c.limits.maxStringLength) {
-      throw new SelError('LIMIT_STRING', `repeat would build ${s.length * n} characters, limit is ${c.limits.maxStringLength}`);
+      throw new SelError(
+        'LIMIT_STRING',
+        `repeat would build ${s.length * n} characters, limit is ${c.limits.maxStringLength}`,
+      );
     }
     return s.repeat(n);
   }),

@@ -21,7 +21,11 @@ export function zoneForId(id: string): SelZone {
   } else if (id.length <= 64 && /^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(id) && IANAZone.isValidZone(id)) {
     zone = new SelZone(id, IANAZone.create(id));
   }
-  if (!zone) throw new SelError('RUNTIME', `IllegalArgumentException: The datetime zone id '${id.slice(0, 80)}' is not recognised`);
+  if (!zone)
+    throw new SelError(
+      'RUNTIME',
+      `IllegalArgumentException: The datetime zone id '${id.slice(0, 80)}' is not recognised`,
+    );
   if (zones.size < 1024) zones.set(id, zone);
   return zone;
 }
