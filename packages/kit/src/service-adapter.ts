@@ -123,7 +123,11 @@ export function adaptService(
           (handler as ServerStreamHandler<unknown, unknown>)(call.request, ctx, send),
         )
           .then(() => call.end())
-          .catch((err) => call.destroy(toError(err, ctx, opts) as Error))
+          .catch((err) => {
+            // emit('error') sends the status to the client; destroy(err) would end the
+            // stream without one and leave the client waiting.
+            call.emit('error', Object.assign(new Error(), toError(err, ctx, opts)));
+          })
           .finally(done);
       };
     } else if (!method.requestStream && !method.responseStream) {

@@ -188,17 +188,13 @@ export class WorkflowService {
         { field: 'page_token', description: 'is not a token this service issued' },
       ]);
     }
-    const filter: Filter<VersionDoc> = { workflow_id: workflowId };
-    if (before !== undefined) filter.version = { $lt: before };
-    const [docs, snapshot] = await Promise.all([
-      this.store.versions
-        .find(filter, { projection: { definition_json: 0 } })
-        .sort({ version: -1 })
-        .limit(limit + 1)
-        .toArray(),
+    const [latest, snapshot] = await Promise.all([
+      this.store.latestVersionNumber(workflowId),
       this.store.latestSnapshot(workflowId),
     ]);
-    if (docs.length === 0 && before === undefined) throw this.notFound(workflowId);
+    if (latest === 0) throw this.notFound(workflowId);
+    const from = Math.min(latest, (before ?? latest + 1) - 1);
+    const docs = await this.store.versionRange(workflowId, from, from - limit);
     const more = docs.length > limit;
     const items = docs.slice(0, limit);
     return {
@@ -310,6 +306,7 @@ export class WorkflowService {
     if (!current) return;
     const properties = snapshot ? (JSON.parse(snapshot.properties_json) as Properties) : undefined;
     await this.store.refreshSummary(workflowId, {
+      snapshot: snapshot?.snapshot ?? 0,
       name: current.name,
       owner: ownerOf(properties),
       tags: tagNamesOf(properties),

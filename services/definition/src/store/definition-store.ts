@@ -1,5 +1,5 @@
 import { isDuplicateKey } from '@baton/kit';
-import type { Collection, Db } from 'mongodb';
+import type { Collection, Db, Filter } from 'mongodb';
 import {
   COLLECTIONS,
   type SnapshotDoc,
@@ -39,19 +39,51 @@ export class DefinitionStore {
     await this.workflows.createIndex({ tags: 1, _id: 1 }, { name: 'tags_id' });
   }
 
-  latestVersion(workflowId: string, withDefinition = true): Promise<VersionDoc | null> {
+  /**
+   * The number of the latest version (0 when none). Versions are gapless (1..n,
+   * fenced by unique inserts), so the latest is found by _id lookups alone:
+   * gallop forward from the summary's hint, then bisect. Reads by _id are the only
+   * ones FerretDB answers without scanning the collection, and version documents
+   * are large (a 10,000-step definition is ~1 MiB).
+   */
+  async latestVersionNumber(workflowId: string): Promise<number> {
+    const hint = (await this.summary(workflowId))?.latest_version ?? 0;
+    return latestOf((n) => this.exists(this.versions, versionId(workflowId, n)), hint);
+  }
+
+  async latestVersion(workflowId: string, withDefinition = true): Promise<VersionDoc | null> {
+    const n = await this.latestVersionNumber(workflowId);
+    return n === 0 ? null : this.getVersion(workflowId, n, withDefinition);
+  }
+
+  getVersion(workflowId: string, version: number, withDefinition = true): Promise<VersionDoc | null> {
     return this.versions.findOne(
-      { workflow_id: workflowId },
-      { sort: { version: -1 }, projection: withDefinition ? undefined : { definition_json: 0 } },
+      { _id: versionId(workflowId, version) },
+      { projection: withDefinition ? undefined : { definition_json: 0 } },
     );
   }
 
-  getVersion(workflowId: string, version: number): Promise<VersionDoc | null> {
-    return this.versions.findOne({ _id: versionId(workflowId, version) });
+  /** Versions `from` down to `to` (inclusive), newest first, without their definitions. */
+  async versionRange(workflowId: string, from: number, to: number): Promise<VersionDoc[]> {
+    const numbers = [];
+    for (let n = from; n >= to && n >= 1; n--) numbers.push(n);
+    const docs = await Promise.all(numbers.map((n) => this.getVersion(workflowId, n, false)));
+    return docs.filter((d): d is VersionDoc => d !== null);
   }
 
-  latestSnapshot(workflowId: string): Promise<SnapshotDoc | null> {
-    return this.snapshots.findOne({ workflow_id: workflowId }, { sort: { snapshot: -1 } });
+  /** The latest snapshot, found like the latest version (gapless numbers, _id lookups only). */
+  async latestSnapshot(workflowId: string): Promise<SnapshotDoc | null> {
+    const hint = (await this.summary(workflowId))?.snapshot ?? 0;
+    const n = await latestOf((k) => this.exists(this.snapshots, snapshotId(workflowId, k)), hint);
+    return n === 0 ? null : this.snapshots.findOne({ _id: snapshotId(workflowId, n) });
+  }
+
+  summary(workflowId: string): Promise<WorkflowDoc | null> {
+    return this.workflows.findOne({ _id: workflowId });
+  }
+
+  private async exists<T extends { _id: string }>(c: Collection<T>, id: string): Promise<boolean> {
+    return (await c.findOne({ _id: id } as Filter<T>, { projection: { _id: 1 } })) !== null;
   }
 
   /**
@@ -116,10 +148,36 @@ export class DefinitionStore {
   }
 
   async deleteWorkflow(workflowId: string): Promise<number> {
-    // Summary first: the workflow leaves lists at once; the logs follow.
+    const versions = await this.latestVersionNumber(workflowId);
+    const snapshots = (await this.latestSnapshot(workflowId))?.snapshot ?? 0;
+    // Summary first: the workflow leaves lists at once; the logs follow, by _id.
     await this.workflows.deleteOne({ _id: workflowId });
-    const { deletedCount } = await this.versions.deleteMany({ workflow_id: workflowId });
-    await this.snapshots.deleteMany({ workflow_id: workflowId });
+    const ids = (n: number, id: (k: number) => string) => Array.from({ length: n }, (_, i) => id(i + 1));
+    const { deletedCount } = await this.versions.deleteMany({
+      _id: { $in: ids(versions, (k) => versionId(workflowId, k)) },
+    });
+    await this.snapshots.deleteMany({ _id: { $in: ids(snapshots, (k) => snapshotId(workflowId, k)) } });
     return deletedCount;
   }
+}
+
+/**
+ * The largest n ≥ lo with exists(n), for numbers that exist exactly for 1..N
+ * (gapless). `lo` is a hint that may be stale (low) or, after a delete, too high.
+ * O(log(N - lo)) lookups.
+ */
+export async function latestOf(exists: (n: number) => Promise<boolean>, lo: number): Promise<number> {
+  let base = lo > 0 && (await exists(lo)) ? lo : 0;
+  let step = 1;
+  while (await exists(base + step)) {
+    base += step;
+    step *= 2;
+  }
+  let hi = base + step;
+  while (hi - base > 1) {
+    const mid = Math.floor((base + hi) / 2);
+    if (await exists(mid)) base = mid;
+    else hi = mid;
+  }
+  return base;
 }

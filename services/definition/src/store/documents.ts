@@ -52,8 +52,11 @@ export interface WorkflowDoc {
   name: string;
   owner: string;
   tags: string[];
+  /** A lower bound of the latest version: where lookups of the latest start (see latestOf). */
   latest_version: number;
   active_version: number;
+  /** A lower bound of the latest properties snapshot. */
+  snapshot: number;
   created_at: Date;
   updated_at: Date;
 }
