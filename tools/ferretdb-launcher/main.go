@@ -13,6 +13,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"syscall"
+	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
 )
@@ -21,6 +22,10 @@ func main() {
 	listen := flag.String("listen", "127.0.0.1:27017", "TCP address to listen on (loopback only; port 0 = pick a free one)")
 	data := flag.String("data", "", "data directory for the SQLite files (created if absent; required)")
 	logLevel := flag.String("log-level", "warn", "log level: debug, info, warn, error")
+	sqliteQuery := flag.String("sqlite-query", "_txlock=immediate",
+		"query string for the SQLite URI; the default makes writers queue on busy_timeout instead of failing with SQLITE_BUSY")
+	idIndexes := flag.Duration("id-index-interval", 200*time.Millisecond,
+		"how often to add the _id expression index that FerretDB's SQLite lookups need (0 = never; see id_index.go)")
 	stdinWatch := flag.Bool("exit-on-stdin-close", false, "shut down when stdin reaches EOF (the parent died)")
 	flag.Parse()
 
@@ -51,7 +56,7 @@ func main() {
 		Listener:  ferretdb.ListenerConfig{TCP: *listen},
 		Logger:    logger,
 		Handler:   "sqlite",
-		SQLiteURL: "file:" + dir + "/",
+		SQLiteURL: sqliteURL(dir, *sqliteQuery),
 	})
 	if err != nil {
 		fail("%v", err)
@@ -60,11 +65,22 @@ func main() {
 	if err != nil {
 		fail("%v", err)
 	}
+	if *idIndexes > 0 {
+		go maintainIDIndexes(ctx, dir, *idIndexes, logger)
+	}
 	fmt.Printf("ready %s\n", u.Host) // the line startFerret and scripts wait for
 	if err = f.Run(ctx); err != nil {
 		fail("%v", err)
 	}
 	fmt.Println("stopped")
+}
+
+func sqliteURL(dir, query string) string {
+	u := "file:" + dir + "/"
+	if query != "" {
+		u += "?" + query
+	}
+	return u
 }
 
 func fail(format string, args ...any) {

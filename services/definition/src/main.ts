@@ -3,12 +3,13 @@ import { startTelemetry } from '@baton/kit/telemetry';
 
 startTelemetry('definition');
 
-import { runServiceMain } from '@baton/kit';
+import { EnvReader, runServiceMain } from '@baton/kit';
 import { DefinitionServiceService } from '@baton/proto';
 import { WorkflowService } from './app/workflow-service';
 import { selChecker } from './domain/sel-checker';
 import { definitionHandlers } from './grpc/definition-handlers';
 import { DefinitionStore } from './store/definition-store';
+import { DEFAULT_READ_CACHE } from './store/read-cache';
 
 runServiceMain({
   name: 'definition',
@@ -16,7 +17,18 @@ runServiceMain({
   setup: async ({ mongo }) => {
     const store = new DefinitionStore(mongo.db);
     await store.ensureIndexes();
-    const service = new WorkflowService(store, selChecker);
+    const env = new EnvReader();
+    const cache = {
+      headTtlMs: env.int('DEFINITION_CACHE_TTL_MS', DEFAULT_READ_CACHE.headTtlMs, 0, 60_000),
+      maxVersionBytes: env.int(
+        'DEFINITION_CACHE_BYTES',
+        DEFAULT_READ_CACHE.maxVersionBytes,
+        0,
+        4 * 1024 ** 3,
+      ),
+    };
+    env.done();
+    const service = new WorkflowService(store, selChecker, cache);
     return {
       services: [
         {

@@ -13,6 +13,7 @@ import { workflowDigest } from '../domain/digest';
 import { ownerOf, sameProperties, tagNamesOf } from '../domain/properties-view';
 import { type VersionSelector, parseVersionSelector } from '../domain/version-selector';
 import { type DefinitionStore, RaceLostError } from '../store/definition-store';
+import { DEFAULT_READ_CACHE, ReadCache, type ReadCacheOptions } from '../store/read-cache';
 import { type SnapshotDoc, type VersionDoc, type WorkflowDoc, versionId } from '../store/documents';
 
 export interface PushOutcome {
@@ -41,10 +42,15 @@ export interface Page<T> {
  * request writes nothing; every write is an insert fenced by a unique `_id`.
  */
 export class WorkflowService {
+  private readonly cache: ReadCache;
+
   constructor(
     private readonly store: DefinitionStore,
     private readonly checkExpression?: ExpressionChecker,
-  ) {}
+    cacheOptions: ReadCacheOptions = DEFAULT_READ_CACHE,
+  ) {
+    this.cache = new ReadCache(store, cacheOptions);
+  }
 
   private parse(definitionJson: string): PushRequest {
     if (definitionJson.trim() === '') {
@@ -129,9 +135,25 @@ export class WorkflowService {
   async get(workflowId: string, selectorText: string): Promise<WorkflowState> {
     this.checkId(workflowId);
     const selector = parseVersionSelector(selectorText);
-    const snapshot = await this.store.latestSnapshot(workflowId);
+    const head = await this.cache.head(workflowId);
+    if (head.latestVersion === 0) throw this.notFound(workflowId);
+    const snapshot = head.snapshot;
     const activeVersion = snapshot?.active_version ?? 0;
-    const version = await this.resolve(workflowId, selector, activeVersion);
+    const wanted =
+      selector.kind === 'number'
+        ? selector.version
+        : selector.kind === 'latest' || (selector.kind === 'default' && activeVersion === 0)
+          ? head.latestVersion
+          : activeVersion;
+    if (wanted === 0)
+      throw BatonError.notFound(`workflow ${workflowId} has no active version`, 'NO_ACTIVE_VERSION');
+    const version = await this.cache.version(workflowId, head, wanted);
+    if (!version) {
+      throw BatonError.notFound(
+        `workflow ${workflowId} has no version ${wanted} (latest is ${head.latestVersion})`,
+        'VERSION_NOT_FOUND',
+      );
+    }
     return {
       version,
       activeVersion,
@@ -292,7 +314,11 @@ export class WorkflowService {
 
   async delete(workflowId: string): Promise<number> {
     await this.requireWorkflow(workflowId);
-    return this.store.deleteWorkflow(workflowId);
+    try {
+      return await this.store.deleteWorkflow(workflowId);
+    } finally {
+      this.cache.invalidate(workflowId);
+    }
   }
 
   private async refresh(
@@ -301,6 +327,7 @@ export class WorkflowService {
     snapshot: SnapshotDoc | null,
     now: Date,
   ) {
+    this.cache.invalidate(workflowId);
     const latest = await this.store.latestVersion(workflowId, false);
     const current = latest && version && latest.version < version.version ? version : (latest ?? version);
     if (!current) return;

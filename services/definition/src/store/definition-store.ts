@@ -1,5 +1,6 @@
 import { isDuplicateKey } from '@baton/kit';
 import type { Collection, Db, Filter } from 'mongodb';
+import type { Head } from './read-cache';
 import {
   COLLECTIONS,
   type SnapshotDoc,
@@ -76,6 +77,20 @@ export class DefinitionStore {
     const hint = (await this.summary(workflowId))?.snapshot ?? 0;
     const n = await latestOf((k) => this.exists(this.snapshots, snapshotId(workflowId, k)), hint);
     return n === 0 ? null : this.snapshots.findOne({ _id: snapshotId(workflowId, n) });
+  }
+
+  /** Where a workflow's logs end, read by _id only (see latestOf). */
+  async head(workflowId: string): Promise<Head> {
+    const summary = await this.summary(workflowId);
+    const [latestVersion, snapshotNumber] = await Promise.all([
+      latestOf((n) => this.exists(this.versions, versionId(workflowId, n)), summary?.latest_version ?? 0),
+      latestOf((n) => this.exists(this.snapshots, snapshotId(workflowId, n)), summary?.snapshot ?? 0),
+    ]);
+    const snapshot =
+      snapshotNumber === 0
+        ? null
+        : await this.snapshots.findOne({ _id: snapshotId(workflowId, snapshotNumber) });
+    return { incarnation: summary?.created_at?.getTime() ?? 0, latestVersion, snapshot };
   }
 
   summary(workflowId: string): Promise<WorkflowDoc | null> {
