@@ -1,8 +1,8 @@
 import { isDuplicateKey } from '@baton/kit';
 import type { Collection, Db, Filter } from 'mongodb';
-import type { Head } from './read-cache';
 import {
   COLLECTIONS,
+  type Head,
   type SnapshotDoc,
   type VersionDoc,
   type WorkflowDoc,

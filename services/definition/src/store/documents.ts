@@ -69,3 +69,11 @@ export const COLLECTIONS = {
 
 export const versionId = (workflowId: string, version: number) => `${workflowId}:${version}`;
 export const snapshotId = (workflowId: string, snapshot: number) => `${workflowId}:${snapshot}`;
+
+/** What GetWorkflow needs to resolve a selector: where the logs end, and the current state. */
+export interface Head {
+  /** Changes when a workflow is deleted and pushed again (the summary's creation time). */
+  incarnation: number;
+  latestVersion: number;
+  snapshot: SnapshotDoc | null;
+}

@@ -1,13 +1,7 @@
 import type { DefinitionStore } from './definition-store';
-import type { SnapshotDoc, VersionDoc } from './documents';
+import type { Head, VersionDoc } from './documents';
 
-/** What GetWorkflow needs to resolve a selector: where the logs end, and the current state. */
-export interface Head {
-  /** Changes when a workflow is deleted and pushed again (the summary's creation time). */
-  incarnation: number;
-  latestVersion: number;
-  snapshot: SnapshotDoc | null;
-}
+export type { Head } from './documents';
 
 export interface ReadCacheOptions {
   /**
