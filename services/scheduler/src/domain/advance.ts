@@ -1,5 +1,5 @@
 import { onStepTimeout } from './attempts';
-import { settle } from './dag';
+import { settle } from './step-outcome';
 import type { Draft } from './draft';
 import { blockedMessage, endInstance, forceEnd, stopOpenSteps } from './instance-end';
 import { concurrencyLimit } from './context';
@@ -27,7 +27,11 @@ export function fireTimers(d: Draft, prevWake: number | undefined): void {
       snap.queue.push(id);
     } else if (s.status === 'RUNNING' && s.dueAt !== undefined && d.now >= s.dueAt) {
       settle(d, i, 'SUCCEEDED');
-    } else if ((s.status === 'STARTING' || s.status === 'RUNNING') && s.timeoutAt !== undefined && d.now >= s.timeoutAt) {
+    } else if (
+      (s.status === 'STARTING' || s.status === 'RUNNING') &&
+      s.timeoutAt !== undefined &&
+      d.now >= s.timeoutAt
+    ) {
       onStepTimeout(d, i);
     }
     if (snap.status !== 'IN_PROGRESS' && snap.status !== 'PAUSED') return;
@@ -35,11 +39,17 @@ export function fireTimers(d: Draft, prevWake: number | undefined): void {
 }
 
 function inQueue(s: StepState): boolean {
-  return s.status === 'CREATED' || s.status === 'WAITING_FOR_PERMITS' || (s.status === 'INITIALIZED' && s.dueAt === undefined);
+  return (
+    s.status === 'CREATED' ||
+    s.status === 'WAITING_FOR_PERMITS' ||
+    (s.status === 'INITIALIZED' && s.dueAt === undefined)
+  );
 }
 
 function inActive(s: StepState): boolean {
-  return s.status === 'STARTING' || s.status === 'RUNNING' || (s.status === 'INITIALIZED' && s.dueAt !== undefined);
+  return (
+    s.status === 'STARTING' || s.status === 'RUNNING' || (s.status === 'INITIALIZED' && s.dueAt !== undefined)
+  );
 }
 
 /**

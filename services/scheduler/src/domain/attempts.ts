@@ -1,7 +1,7 @@
-import { settle } from './dag';
+import { settle } from './step-outcome';
 import type { Draft } from './draft';
 import type { AttemptFinishedEvent, AttemptLeaseExpiredEvent, AttemptStartedEvent } from './events';
-import { failStep } from './failure';
+import { failStep } from './step-outcome';
 import { toJsonObject } from './json';
 import { backoffSeconds, resolveRetryPolicy } from './retry-policy';
 import type { AttemptResult, RetryKind } from './statuses';
@@ -21,7 +21,8 @@ export function currentAttempt(d: Draft, stepId: string, attempt: number, key?: 
   if (isStepTerminal(s.status) || s.attempt !== attempt || !isDispatched(d.def(i))) return undefined;
   if (s.status !== 'STARTING' && s.status !== 'RUNNING') return undefined;
   const rec = s.attempts[s.attempts.length - 1];
-  if (!rec || rec.attempt !== attempt || (rec.status !== 'STARTING' && rec.status !== 'RUNNING')) return undefined;
+  if (!rec || rec.attempt !== attempt || (rec.status !== 'STARTING' && rec.status !== 'RUNNING'))
+    return undefined;
   if (key !== undefined && rec.key !== key) return undefined;
   return i;
 }
@@ -53,7 +54,12 @@ export function onAttemptFinished(d: Draft, ev: AttemptFinishedEvent): void {
       try {
         d.mut(i).outputs = toJsonObject(ev.outputs);
       } catch (e) {
-        return failStep(d, i, 'INTERNALLY_FAILED', `bad outputs: ${e instanceof Error ? e.message : String(e)}`);
+        return failStep(
+          d,
+          i,
+          'INTERNALLY_FAILED',
+          `bad outputs: ${e instanceof Error ? e.message : String(e)}`,
+        );
       }
     }
     return settle(d, i, 'SUCCEEDED');
@@ -73,7 +79,9 @@ export function onLeaseExpired(d: Draft, ev: AttemptLeaseExpiredEvent): void {
 /** The step's timeout passed while its attempt ran: the attempt is cancelled and counts as TIMED_OUT. */
 export function onStepTimeout(d: Draft, i: number): void {
   const s = d.get(i);
-  const secs = Math.round(((s.timeoutAt ?? d.now) - (s.attempts[s.attempts.length - 1]?.createdAt ?? d.now)) / 1000);
+  const secs = Math.round(
+    ((s.timeoutAt ?? d.now) - (s.attempts[s.attempts.length - 1]?.createdAt ?? d.now)) / 1000,
+  );
   const message = `step timed out after ${secs}s`;
   cancelAttempt(d, i, message);
   endAttempt(d, i, 'TIMED_OUT', message);
@@ -83,7 +91,14 @@ export function onStepTimeout(d: Draft, i: number): void {
 function cancelAttempt(d: Draft, i: number, reason: string): void {
   const s = d.get(i);
   const rec = s.attempts[s.attempts.length - 1]!;
-  d.emit({ type: 'cancelAttempt', key: `${rec.key}:cancel`, attemptKey: rec.key, stepId: s.id, attempt: rec.attempt, reason });
+  d.emit({
+    type: 'cancelAttempt',
+    key: `${rec.key}:cancel`,
+    attemptKey: rec.key,
+    stepId: s.id,
+    attempt: rec.attempt,
+    reason,
+  });
 }
 
 const KIND: Partial<Record<AttemptResult, RetryKind>> = {

@@ -1,15 +1,21 @@
 import { childKeyOf } from './actions';
-import { settle } from './dag';
+import { settle } from './step-outcome';
 import type { Draft } from './draft';
 import type { ChildFinishedEvent, ChildStartedEvent } from './events';
-import { failStep } from './failure';
+import { failStep } from './step-outcome';
 import { type JsonObject, type JsonValue, toJsonObject } from './json';
 import { stepEvaluator, systemInstanceParams } from './scopes';
 import type { ChildState } from './snapshot';
-import { paramsOrFail } from './step-start';
+import { paramsOrFail } from './step-params';
 import { isInstanceTerminal, isStepTerminal } from './statuses';
 
-const SUBWORKFLOW_CONTROL = new Set(['subworkflow_id', 'subworkflow_version', 'step_id', 'step_instance_id', 'step_attempt_id']);
+const SUBWORKFLOW_CONTROL = new Set([
+  'subworkflow_id',
+  'subworkflow_version',
+  'step_id',
+  'step_instance_id',
+  'step_attempt_id',
+]);
 
 /** The instance params a child inherits: the user's (system params are the child's own). */
 function inheritedParams(d: Draft): JsonObject {
@@ -34,7 +40,9 @@ function depthProblem(d: Draft, childWorkflow: string): string | undefined {
   const depth = d.snap.depth + 1;
   if (depth <= d.config.maxDepth) return undefined;
   const chain = [...(d.ctx.ancestors ?? []), d.snap.workflowId];
-  const recursive = chain.includes(childWorkflow) ? ` (recursion: ${[...chain, childWorkflow].join(' → ')})` : '';
+  const recursive = chain.includes(childWorkflow)
+    ? ` (recursion: ${[...chain, childWorkflow].join(' → ')})`
+    : '';
   return `nesting depth ${depth} exceeds the limit of ${d.config.maxDepth}${recursive}`;
 }
 
@@ -66,8 +74,19 @@ export function startSubworkflow(d: Draft, i: number): void {
   const problem = depthProblem(d, workflowId);
   if (problem) return failStep(d, i, 'INTERNALLY_FAILED', problem);
   const version = String(params.subworkflow_version ?? 'default');
-  const childParams = def.explicitParams ? declaredParams(d, i, params) : { ...inheritedParams(d), ...declaredParams(d, i, params) };
-  beginChildren(d, i, params, { kind: 'subworkflow', total: 1, next: 1, running: [0], succeeded: 0, failed: 0, stopped: 0, concurrency: 1 });
+  const childParams = def.explicitParams
+    ? declaredParams(d, i, params)
+    : { ...inheritedParams(d), ...declaredParams(d, i, params) };
+  beginChildren(d, i, params, {
+    kind: 'subworkflow',
+    total: 1,
+    next: 1,
+    running: [0],
+    succeeded: 0,
+    failed: 0,
+    stopped: 0,
+    concurrency: 1,
+  });
   const childKey = childKeyOf(d.snap.key, def.id, 0);
   d.emit({
     type: 'startChild',
@@ -109,11 +128,19 @@ export function startForeach(d: Draft, i: number): void {
   }
   if (names.length === 0) total = 0;
   if (total > d.config.maxForeachIterations) {
-    return failStep(d, i, 'INTERNALLY_FAILED', `foreach has ${total} iterations, over the limit of ${d.config.maxForeachIterations}`);
+    return failStep(
+      d,
+      i,
+      'INTERNALLY_FAILED',
+      `foreach has ${total} iterations, over the limit of ${d.config.maxForeachIterations}`,
+    );
   }
   const problem = depthProblem(d, d.snap.workflowId);
   if (problem) return failStep(d, i, 'INTERNALLY_FAILED', problem);
-  const concurrency = Math.max(1, Math.min(def.concurrency ?? d.config.defaultForeachConcurrency, d.config.maxForeachConcurrency));
+  const concurrency = Math.max(
+    1,
+    Math.min(def.concurrency ?? d.config.defaultForeachConcurrency, d.config.maxForeachConcurrency),
+  );
   const kept: JsonObject = {};
   for (const n of names) kept[n] = loopValues[n]!;
   beginChildren(d, i, params, {
@@ -173,9 +200,20 @@ function finishForeachIfDone(d: Draft, i: number): void {
   const c = d.get(i).child!;
   if (c.running.length > 0) return;
   if (c.next < c.total && c.failed === 0 && c.stopped === 0 && d.snap.blocked.length > 0) {
-    return failStep(d, i, 'STOPPED', `not finished: another step blocks the instance (${c.next} of ${c.total} iterations launched)`);
+    return failStep(
+      d,
+      i,
+      'STOPPED',
+      `not finished: another step blocks the instance (${c.next} of ${c.total} iterations launched)`,
+    );
   }
-  if (c.failed > 0) return failStep(d, i, 'USER_FAILED', `${c.failed} of ${c.total} iterations failed; first: ${c.firstError ?? 'unknown'}`);
+  if (c.failed > 0)
+    return failStep(
+      d,
+      i,
+      'USER_FAILED',
+      `${c.failed} of ${c.total} iterations failed; first: ${c.firstError ?? 'unknown'}`,
+    );
   if (c.stopped > 0) return failStep(d, i, 'STOPPED', `${c.stopped} iterations were stopped`);
   if (c.next < c.total) return;
   d.mut(i).outputs = { iterations: c.total, succeeded: c.succeeded };
@@ -227,7 +265,8 @@ export function onChildFinished(d: Draft, ev: ChildFinishedEvent): void {
   c.running = c.running.filter((x) => x !== ev.iteration);
   const detail = ev.message ? `: ${ev.message}` : '';
   if (c.kind === 'subworkflow') {
-    if (ev.outputs) c.stepOutputs = Object.fromEntries(Object.entries(ev.outputs).map(([k, v]) => [k, toJsonObject(v)]));
+    if (ev.outputs)
+      c.stepOutputs = Object.fromEntries(Object.entries(ev.outputs).map(([k, v]) => [k, toJsonObject(v)]));
     switch (ev.status) {
       case 'SUCCEEDED':
         c.succeeded = 1;

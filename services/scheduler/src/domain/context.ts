@@ -10,7 +10,9 @@ export interface EngineConfig {
    * retries, platform errors 10, timeouts 0; exponential backoff from 60 s with exponent 2, capped
    * at 600 s for user errors and 3600 s for platform errors and timeouts).
    */
-  defaultRetryPolicy: Required<Omit<RetryPolicy, 'backoff'>> & { backoff: NonNullable<RetryPolicy['backoff']> };
+  defaultRetryPolicy: Required<Omit<RetryPolicy, 'backoff'>> & {
+    backoff: NonNullable<RetryPolicy['backoff']>;
+  };
   /** Step timeout when a step gives none, in seconds; undefined = no limit. */
   defaultStepTimeoutSeconds?: number;
   /** Params every step of a type gets before its own (Maestro's step defaults), by upper-case type. */

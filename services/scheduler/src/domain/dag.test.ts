@@ -6,21 +6,61 @@ const SH = 'Shell';
 
 /** DAG shapes, conditions, UNSATISFIED propagation, NoOp inline completion. */
 const cases: Case[] = [
-  { name: 'NoOp chain completes inside one decide', steps: chainSteps(['a', 'b', 'c']), ops: [['start']], expect: { status: 'SUCCEEDED', steps: { a: 'SUCCEEDED', c: 'SUCCEEDED' }, dispatches: 0 } },
-  { name: 'Shell chain dispatches one step at a time', steps: chainSteps(['a', 'b', 'c'], SH), ops: [['start']], expect: { status: 'IN_PROGRESS', inFlight: ['a'], steps: { b: 'NOT_CREATED' } } },
-  { name: 'Shell chain: a succeeds → b dispatched', steps: chainSteps(['a', 'b', 'c'], SH), ops: [['start'], ['ok', 'a']], expect: { inFlight: ['b'], steps: { a: 'SUCCEEDED' } } },
-  { name: 'Shell chain runs to SUCCEEDED', steps: chainSteps(['a', 'b', 'c'], SH), ops: [['start'], ['drain']], expect: { status: 'SUCCEEDED', dispatches: 3 } },
-  { name: 'a single NoOp ends the run at start', steps: [s('only')], ops: [['start']], expect: { status: 'SUCCEEDED', wake: null } },
-  { name: 'not started: CREATED and idle', steps: chainSteps(['a'], SH), ops: [], expect: { status: 'CREATED', inFlight: [] } },
+  {
+    name: 'NoOp chain completes inside one decide',
+    steps: chainSteps(['a', 'b', 'c']),
+    ops: [['start']],
+    expect: { status: 'SUCCEEDED', steps: { a: 'SUCCEEDED', c: 'SUCCEEDED' }, dispatches: 0 },
+  },
+  {
+    name: 'Shell chain dispatches one step at a time',
+    steps: chainSteps(['a', 'b', 'c'], SH),
+    ops: [['start']],
+    expect: { status: 'IN_PROGRESS', inFlight: ['a'], steps: { b: 'NOT_CREATED' } },
+  },
+  {
+    name: 'Shell chain: a succeeds → b dispatched',
+    steps: chainSteps(['a', 'b', 'c'], SH),
+    ops: [['start'], ['ok', 'a']],
+    expect: { inFlight: ['b'], steps: { a: 'SUCCEEDED' } },
+  },
+  {
+    name: 'Shell chain runs to SUCCEEDED',
+    steps: chainSteps(['a', 'b', 'c'], SH),
+    ops: [['start'], ['drain']],
+    expect: { status: 'SUCCEEDED', dispatches: 3 },
+  },
+  {
+    name: 'a single NoOp ends the run at start',
+    steps: [s('only')],
+    ops: [['start']],
+    expect: { status: 'SUCCEEDED', wake: null },
+  },
+  {
+    name: 'not started: CREATED and idle',
+    steps: chainSteps(['a'], SH),
+    ops: [],
+    expect: { status: 'CREATED', inFlight: [] },
+  },
   {
     name: 'diamond: join waits for both branches',
-    steps: [s('a', SH, { b: 'true', c: 'true' }), s('b', SH, { d: 'true' }), s('c', SH, { d: 'true' }), s('d', 'Join')],
+    steps: [
+      s('a', SH, { b: 'true', c: 'true' }),
+      s('b', SH, { d: 'true' }),
+      s('c', SH, { d: 'true' }),
+      s('d', 'Join'),
+    ],
     ops: [['start'], ['ok', 'a'], ['ok', 'b']],
     expect: { inFlight: ['c'], steps: { d: 'NOT_CREATED' } },
   },
   {
     name: 'diamond: join completes after both',
-    steps: [s('a', SH, { b: 'true', c: 'true' }), s('b', SH, { d: 'true' }), s('c', SH, { d: 'true' }), s('d', 'Join')],
+    steps: [
+      s('a', SH, { b: 'true', c: 'true' }),
+      s('b', SH, { d: 'true' }),
+      s('c', SH, { d: 'true' }),
+      s('d', 'Join'),
+    ],
     ops: [['start'], ['ok', 'a'], ['ok', 'b'], ['ok', 'c']],
     expect: { status: 'SUCCEEDED', steps: { d: 'SUCCEEDED' } },
   },
@@ -46,7 +86,11 @@ const cases: Case[] = [
     name: 'UNSATISFIED propagates down a chain',
     steps: [s('a', 'NoOp', { b: 'false' }), s('b', SH, { c: 'true' }), s('c', SH, { d: 'true' }), s('d', SH)],
     ops: [['start']],
-    expect: { status: 'SUCCEEDED', steps: { b: 'UNSATISFIED', c: 'UNSATISFIED', d: 'UNSATISFIED' }, dispatches: 0 },
+    expect: {
+      status: 'SUCCEEDED',
+      steps: { b: 'UNSATISFIED', c: 'UNSATISFIED', d: 'UNSATISFIED' },
+      dispatches: 0,
+    },
   },
   {
     name: 'any true incoming edge runs a multi-predecessor step',
@@ -140,13 +184,24 @@ const cases: Case[] = [
   },
   {
     name: 'conditional branch skips a whole subgraph',
-    steps: [s('a', 'NoOp', { b: 'false', x: 'true' }), s('b', SH, { c: 'true' }), s('c', SH, { j: 'true' }), s('x', SH, { j: 'true' }), s('j', 'Join')],
+    steps: [
+      s('a', 'NoOp', { b: 'false', x: 'true' }),
+      s('b', SH, { c: 'true' }),
+      s('c', SH, { j: 'true' }),
+      s('x', SH, { j: 'true' }),
+      s('j', 'Join'),
+    ],
     ops: [['start'], ['ok', 'x']],
     expect: { status: 'SUCCEEDED', steps: { b: 'UNSATISFIED', c: 'UNSATISFIED', j: 'SUCCEEDED' } },
   },
   {
     name: 'edge false into one step but join reached by the other path',
-    steps: [s('a', 'NoOp', { b: 'true', c: 'false' }), s('b', 'NoOp', { d: 'true' }), s('c', 'NoOp', { d: 'true' }), s('d', SH)],
+    steps: [
+      s('a', 'NoOp', { b: 'true', c: 'false' }),
+      s('b', 'NoOp', { d: 'true' }),
+      s('c', 'NoOp', { d: 'true' }),
+      s('d', SH),
+    ],
     ops: [['start']],
     expect: { inFlight: ['d'], steps: { c: 'UNSATISFIED' } },
   },

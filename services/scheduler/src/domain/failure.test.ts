@@ -88,7 +88,15 @@ const cases: Case[] = [
   },
   {
     name: 'INTERNALLY_FAILED with IGNORE_FAILURE continues',
-    steps: [s('a', SH, { b: 'true' }, { failure_mode: 'IGNORE_FAILURE', params: { x: { expression: 'missing + 1', type: 'LONG' } } }), s('b', 'NoOp')],
+    steps: [
+      s(
+        'a',
+        SH,
+        { b: 'true' },
+        { failure_mode: 'IGNORE_FAILURE', params: { x: { expression: 'missing + 1', type: 'LONG' } } },
+      ),
+      s('b', 'NoOp'),
+    ],
     ops: [['start']],
     expect: { status: 'SUCCEEDED', steps: { a: 'COMPLETED_WITH_ERROR', b: 'SUCCEEDED' } },
   },
@@ -96,7 +104,11 @@ const cases: Case[] = [
     name: 'while steps are rejected clearly (not hung)',
     steps: [{ while: { id: 'w', condition: 'false', steps: [s('inner')] } }],
     ops: [['start']],
-    expect: { status: 'FAILED', steps: { w: 'INTERNALLY_FAILED' }, message: /while steps are not supported yet/ },
+    expect: {
+      status: 'FAILED',
+      steps: { w: 'INTERNALLY_FAILED' },
+      message: /while steps are not supported yet/,
+    },
   },
   {
     name: 'a failure in one of two components still lets the other’s running step finish',

@@ -1,8 +1,8 @@
 import { relaunchForeach } from './children';
-import { isLive, recomputeReadiness, settle } from './dag';
+import { isLive, recomputeReadiness, settle } from './step-outcome';
 import type { Draft } from './draft';
 import type { InstanceCommandEvent, RestartFromStepEvent, StartEvent, StepCommandEvent } from './events';
-import { failStep } from './failure';
+import { failStep } from './step-outcome';
 import { cancelInFlight, endInstance, forceEnd } from './instance-end';
 import { downstream } from './plan';
 import { evaluateInstanceParams } from './scopes';

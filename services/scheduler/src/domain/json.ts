@@ -25,7 +25,12 @@ export function toJson(v: unknown, depth = 0): JsonValue {
   if (Array.isArray(v)) return v.map((x) => toJson(x, depth + 1));
   const out: JsonObject = {};
   for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
-    Object.defineProperty(out, k, { value: toJson(x, depth + 1), enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(out, k, {
+      value: toJson(x, depth + 1),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return out;
 }

@@ -16,7 +16,15 @@ export interface NewInstance {
 
 /** A fresh step: NOT_CREATED, waiting for all its predecessors; a root is enabled. */
 export function freshStep(id: string, predecessors: number): StepState {
-  return { id, status: 'NOT_CREATED', waiting: predecessors, enabled: predecessors === 0, attempt: 0, attempts: [], retries: { user: 0, platform: 0, timeout: 0 } };
+  return {
+    id,
+    status: 'NOT_CREATED',
+    waiting: predecessors,
+    enabled: predecessors === 0,
+    attempt: 0,
+    attempts: [],
+    retries: { user: 0, platform: 0, timeout: 0 },
+  };
 }
 
 /**

@@ -63,7 +63,12 @@ export class ParamEvaluator {
   all(): JsonObject {
     const out: JsonObject = { ...this.preset };
     for (const name of Object.keys(this.defs)) {
-      Object.defineProperty(out, name, { value: this.get(name), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(out, name, {
+        value: this.get(name),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     return out;
   }

@@ -22,8 +22,18 @@ function fanDef(width: number): WorkflowDef {
   return {
     id: 'fan',
     steps: [
-      { kind: 'step', id: 'root', type: 'NOOP', transition: { successors: Object.fromEntries(mids.map((m) => [m, 'true'])) } },
-      ...mids.map((id) => ({ kind: 'step' as const, id, type: 'SHELL' as const, transition: { successors: { end: 'true' } } })),
+      {
+        kind: 'step',
+        id: 'root',
+        type: 'NOOP',
+        transition: { successors: Object.fromEntries(mids.map((m) => [m, 'true'])) },
+      },
+      ...mids.map((id) => ({
+        kind: 'step' as const,
+        id,
+        type: 'SHELL' as const,
+        transition: { successors: { end: 'true' } },
+      })),
       { kind: 'step', id: 'end', type: 'JOIN', transition: { successors: {} } },
     ],
   };
@@ -36,7 +46,9 @@ describe('decide at scale', () => {
     for (let k = 0; k < 10_000; k++) r.finish(`s${k}`);
     assert.equal(r.snap.status, 'SUCCEEDED');
     assert.equal(r.dispatches().length, 10_000);
-    console.log(`10,000-step chain: ${r.calls} decide calls, ${r.decideMs.toFixed(0)} ms total, ${((r.decideMs / r.calls) * 1000).toFixed(1)} µs/call`);
+    console.log(
+      `10,000-step chain: ${r.calls} decide calls, ${r.decideMs.toFixed(0)} ms total, ${((r.decideMs / r.calls) * 1000).toFixed(1)} µs/call`,
+    );
   });
   test('10,000-step NoOp chain completes in the start decision', () => {
     const r = new Run({ workflow: chainDef(10_000, 'NOOP') });
@@ -50,7 +62,9 @@ describe('decide at scale', () => {
     assert.equal(r.dispatches().length, 9_998);
     for (let k = 0; k < 9_998; k++) r.finish(`m${k}`);
     assert.equal(r.snap.status, 'SUCCEEDED');
-    console.log(`fan-out 9,998: ${r.calls} decide calls, ${r.decideMs.toFixed(0)} ms total, ${((r.decideMs / r.calls) * 1000).toFixed(1)} µs/call`);
+    console.log(
+      `fan-out 9,998: ${r.calls} decide calls, ${r.decideMs.toFixed(0)} ms total, ${((r.decideMs / r.calls) * 1000).toFixed(1)} µs/call`,
+    );
   });
   test('1,000-step instance, one event per decide: per-call time', () => {
     const ctx = { workflow: chainDef(1_000, 'SHELL') };
@@ -61,13 +75,20 @@ describe('decide at scale', () => {
     const snap = r.snap;
     for (let k = 0; k < 2_000; k++) {
       const t = performance.now();
-      decide(snap, [{ type: 'attemptFinished', id: evId(), stepId: 's500', attempt: 1, status: 'SUCCEEDED' }], T0, ctx);
+      decide(
+        snap,
+        [{ type: 'attemptFinished', id: evId(), stepId: 's500', attempt: 1, status: 'SUCCEEDED' }],
+        T0,
+        ctx,
+      );
       times.push(performance.now() - t);
     }
     times.sort((a, b) => a - b);
     const p50 = times[times.length >> 1]!;
     const p99 = times[Math.floor(times.length * 0.99)]!;
-    console.log(`1,000-step instance, one result: p50 ${(p50 * 1000).toFixed(1)} µs, p99 ${(p99 * 1000).toFixed(1)} µs`);
+    console.log(
+      `1,000-step instance, one result: p50 ${(p50 * 1000).toFixed(1)} µs, p99 ${(p99 * 1000).toFixed(1)} µs`,
+    );
     assert.ok(p50 >= 0);
   });
 });

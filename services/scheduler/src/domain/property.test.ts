@@ -33,7 +33,17 @@ function randomWorkflow(rand: () => number): WorkflowDef {
       id: `s${k}`,
       type,
       transition: { successors },
-      retryPolicy: { errorRetryLimit: 1, platformRetryLimit: 2, timeoutRetryLimit: 1, backoff: { type: 'FIXED_BACKOFF', errorRetryBackoffInSecs: Math.floor(rand() * 3), platformRetryBackoffInSecs: 1, timeoutRetryBackoffInSecs: 0 } },
+      retryPolicy: {
+        errorRetryLimit: 1,
+        platformRetryLimit: 2,
+        timeoutRetryLimit: 1,
+        backoff: {
+          type: 'FIXED_BACKOFF',
+          errorRetryBackoffInSecs: Math.floor(rand() * 3),
+          platformRetryBackoffInSecs: 1,
+          timeoutRetryBackoffInSecs: 0,
+        },
+      },
     };
     if (type === 'SLEEP') step.params = { sleep_seconds: { value: Math.floor(rand() * 5), type: 'LONG' } };
     if (type === 'SHELL' && rand() < 0.2) step.timeout = 3;
@@ -45,22 +55,40 @@ function randomWorkflow(rand: () => number): WorkflowDef {
   return { id: 'prop', steps, ...(rand() < 0.3 ? { instanceStepConcurrency: 2 } : {}) };
 }
 
-const RESULTS: AttemptResult[] = ['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED', 'USER_FAILED', 'PLATFORM_FAILED', 'FATALLY_FAILED', 'TIMED_OUT'];
+const RESULTS: AttemptResult[] = [
+  'SUCCEEDED',
+  'SUCCEEDED',
+  'SUCCEEDED',
+  'USER_FAILED',
+  'PLATFORM_FAILED',
+  'FATALLY_FAILED',
+  'TIMED_OUT',
+];
 
 function checkInvariants(prev: InstanceSnapshot, next: InstanceSnapshot): void {
   if (isInstanceTerminal(prev.status)) assert.equal(next.status, prev.status, 'a terminal instance changed');
   prev.steps.forEach((p, i) => {
     const n = next.steps[i]!;
-    if (isStepTerminal(p.status)) assert.equal(n.status, p.status, `terminal step ${p.id} changed ${p.status} → ${n.status}`);
+    if (isStepTerminal(p.status))
+      assert.equal(n.status, p.status, `terminal step ${p.id} changed ${p.status} → ${n.status}`);
     // An attempt's recorded result is applied once and never rewritten.
     p.attempts.forEach((a, k) => {
-      if (a.status !== 'STARTING' && a.status !== 'RUNNING') assert.deepEqual(n.attempts[k], a, `attempt ${a.key} rewritten`);
+      if (a.status !== 'STARTING' && a.status !== 'RUNNING')
+        assert.deepEqual(n.attempts[k], a, `attempt ${a.key} rewritten`);
     });
   });
   assert.equal(new Set(next.active).size, next.active.length, 'duplicate active entry');
   assert.equal(new Set(next.queue).size, next.queue.length, 'duplicate queue entry');
   if (!isInstanceTerminal(next.status)) {
-    const expectActive = next.steps.filter((s) => s.status === 'STARTING' || s.status === 'RUNNING' || (s.status === 'INITIALIZED' && s.dueAt !== undefined)).map((s) => s.id).sort();
+    const expectActive = next.steps
+      .filter(
+        (s) =>
+          s.status === 'STARTING' ||
+          s.status === 'RUNNING' ||
+          (s.status === 'INITIALIZED' && s.dueAt !== undefined),
+      )
+      .map((s) => s.id)
+      .sort();
     assert.deepEqual([...next.active].sort(), expectActive, 'active list out of sync');
   }
   assert.deepEqual(JSON.parse(JSON.stringify(next)), next, 'snapshot is not plain JSON');
@@ -93,24 +121,48 @@ describe('decide: random interleavings (seeded)', () => {
       step([{ type: 'start', id: 'start' }]);
       let rounds = 0;
       while (!isInstanceTerminal(snap.status)) {
-        assert.ok(++rounds < 2_000, `instance did not end: ${JSON.stringify(snap.steps.map((s) => s.status))}`);
+        assert.ok(
+          ++rounds < 2_000,
+          `instance did not end: ${JSON.stringify(snap.steps.map((s) => s.status))}`,
+        );
         const batch: InstanceEvent[] = [];
-        const flying = snap.steps.filter((s) => (s.status === 'STARTING' || s.status === 'RUNNING') && s.dueAt === undefined && s.attempts.at(-1)?.status !== 'SUCCEEDED');
+        const flying = snap.steps.filter(
+          (s) =>
+            (s.status === 'STARTING' || s.status === 'RUNNING') &&
+            s.dueAt === undefined &&
+            s.attempts.at(-1)?.status !== 'SUCCEEDED',
+        );
         const count = 1 + Math.floor(rand() * 3);
         for (let k = 0; k < count; k++) {
           const r = rand();
           const s = flying[Math.floor(rand() * flying.length)];
           if (r < 0.15 && past.length > 0) batch.push(past[Math.floor(rand() * past.length)]!);
-          else if (s && r < 0.25) batch.push({ type: 'attemptFinished', id: `x${++n}`, stepId: s.id, attempt: Math.max(0, s.attempt - 1), status: 'SUCCEEDED' });
-          else if (s && r < 0.32) batch.push({ type: 'attemptLeaseExpired', id: `x${++n}`, stepId: s.id, attempt: s.attempt });
-          else if (s && r < 0.4) batch.push({ type: 'attemptStarted', id: `x${++n}`, stepId: s.id, attempt: s.attempt });
+          else if (s && r < 0.25)
+            batch.push({
+              type: 'attemptFinished',
+              id: `x${++n}`,
+              stepId: s.id,
+              attempt: Math.max(0, s.attempt - 1),
+              status: 'SUCCEEDED',
+            });
+          else if (s && r < 0.32)
+            batch.push({ type: 'attemptLeaseExpired', id: `x${++n}`, stepId: s.id, attempt: s.attempt });
+          else if (s && r < 0.4)
+            batch.push({ type: 'attemptStarted', id: `x${++n}`, stepId: s.id, attempt: s.attempt });
           else if (s) {
-            const ev: InstanceEvent = { type: 'attemptFinished', id: `x${++n}`, stepId: s.id, attempt: s.attempt, status: RESULTS[Math.floor(rand() * RESULTS.length)]! };
+            const ev: InstanceEvent = {
+              type: 'attemptFinished',
+              id: `x${++n}`,
+              stepId: s.id,
+              attempt: s.attempt,
+              status: RESULTS[Math.floor(rand() * RESULTS.length)]!,
+            };
             batch.push(ev);
             if (rand() < 0.3) batch.push(ev);
           }
         }
-        if (batch.length === 0 || rand() < 0.2) now = snap.nextWakeAt !== undefined && rand() < 0.8 ? snap.nextWakeAt : now + 1000;
+        if (batch.length === 0 || rand() < 0.2)
+          now = snap.nextWakeAt !== undefined && rand() < 0.8 ? snap.nextWakeAt : now + 1000;
         step(batch);
       }
       assert.ok(isInstanceTerminal(snap.status));

@@ -64,7 +64,9 @@ export function restartSnapshot(
     workflowId: previous.workflowId,
     instanceId: previous.instanceId,
     runId,
-    key: previous.parent ? `${previous.key}#${runId}` : instanceKeyOf(previous.workflowId, previous.instanceId, runId),
+    key: previous.parent
+      ? `${previous.key}#${runId}`
+      : instanceKeyOf(previous.workflowId, previous.instanceId, runId),
     depth: previous.depth,
     seq: 0,
     status: 'CREATED',

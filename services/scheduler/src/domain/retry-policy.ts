@@ -50,8 +50,18 @@ export function resolveRetryPolicy(
       type: b.type,
       base: {
         user: n(b.errorRetryBackoffInSecs, db.errorRetryBackoffInSecs, 60, 'error_retry_backoff_in_secs'),
-        platform: n(b.platformRetryBackoffInSecs, db.platformRetryBackoffInSecs, 60, 'platform_retry_backoff_in_secs'),
-        timeout: n(b.timeoutRetryBackoffInSecs, db.timeoutRetryBackoffInSecs, 60, 'timeout_retry_backoff_in_secs'),
+        platform: n(
+          b.platformRetryBackoffInSecs,
+          db.platformRetryBackoffInSecs,
+          60,
+          'platform_retry_backoff_in_secs',
+        ),
+        timeout: n(
+          b.timeoutRetryBackoffInSecs,
+          db.timeoutRetryBackoffInSecs,
+          60,
+          'timeout_retry_backoff_in_secs',
+        ),
       },
       exponent: {
         user: n(b.errorRetryExponent, db.errorRetryExponent, 2, 'error_retry_exponent'),
@@ -60,8 +70,18 @@ export function resolveRetryPolicy(
       },
       cap: {
         user: n(b.errorRetryLimitInSecs, db.errorRetryLimitInSecs, 600, 'error_retry_limit_in_secs'),
-        platform: n(b.platformRetryLimitInSecs, db.platformRetryLimitInSecs, 3600, 'platform_retry_limit_in_secs'),
-        timeout: n(b.timeoutRetryLimitInSecs, db.timeoutRetryLimitInSecs, 3600, 'timeout_retry_limit_in_secs'),
+        platform: n(
+          b.platformRetryLimitInSecs,
+          db.platformRetryLimitInSecs,
+          3600,
+          'platform_retry_limit_in_secs',
+        ),
+        timeout: n(
+          b.timeoutRetryLimitInSecs,
+          db.timeoutRetryLimitInSecs,
+          3600,
+          'timeout_retry_limit_in_secs',
+        ),
       },
     },
   };

@@ -94,7 +94,10 @@ function checkMap(
       continue;
     }
     if (def && type !== def.type) {
-      out.push({ field: `${field}.type`, description: `param '${name}' is defined as ${def.type}, not ${type}` });
+      out.push({
+        field: `${field}.type`,
+        description: `param '${name}' is defined as ${def.type}, not ${type}`,
+      });
       continue;
     }
     if (hasValue) {
@@ -108,9 +111,14 @@ function checkMap(
 
 function valueProblem(v: JsonValue, type: ParamType): string | undefined {
   if (type === 'MAP') {
-    return v !== null && typeof v === 'object' && !Array.isArray(v) ? undefined : 'value does not fit type MAP';
+    return v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? undefined
+      : 'value does not fit type MAP';
   }
-  if ((type === 'STRING' && typeof v !== 'string') || (type === 'BOOLEAN' && typeof v !== 'boolean' && v !== 'true' && v !== 'false')) {
+  if (
+    (type === 'STRING' && typeof v !== 'string') ||
+    (type === 'BOOLEAN' && typeof v !== 'boolean' && v !== 'true' && v !== 'false')
+  ) {
     return `value does not fit type ${type}`;
   }
   try {
@@ -133,7 +141,8 @@ export function inferType(v: JsonValue): ParamType | undefined {
   if (Array.isArray(v)) {
     if (v.every((x) => typeof x === 'string')) return 'STRING_ARRAY';
     if (v.every((x) => typeof x === 'boolean')) return 'BOOLEAN_ARRAY';
-    if (v.every((x) => typeof x === 'number')) return v.every((x) => Number.isInteger(x)) ? 'LONG_ARRAY' : 'DOUBLE_ARRAY';
+    if (v.every((x) => typeof x === 'number'))
+      return v.every((x) => Number.isInteger(x)) ? 'LONG_ARRAY' : 'DOUBLE_ARRAY';
     return undefined;
   }
   if (v !== null && typeof v === 'object') return 'MAP';
@@ -142,7 +151,8 @@ export function inferType(v: JsonValue): ParamType | undefined {
 
 /** A run param as the param definition it overrides (or adds), keeping the defined mode. */
 export function runParamAsDef(p: RunParam, def: ParamDef | undefined): ParamDef {
-  const type = (p.type?.toUpperCase() as ParamType | undefined) ?? def?.type ?? inferType(p.value ?? null) ?? 'STRING';
+  const type =
+    (p.type?.toUpperCase() as ParamType | undefined) ?? def?.type ?? inferType(p.value ?? null) ?? 'STRING';
   const out: ParamDef = { type };
   if (def?.mode) out.mode = def.mode;
   if (p.expression !== undefined) out.expression = p.expression;

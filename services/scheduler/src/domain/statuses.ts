@@ -64,7 +64,13 @@ export function isInstanceTerminal(s: InstanceStatus): boolean {
  * Terminal step states that let the DAG go on: successors are evaluated after them. These are also
  * the states Maestro counts as success when it computes the instance status.
  */
-const DECIDED = new Set<StepStatus>(['DISABLED', 'UNSATISFIED', 'SKIPPED', 'SUCCEEDED', 'COMPLETED_WITH_ERROR']);
+const DECIDED = new Set<StepStatus>([
+  'DISABLED',
+  'UNSATISFIED',
+  'SKIPPED',
+  'SUCCEEDED',
+  'COMPLETED_WITH_ERROR',
+]);
 
 /** Terminal step states that block the DAG (successors never start) and fail or stop the instance. */
 const BLOCKING = new Set<StepStatus>([

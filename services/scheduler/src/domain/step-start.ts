@@ -1,21 +1,11 @@
 import { attemptKeyOf } from './actions';
 import { startForeach, startSubworkflow } from './children';
-import { settle } from './dag';
+import { settle } from './step-outcome';
 import type { Draft } from './draft';
-import { failStep } from './failure';
+import { failStep } from './step-outcome';
 import type { JsonObject } from './json';
-import { evaluateStepParams } from './scopes';
+import { paramsOrFail } from './step-params';
 import { resolveDuration } from './timeouts';
-
-/** Evaluates a step's params for `attempt`; on error the step is INTERNALLY_FAILED and undefined returned. */
-export function paramsOrFail(d: Draft, i: number, attempt: number): JsonObject | undefined {
-  try {
-    return evaluateStepParams(d, i, attempt);
-  } catch (e) {
-    failStep(d, i, 'INTERNALLY_FAILED', e instanceof Error ? e.message : String(e));
-    return undefined;
-  }
-}
 
 /**
  * Starts a ready step (from the queue). NoOp and Join complete here; Sleep becomes a timer (it
@@ -43,7 +33,13 @@ function begin(d: Draft, i: number, params: JsonObject, attempt: number) {
   const s = d.mut(i);
   s.attempt = attempt;
   s.params = params;
-  s.attempts.push({ attempt, key: attemptKeyOf(d.snap.key, s.id, attempt), status: 'RUNNING', createdAt: d.now, startedAt: d.now });
+  s.attempts.push({
+    attempt,
+    key: attemptKeyOf(d.snap.key, s.id, attempt),
+    status: 'RUNNING',
+    createdAt: d.now,
+    startedAt: d.now,
+  });
   s.startedAt ??= d.now;
   delete s.dueAt;
   return s;
@@ -54,7 +50,11 @@ function completeInline(d: Draft, i: number): void {
   const params = paramsOrFail(d, i, attempt);
   if (!params) return;
   const s = begin(d, i, params, attempt);
-  s.attempts[s.attempts.length - 1] = { ...s.attempts[s.attempts.length - 1]!, status: 'SUCCEEDED', endedAt: d.now };
+  s.attempts[s.attempts.length - 1] = {
+    ...s.attempts[s.attempts.length - 1]!,
+    status: 'SUCCEEDED',
+    endedAt: d.now,
+  };
   settle(d, i, 'SUCCEEDED');
 }
 
@@ -64,7 +64,12 @@ function startSleep(d: Draft, i: number): void {
   if (!params) return;
   const secs = params.sleep_seconds;
   if (typeof secs !== 'number' || !Number.isFinite(secs) || secs < 0) {
-    return failStep(d, i, 'INTERNALLY_FAILED', `a Sleep step needs a non-negative sleep_seconds param, got ${JSON.stringify(secs ?? null)}`);
+    return failStep(
+      d,
+      i,
+      'INTERNALLY_FAILED',
+      `a Sleep step needs a non-negative sleep_seconds param, got ${JSON.stringify(secs ?? null)}`,
+    );
   }
   const s = begin(d, i, params, attempt);
   if (secs === 0) return settle(d, i, 'SUCCEEDED');

@@ -15,7 +15,12 @@ import type { AttemptResult } from './statuses';
 export const T0 = 1_700_000_000_000;
 
 /** A typed step entry: `s('a', 'NoOp', {b: 'true'}, {...extra fields})`. */
-export function s(id: string, type = 'NoOp', successors?: Record<string, string>, extra: Record<string, unknown> = {}): unknown {
+export function s(
+  id: string,
+  type = 'NoOp',
+  successors?: Record<string, string>,
+  extra: Record<string, unknown> = {},
+): unknown {
   return { step: { id, type, ...(successors ? { transition: { successors } } : {}), ...extra } };
 }
 
@@ -101,7 +106,12 @@ export class Run {
   }
 
   /** Reports the current attempt of `id`. */
-  finish(id: string, status: AttemptResult = 'SUCCEEDED', outputs?: Record<string, JsonValue>, message?: string): this {
+  finish(
+    id: string,
+    status: AttemptResult = 'SUCCEEDED',
+    outputs?: Record<string, JsonValue>,
+    message?: string,
+  ): this {
     const st = this.step(id);
     return this.feed({
       type: 'attemptFinished',
@@ -117,7 +127,13 @@ export class Run {
   /** Steps with an attempt in flight (STARTING/RUNNING dispatched), in definition order. */
   inFlight(): string[] {
     return this.snap.steps
-      .filter((x) => (x.status === 'STARTING' || x.status === 'RUNNING') && x.attempts.at(-1)?.status !== 'SUCCEEDED' && x.dueAt === undefined && !x.child)
+      .filter(
+        (x) =>
+          (x.status === 'STARTING' || x.status === 'RUNNING') &&
+          x.attempts.at(-1)?.status !== 'SUCCEEDED' &&
+          x.dueAt === undefined &&
+          !x.child,
+      )
       .map((x) => x.id);
   }
 
@@ -188,10 +204,24 @@ export function play(c: Pick<Case, 'steps' | 'workflow' | 'ctx' | 'ops'>): Run {
         feed({ type: 'start', id: evId(), ...(op[1] ? { runParams: op[1] } : {}) });
         break;
       case 'ok':
-        feed({ type: 'attemptFinished', id: evId(), stepId: op[1], attempt: r.step(op[1]).attempt, status: 'SUCCEEDED', ...(op[2] ? { outputs: op[2] } : {}) });
+        feed({
+          type: 'attemptFinished',
+          id: evId(),
+          stepId: op[1],
+          attempt: r.step(op[1]).attempt,
+          status: 'SUCCEEDED',
+          ...(op[2] ? { outputs: op[2] } : {}),
+        });
         break;
       case 'fail':
-        feed({ type: 'attemptFinished', id: evId(), stepId: op[1], attempt: r.step(op[1]).attempt, status: op[2], ...(op[3] ? { message: op[3] } : {}) });
+        feed({
+          type: 'attemptFinished',
+          id: evId(),
+          stepId: op[1],
+          attempt: r.step(op[1]).attempt,
+          status: op[2],
+          ...(op[3] ? { message: op[3] } : {}),
+        });
         break;
       case 'report':
         feed({ type: 'attemptFinished', id: evId(), stepId: op[1], attempt: op[2], status: op[3] });
@@ -223,8 +253,17 @@ export function play(c: Pick<Case, 'steps' | 'workflow' | 'ctx' | 'ops'>): Run {
       case 'childStarted':
       case 'childFinished': {
         const childKey = `${r.snap.key}:${op[1]}:${op[2]}`;
-        if (op[0] === 'childStarted') feed({ type: 'childStarted', id: evId(), stepId: op[1], iteration: op[2], childKey });
-        else feed({ type: 'childFinished', id: evId(), stepId: op[1], iteration: op[2], childKey, status: (op[3] ?? 'SUCCEEDED') as never });
+        if (op[0] === 'childStarted')
+          feed({ type: 'childStarted', id: evId(), stepId: op[1], iteration: op[2], childKey });
+        else
+          feed({
+            type: 'childFinished',
+            id: evId(),
+            stepId: op[1],
+            iteration: op[2],
+            childKey,
+            status: (op[3] ?? 'SUCCEEDED') as never,
+          });
         break;
       }
       case 'drain':
@@ -241,16 +280,20 @@ export function play(c: Pick<Case, 'steps' | 'workflow' | 'ctx' | 'ops'>): Run {
 /** Checks a run against an expectation; returns a list of mismatches (empty = pass). */
 export function check(r: Run, x: Expect): string[] {
   const out: string[] = [];
-  if (x.status !== undefined && r.snap.status !== x.status) out.push(`status ${r.snap.status} ≠ ${x.status} (${r.snap.message ?? ''})`);
+  if (x.status !== undefined && r.snap.status !== x.status)
+    out.push(`status ${r.snap.status} ≠ ${x.status} (${r.snap.message ?? ''})`);
   for (const [id, st] of Object.entries(x.steps ?? {})) {
     if (r.status(id) !== st) out.push(`step ${id} ${r.status(id)} ≠ ${st} (${r.step(id).message ?? ''})`);
   }
-  if (x.inFlight && JSON.stringify(r.inFlight()) !== JSON.stringify(x.inFlight)) out.push(`inFlight ${JSON.stringify(r.inFlight())} ≠ ${JSON.stringify(x.inFlight)}`);
+  if (x.inFlight && JSON.stringify(r.inFlight()) !== JSON.stringify(x.inFlight))
+    out.push(`inFlight ${JSON.stringify(r.inFlight())} ≠ ${JSON.stringify(x.inFlight)}`);
   if (x.wake !== undefined) {
     const w = r.snap.nextWakeAt === undefined ? null : r.snap.nextWakeAt - T0;
     if (w !== x.wake) out.push(`wake ${w} ≠ ${x.wake}`);
   }
-  if (x.dispatches !== undefined && r.dispatches().length !== x.dispatches) out.push(`dispatches ${r.dispatches().length} ≠ ${x.dispatches}`);
-  if (x.message && !x.message.test(r.snap.message ?? '')) out.push(`message '${r.snap.message}' !~ ${x.message}`);
+  if (x.dispatches !== undefined && r.dispatches().length !== x.dispatches)
+    out.push(`dispatches ${r.dispatches().length} ≠ ${x.dispatches}`);
+  if (x.message && !x.message.test(r.snap.message ?? ''))
+    out.push(`message '${r.snap.message}' !~ ${x.message}`);
   return out;
 }
