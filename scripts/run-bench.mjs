@@ -26,7 +26,9 @@ for (const group of ['packages', 'services']) {
   for (const name of readdirSync(join(root, group))) walk(join(root, group, name, 'dist'), files);
 }
 walk(join(root, 'test', 'dist'), files);
-const selected = files.map((f) => relative(root, f)).filter((f) => !filters.length || filters.some((x) => f.includes(x)));
+const selected = files
+  .map((f) => relative(root, f))
+  .filter((f) => !filters.length || filters.some((x) => f.includes(x)));
 let failed = 0;
 for (const file of selected.sort()) {
   console.log(`\n=== ${file}`);

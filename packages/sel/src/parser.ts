@@ -502,8 +502,7 @@ class Parser {
         this.next();
         return { kind: 'lit', value: { t: 'string', v: t.text }, pos };
       case 'eof':
-        this.fail('unexpected end of input');
-      // falls through (fail never returns)
+        return this.fail('unexpected end of input');
       case 'op':
         if (t.text === '(') {
           this.next();
@@ -511,8 +510,7 @@ class Parser {
           this.expect(')');
           return e;
         }
-        this.fail(`unexpected '${t.text}'`);
-      // falls through
+        return this.fail(`unexpected '${t.text}'`);
       case 'ident':
         break;
     }

@@ -64,14 +64,17 @@ function regexReplace(ctx: EvalContext, s: string, pattern: string, repl: string
 }
 
 function escapeJava(s: string): string {
-  return s
-    .replace(/\\/g, '\\\\')
-    .replace(/\t/g, '\\t')
-    .replace(/\x08/g, '\\b')
-    .replace(/\n/g, '\\n')
-    .replace(/\r/g, '\\r')
-    .replace(/\f/g, '\\f')
-    .replace(/"/g, '\\"');
+  return (
+    s
+      .replace(/\\/g, '\\\\')
+      .replace(/\t/g, '\\t')
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: Java's escape of backspace.
+      .replace(/\x08/g, '\\b')
+      .replace(/\n/g, '\\n')
+      .replace(/\r/g, '\\r')
+      .replace(/\f/g, '\\f')
+      .replace(/"/g, '\\"')
+  );
 }
 
 export const STRING_METHODS: ReadonlyMap<string, MethodSpec> = table({

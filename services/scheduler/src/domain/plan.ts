@@ -27,7 +27,7 @@ export function planOf(steps: readonly StepDef[]): Plan {
 function compile(defs: readonly StepDef[]): Plan {
   const ids = defs.map((d) => d.id);
   const index = new Map<string, number>();
-  ids.forEach((id, i) => index.set(id, i));
+  for (const [i, id] of ids.entries()) index.set(id, i);
   const successors: [number, string][][] = ids.map(() => []);
   const predecessors: number[][] = ids.map(() => []);
   defs.forEach((d, i) => {
