@@ -5,7 +5,7 @@ export * from './gen/baton/v1/definition';
 export * from './gen/baton/v1/scheduler';
 export * from './gen/baton/v1/step_runtime';
 export * from './gen/baton/v1/signal';
-export * as internal from './gen/baton/internal/v1/step_report';
+export * as internal from './internal';
 export { BadRequest, BadRequest_FieldViolation, ErrorInfo } from './gen/google/rpc/error_details';
 export { Status } from './gen/google/rpc/status';
 export { Timestamp } from './gen/google/protobuf/timestamp';

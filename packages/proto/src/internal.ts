@@ -1,0 +1,10 @@
+// Internal contracts between services (package baton.internal.v1).
+export * from './gen/baton/internal/v1/step_report';
+export {
+  AttemptLiveness,
+  CheckAttemptsRequest,
+  CheckAttemptsResponse,
+  CheckAttemptsResponse_AttemptsEntry,
+  StepRuntimeInternalServiceClient,
+  StepRuntimeInternalServiceService,
+} from './gen/baton/internal/v1/step_runtime_internal';
