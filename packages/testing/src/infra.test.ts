@@ -73,6 +73,27 @@ test('duplicate _id and unique index both fail with code 11000', async () => {
   assert.equal(await c.countDocuments({}), 1);
 });
 
+test('concurrent writers queue instead of failing with SQLITE_BUSY', async () => {
+  const c = mongo.db('t_concurrent').collection<{ _id: string; v: number; pad: string }>('docs');
+  await c.insertMany(Array.from({ length: 500 }, (_, i) => ({ _id: `d${i}`, v: 0, pad: 'x'.repeat(200) })));
+  const results = await Promise.allSettled(
+    Array.from({ length: 32 }, (_, w) =>
+      (async () => {
+        for (let k = 0; k < 10; k++) {
+          await c.updateOne({ _id: `d${(w * 10 + k) % 500}` }, { $set: { v: k } });
+          await c.insertOne({ _id: `w${w}:${k}`, v: k, pad: '' });
+        }
+      })(),
+    ),
+  );
+  const failed = results.filter((r) => r.status === 'rejected') as PromiseRejectedResult[];
+  assert.deepEqual(
+    failed.map((r) => String(r.reason)),
+    [],
+  );
+  assert.equal(await c.countDocuments({}), 500 + 320);
+});
+
 test('ferret restart keeps data; kill9 + restart keeps data', async () => {
   const db = mongo.db('t_persist');
   await db.collection('docs').insertOne({ _id: 'survivor' as never, v: 42 });
