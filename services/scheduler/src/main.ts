@@ -3,22 +3,89 @@ import { startTelemetry } from '@baton/kit/telemetry';
 
 startTelemetry('scheduler');
 
-import { runServiceMain } from '@baton/kit';
+import { credentials, Metadata } from '@grpc/grpc-js';
+import { EnvReader, runServiceMain } from '@baton/kit';
 import { internal, SchedulerServiceService } from '@baton/proto';
+import { createDefinitionClient, createStepRuntimeClient, resolveAddress } from '@baton/sdk';
+import { ActionPerformer } from './app/action-performer';
+import { Definitions } from './app/definitions';
+import { ENGINE_OPTIONS, Engine } from './app/engine';
+import { EventLog } from './app/event-log';
+import { Runs } from './app/runs';
+import { SchedulerApp } from './app/scheduler-app';
+import { SWEEPER_DEFAULTS, Sweeper } from './app/sweeper';
+import { Workers } from './app/workers';
+import { ENGINE_DEFAULTS } from './domain';
+import { reportHandlers } from './grpc/report-handlers';
+import { schedulerHandlers } from './grpc/scheduler-handlers';
+import { Coordination } from './redis/coordination';
+import { InstanceStore } from './store/instance-store';
 
-// The scheduler's RPCs are defined (and visible through reflection) but answer
-// UNIMPLEMENTED until the execution issue lands.
 runServiceMain({
   name: 'scheduler',
   defaultPort: 7402,
-  setup: async () => ({
-    services: [
-      { name: 'baton.v1.SchedulerService', definition: SchedulerServiceService, handlers: {} },
-      {
-        name: 'baton.internal.v1.StepReportService',
-        definition: internal.StepReportServiceService,
-        handlers: {},
+  setup: async ({ mongo, redis, log }) => {
+    const env = new EnvReader();
+    const concurrency = env.int('SCHEDULER_CONCURRENCY', 8, 1, 256);
+    const sweepEveryMs = env.int('SCHEDULER_SWEEP_MS', SWEEPER_DEFAULTS.everyMs, 100, 600_000);
+    const unclaimedMs = env.int('SCHEDULER_UNCLAIMED_MS', SWEEPER_DEFAULTS.unclaimedMs, 1000, 3_600_000);
+    const lockTtlMs = env.int('SCHEDULER_LOCK_TTL_MS', ENGINE_OPTIONS.lockTtlMs, 500, 600_000);
+    env.done();
+
+    const store = new InstanceStore(mongo.db);
+    const coord = new Coordination(redis.redis);
+    const events = new EventLog(store, coord);
+    const defs = new Definitions(createDefinitionClient({ address: resolveAddress('definition') }));
+    const stepRuntime = createStepRuntimeClient({ address: resolveAddress('stepRuntime') });
+    const stepInternal = new internal.StepRuntimeInternalServiceClient(
+      resolveAddress('stepRuntime'),
+      credentials.createInsecure(),
+    );
+    const runs = new Runs(store, events, defs, ENGINE_DEFAULTS);
+    const performer = new ActionPerformer(redis.redis, events, runs, stepRuntime, log);
+    const engine = new Engine(store, coord, defs, performer, ENGINE_DEFAULTS, log, {
+      ...ENGINE_OPTIONS,
+      lockTtlMs,
+    });
+    const checkAttempts = (keys: string[]) =>
+      new Promise<Record<string, internal.AttemptLiveness>>((resolve, reject) =>
+        stepInternal.checkAttempts(
+          { attemptKeys: keys },
+          new Metadata(),
+          { deadline: Date.now() + 10_000 },
+          (err, res) => (err ? reject(err) : resolve(res.attempts)),
+        ),
+      );
+    const sweeper = new Sweeper(store, coord, events, checkAttempts, log, {
+      ...SWEEPER_DEFAULTS,
+      everyMs: sweepEveryMs,
+      unclaimedMs,
+    });
+    const workers = new Workers(redis.redis, coord, engine, sweeper, log, {
+      concurrency,
+      timerTickMs: 50,
+      sweepEveryMs,
+    });
+    workers.start();
+    const app = new SchedulerApp(store, events, runs, defs, ENGINE_DEFAULTS);
+    return {
+      services: [
+        {
+          name: 'baton.v1.SchedulerService',
+          definition: SchedulerServiceService,
+          handlers: schedulerHandlers(app, defs, store),
+        },
+        {
+          name: 'baton.internal.v1.StepReportService',
+          definition: internal.StepReportServiceService,
+          handlers: reportHandlers(events),
+        },
+      ],
+      stop: async () => {
+        await workers.stop();
+        stepInternal.close();
+        stepRuntime.close();
       },
-    ],
-  }),
+    };
+  },
 });

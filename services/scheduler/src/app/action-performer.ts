@@ -1,0 +1,94 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { StepRuntimeClient } from '@baton/sdk';
+import type { Action, InstanceSnapshot, StartChildAction } from '../domain';
+import { KEYS } from '../redis/keys';
+import type { RunHead } from '../store/documents';
+import type { EventLog } from './event-log';
+import type { Runs } from './runs';
+
+/**
+ * Performs a decision's actions. Each is idempotent by its key, because a decision
+ * may be applied again after a crash: an attempt enqueued twice is claimed once
+ * (step-runtime's claim insert), a child is created by a unique insert, events are
+ * keyed by the action key.
+ */
+export class ActionPerformer {
+  constructor(
+    private readonly redis: Redis,
+    private readonly events: EventLog,
+    private readonly runs: Runs,
+    private readonly stepRuntime: StepRuntimeClient,
+    private readonly log: Logger,
+  ) {}
+
+  async performAll(head: RunHead, snapshot: InstanceSnapshot, actions: Action[]): Promise<void> {
+    // Enqueue dispatches in one round trip; the rest one by one (they are rare).
+    const dispatches = actions.filter((a) => a.type === 'dispatchAttempt');
+    if (dispatches.length > 0) {
+      const m = this.redis.multi();
+      for (const a of dispatches) m.xadd(KEYS.work(a.pool), '*', 'a', JSON.stringify(a));
+      await m.exec();
+    }
+    for (const a of actions) {
+      if (a.type !== 'dispatchAttempt') await this.perform(head, snapshot, a);
+    }
+  }
+
+  private async perform(head: RunHead, snapshot: InstanceSnapshot, a: Action): Promise<void> {
+    switch (a.type) {
+      case 'cancelAttempt':
+        // Best effort: a lost cancel lets the attempt run on; its report is then stale and ignored.
+        await this.stepRuntime
+          .cancelAttempt({ attemptKey: a.attemptKey, reason: a.reason }, { timeoutMs: 5000 })
+          .catch((err) => this.log.warn({ attemptKey: a.attemptKey, err: String(err) }, 'cancel failed'));
+        return;
+      case 'startChild':
+        return this.startChild(head, a);
+      case 'stopChild':
+        await this.events.append(a.childKey, { type: a.kill ? 'kill' : 'stop', id: a.key, reason: a.reason });
+        return;
+      case 'notifyParent':
+        await this.events.append(a.parentKey, {
+          type: 'childFinished',
+          id: a.key,
+          stepId: a.stepId,
+          iteration: a.iteration,
+          childKey: a.childKey,
+          status: a.status,
+          outputs: a.outputs,
+          message: a.message,
+        });
+        return;
+      case 'instanceEnded':
+        this.log.info({ key: a.instanceKey, status: a.status }, 'run ended');
+        return;
+      default:
+        return;
+    }
+  }
+
+  private async startChild(parent: RunHead, a: StartChildAction): Promise<void> {
+    try {
+      await this.runs.createChild(parent, a);
+      await this.events.append(a.parentKey, {
+        type: 'childStarted',
+        id: `${a.childKey}:started`,
+        stepId: a.stepId,
+        iteration: a.iteration,
+        childKey: a.childKey,
+      });
+    } catch (err) {
+      // A child that cannot exist (unknown subworkflow...) fails its step with the reason.
+      await this.events.append(a.parentKey, {
+        type: 'childFinished',
+        id: `${a.childKey}:finished`,
+        stepId: a.stepId,
+        iteration: a.iteration,
+        childKey: a.childKey,
+        status: 'FAILED',
+        message: err instanceof Error ? err.message : String(err),
+      });
+    }
+  }
+}

@@ -1,0 +1,80 @@
+import { BatonError } from '@baton/kit';
+import { type WorkflowDef, parsePushRequest } from '@baton/model';
+import type { DefinitionClient } from '@baton/sdk';
+import { BatonClientError } from '@baton/sdk';
+
+export interface PinnedWorkflow {
+  workflowId: string;
+  version: number;
+  workflow: WorkflowDef;
+  /** properties.step_concurrency (0 = unlimited). */
+  stepConcurrency: number;
+  runStrategy: { rule: string; workflowConcurrency: number };
+}
+
+/**
+ * Workflow definitions as the scheduler needs them: fetched from the definition
+ * service (the scheduler never reads its collections), parsed into the model, and
+ * cached by (workflow, version) — a version never changes.
+ */
+export class Definitions {
+  private readonly cache = new Map<string, Promise<PinnedWorkflow>>();
+
+  constructor(private readonly client: DefinitionClient) {}
+
+  /** Resolves a selector ("latest", "active", "default" or a number) to a pinned version. */
+  async resolve(workflowId: string, selector: string): Promise<PinnedWorkflow> {
+    if (/^[0-9]+$/.test(selector.trim())) return this.pinned(workflowId, Number(selector));
+    const res = await this.call(() => this.client.getWorkflow({ workflowId, version: selector }), workflowId);
+    const pinned = this.parse(res);
+    this.cache.set(`${workflowId}@${pinned.version}`, Promise.resolve(pinned));
+    return pinned;
+  }
+
+  pinned(workflowId: string, version: number): Promise<PinnedWorkflow> {
+    const k = `${workflowId}@${version}`;
+    let p = this.cache.get(k);
+    if (!p) {
+      p = this.call(() => this.client.getWorkflow({ workflowId, version: String(version) }), workflowId).then(
+        (r) => this.parse(r),
+      );
+      p.catch(() => this.cache.delete(k));
+      this.cache.set(k, p);
+    }
+    return p;
+  }
+
+  private parse(res: Awaited<ReturnType<DefinitionClient['getWorkflow']>>): PinnedWorkflow {
+    const wf = res.workflow!;
+    const parsed = parsePushRequest(`{"workflow": ${wf.definitionJson}}`);
+    if (!parsed.ok) {
+      throw new BatonError('INTERNAL', `stored definition of ${wf.workflowId} v${wf.version} does not parse`);
+    }
+    const props = res.properties;
+    return {
+      workflowId: wf.workflowId,
+      version: Number(wf.version),
+      workflow: parsed.request.workflow,
+      stepConcurrency: props?.stepConcurrency ?? 0,
+      runStrategy: {
+        rule: props?.runStrategy?.rule ?? 'SEQUENTIAL',
+        workflowConcurrency: props?.runStrategy?.workflowConcurrency ?? 1,
+      },
+    };
+  }
+
+  /** Maps the definition service's errors onto the scheduler's (NOT_FOUND stays NOT_FOUND...). */
+  private async call<T>(fn: () => Promise<T>, workflowId: string): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof BatonClientError) {
+        if (err.code === 'NOT_FOUND')
+          throw BatonError.notFound(err.message, err.reason ?? 'WORKFLOW_NOT_FOUND');
+        if (err.code === 'INVALID_ARGUMENT') throw BatonError.invalid(err.message, err.violations);
+        throw new BatonError('UNAVAILABLE', `definition service: ${err.message} (workflow ${workflowId})`);
+      }
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,23 @@
+import type { InstanceEvent } from '../domain';
+import type { Coordination } from '../redis/coordination';
+import type { InstanceStore } from '../store/instance-store';
+
+/**
+ * Appends events to instances (DESIGN §5 step 1): the insert with the event's
+ * deterministic id makes it durable and deduplicated, then the instance is
+ * marked ready in Redis. Callers answer their RPC only after append resolves.
+ */
+export class EventLog {
+  constructor(
+    private readonly store: InstanceStore,
+    private readonly coord: Coordination,
+  ) {}
+
+  /** True when the event is new; false for a repeat (already accepted). */
+  async append(key: string, event: InstanceEvent): Promise<boolean> {
+    const fresh = await this.store.insertEvent(key, event);
+    // Also on a repeat: the first append may have crashed before reaching Redis.
+    await this.coord.markReady(key, event.id);
+    return fresh;
+  }
+}

@@ -1,0 +1,38 @@
+import type { StepDef } from '@baton/model';
+import type { DecideContext, EngineConfig } from '../domain';
+import type { RunHead } from '../store/documents';
+import type { Definitions } from './definitions';
+
+/** Finds the nested steps of a foreach (or while) step, at any depth. */
+function nestedSteps(steps: readonly StepDef[], stepId: string): readonly StepDef[] | undefined {
+  for (const s of steps) {
+    if ((s.kind === 'foreach' || s.kind === 'while') && s.id === stepId) return s.steps;
+    if (s.kind === 'foreach' || s.kind === 'while') {
+      const found = nestedSteps(s.steps, stepId);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The decide context of a run, rebuilt from its head by any replica: the pinned
+ * definition (cached per version, so `steps` keeps its identity and decide's plan
+ * cache hits) and, for a foreach iteration, the nested step list.
+ */
+export async function contextOf(
+  head: RunHead,
+  defs: Definitions,
+  config: EngineConfig,
+): Promise<DecideContext> {
+  const run = head.run;
+  if (run.kind === 'workflow') {
+    const pinned = await defs.pinned(head.workflow_id, head.workflow_version);
+    return { workflow: pinned.workflow, stepConcurrency: head.step_concurrency || undefined, config };
+  }
+  const pinned = await defs.pinned(run.workflowId, run.version);
+  if (run.kind === 'subworkflow') return { workflow: pinned.workflow, config };
+  const steps = nestedSteps(pinned.workflow.steps, run.stepId);
+  if (!steps) throw new Error(`step ${run.stepId} of ${run.workflowId} v${run.version} has no nested steps`);
+  return { workflow: pinned.workflow, steps, ancestors: run.ancestors, config };
+}

@@ -1,0 +1,169 @@
+import {
+  type DecideContext,
+  type EngineConfig,
+  type InstanceSnapshot,
+  type RunParamMap,
+  type StartChildAction,
+  newInstanceSnapshot,
+} from '../domain';
+import { type DecisionDoc, type RunHead, type RunRef, decisionId } from '../store/documents';
+import type { InstanceStore } from '../store/instance-store';
+import type { Definitions, PinnedWorkflow } from './definitions';
+import type { EventLog } from './event-log';
+import { contextOf } from './run-context';
+
+export interface NewRun {
+  key: string;
+  workflowId: string;
+  instanceId: number;
+  runId: number;
+  version: number;
+  run: RunRef;
+  stepConcurrency?: number;
+  parentKey?: string;
+  snapshot: InstanceSnapshot;
+  start: { runParams?: RunParamMap; stepRunParams?: Record<string, RunParamMap>; initiator?: string } | null;
+}
+
+/**
+ * Creates runs: top-level starts, restarts and child instances. Decision 0 (the
+ * first snapshot) is inserted before the head, and every insert tolerates a
+ * duplicate, so a retried or re-applied creation completes a half-made run instead
+ * of making a second one.
+ */
+export class Runs {
+  constructor(
+    private readonly store: InstanceStore,
+    private readonly events: EventLog,
+    private readonly defs: Definitions,
+    private readonly config: EngineConfig,
+  ) {}
+
+  async create(r: NewRun, now: number): Promise<void> {
+    const decision: DecisionDoc = {
+      _id: decisionId(r.key, 0),
+      key: r.key,
+      seq: 0,
+      snapshot: JSON.stringify(r.snapshot),
+      consumed: [],
+      actions: [],
+      timeline: [{ time: now, status: 'CREATED' }],
+      created_at: now,
+    };
+    await this.store.insertDecision(decision);
+    const head: RunHead = {
+      _id: r.key,
+      kind: 'run',
+      workflow_id: r.workflowId,
+      instance_id: r.instanceId,
+      run_id: r.runId,
+      workflow_version: r.version,
+      run: r.run,
+      seq: 0,
+      status: 'CREATED',
+      inflight: [],
+      timeline: decision.timeline,
+      created_at: now,
+      updated_at: now,
+    };
+    if (r.stepConcurrency) head.step_concurrency = r.stepConcurrency;
+    if (r.parentKey) head.parent_key = r.parentKey;
+    await this.store.insertHead(head);
+    if (r.start) {
+      await this.events.append(r.key, {
+        type: 'start',
+        id: `${r.key}:start`,
+        ...(r.start.runParams ? { runParams: r.start.runParams } : {}),
+        ...(r.start.stepRunParams ? { stepRunParams: r.start.stepRunParams } : {}),
+        ...(r.start.initiator ? { initiator: r.start.initiator } : {}),
+      });
+    }
+  }
+
+  /** The context of a top-level run of a pinned workflow. */
+  topContext(pinned: PinnedWorkflow): DecideContext {
+    return {
+      workflow: pinned.workflow,
+      stepConcurrency: pinned.stepConcurrency || undefined,
+      config: this.config,
+    };
+  }
+
+  async createChild(parent: RunHead, a: StartChildAction): Promise<void> {
+    const now = Date.now();
+    let run: RunRef;
+    let version: number;
+    let workflowId: string;
+    if (a.run.kind === 'subworkflow') {
+      const pinned = await this.defs.resolve(a.run.workflowId, a.run.version);
+      run = { kind: 'subworkflow', workflowId: pinned.workflowId, version: pinned.version };
+      version = pinned.version;
+      workflowId = pinned.workflowId;
+    } else {
+      const parentRun = parent.run;
+      const base =
+        parentRun.kind === 'workflow'
+          ? { workflowId: parent.workflow_id, version: parent.workflow_version, ancestors: [] as string[] }
+          : { workflowId: parentRun.workflowId, version: parentRun.version, ancestors: [] as string[] };
+      run = {
+        kind: 'foreach',
+        workflowId: base.workflowId,
+        version: base.version,
+        stepId: a.run.stepId,
+        ancestors: base.ancestors,
+      };
+      version = base.version;
+      workflowId = base.workflowId;
+    }
+    const head: RunHead = {
+      _id: a.childKey,
+      kind: 'run',
+      workflow_id: workflowId,
+      instance_id: parent.instance_id,
+      run_id: parent.run_id,
+      workflow_version: version,
+      run,
+      seq: 0,
+      status: 'CREATED',
+      inflight: [],
+      timeline: [],
+      created_at: now,
+      updated_at: now,
+    };
+    const ctx = await contextOf(head, this.defs, this.config);
+    const snapshot = newInstanceSnapshot(
+      ctx,
+      {
+        workflowId,
+        instanceId: parent.instance_id,
+        runId: parent.run_id,
+        key: a.childKey,
+        parent: {
+          key: a.parentKey,
+          workflowId: parent.workflow_id,
+          stepId: a.stepId,
+          iteration: a.iteration,
+        },
+        depth: a.depth,
+        ...(a.initiator ? { initiator: a.initiator } : {}),
+      },
+      now,
+    );
+    const runParams: RunParamMap = {};
+    for (const [k, v] of Object.entries(a.params)) runParams[k] = { value: v };
+    await this.create(
+      {
+        key: a.childKey,
+        workflowId,
+        instanceId: parent.instance_id,
+        runId: parent.run_id,
+        version,
+        run,
+        parentKey: a.parentKey,
+        snapshot,
+        start: { runParams, initiator: a.initiator },
+      },
+      now,
+    );
+  }
+}

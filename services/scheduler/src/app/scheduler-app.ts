@@ -1,0 +1,289 @@
+import { randomUUID } from 'node:crypto';
+import { BatonError, type FieldViolation } from '@baton/kit';
+import {
+  type InstanceEvent,
+  type InstanceSnapshot,
+  type RestartMode,
+  type RunParamMap,
+  instanceKeyOf,
+  isInstanceTerminal,
+  newInstanceSnapshot,
+  restartSnapshot,
+  validateRunParams,
+} from '../domain';
+import type { RunHead } from '../store/documents';
+import type { InstanceStore } from '../store/instance-store';
+import type { Definitions } from './definitions';
+import type { EventLog } from './event-log';
+import { contextOf } from './run-context';
+import type { Runs } from './runs';
+import type { EngineConfig } from '../domain';
+
+export interface RunRefInput {
+  workflowId: string;
+  instanceId: number;
+  /** 0 = the latest run. */
+  runId: number;
+}
+
+export interface LoadedRun {
+  head: RunHead;
+  snapshot: InstanceSnapshot;
+}
+
+function invalid(message: string, violations: FieldViolation[]): never {
+  throw BatonError.invalid(message, violations);
+}
+
+/** The scheduler's use cases behind the RPCs. Every change is an appended event or a fenced insert. */
+export class SchedulerApp {
+  constructor(
+    private readonly store: InstanceStore,
+    private readonly events: EventLog,
+    private readonly runs: Runs,
+    private readonly defs: Definitions,
+    private readonly config: EngineConfig,
+  ) {}
+
+  async start(input: {
+    workflowId: string;
+    version: string;
+    runParams?: RunParamMap;
+    requestId: string;
+    initiator: string;
+  }): Promise<{ instanceId: number; runId: number; version: number; status: string; created: boolean }> {
+    if (!input.workflowId)
+      invalid('workflow_id is required', [{ field: 'workflow_id', description: 'is required' }]);
+    if (input.requestId.length > 256) {
+      invalid('request_id is too long', [{ field: 'request_id', description: 'at most 256 characters' }]);
+    }
+    const pinned = await this.defs.resolve(input.workflowId, input.version || 'default');
+    const violations = validateRunParams(pinned.workflow, input.runParams, { phase: 'start' }).map((v) => ({
+      field: v.field.replace(/^params\./, 'run_params.'),
+      description: v.description,
+    }));
+    if (violations.length > 0) invalid(`run params of ${input.workflowId} are invalid`, violations);
+    const requestId = input.requestId || randomUUID();
+    const reqKey = `${input.workflowId}:${requestId}`;
+    const now = Date.now();
+    let created = true;
+    let instanceId: number;
+    let version = pinned.version;
+    const existing = await this.store.getRequest(reqKey);
+    if (
+      existing ||
+      !(await this.store.claimRequest({
+        _id: reqKey,
+        workflow_id: input.workflowId,
+        instance_id: null,
+        created_at: now,
+      }))
+    ) {
+      // A repeat of an accepted request: the same instance, and finish creating it if the first try crashed.
+      created = false;
+      const found = await this.waitForRequest(reqKey);
+      instanceId = found;
+      const inst = await this.store.getInstance(input.workflowId, instanceId);
+      version = inst?.workflow_version ?? version;
+    } else {
+      const inst = await this.store.allocateInstance((n) => ({
+        _id: `${input.workflowId}:${n}`,
+        kind: 'instance',
+        workflow_id: input.workflowId,
+        instance_id: n,
+        workflow_version: pinned.version,
+        request_id: requestId,
+        created_at: new Date(now),
+      }));
+      instanceId = inst.instance_id;
+      await this.store.setRequestInstance(reqKey, instanceId);
+    }
+    const pin = version === pinned.version ? pinned : await this.defs.pinned(input.workflowId, version);
+    const ctx = this.runs.topContext(pin);
+    const key = instanceKeyOf(input.workflowId, instanceId, 1);
+    const snapshot = newInstanceSnapshot(
+      ctx,
+      { workflowId: input.workflowId, instanceId, runId: 1, initiator: input.initiator },
+      now,
+    );
+    await this.runs.create(
+      {
+        key,
+        workflowId: input.workflowId,
+        instanceId,
+        runId: 1,
+        version,
+        run: { kind: 'workflow' },
+        stepConcurrency: pin.stepConcurrency,
+        snapshot,
+        start: { runParams: input.runParams, initiator: input.initiator },
+      },
+      now,
+    );
+    const head = await this.store.getHead(key);
+    return {
+      instanceId,
+      runId: 1,
+      version,
+      status: head?.status === 'CREATED' ? 'IN_PROGRESS' : (head?.status ?? 'IN_PROGRESS'),
+      created,
+    };
+  }
+
+  private async waitForRequest(reqKey: string): Promise<number> {
+    const deadline = Date.now() + 5000;
+    for (;;) {
+      const doc = await this.store.getRequest(reqKey);
+      if (doc?.instance_id != null) return doc.instance_id;
+      if (Date.now() > deadline)
+        throw new BatonError(
+          'ABORTED',
+          'a concurrent start with this request_id is still in progress; retry',
+        );
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  async resolveKey(ref: RunRefInput): Promise<string> {
+    const v: FieldViolation[] = [];
+    if (!ref.workflowId) v.push({ field: 'ref.workflow_id', description: 'is required' });
+    if (!Number.isInteger(ref.instanceId) || ref.instanceId < 1)
+      v.push({ field: 'ref.instance_id', description: 'must be 1 or more' });
+    if (!Number.isInteger(ref.runId) || ref.runId < 0)
+      v.push({ field: 'ref.run_id', description: 'must be 0 (latest) or more' });
+    if (v.length > 0) invalid('invalid instance reference', v);
+    const runId = ref.runId || (await this.store.latestRunId(ref.workflowId, ref.instanceId));
+    if (runId === 0)
+      throw BatonError.notFound(
+        `instance ${ref.workflowId}/${ref.instanceId} not found`,
+        'INSTANCE_NOT_FOUND',
+      );
+    return instanceKeyOf(ref.workflowId, ref.instanceId, runId);
+  }
+
+  async load(key: string): Promise<LoadedRun> {
+    const head = await this.store.getHead(key);
+    if (!head) throw BatonError.notFound(`run ${key} not found`, 'INSTANCE_NOT_FOUND');
+    const decision = await this.store.latestDecision(key, head.seq);
+    if (!decision) throw BatonError.notFound(`run ${key} has no state yet`, 'INSTANCE_NOT_FOUND');
+    return { head, snapshot: JSON.parse(decision.snapshot) as InstanceSnapshot };
+  }
+
+  async loadRef(ref: RunRefInput): Promise<LoadedRun> {
+    return this.load(await this.resolveKey(ref));
+  }
+
+  /** stop | kill: appended as an event; the run ends asynchronously (watch it). */
+  async command(ref: RunRefInput, type: 'stop' | 'kill', reason: string, requestId: string): Promise<string> {
+    const { head } = await this.loadRef(ref);
+    if (isInstanceTerminal(head.status)) {
+      throw BatonError.precondition(
+        `run ${head._id} already ended ${head.status}; nothing to ${type}`,
+        'RUN_ENDED',
+      );
+    }
+    await this.events.append(head._id, {
+      type,
+      id: `${head._id}:${type}:${requestId || randomUUID()}`,
+      reason,
+    });
+    return head.status;
+  }
+
+  async stepCommand(
+    ref: RunRefInput,
+    stepId: string,
+    type: 'stopStep' | 'skipStep' | 'restartFromStep',
+    reason: string,
+    requestId: string,
+  ): Promise<string> {
+    const { head, snapshot } = await this.loadRef(ref);
+    const step = snapshot.steps.find((s) => s.id === stepId);
+    if (!stepId) invalid('step_id is required', [{ field: 'step_id', description: 'is required' }]);
+    if (!step) throw BatonError.notFound(`run ${head._id} has no step ${stepId}`, 'STEP_NOT_FOUND');
+    if (isInstanceTerminal(head.status)) {
+      throw BatonError.precondition(
+        `run ${head._id} already ended ${head.status}; restart the instance instead`,
+        'RUN_ENDED',
+      );
+    }
+    const id = `${head._id}:${type}:${stepId}:${requestId || randomUUID()}`;
+    const event: InstanceEvent =
+      type === 'restartFromStep' ? { type, id, stepId } : { type, id, stepId, ...(reason ? { reason } : {}) };
+    await this.events.append(head._id, event);
+    return step.status;
+  }
+
+  async restart(
+    ref: RunRefInput,
+    mode: string,
+    params: RunParamMap | undefined,
+  ): Promise<{ key: string; runId: number }> {
+    const m = (mode || 'RESTART_FROM_INCOMPLETE').toUpperCase();
+    if (m !== 'RESTART_FROM_INCOMPLETE' && m !== 'RESTART_FROM_BEGINNING') {
+      invalid(`unknown restart mode ${mode}`, [
+        { field: 'mode', description: 'RESTART_FROM_INCOMPLETE or RESTART_FROM_BEGINNING' },
+      ]);
+    }
+    const { head, snapshot } = await this.loadRef({ ...ref, runId: 0 });
+    if (!isInstanceTerminal(head.status)) {
+      throw BatonError.precondition(
+        `run ${head._id} is ${head.status}; only an ended run can be restarted`,
+        'RUN_NOT_ENDED',
+      );
+    }
+    if (head.run.kind !== 'workflow')
+      throw BatonError.precondition('child instances restart with their parent', 'CHILD_RUN');
+    const ctx = await contextOf(head, this.defs, this.config);
+    const violations = validateRunParams(ctx.workflow, params, { phase: 'restart' });
+    if (violations.length > 0) invalid('restart params are invalid', violations);
+    const now = Date.now();
+    const next = restartSnapshot(
+      snapshot,
+      ctx,
+      { mode: m as RestartMode, ...(params ? { restartParams: params } : {}) },
+      now,
+    );
+    const key = instanceKeyOf(head.workflow_id, head.instance_id, next.runId);
+    await this.runs.create(
+      {
+        key,
+        workflowId: head.workflow_id,
+        instanceId: head.instance_id,
+        runId: next.runId,
+        version: head.workflow_version,
+        run: head.run,
+        stepConcurrency: head.step_concurrency,
+        snapshot: next,
+        start: { initiator: 'restart' },
+      },
+      now,
+    );
+    return { key, runId: next.runId };
+  }
+
+  /** Latest runs of a workflow's instances, newest first, from a cursor (an instance id). */
+  async list(
+    workflowId: string,
+    status: string,
+    size: number,
+    before: number | undefined,
+  ): Promise<{ runs: LoadedRun[]; next: number | undefined }> {
+    if (!workflowId)
+      invalid('workflow_id is required', [{ field: 'workflow_id', description: 'is required' }]);
+    const latest = await this.store.latestInstanceId(workflowId);
+    const runs: LoadedRun[] = [];
+    let n = Math.min(latest, (before ?? latest + 1) - 1);
+    const wanted = status.toUpperCase();
+    let scanned = 0;
+    for (; n >= 1 && runs.length < size && scanned < 5000; n--, scanned++) {
+      const runId = await this.store.latestRunId(workflowId, n);
+      if (runId === 0) continue;
+      const key = instanceKeyOf(workflowId, n, runId);
+      const head = await this.store.getHead(key);
+      if (!head || (wanted && head.status !== wanted)) continue;
+      runs.push(await this.load(key));
+    }
+    return { runs, next: n >= 1 ? n + 1 : undefined };
+  }
+}

@@ -1,0 +1,85 @@
+import type { Logger } from 'pino';
+import type { internal } from '@baton/proto';
+import type { Coordination } from '../redis/coordination';
+import type { InstanceStore } from '../store/instance-store';
+import type { EventLog } from './event-log';
+
+export interface SweeperOptions {
+  /** How often a sweep runs (one replica at a time). */
+  everyMs: number;
+  /** An attempt no worker claimed within this time is replaced (its queue message was lost). */
+  unclaimedMs: number;
+  /** Slack past a lease's expiry before the attempt is declared lost. */
+  leaseGraceMs: number;
+}
+
+export const SWEEPER_DEFAULTS: SweeperOptions = { everyMs: 3000, unclaimedMs: 30_000, leaseGraceMs: 3000 };
+
+type CheckAttempts = (keys: string[]) => Promise<Record<string, internal.AttemptLiveness>>;
+
+/**
+ * Rebuilds everything Redis holds from MongoDB (DESIGN §2, §5.3): pending events go
+ * back to the ready queue, wake-ups to the timer set, and attempts whose worker
+ * stopped renewing its lease (or that no worker claimed) become
+ * `attemptLeaseExpired` events — decide then starts a new attempt with a new key.
+ * With Redis empty, every instance still finishes.
+ */
+export class Sweeper {
+  constructor(
+    private readonly store: InstanceStore,
+    private readonly coord: Coordination,
+    private readonly events: EventLog,
+    private readonly checkAttempts: CheckAttempts,
+    private readonly log: Logger,
+    private readonly opts: SweeperOptions = SWEEPER_DEFAULTS,
+  ) {}
+
+  async sweep(now = Date.now()): Promise<{ events: number; wakes: number; expired: number }> {
+    let eventsRequeued = 0;
+    for (const e of await this.store.pendingEvents(10_000)) {
+      await this.coord.markReady(e.key, e._id);
+      eventsRequeued++;
+    }
+    let wakes = 0;
+    const inflight: { key: string; step: string; attempt: number; since: number; run: string }[] = [];
+    for (const h of await this.store.liveHeads(10_000)) {
+      if (h.next_wake_at !== undefined) {
+        await this.coord.setWake(h._id, h.next_wake_at);
+        if (h.next_wake_at <= now) wakes++;
+      }
+      for (const f of h.inflight ?? []) inflight.push({ ...f, run: h._id });
+    }
+    if (wakes > 0) await this.coord.releaseDueTimers(now);
+    let expired = 0;
+    const old = inflight.filter((f) => now - f.since > Math.min(this.opts.unclaimedMs, 5000));
+    for (let i = 0; i < old.length; i += 1000) {
+      const batch = old.slice(i, i + 1000);
+      let live: Record<string, internal.AttemptLiveness>;
+      try {
+        live = await this.checkAttempts(batch.map((f) => f.key));
+      } catch (err) {
+        // step-runtime unreachable: declare nothing lost (a lease cannot be judged without it).
+        this.log.warn({ err: String(err) }, 'sweeper: CheckAttempts failed');
+        break;
+      }
+      for (const f of batch) {
+        const l = live[f.key];
+        const leaseUntil = l?.leaseUntil ? +l.leaseUntil : 0;
+        const lost = !l?.claimed
+          ? now - f.since > this.opts.unclaimedMs
+          : !l.finished && leaseUntil + this.opts.leaseGraceMs < now;
+        if (!lost) continue;
+        expired++;
+        await this.events.append(f.run, {
+          type: 'attemptLeaseExpired',
+          id: `${f.key}:lease-expired`,
+          stepId: f.step,
+          attempt: f.attempt,
+          attemptKey: f.key,
+        });
+      }
+    }
+    if (eventsRequeued + wakes + expired > 0) this.log.debug({ eventsRequeued, wakes, expired }, 'sweep');
+    return { events: eventsRequeued, wakes, expired };
+  }
+}

@@ -1,0 +1,111 @@
+import type { Instance, StepRun, StepRunSummary, TimelineEntry as ApiTimelineEntry } from '@baton/proto';
+import { InitiatorType } from '@baton/proto';
+import type { StepDef } from '@baton/model';
+import type { InstanceSnapshot, StepState, TimelineEntry } from '../domain';
+import type { LoadedRun } from '../app/scheduler-app';
+import { toApiParams } from './param-mapping';
+
+const date = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms));
+
+export function toApiTimeline(entries: TimelineEntry[]): ApiTimelineEntry[] {
+  return entries.map((e) => ({
+    time: new Date(e.time),
+    stepId: e.stepId ?? '',
+    status: e.status,
+    message: e.attempt ? `attempt ${e.attempt}${e.message ? `: ${e.message}` : ''}` : (e.message ?? ''),
+  }));
+}
+
+function stepType(def: StepDef | undefined): string {
+  if (!def) return '';
+  return def.kind === 'step' ? def.type : def.kind.toUpperCase();
+}
+
+export function toStepSummary(
+  s: StepState,
+  def: StepDef | undefined,
+  snap: InstanceSnapshot,
+): StepRunSummary {
+  const iterationCounts: Record<string, string> = {};
+  if (s.child) {
+    iterationCounts.total = String(s.child.total);
+    iterationCounts.launched = String(s.child.next);
+    iterationCounts.running = String(s.child.running.length);
+    iterationCounts.succeeded = String(s.child.succeeded);
+    iterationCounts.failed = String(s.child.failed);
+    iterationCounts.stopped = String(s.child.stopped);
+  }
+  const childRef =
+    s.child?.kind === 'subworkflow' && s.child.started
+      ? {
+          workflowId: `${snap.key}:${s.id}:0`,
+          instanceId: String(snap.instanceId),
+          runId: String(snap.runId),
+        }
+      : undefined;
+  return {
+    stepId: s.id,
+    stepType: stepType(def),
+    status: s.status,
+    attempts: s.attempts.length,
+    startedAt: date(s.startedAt),
+    endedAt: date(s.endedAt),
+    outputs: toApiParams(s.outputs),
+    error: s.message ?? '',
+    iterationCounts,
+    child: childRef,
+  };
+}
+
+/** The API view of a run: status, params, steps, timeline, counts. */
+export function toApiInstance(run: LoadedRun, defs: Map<string, StepDef>): Instance {
+  const { head, snapshot: s } = run;
+  const counts: Record<string, string> = {};
+  for (const st of s.steps) counts[st.status] = String(Number(counts[st.status] ?? 0) + 1);
+  return {
+    ref: { workflowId: s.workflowId, instanceId: String(s.instanceId), runId: String(s.runId) },
+    workflowVersion: String(head.workflow_version),
+    status: s.status,
+    params: toApiParams(s.params),
+    steps: s.steps.map((st) => toStepSummary(st, defs.get(st.id), s)),
+    timeline: toApiTimeline(head.timeline),
+    stepCounts: counts,
+    initiator: { type: InitiatorType.INITIATOR_TYPE_MANUAL, name: s.initiator ?? '' },
+    createdAt: date(s.createdAt),
+    startedAt: date(s.startedAt),
+    endedAt: date(s.endedAt),
+    parent: s.parent
+      ? { workflowId: s.parent.workflowId, instanceId: String(s.instanceId), runId: String(s.runId) }
+      : undefined,
+    parentStepId: s.parent?.stepId ?? '',
+    error: s.message ?? '',
+  };
+}
+
+export function toApiStepRun(run: LoadedRun, step: StepState, def: StepDef | undefined): StepRun {
+  const s = run.snapshot;
+  return {
+    ref: { workflowId: s.workflowId, instanceId: String(s.instanceId), runId: String(s.runId) },
+    summary: toStepSummary(step, def, s),
+    params: toApiParams(step.params),
+    attempts: step.attempts.map((a) => ({
+      attemptId: a.attempt,
+      attemptKey: a.key,
+      status: a.status,
+      errorKind: errorKind(a.status),
+      error: a.message ?? '',
+      startedAt: date(a.startedAt ?? a.createdAt),
+      endedAt: date(a.endedAt),
+      worker: '',
+      outputs: {},
+    })),
+    timeline: toApiTimeline(run.head.timeline.filter((e) => e.stepId === step.id)),
+  };
+}
+
+function errorKind(status: string): string {
+  if (status === 'USER_FAILED' || status === 'FATALLY_FAILED') return 'USER';
+  if (status === 'PLATFORM_FAILED') return 'PLATFORM';
+  if (status === 'TIMED_OUT') return 'TIMEOUT';
+  return '';
+}

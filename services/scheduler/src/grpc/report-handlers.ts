@@ -1,0 +1,51 @@
+import { BatonError, type UnaryHandler } from '@baton/kit';
+import type { internal } from '@baton/proto';
+import type { EventLog } from '../app/event-log';
+import { ATTEMPT_RESULTS, type AttemptResult } from '../domain';
+import { fromApiParams } from './param-mapping';
+
+/**
+ * baton.internal.v1.StepReportService: step-runtime's reports become events of the
+ * instance, keyed by attempt key — a repeated report is a duplicate insert, and a
+ * report for an attempt that is not current is ignored by decide.
+ */
+export function reportHandlers(events: EventLog) {
+  const ReportAttempt: UnaryHandler<internal.ReportAttemptRequest, internal.ReportAttemptResponse> = async (
+    req,
+  ) => {
+    const suffix = `:${req.stepId}:${req.attemptId}`;
+    if (!req.attemptKey.endsWith(suffix) || req.attemptKey.length === suffix.length) {
+      throw BatonError.invalid('attempt_key does not match step_id and attempt_id', [
+        { field: 'attempt_key', description: `must end with ${suffix}` },
+      ]);
+    }
+    const key = req.attemptKey.slice(0, -suffix.length);
+    if (req.status === 'RUNNING') {
+      const fresh = await events.append(key, {
+        type: 'attemptStarted',
+        id: `${req.attemptKey}:started`,
+        stepId: req.stepId,
+        attempt: req.attemptId,
+        attemptKey: req.attemptKey,
+      });
+      return { applied: fresh };
+    }
+    if (!(ATTEMPT_RESULTS as readonly string[]).includes(req.status)) {
+      throw BatonError.invalid(`unknown attempt status ${req.status}`, [
+        { field: 'status', description: `one of RUNNING, ${ATTEMPT_RESULTS.join(', ')}` },
+      ]);
+    }
+    const fresh = await events.append(key, {
+      type: 'attemptFinished',
+      id: `${req.attemptKey}:finished`,
+      stepId: req.stepId,
+      attempt: req.attemptId,
+      attemptKey: req.attemptKey,
+      status: req.status as AttemptResult,
+      outputs: fromApiParams(req.outputs),
+      ...(req.error ? { message: req.error } : {}),
+    });
+    return { applied: fresh };
+  };
+  return { ReportAttempt };
+}

@@ -1,0 +1,173 @@
+import {
+  BatonError,
+  type ServerStreamHandler,
+  type UnaryHandler,
+  pageSize,
+  pageToken,
+  readPageToken,
+} from '@baton/kit';
+import type { StepDef } from '@baton/model';
+import type * as api from '@baton/proto';
+import type { Definitions } from '../app/definitions';
+import type { LoadedRun, RunRefInput, SchedulerApp } from '../app/scheduler-app';
+import { isInstanceTerminal } from '../domain';
+import type { InstanceStore } from '../store/instance-store';
+import { toApiInstance, toApiStepRun, toApiTimeline, toStepSummary } from './instance-mapper';
+import { toRunParams } from './param-mapping';
+
+type U<Req, Res> = UnaryHandler<Req, Res>;
+
+function refOf(ref: api.InstanceRef | undefined): RunRefInput {
+  return {
+    workflowId: ref?.workflowId ?? '',
+    instanceId: Number(ref?.instanceId ?? 0),
+    runId: Number(ref?.runId ?? 0),
+  };
+}
+
+/** Proto ↔ domain mapping for baton.v1.SchedulerService; the rules live in SchedulerApp and decide. */
+export function schedulerHandlers(app: SchedulerApp, defs: Definitions, store: InstanceStore) {
+  const stepDefs = async (run: LoadedRun): Promise<Map<string, StepDef>> => {
+    const map = new Map<string, StepDef>();
+    try {
+      const h = run.head;
+      const wf =
+        h.run.kind === 'workflow'
+          ? await defs.pinned(h.workflow_id, h.workflow_version)
+          : await defs.pinned(h.run.workflowId, h.run.version);
+      const walk = (steps: readonly StepDef[]) => {
+        for (const s of steps) {
+          map.set(s.id, s);
+          if (s.kind === 'foreach' || s.kind === 'while') walk(s.steps);
+        }
+      };
+      walk(wf.workflow.steps);
+    } catch {
+      // Types are cosmetic here; a missing definition leaves them empty.
+    }
+    return map;
+  };
+  const instance = async (run: LoadedRun) => toApiInstance(run, await stepDefs(run));
+
+  const StartWorkflow: U<api.StartWorkflowRequest, api.StartWorkflowResponse> = async (req) => {
+    const out = await app.start({
+      workflowId: req.workflowId,
+      version: req.version,
+      runParams: toRunParams(req.runParams),
+      requestId: req.requestId,
+      initiator: req.initiator?.name || 'manual',
+    });
+    return {
+      workflowId: req.workflowId,
+      instanceId: String(out.instanceId),
+      runId: String(out.runId),
+      workflowVersion: String(out.version),
+      status: out.status,
+      created: out.created,
+    };
+  };
+
+  const GetInstance: U<api.GetInstanceRequest, api.GetInstanceResponse> = async (req) => ({
+    instance: await instance(await app.loadRef(refOf(req.ref))),
+  });
+
+  const ListInstances: U<api.ListInstancesRequest, api.ListInstancesResponse> = async (req) => {
+    const size = pageSize(req.pageSize, 'page_size', 50, 500);
+    const before = readPageToken<number>(req.pageToken);
+    const out = await app.list(req.workflowId, req.status, size, before);
+    return {
+      instances: await Promise.all(out.runs.map(instance)),
+      nextPageToken: out.next === undefined ? '' : pageToken(out.next),
+    };
+  };
+
+  const WatchInstance: ServerStreamHandler<api.WatchInstanceRequest, api.WatchInstanceResponse> = async (
+    req,
+    ctx,
+    send,
+  ) => {
+    const key = await app.resolveKey(refOf(req.ref));
+    let lastSeq = -1;
+    for (;;) {
+      const head = await store.getHead(key);
+      if (!head) throw BatonError.notFound(`run ${key} not found`, 'INSTANCE_NOT_FOUND');
+      if (head.seq !== lastSeq) {
+        const run = await app.load(key);
+        const changes = [];
+        for (let s = Math.max(lastSeq + 1, head.seq - 50); s <= run.snapshot.seq; s++) {
+          const d = await store.getDecision(key, s);
+          if (d) changes.push(...toApiTimeline(d.timeline));
+        }
+        lastSeq = run.snapshot.seq;
+        await send({ instance: await instance(run), changes });
+        if (isInstanceTerminal(run.snapshot.status)) return;
+      }
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, 100);
+        ctx.signal.addEventListener(
+          'abort',
+          () => {
+            clearTimeout(t);
+            resolve();
+          },
+          { once: true },
+        );
+      });
+      if (ctx.signal.aborted) return;
+    }
+  };
+
+  const stepRun = async (ref: api.InstanceRef | undefined, stepId: string) => {
+    const run = await app.loadRef(refOf(ref));
+    const step = run.snapshot.steps.find((s) => s.id === stepId);
+    if (!step) throw BatonError.notFound(`run ${run.head._id} has no step ${stepId}`, 'STEP_NOT_FOUND');
+    return toApiStepRun(run, step, (await stepDefs(run)).get(stepId));
+  };
+
+  return {
+    StartWorkflow,
+    GetInstance,
+    ListInstances,
+    WatchInstance,
+    StopInstance: (async (req) => ({
+      status: await app.command(refOf(req.ref), 'stop', req.reason, req.requestId),
+    })) as U<api.StopInstanceRequest, api.StopInstanceResponse>,
+    KillInstance: (async (req) => ({
+      status: await app.command(refOf(req.ref), 'kill', req.reason, req.requestId),
+    })) as U<api.KillInstanceRequest, api.KillInstanceResponse>,
+    RestartInstance: (async (req) => {
+      const out = await app.restart(refOf(req.ref), req.mode, toRunParams(req.runParams));
+      const ref = refOf(req.ref);
+      return {
+        ref: { workflowId: ref.workflowId, instanceId: String(ref.instanceId), runId: String(out.runId) },
+        status: 'IN_PROGRESS',
+      };
+    }) as U<api.RestartInstanceRequest, api.RestartInstanceResponse>,
+    GetStepRun: (async (req) => ({ stepRun: await stepRun(req.ref, req.stepId) })) as U<
+      api.GetStepRunRequest,
+      api.GetStepRunResponse
+    >,
+    ListStepRuns: (async (req) => {
+      const run = await app.loadRef(refOf(req.ref));
+      const size = pageSize(req.pageSize, 'page_size', 100, 1000);
+      const from = readPageToken<number>(req.pageToken) ?? 0;
+      const defsMap = await stepDefs(run);
+      const wanted = req.status.toUpperCase();
+      const all = run.snapshot.steps.filter((s) => !wanted || s.status === wanted);
+      const page = all.slice(from, from + size);
+      return {
+        stepRuns: page.map((s) => toStepSummary(s, defsMap.get(s.id), run.snapshot)),
+        nextPageToken: from + size < all.length ? pageToken(from + size) : '',
+      };
+    }) as U<api.ListStepRunsRequest, api.ListStepRunsResponse>,
+    StopStep: (async (req) => ({
+      status: await app.stepCommand(refOf(req.ref), req.stepId, 'stopStep', req.reason, req.requestId),
+    })) as U<api.StopStepRequest, api.StopStepResponse>,
+    SkipStep: (async (req) => ({
+      status: await app.stepCommand(refOf(req.ref), req.stepId, 'skipStep', req.reason, req.requestId),
+    })) as U<api.SkipStepRequest, api.SkipStepResponse>,
+    RestartStep: (async (req) => ({
+      status: await app.stepCommand(refOf(req.ref), req.stepId, 'restartFromStep', req.reason, req.requestId),
+    })) as U<api.RestartStepRequest, api.RestartStepResponse>,
+  };
+}

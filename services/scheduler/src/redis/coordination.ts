@@ -1,0 +1,58 @@
+import type { Redis } from 'ioredis';
+import { KEYS } from './keys';
+
+// Compare-and-delete: only the holder releases its lock (a lock that lapsed and
+// was taken by another replica must not be released by the old holder).
+const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+
+/**
+ * Locks, queues and wake-ups in Redis. A lock is liveness only — the decision
+ * insert in MongoDB is the safety fence — so a lost or doubled lock costs work,
+ * never correctness.
+ */
+export class Coordination {
+  constructor(private readonly redis: Redis) {}
+
+  async tryLock(key: string, token: string, ttlMs: number): Promise<boolean> {
+    return (await this.redis.set(KEYS.lock(key), token, 'PX', ttlMs, 'NX')) === 'OK';
+  }
+
+  async unlock(key: string, token: string): Promise<void> {
+    await this.redis.eval(RELEASE, 1, KEYS.lock(key), token);
+  }
+
+  async markReady(key: string, eventId?: string): Promise<void> {
+    const m = this.redis.multi();
+    if (eventId) m.sadd(KEYS.pending(key), eventId);
+    m.lpush(KEYS.ready, key);
+    await m.exec();
+  }
+
+  pendingIds(key: string): Promise<string[]> {
+    return this.redis.smembers(KEYS.pending(key));
+  }
+
+  async forget(key: string, ids: string[]): Promise<void> {
+    if (ids.length > 0) await this.redis.srem(KEYS.pending(key), ...ids);
+  }
+
+  async setWake(key: string, at: number | undefined): Promise<void> {
+    if (at === undefined) await this.redis.zrem(KEYS.timers, key);
+    else await this.redis.zadd(KEYS.timers, at, key);
+  }
+
+  /** Moves instances whose wake-up is due to the ready queue. */
+  async releaseDueTimers(now: number, max = 1000): Promise<number> {
+    const due = await this.redis.zrangebyscore(KEYS.timers, 0, now, 'LIMIT', 0, max);
+    if (due.length === 0) return 0;
+    const m = this.redis.multi();
+    m.zrem(KEYS.timers, ...due);
+    m.lpush(KEYS.ready, ...due);
+    await m.exec();
+    return due.length;
+  }
+
+  async publishChanged(key: string): Promise<void> {
+    await this.redis.publish(KEYS.changed, key);
+  }
+}

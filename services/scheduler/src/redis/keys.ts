@@ -1,0 +1,23 @@
+/**
+ * Redis key names. `{baton}` is a hash tag: on Redis Cluster the shared queues
+ * land in one slot. Everything here is coordination only and rebuilt from
+ * MongoDB by the sweeper when lost (DESIGN §2).
+ */
+export const KEYS = {
+  /** List of instance keys to decide (LPUSH / BRPOP). */
+  ready: '{baton}:ready',
+  /** Sorted set: instance key scored by its next wake-up (epoch ms). */
+  timers: '{baton}:timers',
+  /** Set of pending event ids of one instance. */
+  pending: (key: string) => `{baton}:pending:${key}`,
+  /** The lock of one instance (value = holder token). */
+  lock: (key: string) => `{baton}:lock:${key}`,
+  /** Step-runtime's work stream of a pool. */
+  work: (pool: string) => `{baton}:work:${pool}`,
+  /** Pub/sub: instance keys whose head changed (watchers wake up). */
+  changed: '{baton}:changed',
+  /** The sweeper's lock (one replica sweeps at a time). */
+  sweeper: '{baton}:sweeper',
+} as const;
+
+export const WORK_GROUP = 'step-runtime';

@@ -1,0 +1,95 @@
+import type { Action, InstanceStatus, TimelineEntry } from '../domain';
+
+/**
+ * Documents of the scheduler. It owns `instances`, `decisions`, `instance_events`
+ * and `start_requests`; other services call it. Every hot read is by `_id`
+ * (FerretDB scans the collection for any other filter), and every fence is a
+ * unique `_id` insert (FerretDB's updates are not atomic; inserts are).
+ */
+
+/**
+ * instances, kind "instance": `_id = <workflowId>:<instanceId>`. Its insert allocates
+ * the instance id (ids are gapless per workflow: 1, 2, 3...).
+ */
+export interface InstanceDoc {
+  _id: string;
+  kind: 'instance';
+  workflow_id: string;
+  instance_id: number;
+  workflow_version: number;
+  request_id: string;
+  created_at: Date;
+}
+
+/** What a child instance runs (kept on its head so any replica can rebuild its context). */
+export type RunRef =
+  | { kind: 'workflow' }
+  | { kind: 'subworkflow'; workflowId: string; version: number }
+  | { kind: 'foreach'; workflowId: string; version: number; stepId: string; ancestors: string[] };
+
+/**
+ * instances, kind "run": the head of one run, `_id` = the instance key
+ * (`<workflowId>:<instanceId>:<runId>`, or a child key). Small on purpose: the
+ * sweeper scans heads. `seq` is the last decision applied; the decision log is
+ * the truth (a newer inserted decision is re-applied before anything else).
+ */
+export interface RunHead {
+  _id: string;
+  kind: 'run';
+  workflow_id: string;
+  instance_id: number;
+  run_id: number;
+  workflow_version: number;
+  run: RunRef;
+  parent_key?: string;
+  step_concurrency?: number;
+  seq: number;
+  status: InstanceStatus;
+  next_wake_at?: number;
+  /** Attempts dispatched and not finished: what the sweeper asks step-runtime about. */
+  inflight: { key: string; step: string; attempt: number; since: number }[];
+  /** The newest timeline entries (capped; see TIMELINE_CAP). */
+  timeline: TimelineEntry[];
+  created_at: number;
+  started_at?: number;
+  ended_at?: number;
+  updated_at: number;
+}
+
+/** How many timeline entries a head keeps (oldest dropped first); each decision keeps its own. */
+export const TIMELINE_CAP = 200;
+
+/** decisions: `_id = <instance key>:<seq>`; seq 0 is the run's first snapshot. The insert is the fence. */
+export interface DecisionDoc {
+  _id: string;
+  key: string;
+  seq: number;
+  /** The snapshot after this decision (JSON text of InstanceSnapshot). */
+  snapshot: string;
+  consumed: string[];
+  actions: Action[];
+  timeline: TimelineEntry[];
+  created_at: number;
+}
+
+/** instance_events: `_id` = the event's deterministic id; a duplicate insert is an accepted repeat. */
+export interface EventDoc {
+  _id: string;
+  key: string;
+  /** JSON text of the InstanceEvent. */
+  event: string;
+  created_at: number;
+  /** The decision that consumed it (unset while pending). */
+  consumed_seq?: number;
+}
+
+/** start_requests: `_id = <workflowId>:<request id>` → the instance it started (idempotent StartWorkflow). */
+export interface StartRequestDoc {
+  _id: string;
+  workflow_id: string;
+  instance_id: number | null;
+  created_at: number;
+}
+
+export const instanceDocId = (workflowId: string, instanceId: number) => `${workflowId}:${instanceId}`;
+export const decisionId = (key: string, seq: number) => `${key}:${seq}`;
