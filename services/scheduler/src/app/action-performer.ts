@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { StepRuntimeClient } from '@baton/sdk';
-import type { Action, InstanceSnapshot, StartChildAction } from '../domain';
+import type { Action, StartChildAction } from '../domain';
 import { KEYS } from '../redis/keys';
 import type { RunHead } from '../store/documents';
 import type { EventLog } from './event-log';
@@ -22,7 +22,7 @@ export class ActionPerformer {
     private readonly log: Logger,
   ) {}
 
-  async performAll(head: RunHead, snapshot: InstanceSnapshot, actions: Action[]): Promise<void> {
+  async performAll(head: RunHead, actions: Action[]): Promise<void> {
     // Enqueue dispatches in one round trip; the rest one by one (they are rare).
     const dispatches = actions.filter((a) => a.type === 'dispatchAttempt');
     if (dispatches.length > 0) {
@@ -31,11 +31,11 @@ export class ActionPerformer {
       await m.exec();
     }
     for (const a of actions) {
-      if (a.type !== 'dispatchAttempt') await this.perform(head, snapshot, a);
+      if (a.type !== 'dispatchAttempt') await this.perform(head, a);
     }
   }
 
-  private async perform(head: RunHead, snapshot: InstanceSnapshot, a: Action): Promise<void> {
+  private async perform(head: RunHead, a: Action): Promise<void> {
     switch (a.type) {
       case 'cancelAttempt':
         // Best effort: a lost cancel lets the attempt run on; its report is then stale and ignored.

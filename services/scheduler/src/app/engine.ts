@@ -118,7 +118,7 @@ export class Engine {
     const ids = await this.coord.pendingIds(key);
     if (ids.length === 0) return [];
     const docs = await Promise.all(ids.map((id) => this.store.getEvent(id)));
-    const stale = ids.filter((id, i) => !docs[i] || docs[i]!.consumed_seq !== undefined);
+    const stale = ids.filter((_id, i) => !docs[i] || docs[i]!.consumed_seq !== undefined);
     if (stale.length > 0) await this.coord.forget(key, stale);
     return docs
       .filter((d) => d && d.consumed_seq === undefined)
@@ -131,7 +131,7 @@ export class Engine {
   private async apply(head: RunHead, doc: DecisionDoc, snapshot: InstanceSnapshot): Promise<void> {
     await this.store.markConsumed(doc.consumed, doc.seq);
     await this.coord.forget(head._id, doc.consumed);
-    await this.actions.performAll(head, snapshot, doc.actions);
+    await this.actions.performAll(head, doc.actions);
     const next: RunHead = {
       ...head,
       seq: doc.seq,
