@@ -1,0 +1,141 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { toParamMap } from '@baton/sdk';
+import { expectCode, fields } from '../support/errors';
+import { useStack } from '../support/stack';
+import { noop, push, sleep, statuses, waitEnd } from './support';
+
+const env = useStack({ services: ['definition', 'scheduler'] });
+const sched = () => env.clients.scheduler;
+
+describe('scheduler: starting and running workflows (NoOp, Sleep, Join, conditions)', () => {
+  test('a DAG with a false branch runs to SUCCEEDED; the false branch is UNSATISFIED', async () => {
+    await push(env.clients, {
+      id: 'eng.dag',
+      params: { limit: { value: 5, type: 'LONG' } },
+      steps: [
+        noop('a', { b: 'limit > 3', c: 'limit > 10' }),
+        noop('b', { d: 'true' }),
+        noop('c', { d: 'true' }),
+        { step: { id: 'd', type: 'Join' } },
+        noop('island'),
+      ],
+    });
+    const st = await sched().startWorkflow({ workflowId: 'eng.dag', requestId: 'dag-1' });
+    assert.equal(st.instanceId, '1');
+    const inst = await waitEnd(env.clients, 'eng.dag', st.instanceId);
+    assert.equal(inst.status, 'SUCCEEDED');
+    assert.deepEqual(statuses(inst), { a: 'SUCCEEDED', b: 'SUCCEEDED', c: 'UNSATISFIED', d: 'SUCCEEDED', island: 'SUCCEEDED' });
+    assert.ok(inst.timeline.length > 5);
+  });
+
+  test('run params override definition params and steer conditions', async () => {
+    const st = await sched().startWorkflow({ workflowId: 'eng.dag', runParams: toParamMap({ limit: 50 }) });
+    const inst = await waitEnd(env.clients, 'eng.dag', st.instanceId);
+    assert.deepEqual(statuses(inst).c, 'SUCCEEDED');
+  });
+
+  test('StartWorkflow is idempotent by request_id; instance ids are 1, 2, 3...', async () => {
+    const a = await sched().startWorkflow({ workflowId: 'eng.dag', requestId: 'same' });
+    const b = await sched().startWorkflow({ workflowId: 'eng.dag', requestId: 'same' });
+    assert.equal(a.instanceId, b.instanceId);
+    assert.equal(a.created, true);
+    assert.equal(b.created, false);
+    const c = await sched().startWorkflow({ workflowId: 'eng.dag', requestId: 'other' });
+    assert.equal(Number(c.instanceId), Number(a.instanceId) + 1);
+    const parallel = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => sched().startWorkflow({ workflowId: 'eng.dag', requestId: `p${i % 5}` })),
+    );
+    assert.equal(new Set(parallel.map((p) => p.instanceId)).size, 5, 'five request ids, five instances');
+  });
+
+  test('Sleep is a timer; the run waits for it', async () => {
+    await push(env.clients, { id: 'eng.sleep', steps: [sleep('nap', 1, { after: 'true' }), noop('after')] });
+    const t0 = Date.now();
+    const st = await sched().startWorkflow({ workflowId: 'eng.sleep' });
+    const inst = await waitEnd(env.clients, 'eng.sleep', st.instanceId);
+    assert.equal(inst.status, 'SUCCEEDED');
+    assert.ok(Date.now() - t0 >= 1000);
+  });
+
+  test('bad input: unknown workflow, unknown version, wrong param type, CONSTANT param, bad ref', async () => {
+    await expectCode(sched().startWorkflow({ workflowId: 'no.such' }), 'NOT_FOUND');
+    await expectCode(sched().startWorkflow({ workflowId: 'eng.dag', version: '99' }), 'NOT_FOUND');
+    await push(env.clients, {
+      id: 'eng.params',
+      params: { n: { value: 1, type: 'LONG' }, fixed: { value: 'x', type: 'STRING', mode: 'CONSTANT' } },
+      steps: [noop('a')],
+    });
+    const wrong = await expectCode(
+      sched().startWorkflow({ workflowId: 'eng.params', runParams: toParamMap({ n: 'not a number' }, { n: 'STRING' }) }),
+      'INVALID_ARGUMENT',
+    );
+    assert.ok(fields(wrong).some((f) => f.includes('n')), JSON.stringify(wrong.violations));
+    const constant = await expectCode(
+      sched().startWorkflow({ workflowId: 'eng.params', runParams: toParamMap({ fixed: 'y' }) }),
+      'INVALID_ARGUMENT',
+    );
+    assert.ok(fields(constant).some((f) => f.includes('fixed')), JSON.stringify(constant.violations));
+    await expectCode(sched().getInstance({ ref: { workflowId: 'eng.params', instanceId: '9' } }), 'NOT_FOUND');
+    await expectCode(sched().getInstance({ ref: { workflowId: 'eng.params', instanceId: '0' } }), 'INVALID_ARGUMENT');
+    // Nothing was started by the rejected calls.
+    const list = await sched().listInstances({ workflowId: 'eng.params' });
+    assert.equal(list.instances.length, 0);
+  });
+
+  test('stop ends a run STOPPED; kill ends it FAILED; actions on ended runs are FAILED_PRECONDITION', async () => {
+    await push(env.clients, { id: 'eng.long', steps: [sleep('wait', 30, { after: 'true' }), noop('after')] });
+    const a = await sched().startWorkflow({ workflowId: 'eng.long' });
+    await sched().stopInstance({ ref: { workflowId: 'eng.long', instanceId: a.instanceId }, reason: 'test' });
+    const stopped = await waitEnd(env.clients, 'eng.long', a.instanceId);
+    assert.equal(stopped.status, 'STOPPED');
+    const b = await sched().startWorkflow({ workflowId: 'eng.long' });
+    await sched().killInstance({ ref: { workflowId: 'eng.long', instanceId: b.instanceId } });
+    assert.equal((await waitEnd(env.clients, 'eng.long', b.instanceId)).status, 'FAILED');
+    await expectCode(sched().stopInstance({ ref: { workflowId: 'eng.long', instanceId: a.instanceId } }), 'FAILED_PRECONDITION');
+  });
+
+  test('restart from incomplete creates run 2 and keeps succeeded steps', async () => {
+    await push(env.clients, { id: 'eng.restart', steps: [noop('first', { wait: 'true' }), sleep('wait', 30)] });
+    const st = await sched().startWorkflow({ workflowId: 'eng.restart' });
+    await sched().stopInstance({ ref: { workflowId: 'eng.restart', instanceId: st.instanceId } });
+    assert.equal((await waitEnd(env.clients, 'eng.restart', st.instanceId)).status, 'STOPPED');
+    await push(env.clients, { id: 'eng.restart', steps: [noop('first', { wait: 'true' }), sleep('wait', 30)] });
+    const re = await sched().restartInstance({ ref: { workflowId: 'eng.restart', instanceId: st.instanceId } });
+    assert.equal(re.ref?.runId, '2');
+    const run2 = (await sched().getInstance({ ref: { workflowId: 'eng.restart', instanceId: st.instanceId, runId: '2' } })).instance!;
+    assert.equal(run2.ref?.runId, '2');
+    assert.equal(statuses(run2).first, 'SUCCEEDED');
+    await sched().skipStep({ ref: { workflowId: 'eng.restart', instanceId: st.instanceId }, stepId: 'wait' });
+    const done = await waitEnd(env.clients, 'eng.restart', st.instanceId, 15_000, 2);
+    assert.equal(done.status, 'SUCCEEDED');
+    assert.equal(statuses(done).wait, 'SKIPPED');
+    await expectCode(
+      sched().restartInstance({ ref: { workflowId: 'eng.restart', instanceId: st.instanceId }, mode: 'SIDEWAYS' }),
+      'INVALID_ARGUMENT',
+    );
+  });
+
+  test('WatchInstance streams changes until the run ends', async () => {
+    const st = await sched().startWorkflow({ workflowId: 'eng.sleep' });
+    const seen: string[] = [];
+    for await (const msg of sched().watchInstance({ ref: { workflowId: 'eng.sleep', instanceId: st.instanceId } })) {
+      seen.push(msg.instance!.status);
+    }
+    assert.equal(seen[seen.length - 1], 'SUCCEEDED');
+    assert.ok(seen.length >= 2, seen.join());
+  });
+
+  test('ListInstances pages newest first and filters by status; GetStepRun shows attempts', async () => {
+    const all = await sched().listInstances({ workflowId: 'eng.dag', pageSize: 3 });
+    assert.equal(all.instances.length, 3);
+    assert.ok(all.nextPageToken);
+    const ids = all.instances.map((i) => Number(i.ref!.instanceId));
+    assert.deepEqual(ids, [...ids].sort((x, y) => y - x));
+    const more = await sched().listInstances({ workflowId: 'eng.dag', pageSize: 3, pageToken: all.nextPageToken });
+    assert.ok(Number(more.instances[0].ref!.instanceId) < ids[2]);
+    const step = await sched().getStepRun({ ref: { workflowId: 'eng.dag', instanceId: '1' }, stepId: 'a' });
+    assert.equal(step.stepRun?.summary?.status, 'SUCCEEDED');
+    await expectCode(sched().getStepRun({ ref: { workflowId: 'eng.dag', instanceId: '1' }, stepId: 'zz' }), 'NOT_FOUND');
+  });
+});
