@@ -25,7 +25,13 @@ describe('scheduler: starting and running workflows (NoOp, Sleep, Join, conditio
     assert.equal(st.instanceId, '1');
     const inst = await waitEnd(env.clients, 'eng.dag', st.instanceId);
     assert.equal(inst.status, 'SUCCEEDED');
-    assert.deepEqual(statuses(inst), { a: 'SUCCEEDED', b: 'SUCCEEDED', c: 'UNSATISFIED', d: 'SUCCEEDED', island: 'SUCCEEDED' });
+    assert.deepEqual(statuses(inst), {
+      a: 'SUCCEEDED',
+      b: 'SUCCEEDED',
+      c: 'UNSATISFIED',
+      d: 'SUCCEEDED',
+      island: 'SUCCEEDED',
+    });
     assert.ok(inst.timeline.length > 5);
   });
 
@@ -44,7 +50,9 @@ describe('scheduler: starting and running workflows (NoOp, Sleep, Join, conditio
     const c = await sched().startWorkflow({ workflowId: 'eng.dag', requestId: 'other' });
     assert.equal(Number(c.instanceId), Number(a.instanceId) + 1);
     const parallel = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => sched().startWorkflow({ workflowId: 'eng.dag', requestId: `p${i % 5}` })),
+      Array.from({ length: 10 }, (_, i) =>
+        sched().startWorkflow({ workflowId: 'eng.dag', requestId: `p${i % 5}` }),
+      ),
     );
     assert.equal(new Set(parallel.map((p) => p.instanceId)).size, 5, 'five request ids, five instances');
   });
@@ -67,17 +75,32 @@ describe('scheduler: starting and running workflows (NoOp, Sleep, Join, conditio
       steps: [noop('a')],
     });
     const wrong = await expectCode(
-      sched().startWorkflow({ workflowId: 'eng.params', runParams: toParamMap({ n: 'not a number' }, { n: 'STRING' }) }),
+      sched().startWorkflow({
+        workflowId: 'eng.params',
+        runParams: toParamMap({ n: 'not a number' }, { n: 'STRING' }),
+      }),
       'INVALID_ARGUMENT',
     );
-    assert.ok(fields(wrong).some((f) => f.includes('n')), JSON.stringify(wrong.violations));
+    assert.ok(
+      fields(wrong).some((f) => f.includes('n')),
+      JSON.stringify(wrong.violations),
+    );
     const constant = await expectCode(
       sched().startWorkflow({ workflowId: 'eng.params', runParams: toParamMap({ fixed: 'y' }) }),
       'INVALID_ARGUMENT',
     );
-    assert.ok(fields(constant).some((f) => f.includes('fixed')), JSON.stringify(constant.violations));
-    await expectCode(sched().getInstance({ ref: { workflowId: 'eng.params', instanceId: '9' } }), 'NOT_FOUND');
-    await expectCode(sched().getInstance({ ref: { workflowId: 'eng.params', instanceId: '0' } }), 'INVALID_ARGUMENT');
+    assert.ok(
+      fields(constant).some((f) => f.includes('fixed')),
+      JSON.stringify(constant.violations),
+    );
+    await expectCode(
+      sched().getInstance({ ref: { workflowId: 'eng.params', instanceId: '9' } }),
+      'NOT_FOUND',
+    );
+    await expectCode(
+      sched().getInstance({ ref: { workflowId: 'eng.params', instanceId: '0' } }),
+      'INVALID_ARGUMENT',
+    );
     // Nothing was started by the rejected calls.
     const list = await sched().listInstances({ workflowId: 'eng.params' });
     assert.equal(list.instances.length, 0);
@@ -92,18 +115,31 @@ describe('scheduler: starting and running workflows (NoOp, Sleep, Join, conditio
     const b = await sched().startWorkflow({ workflowId: 'eng.long' });
     await sched().killInstance({ ref: { workflowId: 'eng.long', instanceId: b.instanceId } });
     assert.equal((await waitEnd(env.clients, 'eng.long', b.instanceId)).status, 'FAILED');
-    await expectCode(sched().stopInstance({ ref: { workflowId: 'eng.long', instanceId: a.instanceId } }), 'FAILED_PRECONDITION');
+    await expectCode(
+      sched().stopInstance({ ref: { workflowId: 'eng.long', instanceId: a.instanceId } }),
+      'FAILED_PRECONDITION',
+    );
   });
 
   test('restart from incomplete creates run 2 and keeps succeeded steps', async () => {
-    await push(env.clients, { id: 'eng.restart', steps: [noop('first', { wait: 'true' }), sleep('wait', 30)] });
+    await push(env.clients, {
+      id: 'eng.restart',
+      steps: [noop('first', { wait: 'true' }), sleep('wait', 30)],
+    });
     const st = await sched().startWorkflow({ workflowId: 'eng.restart' });
     await sched().stopInstance({ ref: { workflowId: 'eng.restart', instanceId: st.instanceId } });
     assert.equal((await waitEnd(env.clients, 'eng.restart', st.instanceId)).status, 'STOPPED');
-    await push(env.clients, { id: 'eng.restart', steps: [noop('first', { wait: 'true' }), sleep('wait', 30)] });
-    const re = await sched().restartInstance({ ref: { workflowId: 'eng.restart', instanceId: st.instanceId } });
+    await push(env.clients, {
+      id: 'eng.restart',
+      steps: [noop('first', { wait: 'true' }), sleep('wait', 30)],
+    });
+    const re = await sched().restartInstance({
+      ref: { workflowId: 'eng.restart', instanceId: st.instanceId },
+    });
     assert.equal(re.ref?.runId, '2');
-    const run2 = (await sched().getInstance({ ref: { workflowId: 'eng.restart', instanceId: st.instanceId, runId: '2' } })).instance!;
+    const run2 = (
+      await sched().getInstance({ ref: { workflowId: 'eng.restart', instanceId: st.instanceId, runId: '2' } })
+    ).instance!;
     assert.equal(run2.ref?.runId, '2');
     assert.equal(statuses(run2).first, 'SUCCEEDED');
     await sched().skipStep({ ref: { workflowId: 'eng.restart', instanceId: st.instanceId }, stepId: 'wait' });
@@ -111,7 +147,10 @@ describe('scheduler: starting and running workflows (NoOp, Sleep, Join, conditio
     assert.equal(done.status, 'SUCCEEDED');
     assert.equal(statuses(done).wait, 'SKIPPED');
     await expectCode(
-      sched().restartInstance({ ref: { workflowId: 'eng.restart', instanceId: st.instanceId }, mode: 'SIDEWAYS' }),
+      sched().restartInstance({
+        ref: { workflowId: 'eng.restart', instanceId: st.instanceId },
+        mode: 'SIDEWAYS',
+      }),
       'INVALID_ARGUMENT',
     );
   });
@@ -119,7 +158,9 @@ describe('scheduler: starting and running workflows (NoOp, Sleep, Join, conditio
   test('WatchInstance streams changes until the run ends', async () => {
     const st = await sched().startWorkflow({ workflowId: 'eng.sleep' });
     const seen: string[] = [];
-    for await (const msg of sched().watchInstance({ ref: { workflowId: 'eng.sleep', instanceId: st.instanceId } })) {
+    for await (const msg of sched().watchInstance({
+      ref: { workflowId: 'eng.sleep', instanceId: st.instanceId },
+    })) {
       seen.push(msg.instance!.status);
     }
     assert.equal(seen[seen.length - 1], 'SUCCEEDED');
@@ -131,11 +172,21 @@ describe('scheduler: starting and running workflows (NoOp, Sleep, Join, conditio
     assert.equal(all.instances.length, 3);
     assert.ok(all.nextPageToken);
     const ids = all.instances.map((i) => Number(i.ref!.instanceId));
-    assert.deepEqual(ids, [...ids].sort((x, y) => y - x));
-    const more = await sched().listInstances({ workflowId: 'eng.dag', pageSize: 3, pageToken: all.nextPageToken });
+    assert.deepEqual(
+      ids,
+      [...ids].sort((x, y) => y - x),
+    );
+    const more = await sched().listInstances({
+      workflowId: 'eng.dag',
+      pageSize: 3,
+      pageToken: all.nextPageToken,
+    });
     assert.ok(Number(more.instances[0].ref!.instanceId) < ids[2]);
     const step = await sched().getStepRun({ ref: { workflowId: 'eng.dag', instanceId: '1' }, stepId: 'a' });
     assert.equal(step.stepRun?.summary?.status, 'SUCCEEDED');
-    await expectCode(sched().getStepRun({ ref: { workflowId: 'eng.dag', instanceId: '1' }, stepId: 'zz' }), 'NOT_FOUND');
+    await expectCode(
+      sched().getStepRun({ ref: { workflowId: 'eng.dag', instanceId: '1' }, stepId: 'zz' }),
+      'NOT_FOUND',
+    );
   });
 });

@@ -5,7 +5,9 @@ import { waitFor } from '@baton/testing';
 export const TERMINAL = ['SUCCEEDED', 'FAILED', 'STOPPED', 'TIMED_OUT'];
 
 export async function push(clients: BatonClients, workflow: unknown, properties?: unknown): Promise<void> {
-  await clients.definition.pushWorkflow({ definitionJson: JSON.stringify({ ...(properties ? { properties } : {}), workflow }) });
+  await clients.definition.pushWorkflow({
+    definitionJson: JSON.stringify({ ...(properties ? { properties } : {}), workflow }),
+  });
 }
 
 /** Waits (with a deadline) until the run ends; returns the final instance. */
@@ -20,7 +22,9 @@ export async function waitEnd(
   await waitFor(
     async () => {
       inst = (
-        await clients.scheduler.getInstance({ ref: { workflowId, instanceId: String(instanceId), runId: String(runId) } })
+        await clients.scheduler.getInstance({
+          ref: { workflowId, instanceId: String(instanceId), runId: String(runId) },
+        })
       ).instance;
       return TERMINAL.includes(inst?.status ?? '');
     },
