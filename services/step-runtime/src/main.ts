@@ -4,13 +4,36 @@ import { startTelemetry } from '@baton/kit/telemetry';
 startTelemetry('step-runtime');
 
 import { runServiceMain } from '@baton/kit';
-import { StepRuntimeServiceService } from '@baton/proto';
+import { internal, StepRuntimeServiceService } from '@baton/proto';
+import { StepRuntime } from './app/step-runtime.js';
+import { readStepRuntimeConfig } from './config.js';
+import { internalHandlers } from './grpc/internal-handlers.js';
+import { stepRuntimeHandlers } from './grpc/step-runtime-handlers.js';
 
-// Defined and reflected; answers UNIMPLEMENTED until the execution issue lands.
 runServiceMain({
   name: 'step-runtime',
   defaultPort: 7403,
-  setup: async () => ({
-    services: [{ name: 'baton.v1.StepRuntimeService', definition: StepRuntimeServiceService, handlers: {} }],
-  }),
+  setup: async (deps) => {
+    const cfg = readStepRuntimeConfig();
+    const runtime = new StepRuntime(cfg, deps);
+    await runtime.start();
+    // Stop taking work the moment SIGTERM arrives, not after the kit has drained its calls.
+    process.once('SIGTERM', () => runtime.stopTaking());
+    return {
+      services: [
+        {
+          name: 'baton.v1.StepRuntimeService',
+          definition: StepRuntimeServiceService,
+          handlers: stepRuntimeHandlers(runtime.control, runtime.reader),
+        },
+        {
+          name: 'baton.internal.v1.StepRuntimeInternalService',
+          definition: internal.StepRuntimeInternalServiceService,
+          handlers: internalHandlers(runtime.control),
+        },
+      ],
+      stop: () => runtime.stop(deps.config.shutdownGraceMs),
+      dependencies: [runtime.pool.dependency],
+    };
+  },
 });

@@ -1,0 +1,116 @@
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { ServiceDeps } from '@baton/kit';
+import type { StepRuntimeConfig } from '../config.js';
+import { ReportClient } from '../grpc/report-client.js';
+import { CancelChannel } from '../redis/cancel-channel.js';
+import { WorkQueue } from '../redis/work-queue.js';
+import { resolveRunnerOptions } from '../runner/index.js';
+import { ClaimsStore } from '../store/claims-store.js';
+import { LogsStore } from '../store/logs-store.js';
+import { AttemptControl } from './attempt-control.js';
+import { AttemptLifecycle } from './attempt-lifecycle.js';
+import { LogReader } from './log-reader.js';
+import { ReportDelivery } from './report-delivery.js';
+import { Reporter } from './reporter.js';
+import { ReportSweeper } from './report-sweeper.js';
+import { RunningAttempts } from './running-attempts.js';
+import { WorkerPool } from './worker-pool.js';
+
+/** Everything a step-runtime replica runs, built from its dependencies and started/stopped as one. */
+export class StepRuntime {
+  readonly worker: string;
+  readonly control: AttemptControl;
+  readonly reader: LogReader;
+  readonly pool: WorkerPool;
+  private readonly delivery: ReportDelivery;
+  private readonly sweeper: ReportSweeper;
+  private readonly reportClient: ReportClient;
+  private readonly cancels: CancelChannel;
+  private readonly running = new RunningAttempts();
+  private readonly blocking: ServiceDeps['redis']['redis'];
+  private readonly subscriber: ServiceDeps['redis']['redis'];
+
+  constructor(
+    private readonly cfg: StepRuntimeConfig,
+    private readonly deps: ServiceDeps,
+  ) {
+    const { mongo, redis, log } = deps;
+    // The worker id names this process in claims, reports and the consumer group.
+    this.worker = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+    const runner = resolveRunnerOptions({ workRoot: cfg.workDir, killGraceMs: cfg.killGraceMs });
+    const { onLog: _unused, ...runnerOpts } = runner;
+    const claims = new ClaimsStore(mongo.db);
+    const logs = new LogsStore(mongo.db);
+    this.blocking = redis.redis.duplicate();
+    this.subscriber = redis.redis.duplicate();
+    this.blocking.on('error', () => {});
+    this.subscriber.on('error', () => {});
+    this.cancels = new CancelChannel(redis.redis, this.subscriber);
+    const queue = new WorkQueue(this.blocking, redis.redis, cfg.pools, this.worker);
+    this.reportClient = new ReportClient(cfg.schedulerAddr, cfg.reportTimeoutMs);
+    const reporter = new Reporter(this.reportClient, this.worker);
+    this.delivery = new ReportDelivery(claims, reporter);
+    const lifecycle = new AttemptLifecycle({
+      queue,
+      claims,
+      logs,
+      running: this.running,
+      delivery: this.delivery,
+      worker: this.worker,
+      leaseMs: cfg.leaseMs,
+      runner: runnerOpts,
+      log,
+    });
+    this.pool = new WorkerPool(
+      queue,
+      lifecycle,
+      this.running,
+      { slots: cfg.slots, reclaimIdleMs: cfg.reclaimIdleMs },
+      log,
+    );
+    this.sweeper = new ReportSweeper(
+      redis.redis,
+      claims,
+      reporter,
+      this.delivery,
+      { sweepMs: cfg.sweepMs, resendAfterMs: cfg.resendAfterMs, holder: this.worker },
+      log,
+    );
+    this.control = new AttemptControl(claims, this.cancels);
+    this.reader = new LogReader(logs);
+  }
+
+  async start(): Promise<void> {
+    await this.cancels.subscribe((key) => {
+      if (this.running.cancel(key, { reason: 'cancelled by request', shutdown: false })) {
+        this.deps.log.info({ attemptKey: key }, 'cancel received');
+      }
+    });
+    await this.pool.start();
+    this.sweeper.start();
+    this.deps.log.info(
+      {
+        worker: this.worker,
+        pools: this.cfg.pools,
+        slots: this.cfg.slots,
+        scheduler: this.cfg.schedulerAddr,
+      },
+      'step-runtime consuming work',
+    );
+  }
+
+  /** SIGTERM: take no more work at once (the kit drains calls before calling stop). */
+  stopTaking(): void {
+    this.pool.stopTaking();
+  }
+
+  async stop(graceMs: number): Promise<void> {
+    await this.pool.stop(graceMs);
+    await this.sweeper.stop();
+    await this.delivery.stop(2_000);
+    this.reportClient.close();
+    this.blocking.disconnect();
+    this.subscriber.disconnect();
+  }
+}

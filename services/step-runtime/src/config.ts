@@ -1,0 +1,59 @@
+import { tmpdir } from 'node:os';
+import { isAbsolute, join } from 'node:path';
+import { EnvReader } from '@baton/kit';
+
+/** step-runtime's own settings, read once at start-up (every problem reported together). */
+export interface StepRuntimeConfig {
+  /** STEP_RUNTIME_POOLS (default `default`): the work queues this replica consumes, comma separated. */
+  pools: string[];
+  /** STEP_RUNTIME_SLOTS (default 4): attempts run at once by this replica. */
+  slots: number;
+  /** STEP_RUNTIME_WORK_DIR (default <os tmpdir>/baton-work): root of the attempts' working directories. */
+  workDir: string;
+  /** STEP_RUNTIME_LEASE_MS (default 15 000): lease length; renewed every third of it while code runs. */
+  leaseMs: number;
+  /** STEP_RUNTIME_KILL_GRACE_MS (default 10 000): SIGTERM → SIGKILL of a cancelled attempt's group. */
+  killGraceMs: number;
+  /** STEP_RUNTIME_SWEEP_MS (default 10 000): how often one replica re-sends unreported results. */
+  sweepMs: number;
+  /** STEP_RUNTIME_RESEND_AFTER_MS (default 30 000): a result unreported this long is the sweeper's to re-send. */
+  resendAfterMs: number;
+  /** STEP_RUNTIME_RECLAIM_IDLE_MS (default 30 000): a queue message read but not acked this long is taken over. */
+  reclaimIdleMs: number;
+  /** BATON_SCHEDULER_ADDR (default 127.0.0.1:7402): where results are reported. */
+  schedulerAddr: string;
+  /** STEP_RUNTIME_REPORT_TIMEOUT_MS (default 10 000): deadline of one ReportAttempt call. */
+  reportTimeoutMs: number;
+}
+
+const POOL = /^[A-Za-z0-9_.-]{1,64}$/;
+const HOST_PORT = /^[^\s:]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/;
+
+export function readStepRuntimeConfig(env: NodeJS.ProcessEnv = process.env): StepRuntimeConfig {
+  const r = new EnvReader(env);
+  const poolsRaw = r.string('STEP_RUNTIME_POOLS', 'default', (v) => {
+    const bad = v
+      .split(',')
+      .map((p) => p.trim())
+      .filter((p) => !POOL.test(p));
+    return bad.length > 0 ? `pool names must match ${POOL.source} (bad: ${bad.join(', ')})` : undefined;
+  });
+  const cfg: StepRuntimeConfig = {
+    pools: [...new Set(poolsRaw.split(',').map((p) => p.trim()))],
+    slots: r.int('STEP_RUNTIME_SLOTS', 4, 1, 256),
+    workDir: r.string('STEP_RUNTIME_WORK_DIR', join(tmpdir(), 'baton-work'), (v) =>
+      isAbsolute(v) ? undefined : 'must be an absolute path',
+    ),
+    leaseMs: r.int('STEP_RUNTIME_LEASE_MS', 15_000, 1_000, 600_000),
+    killGraceMs: r.int('STEP_RUNTIME_KILL_GRACE_MS', 10_000, 0, 600_000),
+    sweepMs: r.int('STEP_RUNTIME_SWEEP_MS', 10_000, 100, 3_600_000),
+    resendAfterMs: r.int('STEP_RUNTIME_RESEND_AFTER_MS', 30_000, 0, 3_600_000),
+    reclaimIdleMs: r.int('STEP_RUNTIME_RECLAIM_IDLE_MS', 30_000, 1_000, 3_600_000),
+    schedulerAddr: r.string('BATON_SCHEDULER_ADDR', '127.0.0.1:7402', (v) =>
+      HOST_PORT.test(v) ? undefined : 'expected host:port',
+    ),
+    reportTimeoutMs: r.int('STEP_RUNTIME_REPORT_TIMEOUT_MS', 10_000, 100, 600_000),
+  };
+  r.done();
+  return cfg;
+}

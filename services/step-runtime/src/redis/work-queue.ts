@@ -1,0 +1,111 @@
+import type { Redis } from 'ioredis';
+import { KEYS, WORK_GROUP } from './keys.js';
+
+export interface QueueMessage {
+  stream: string;
+  id: string;
+  /** Field `a`; undefined when absent (a malformed message). */
+  body: string | undefined;
+}
+
+type RawEntry = [string, string[] | null] | null;
+
+/**
+ * The work streams of this replica's pools, read through the `step-runtime` consumer group.
+ * Delivery is at least once (a message can be read again after a consumer died); the claim insert
+ * in MongoDB decides who runs an attempt, so a message is acked (and deleted, keeping streams
+ * short) as soon as its claim is settled either way.
+ */
+export class WorkQueue {
+  private readonly streams: string[];
+
+  /** `blocking` must be a connection of its own: XREADGROUP BLOCK holds it. */
+  constructor(
+    private readonly blocking: Redis,
+    private readonly redis: Redis,
+    pools: string[],
+    private readonly consumer: string,
+  ) {
+    this.streams = pools.map((p) => KEYS.work(p));
+  }
+
+  /** Creates the group on each stream (at its end, creating the stream); BUSYGROUP is fine. */
+  async ensureGroups(): Promise<void> {
+    for (const s of this.streams) {
+      try {
+        await this.redis.call('XGROUP', 'CREATE', s, WORK_GROUP, '$', 'MKSTREAM');
+      } catch (err) {
+        if (!String(err).includes('BUSYGROUP')) throw err;
+      }
+    }
+  }
+
+  /** New messages for this consumer, waiting up to blockMs. Recreates lost groups (Redis flushed). */
+  async read(count: number, blockMs: number): Promise<QueueMessage[]> {
+    const args = ['GROUP', WORK_GROUP, this.consumer, 'COUNT', count, 'BLOCK', blockMs, 'STREAMS'];
+    try {
+      const reply = (await this.blocking.call(
+        'XREADGROUP',
+        ...args,
+        ...this.streams,
+        ...this.streams.map(() => '>'),
+      )) as [string, RawEntry[]][] | null;
+      const out: QueueMessage[] = [];
+      for (const [stream, entries] of reply ?? []) out.push(...toMessages(stream, entries));
+      return out;
+    } catch (err) {
+      if (String(err).includes('NOGROUP')) {
+        await this.ensureGroups();
+        return [];
+      }
+      throw err;
+    }
+  }
+
+  /**
+   * Takes over messages another consumer read but never acked for `idleMs` (it died between
+   * reading and claiming). Returns them for processing like new ones.
+   */
+  async reclaim(count: number, idleMs: number): Promise<QueueMessage[]> {
+    const out: QueueMessage[] = [];
+    for (const stream of this.streams) {
+      if (out.length >= count) break;
+      try {
+        const reply = (await this.redis.call(
+          'XAUTOCLAIM',
+          stream,
+          WORK_GROUP,
+          this.consumer,
+          idleMs,
+          '0-0',
+          'COUNT',
+          count - out.length,
+        )) as [string, RawEntry[], string[]?];
+        out.push(...toMessages(stream, reply[1]));
+        // Ids of entries deleted while pending: nothing to run, drop them from the PEL.
+        const deleted = reply[2] ?? [];
+        if (deleted.length > 0) await this.redis.call('XACK', stream, WORK_GROUP, ...deleted);
+      } catch (err) {
+        if (!String(err).includes('NOGROUP')) throw err;
+      }
+    }
+    return out;
+  }
+
+  /** Acknowledges and deletes a message: its claim (or its rejection) is settled. */
+  async done(msg: QueueMessage): Promise<void> {
+    await this.redis.multi().xack(msg.stream, WORK_GROUP, msg.id).xdel(msg.stream, msg.id).exec();
+  }
+}
+
+function toMessages(stream: string, entries: RawEntry[]): QueueMessage[] {
+  const out: QueueMessage[] = [];
+  for (const e of entries) {
+    if (!e) continue;
+    const [id, fields] = e;
+    let body: string | undefined;
+    for (let i = 0; fields && i + 1 < fields.length; i += 2) if (fields[i] === 'a') body = fields[i + 1];
+    out.push({ stream, id, body });
+  }
+  return out;
+}
