@@ -22,8 +22,9 @@ func main() {
 	listen := flag.String("listen", "127.0.0.1:27017", "TCP address to listen on (loopback only; port 0 = pick a free one)")
 	data := flag.String("data", "", "data directory for the SQLite files (created if absent; required)")
 	logLevel := flag.String("log-level", "warn", "log level: debug, info, warn, error")
-	sqliteQuery := flag.String("sqlite-query", "_txlock=immediate",
-		"query string for the SQLite URI; the default makes writers queue on busy_timeout instead of failing with SQLITE_BUSY")
+	sqliteQuery := flag.String("sqlite-query", "_txlock=immediate&_pragma=synchronous(normal)",
+		"query string for the SQLite URI; the default makes writers queue on busy_timeout instead of failing with SQLITE_BUSY, "+
+			"and commits skip fsync in WAL mode (durable when a process crashes, not on power loss: fine for a dev/CI stand-in)")
 	idIndexes := flag.Duration("id-index-interval", 200*time.Millisecond,
 		"how often to add the _id expression index that FerretDB's SQLite lookups need (0 = never; see id_index.go)")
 	stdinWatch := flag.Bool("exit-on-stdin-close", false, "shut down when stdin reaches EOF (the parent died)")

@@ -22,6 +22,7 @@ export class InstanceStore {
   readonly requests: Collection<StartRequestDoc>;
   /** Per-replica hints of the latest instance id per workflow (a lower bound; see latestOf). */
   private readonly latestIdHint = new Map<string, number>();
+  private readonly allocating = new Map<string, Promise<void>>();
 
   constructor(db: Db) {
     this.instances = db.collection<IdDoc>('instances');
@@ -49,8 +50,28 @@ export class InstanceStore {
    * Allocates the next instance id: the insert of `<workflow>:<n>` is the fence, so
    * concurrent starts get distinct, gapless ids.
    */
-  async allocateInstance(make: (instanceId: number) => InstanceDoc): Promise<InstanceDoc> {
+  allocateInstance(make: (instanceId: number) => InstanceDoc): Promise<InstanceDoc> {
+    // Starts of one workflow in this replica take turns: racing each other on the
+    // same next id would turn 100 concurrent starts into thousands of duplicate-key
+    // retries. Other replicas still race, and the unique insert keeps that correct.
     const workflowId = make(0).workflow_id;
+    const prev = this.allocating.get(workflowId) ?? Promise.resolve();
+    const mine = prev.catch(() => {}).then(() => this.allocateNow(workflowId, make));
+    const tail = mine.then(
+      () => {},
+      () => {},
+    );
+    this.allocating.set(workflowId, tail);
+    void tail.then(() => {
+      if (this.allocating.get(workflowId) === tail) this.allocating.delete(workflowId);
+    });
+    return mine;
+  }
+
+  private async allocateNow(
+    workflowId: string,
+    make: (instanceId: number) => InstanceDoc,
+  ): Promise<InstanceDoc> {
     for (let i = 0; i < 500; i++) {
       const n = (await this.latestInstanceId(workflowId)) + 1;
       const doc = make(n);
