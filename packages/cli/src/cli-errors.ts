@@ -1,7 +1,10 @@
 import { BatonClientError } from '@baton/sdk';
 
-/** Exit codes: 0 success, 1 any failure, 2 a bad request (usage or INVALID_ARGUMENT). */
-export const ExitCode = { OK: 0, FAILURE: 1, USAGE: 2 } as const;
+/**
+ * Exit codes: 0 success, 1 any failure (and a watched run that did not succeed), 2 a bad
+ * request (usage or INVALID_ARGUMENT), 130 interrupted by Ctrl-C (the shell's 128 + SIGINT).
+ */
+export const ExitCode = { OK: 0, FAILURE: 1, USAGE: 2, INTERRUPTED: 130 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
 /** A problem with how the command was called (bad flag value, unreadable file, bad expression...). */
@@ -19,7 +22,23 @@ export class CliUsageError extends Error {
   }
 }
 
+/**
+ * Ends a command with a given exit code without it being an error of the command itself:
+ * a watched run that ended FAILED, or Ctrl-C while watching. `message` (if any) is a
+ * side remark for stderr; --json prints nothing for it (stdout already says what happened).
+ */
+export class CliExit extends Error {
+  constructor(
+    readonly exitCode: ExitCode,
+    message = '',
+  ) {
+    super(message);
+    this.name = 'CliExit';
+  }
+}
+
 export function exitCodeFor(err: unknown): ExitCode {
+  if (err instanceof CliExit) return err.exitCode;
   if (err instanceof CliUsageError) return ExitCode.USAGE;
   if (err instanceof BatonClientError && err.code === 'INVALID_ARGUMENT') return ExitCode.USAGE;
   return ExitCode.FAILURE;

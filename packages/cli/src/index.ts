@@ -4,4 +4,8 @@ export { CliUsageError, ExitCode, exitCodeFor } from './cli-errors';
 export type { CliIo, OutStream } from './cli-io';
 export { type CommandContext, type ConnectFn, createCommandContext } from './command-context';
 export * from './commands/definition-commands';
+export * from './commands/log-commands';
+export * from './commands/run-commands';
+export { inferScalarType, parseRunParams } from './commands/run-params';
+export { type WatchRunOptions, watchRun } from './commands/watch-run';
 export { type RunCliOptions, runCli } from './run-cli';

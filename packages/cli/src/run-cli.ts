@@ -1,6 +1,6 @@
 import { BatonClientError } from '@baton/sdk';
 import { Command, CommanderError } from 'commander';
-import { CliUsageError, ExitCode, exitCodeFor } from './cli-errors';
+import { CliExit, CliUsageError, ExitCode, exitCodeFor } from './cli-errors';
 import type { CliIo } from './cli-io';
 import { type CommandContext, type ConnectFn, createCommandContext } from './command-context';
 import { COMMAND_GROUPS } from './commands/index';
@@ -13,8 +13,8 @@ export interface RunCliOptions {
 }
 
 /**
- * Runs `baton <argv>` and resolves to its exit code (0 ok, 1 failure, 2 usage or
- * INVALID_ARGUMENT). Never exits the process and writes only to `io`, so that
+ * Runs `baton <argv>` and resolves to its exit code (0 ok, 1 failure or a watched run
+ * that did not succeed, 2 usage or INVALID_ARGUMENT, 130 Ctrl-C while streaming). Never exits the process and writes only to `io`, so that
  * tests and other programs can call it. `argv` excludes node and the script.
  */
 export async function runCli(argv: string[], io: CliIo, options: RunCliOptions = {}): Promise<number> {
@@ -25,7 +25,7 @@ export async function runCli(argv: string[], io: CliIo, options: RunCliOptions =
   const fallback = () => createCommandContext(io, { json: jsonRequested, connect: options.connect });
 
   const program = new Command('baton')
-    .description('Baton workflow orchestrator: push and manage workflow definitions')
+    .description('Baton workflow orchestrator: push workflow definitions, start, watch and steer their runs')
     .exitOverride()
     .showHelpAfterError(false)
     .configureOutput({
@@ -66,6 +66,10 @@ function report(err: unknown, ctx: CommandContext): number {
     if (err.code === 'commander.help') return ExitCode.USAGE; // help shown because no command was given
     ctx.out.error(new CliUsageError(err.message.replace(/^error: /, '')), "run 'baton --help' for usage");
     return ExitCode.USAGE;
+  }
+  if (err instanceof CliExit) {
+    if (err.message) ctx.out.note(err.message);
+    return err.exitCode;
   }
   ctx.out.error(err, err instanceof BatonClientError ? serviceHint(err, ctx) : undefined);
   return exitCodeFor(err);

@@ -1,14 +1,17 @@
 import type { Command } from 'commander';
 import type { CommandContext } from '../command-context';
 import { registerDefinitionCommands } from './definition-commands';
+import { registerLogCommands } from './log-commands';
+import { registerRunCommands } from './run-commands';
 import { registerSelCommands } from './sel-commands';
 
 /**
- * Every command group, in the order `baton --help` lists them. A new group (the
- * scheduler's start/status/watch, logs, signals) is one file under commands/
- * with a `register…Commands(program, ctx)` function, added here.
+ * Every command group, in the order `baton --help` lists them. A new group (signals…)
+ * is one file under commands/ with a `register…Commands(program, ctx)` function, added here.
  */
 export const COMMAND_GROUPS: Array<(program: Command, ctx: () => CommandContext) => void> = [
   registerDefinitionCommands,
+  registerRunCommands,
+  registerLogCommands,
   registerSelCommands,
 ];

@@ -5,6 +5,8 @@ export interface Column {
   align?: 'left' | 'right';
   /** Applied after padding, so escape codes never upset the alignment. */
   color?: (cell: string) => string;
+  /** Picks each cell's styling from its value (e.g. a status); wins over `color`. */
+  colorOf?: (cell: string) => (text: string) => string;
 }
 
 /**
@@ -24,7 +26,8 @@ export function formatTable(
         const last = i === columns.length - 1;
         const pad = ' '.repeat(widths[i] - width(cell));
         const padded = c.align === 'right' ? pad + cell : last ? cell : cell + pad;
-        return header ? headerStyle(padded) : c.color ? c.color(padded) : padded;
+        const color = c.colorOf ? c.colorOf(cell) : c.color;
+        return header ? headerStyle(padded) : color ? color(padded) : padded;
       })
       .join('  ')
       .trimEnd();

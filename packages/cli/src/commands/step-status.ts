@@ -1,0 +1,70 @@
+import type { Style } from '../output/style';
+
+// How the CLI groups and colours Maestro's step and instance states.
+
+/** Step states after which a step never changes again within its run. */
+const FINISHED_STEP = new Set([
+  'DISABLED',
+  'UNSATISFIED',
+  'SKIPPED',
+  'SUCCEEDED',
+  'COMPLETED_WITH_ERROR',
+  'USER_FAILED',
+  'PLATFORM_FAILED',
+  'FATALLY_FAILED',
+  'INTERNALLY_FAILED',
+  'STOPPED',
+  'TIMED_OUT',
+]);
+const FAILED = new Set([
+  'FAILED',
+  'USER_FAILED',
+  'PLATFORM_FAILED',
+  'FATALLY_FAILED',
+  'INTERNALLY_FAILED',
+  'TIMED_OUT',
+]);
+const PASSED_OVER = new Set(['DISABLED', 'UNSATISFIED', 'SKIPPED', 'NOT_CREATED', 'CREATED']);
+const ACTIVE = new Set([
+  'INITIALIZED',
+  'EVALUATING_PARAMS',
+  'STARTING',
+  'RUNNING',
+  'FINISHING',
+  'IN_PROGRESS',
+]);
+
+/** The instance states that end a run. */
+export const TERMINAL_INSTANCE = new Set(['SUCCEEDED', 'FAILED', 'STOPPED', 'TIMED_OUT']);
+
+export function isStepFinished(status: string): boolean {
+  return FINISHED_STEP.has(status);
+}
+
+export function isFailure(status: string): boolean {
+  return FAILED.has(status);
+}
+
+export function isActive(status: string): boolean {
+  return ACTIVE.has(status);
+}
+
+/** Green for success, red for failure, cyan while running, dim when passed over, yellow otherwise. */
+export function colorStatus(status: string, s: Style): (text: string) => string {
+  if (status === 'SUCCEEDED') return s.green;
+  if (FAILED.has(status)) return s.red;
+  if (ACTIVE.has(status)) return s.cyan;
+  if (PASSED_OVER.has(status)) return s.dim;
+  return s.yellow; // STOPPED, COMPLETED_WITH_ERROR, PAUSED, WAITING_FOR_… (needs a look)
+}
+
+/** A one-character mark for the terminal view. */
+export function statusMark(status: string): string {
+  if (status === 'SUCCEEDED') return '✓';
+  if (status === 'COMPLETED_WITH_ERROR') return '!';
+  if (FAILED.has(status)) return '✗';
+  if (status === 'STOPPED') return '■';
+  if (ACTIVE.has(status)) return '●';
+  if (status === 'DISABLED' || status === 'UNSATISFIED' || status === 'SKIPPED') return '-';
+  return '○';
+}
