@@ -1,5 +1,11 @@
 import { PassThrough } from 'node:stream';
-import type { BatonClients, DefinitionClient } from '@baton/sdk';
+import {
+  BatonClientError,
+  type BatonClients,
+  type DefinitionClient,
+  type SchedulerClient,
+  type StepRuntimeClient,
+} from '@baton/sdk';
 import type { CliIo, OutStream } from './cli-io';
 
 /** An OutStream that keeps what was written (for tests of the CLI's output). */
@@ -24,23 +30,55 @@ export function captureIo(
   return { io, stdout, stderr };
 }
 
-/** Clients whose definition methods are the given fakes; any other call throws. */
-export function fakeClients(definition: Partial<Record<keyof DefinitionClient, unknown>>): BatonClients {
-  const missing = (service: string) =>
-    new Proxy(
-      {},
-      { get: (_t, name) => () => Promise.reject(new Error(`unexpected call ${service}.${String(name)}`)) },
-    );
-  return {
-    definition: new Proxy(definition, {
+/** The methods a test fakes, per service; any other call rejects with "unexpected call". */
+export interface FakeServices {
+  scheduler?: Partial<Record<keyof SchedulerClient, unknown>>;
+  stepRuntime?: Partial<Record<keyof StepRuntimeClient, unknown>>;
+}
+
+/** Clients whose methods are the given fakes (definition first, for the older tests); any other call throws. */
+export function fakeClients(
+  definition: Partial<Record<keyof DefinitionClient, unknown>>,
+  others: FakeServices = {},
+): BatonClients {
+  const fake = (service: string, methods: object) =>
+    new Proxy(methods, {
       get: (t, name) =>
         name in t
           ? t[name as keyof typeof t]
-          : () => Promise.reject(new Error(`unexpected call definition.${String(name)}`)),
-    }) as unknown as DefinitionClient,
-    scheduler: missing('scheduler') as BatonClients['scheduler'],
-    stepRuntime: missing('stepRuntime') as BatonClients['stepRuntime'],
-    signal: missing('signal') as BatonClients['signal'],
+          : () => Promise.reject(new Error(`unexpected call ${service}.${String(name)}`)),
+    });
+  return {
+    definition: fake('definition', definition) as unknown as DefinitionClient,
+    scheduler: fake('scheduler', others.scheduler ?? {}) as unknown as SchedulerClient,
+    stepRuntime: fake('stepRuntime', others.stepRuntime ?? {}) as unknown as StepRuntimeClient,
+    signal: fake('signal', {}) as unknown as BatonClients['signal'],
     close() {},
+  };
+}
+
+/**
+ * A ServerStream of `items`, then `end` (the stream ends), `hang` (it waits until the
+ * call's signal aborts, then fails CANCELLED as the SDK's does) or an error to throw.
+ */
+export function fakeStream<T>(
+  items: T[],
+  then: 'end' | 'hang' | Error = 'end',
+  signal?: AbortSignal,
+): AsyncIterable<T> & { requestId: string; cancel(): void } {
+  return {
+    requestId: 'fake',
+    cancel() {},
+    async *[Symbol.asyncIterator]() {
+      for (const item of items) yield item;
+      if (then === 'hang') {
+        await new Promise<void>((resolve) => {
+          if (signal?.aborted) resolve();
+          signal?.addEventListener('abort', () => resolve(), { once: true });
+        });
+        throw new BatonClientError('CANCELLED', 'Call cancelled');
+      }
+      if (then instanceof Error) throw then;
+    },
   };
 }

@@ -19,7 +19,8 @@ const ALL_TYPES = [
 ];
 
 const INTEGER = /^[-+]?(0|[1-9]\d*)$/;
-const DECIMAL = /^[-+]?(\d+\.\d*|\.\d+|\d+)([eE][-+]?\d+)?$/;
+/** A point or an exponent (or both): `0.5`, `.5`, `1.`, `1e3`, `-2.5E-3`. */
+const DECIMAL = /^[-+]?((\d+\.\d*|\.\d+)([eE][-+]?\d+)?|\d+[eE][-+]?\d+)$/;
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 

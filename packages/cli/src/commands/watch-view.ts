@@ -78,11 +78,9 @@ export function renderFrame(inst: Instance, o: FrameOptions): string[] {
     const attempts = st.attempts > 1 ? s.dim(` attempt ${st.attempts}`) : '';
     const error = st.error ? `  ${s.red(oneLine(st.error))}` : '';
     const duration = stepDuration(st, o.now);
-    lines.push(
-      `  ${mark}${st.stepId.padEnd(idWidth)}  ${color(st.status.padEnd(statusWidth))}  ${s.dim(
-        duration.padStart(6),
-      )}${attempts}${error}`.trimEnd(),
-    );
+    const tail = `${duration ? `  ${s.dim(duration.padStart(6))}` : ''}${attempts}${error}`;
+    const status = tail ? color(st.status.padEnd(statusWidth)) : color(st.status);
+    lines.push(`  ${mark}${st.stepId.padEnd(idWidth)}  ${status}${tail}`);
   }
   if (hidden.length > 0) lines.push(s.dim(`  … ${hidden.length} more steps: ${countText(hidden)}`));
   const { done, total } = progressOf(inst);
