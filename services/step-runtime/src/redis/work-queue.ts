@@ -8,7 +8,7 @@ export interface QueueMessage {
   body: string | undefined;
 }
 
-type RawEntry = [string, string[] | null] | null;
+export type RawEntry = [string, string[] | null] | null;
 
 /**
  * The work streams of this replica's pools, read through the `step-runtime` consumer group.
@@ -49,9 +49,10 @@ export class WorkQueue {
         ...args,
         ...this.streams,
         ...this.streams.map(() => '>'),
-      )) as [string, RawEntry[]][] | null;
+      )) as unknown;
       const out: QueueMessage[] = [];
-      for (const [stream, entries] of reply ?? []) out.push(...toMessages(stream, entries));
+      const pairs = streamPairs(reply);
+      for (const [stream, entries] of pairs) out.push(...toMessages(stream, entries));
       return out;
     } catch (err) {
       if (String(err).includes('NOGROUP')) {
@@ -98,6 +99,24 @@ export class WorkQueue {
   }
 }
 
+/**
+ * The per-stream entries of an XREADGROUP reply in any protocol: RESP2 nests `[[stream, entries]…]`;
+ * RESP3 (ioredis 6's default) answers a map, which arrives flat `[stream, entries, …]` or as an object.
+ */
+export function streamsOf(reply: unknown): [string, RawEntry[]][] {
+  if (reply === null || reply === undefined) return [];
+  if (Array.isArray(reply)) {
+    if (reply.length === 0) return [];
+    if (Array.isArray(reply[0])) return reply as [string, RawEntry[]][];
+    const out: [string, RawEntry[]][] = [];
+    for (let i = 0; i + 1 < reply.length; i += 2) out.push([String(reply[i]), reply[i + 1] as RawEntry[]]);
+    return out;
+  }
+  if (reply instanceof Map) return [...reply.entries()] as [string, RawEntry[]][];
+  if (typeof reply === 'object') return Object.entries(reply as Record<string, RawEntry[]>);
+  return [];
+}
+
 function toMessages(stream: string, entries: RawEntry[]): QueueMessage[] {
   const out: QueueMessage[] = [];
   for (const e of entries) {
@@ -108,4 +127,19 @@ function toMessages(stream: string, entries: RawEntry[]): QueueMessage[] {
     out.push({ stream, id, body });
   }
   return out;
+}
+
+/**
+ * XREADGROUP's reply as [stream, entries] pairs. RESP2 answers with pairs; over
+ * RESP3 (ioredis 6's default) the map arrives flattened as [stream, entries, ...].
+ */
+export function streamPairs(reply: unknown): [string, RawEntry[]][] {
+  if (reply === null || reply === undefined) return [];
+  if (!Array.isArray(reply)) return Object.entries(reply as Record<string, RawEntry[]>);
+  if (reply.length > 0 && typeof reply[0] === 'string') {
+    const out: [string, RawEntry[]][] = [];
+    for (let i = 0; i + 1 < reply.length; i += 2) out.push([reply[i] as string, reply[i + 1] as RawEntry[]]);
+    return out;
+  }
+  return reply as [string, RawEntry[]][];
 }
