@@ -64,6 +64,8 @@ export interface Stack {
   addresses: Record<string, string>;
   /** Environment that points the SDK/CLI at this stack (BATON_<SERVICE>_ADDR). */
   clientEnv: Record<string, string>;
+  /** Starts one more replica of a service (same environment, its own free port). */
+  addReplica(name: string): Promise<ServiceProcess>;
   stop(): Promise<void>;
 }
 
@@ -161,6 +163,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     await Promise.allSettled(stopInfra.map((s) => s()));
     throw err;
   }
+  const replicas: ServiceProcess[] = [];
   return {
     mongoUrl: mongoUrl!,
     redisUrl: redisUrl!,
@@ -169,8 +172,23 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     services,
     addresses,
     clientEnv,
+    async addReplica(name: string) {
+      const spec = table.services.find((s) => s.name === name);
+      if (!spec) throw new Error(`no service ${name} in stack.json`);
+      const replica = makeService(
+        root,
+        { ...spec, name: `${name}-${replicas.length + 2}` },
+        await freePort(),
+        logDir,
+        baseEnv,
+        opts.startTimeoutMs ?? 30_000,
+      );
+      replicas.push(replica);
+      await replica.start();
+      return replica;
+    },
     async stop() {
-      await Promise.allSettled(Object.values(services).map((s) => s.stop()));
+      await Promise.allSettled([...Object.values(services), ...replicas].map((s) => s.stop()));
       await Promise.allSettled(stopInfra.map((s) => s()));
     },
   };
