@@ -134,3 +134,42 @@ describe('step-runtime: running attempts', () => {
     assert.equal(env.scheduler.of(d.attemptKey).filter((r) => r.status === 'RUNNING').length, 0);
   });
 });
+
+describe('step-runtime: figures (one replica, 4 slots)', () => {
+  test('trivial Shell steps: claim-to-report latency and attempts/s', async (t) => {
+    const wf = uniqueWorkflow('rate');
+    // Sequential: latency of one attempt at a time.
+    const latencies: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const d = shellStep(wf, `lat${i}`, 'exit 0');
+      const t0 = Date.now();
+      await env.queue.enqueue(d);
+      await finalOf(d.attemptKey);
+      const running =
+        env.scheduler.of(d.attemptKey).length > 0
+          ? env.scheduler.reports.find((r) => r.req.attemptKey === d.attemptKey)!.at
+          : t0;
+      const final = env.scheduler.reports.find(
+        (r) => r.req.attemptKey === d.attemptKey && r.req.status !== 'RUNNING',
+      )!.at;
+      latencies.push(final - running, final - t0);
+    }
+    const claimToReport = latencies.filter((_, i) => i % 2 === 0).sort((a, b) => a - b);
+    const enqueueToReport = latencies.filter((_, i) => i % 2 === 1).sort((a, b) => a - b);
+    // Throughput: a burst of 80 attempts.
+    const burst = Array.from({ length: 80 }, (_, i) => shellStep(wf, `b${i}`, 'exit 0'));
+    const t0 = Date.now();
+    await Promise.all(burst.map((d) => env.queue.enqueue(d)));
+    await waitFor(() => burst.every((d) => env.scheduler.finals(d.attemptKey).length > 0), {
+      timeoutMs: 30_000,
+      what: 'the burst to finish',
+    });
+    const secs = (Date.now() - t0) / 1000;
+    for (const d of burst) assert.equal(env.scheduler.finals(d.attemptKey)[0].status, 'SUCCEEDED');
+    t.diagnostic(
+      `claim(RUNNING)→final report p50 ${claimToReport[5]} ms, max ${claimToReport.at(-1)} ms; ` +
+        `enqueue→final p50 ${enqueueToReport[5]} ms, max ${enqueueToReport.at(-1)} ms; ` +
+        `burst of ${burst.length}: ${(burst.length / secs).toFixed(1)} attempts/s`,
+    );
+  });
+});
