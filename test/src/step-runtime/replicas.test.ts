@@ -110,6 +110,38 @@ describe('step-runtime: two replicas', () => {
     }
   });
 
+  test('SIGTERM: a running attempt gets the grace period, then is stopped and reported PLATFORM_FAILED', async () => {
+    const draining = await startReplica(env.stack, {
+      ...FAST_ENV,
+      LOG_LEVEL: 'warn',
+      STEP_RUNTIME_POOLS: 'drain',
+      BATON_SHUTDOWN_GRACE_MS: '1000',
+      BATON_SCHEDULER_ADDR: env.scheduler.addr,
+    });
+    const quick = shellStep(uniqueWorkflow('drain'), 'quick', 'sleep 0.5', { pool: 'drain' });
+    const slow = shellStep(uniqueWorkflow('drain'), 'slow', 'echo started; sleep 30', { pool: 'drain' });
+    await env.queue.enqueue(quick);
+    await env.queue.enqueue(slow);
+    await waitFor(
+      () => env.scheduler.of(quick.attemptKey).length > 0 && env.scheduler.of(slow.attemptKey).length > 0,
+      {
+        what: 'both attempts to start',
+      },
+    );
+    const t0 = Date.now();
+    process.kill(draining.proc.child.pid!, 'SIGTERM');
+    await draining.proc.exited;
+    assert.equal(env.scheduler.finals(quick.attemptKey)[0]?.status, 'SUCCEEDED', 'finished within the grace');
+    const stopped = env.scheduler.finals(slow.attemptKey)[0];
+    assert.equal(
+      stopped?.status,
+      'PLATFORM_FAILED',
+      'a shutdown is a platform failure, retried as a new attempt',
+    );
+    assert.match(stopped.error, /shut down/);
+    assert.ok(Date.now() - t0 < 10_000, 'the replica exited promptly');
+  });
+
   test('kill -9 of the replica running a step: its lease lapses and the attempt never re-runs under its key', async () => {
     const file = join(scratch, 'killed.txt');
     const pidFile = join(scratch, 'killed.pid');
