@@ -15,6 +15,7 @@ import { Runs } from './app/runs';
 import { SchedulerApp } from './app/scheduler-app';
 import { SWEEPER_DEFAULTS, Sweeper } from './app/sweeper';
 import { Workers } from './app/workers';
+import { WorkflowQueue } from './app/workflow-queue';
 import { ENGINE_DEFAULTS } from './domain';
 import { reportHandlers } from './grpc/report-handlers';
 import { schedulerHandlers } from './grpc/scheduler-handlers';
@@ -42,7 +43,8 @@ runServiceMain({
       credentials.createInsecure(),
     );
     const runs = new Runs(store, events, defs, ENGINE_DEFAULTS);
-    const performer = new ActionPerformer(redis.redis, events, runs, stepRuntime, log);
+    const queue = new WorkflowQueue(store, redis.redis, events, log);
+    const performer = new ActionPerformer(redis.redis, events, runs, stepRuntime, log, queue);
     const engine = new Engine(store, coord, defs, performer, ENGINE_DEFAULTS, log, {
       ...ENGINE_OPTIONS,
       lockTtlMs,
@@ -56,18 +58,22 @@ runServiceMain({
           (err, res) => (err ? reject(err) : resolve(res.attempts)),
         ),
       );
-    const sweeper = new Sweeper(store, coord, events, checkAttempts, log, {
-      ...SWEEPER_DEFAULTS,
-      everyMs: sweepEveryMs,
-      unclaimedMs,
-    });
+    const sweeper = new Sweeper(
+      store,
+      coord,
+      events,
+      checkAttempts,
+      log,
+      { ...SWEEPER_DEFAULTS, everyMs: sweepEveryMs, unclaimedMs },
+      queue,
+    );
     const workers = new Workers(redis.redis, coord, engine, sweeper, log, {
       concurrency,
       timerTickMs: 50,
       sweepEveryMs,
     });
     workers.start();
-    const app = new SchedulerApp(store, events, runs, defs, ENGINE_DEFAULTS);
+    const app = new SchedulerApp(store, events, runs, defs, ENGINE_DEFAULTS, queue);
     return {
       services: [
         {

@@ -6,6 +6,7 @@ import { KEYS } from '../redis/keys';
 import type { RunHead } from '../store/documents';
 import type { EventLog } from './event-log';
 import type { Runs } from './runs';
+import type { WorkflowQueue } from './workflow-queue';
 
 /**
  * Performs a decision's actions. Each is idempotent by its key, because a decision
@@ -20,6 +21,7 @@ export class ActionPerformer {
     private readonly runs: Runs,
     private readonly stepRuntime: StepRuntimeClient,
     private readonly log: Logger,
+    private readonly queue?: WorkflowQueue,
   ) {}
 
   async performAll(head: RunHead, actions: Action[]): Promise<void> {
@@ -62,6 +64,8 @@ export class ActionPerformer {
         return;
       case 'instanceEnded':
         this.log.info({ key: a.instanceKey, status: a.status }, 'run ended');
+        // A top-level run freed its slot: the run strategy may start the next instance.
+        if (head.run.kind === 'workflow') this.queue?.admitSoon(head.workflow_id);
         return;
       default:
         return;

@@ -17,6 +17,7 @@ import type { Definitions } from './definitions';
 import type { EventLog } from './event-log';
 import { contextOf } from './run-context';
 import type { Runs } from './runs';
+import type { WorkflowQueue } from './workflow-queue';
 import type { EngineConfig } from '../domain';
 
 export interface RunRefInput {
@@ -43,7 +44,21 @@ export class SchedulerApp {
     private readonly runs: Runs,
     private readonly defs: Definitions,
     private readonly config: EngineConfig,
+    private readonly queue: WorkflowQueue,
   ) {}
+
+  /** STRICT_SEQUENTIAL: lets the queue pass the failed instance that blocks it. */
+  async unblock(workflowId: string): Promise<number> {
+    if (!workflowId)
+      invalid('workflow_id is required', [{ field: 'workflow_id', description: 'is required' }]);
+    const a = await this.queue.admit(workflowId);
+    if (a.blockedBy === undefined) {
+      throw BatonError.precondition(`workflow ${workflowId} is not blocked`, 'NOT_BLOCKED');
+    }
+    await this.store.unblock(workflowId, a.blockedBy);
+    await this.queue.admit(workflowId);
+    return a.blockedBy;
+  }
 
   async start(input: {
     workflowId: string;
@@ -94,6 +109,16 @@ export class SchedulerApp {
         workflow_version: pinned.version,
         request_id: requestId,
         created_at: new Date(now),
+        run_strategy: {
+          rule: pinned.runStrategy.rule,
+          // PARALLEL without a limit: Maestro's default of 20 at once.
+          workflow_concurrency:
+            pinned.runStrategy.workflowConcurrency || (pinned.runStrategy.rule === 'PARALLEL' ? 20 : 1),
+        },
+        start: {
+          ...(input.runParams ? { run_params: JSON.stringify(input.runParams) } : {}),
+          initiator: input.initiator,
+        },
       }));
       instanceId = inst.instance_id;
       await this.store.setRequestInstance(reqKey, instanceId);
@@ -116,16 +141,20 @@ export class SchedulerApp {
         run: { kind: 'workflow' },
         stepConcurrency: pin.stepConcurrency,
         snapshot,
-        start: { runParams: input.runParams, initiator: input.initiator },
+        // The run strategy appends the start event when the instance may run.
+        start: null,
       },
       now,
     );
+    await this.queue.admit(input.workflowId);
     const head = await this.store.getHead(key);
+    const admitted = (await this.store.getEvent(`${key}:start`)) !== null;
+    const status = head && head.status !== 'CREATED' ? head.status : admitted ? 'IN_PROGRESS' : 'CREATED';
     return {
       instanceId,
       runId: 1,
       version,
-      status: head?.status === 'CREATED' ? 'IN_PROGRESS' : (head?.status ?? 'IN_PROGRESS'),
+      status,
       created,
     };
   }

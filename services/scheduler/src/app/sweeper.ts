@@ -3,6 +3,7 @@ import type { internal } from '@baton/proto';
 import type { Coordination } from '../redis/coordination';
 import type { InstanceStore } from '../store/instance-store';
 import type { EventLog } from './event-log';
+import type { WorkflowQueue } from './workflow-queue';
 
 export interface SweeperOptions {
   /** How often a sweep runs (one replica at a time). */
@@ -32,6 +33,7 @@ export class Sweeper {
     private readonly checkAttempts: CheckAttempts,
     private readonly log: Logger,
     private readonly opts: SweeperOptions = SWEEPER_DEFAULTS,
+    private readonly queue?: WorkflowQueue,
   ) {}
 
   async sweep(now = Date.now()): Promise<{ events: number; wakes: number; expired: number }> {
@@ -41,6 +43,7 @@ export class Sweeper {
       eventsRequeued++;
     }
     let wakes = 0;
+    const queued = new Set<string>();
     const inflight: { key: string; step: string; attempt: number; since: number; run: string }[] = [];
     for (const h of await this.store.liveHeads(10_000)) {
       if (h.next_wake_at !== undefined) {
@@ -48,8 +51,11 @@ export class Sweeper {
         if (h.next_wake_at <= now) wakes++;
       }
       for (const f of h.inflight ?? []) inflight.push({ ...f, run: h._id });
+      if (h.status === 'CREATED' && h.run?.kind === 'workflow') queued.add(h.workflow_id);
     }
     if (wakes > 0) await this.coord.releaseDueTimers(now);
+    // Queued instances whose admission was missed (a crash, a lost lock): admit again.
+    for (const wf of queued) await this.queue?.admit(wf);
     let expired = 0;
     const old = inflight.filter((f) => now - f.since > Math.min(this.opts.unclaimedMs, 5000));
     for (let i = 0; i < old.length; i += 1000) {

@@ -70,6 +70,7 @@ export {
   type ParamPhase,
 } from './run-params';
 export { finalStatus } from './instance-end';
+export { admit, type Admission, type QueueEntry, type RunStrategyRule } from './run-strategy';
 export { resolveRetryPolicy, backoffSeconds, type ResolvedRetryPolicy } from './retry-policy';
 export { resolveDuration } from './timeouts';
 export { type JsonValue, type JsonObject, toJson } from './json';

@@ -143,6 +143,9 @@ export function schedulerHandlers(app: SchedulerApp, defs: Definitions, store: I
         status: 'IN_PROGRESS',
       };
     }) as U<api.RestartInstanceRequest, api.RestartInstanceResponse>,
+    UnblockWorkflow: (async (req) => ({
+      unblockedInstanceId: String(await app.unblock(req.workflowId)),
+    })) as U<api.UnblockWorkflowRequest, api.UnblockWorkflowResponse>,
     GetStepRun: (async (req) => ({ stepRun: await stepRun(req.ref, req.stepId) })) as U<
       api.GetStepRunRequest,
       api.GetStepRunResponse

@@ -19,6 +19,17 @@ export interface InstanceDoc {
   workflow_version: number;
   request_id: string;
   created_at: Date;
+  /** The run strategy in force when it was started (properties snapshot). */
+  run_strategy: { rule: string; workflow_concurrency: number };
+  /** The start event's payload, appended when the run strategy lets the instance run. */
+  start: { run_params?: string; initiator?: string };
+}
+
+/** workflow_queues: `_id = <workflowId>`: where admission scans from (a lower bound, see WorkflowQueue). */
+export interface QueueDoc {
+  _id: string;
+  cursor: number;
+  updated_at: number;
 }
 
 /** What a child instance runs (kept on its head so any replica can rebuild its context). */

@@ -5,6 +5,7 @@ import {
   type DecisionDoc,
   type EventDoc,
   type InstanceDoc,
+  type QueueDoc,
   type RunHead,
   type StartRequestDoc,
   decisionId,
@@ -20,6 +21,7 @@ export class InstanceStore {
   readonly decisions: Collection<DecisionDoc>;
   readonly events: Collection<EventDoc>;
   readonly requests: Collection<StartRequestDoc>;
+  readonly queues: Collection<IdDoc & Partial<QueueDoc>>;
   /** Per-replica hints of the latest instance id per workflow (a lower bound; see latestOf). */
   private readonly latestIdHint = new Map<string, number>();
   private readonly allocating = new Map<string, Promise<void>>();
@@ -29,6 +31,7 @@ export class InstanceStore {
     this.decisions = db.collection<DecisionDoc>('decisions');
     this.events = db.collection<EventDoc>('instance_events');
     this.requests = db.collection<StartRequestDoc>('start_requests');
+    this.queues = db.collection<IdDoc & Partial<QueueDoc>>('workflow_queues');
   }
 
   private async exists<T extends IdDoc>(c: Collection<T>, id: string): Promise<boolean> {
@@ -94,6 +97,28 @@ export class InstanceStore {
 
   async latestRunId(workflowId: string, instanceId: number): Promise<number> {
     return latestOf((r) => this.exists(this.instances, `${workflowId}:${instanceId}:${r}`), 1);
+  }
+
+  // ---- run-strategy queues -----------------------------------------------------
+
+  async queueCursor(workflowId: string): Promise<number> {
+    return (await this.queues.findOne({ _id: workflowId }))?.cursor ?? 1;
+  }
+
+  async setQueueCursor(workflowId: string, cursor: number): Promise<void> {
+    await this.queues.replaceOne({ _id: workflowId }, { cursor, updated_at: Date.now() }, { upsert: true });
+  }
+
+  async isUnblocked(workflowId: string, instanceId: number): Promise<boolean> {
+    return this.exists(this.queues, `${workflowId}:unblock:${instanceId}`);
+  }
+
+  async unblock(workflowId: string, instanceId: number): Promise<void> {
+    try {
+      await this.queues.insertOne({ _id: `${workflowId}:unblock:${instanceId}` });
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+    }
   }
 
   // ---- start requests ----------------------------------------------------------

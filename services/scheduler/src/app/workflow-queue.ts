@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import {
+  type Admission,
+  type QueueEntry,
+  type RunParamMap,
+  type RunStrategyRule,
+  admit,
+  instanceKeyOf,
+} from '../domain';
+import type { InstanceStore } from '../store/instance-store';
+import type { EventLog } from './event-log';
+
+/** How many instances one admission looks at past the cursor. */
+const WINDOW = 500;
+
+/**
+ * Applies a workflow's run strategy: which queued (CREATED) instances start and
+ * which are stopped. Admission runs under a short Redis lock per workflow so two
+ * replicas do not both fill the last slot; its effects are events with
+ * deterministic ids (`<run>:start`, `<run>:strategy-stop`), so a repeat is harmless.
+ */
+export class WorkflowQueue {
+  private readonly token = randomUUID();
+
+  constructor(
+    private readonly store: InstanceStore,
+    private readonly redis: Redis,
+    private readonly events: EventLog,
+    private readonly log: Logger,
+  ) {}
+
+  /** Admits what the strategy allows now; retries a few times when another replica holds the lock. */
+  async admit(workflowId: string): Promise<Admission> {
+    const lock = `{baton}:queue:${workflowId}`;
+    for (let i = 0; i < 100; i++) {
+      if ((await this.redis.set(lock, this.token, 'PX', 10_000, 'NX')) === 'OK') {
+        try {
+          return await this.admitLocked(workflowId);
+        } finally {
+          await this.redis
+            .eval(
+              `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end`,
+              1,
+              lock,
+              this.token,
+            )
+            .catch(() => {});
+        }
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    this.log.warn({ workflowId }, 'admission lock busy; the sweeper will admit later');
+    return { start: [], stop: [] };
+  }
+
+  /** Fire and forget (from action performers); errors only log. */
+  admitSoon(workflowId: string): void {
+    this.admit(workflowId).catch((err) =>
+      this.log.warn({ workflowId, err: String(err) }, 'admission failed'),
+    );
+  }
+
+  private async admitLocked(workflowId: string): Promise<Admission> {
+    const latest = await this.store.latestInstanceId(workflowId);
+    const cursor = Math.max(1, await this.store.queueCursor(workflowId));
+    const entries: (QueueEntry & { runId: number })[] = [];
+    let rule: RunStrategyRule = 'SEQUENTIAL';
+    let concurrency = 1;
+    const starts = new Map<number, { runParams?: RunParamMap; initiator?: string }>();
+    for (let n = cursor; n <= latest && n < cursor + WINDOW; n++) {
+      const inst = await this.store.getInstance(workflowId, n);
+      if (!inst) continue;
+      rule = (inst.run_strategy?.rule as RunStrategyRule) ?? rule;
+      concurrency = inst.run_strategy?.workflow_concurrency ?? concurrency;
+      const runId = await this.store.latestRunId(workflowId, n);
+      if (runId === 0) continue;
+      const key = instanceKeyOf(workflowId, n, runId);
+      const head = await this.store.getHead(key);
+      if (!head) continue;
+      const admitted = runId > 1 || (await this.store.getEvent(`${key}:start`)) !== null;
+      const unblocked = head.status === 'FAILED' && (await this.store.isUnblocked(workflowId, n));
+      entries.push({ instanceId: n, runId, status: head.status, admitted, unblocked });
+      if (!admitted) {
+        starts.set(n, {
+          ...(inst.start?.run_params ? { runParams: JSON.parse(inst.start.run_params) as RunParamMap } : {}),
+          ...(inst.start?.initiator ? { initiator: inst.start.initiator } : {}),
+        });
+      }
+    }
+    const a = admit(rule, concurrency, entries);
+    for (const id of a.start) {
+      const key = instanceKeyOf(workflowId, id, 1);
+      const s = starts.get(id) ?? {};
+      await this.events.append(key, { type: 'start', id: `${key}:start`, ...s });
+    }
+    for (const s of a.stop) {
+      const e = entries.find((x) => x.instanceId === s.instanceId)!;
+      const key = instanceKeyOf(workflowId, s.instanceId, e.runId);
+      await this.events.append(key, { type: 'stop', id: `${key}:strategy-stop`, reason: s.reason });
+    }
+    // Everything below the first unfinished (or blocking) instance is settled: start there next time.
+    const started = new Set(a.start);
+    const stopped = new Set(a.stop.map((s) => s.instanceId));
+    const open = entries.find(
+      (e) =>
+        started.has(e.instanceId) ||
+        (!stopped.has(e.instanceId) &&
+          (e.status === 'CREATED' || e.status === 'IN_PROGRESS' || e.status === 'PAUSED')) ||
+        e.instanceId === a.blockedBy ||
+        // A failure that can block a strict queue stays in view until restarted or unblocked.
+        (rule === 'STRICT_SEQUENTIAL' && e.status === 'FAILED' && !e.unblocked),
+    );
+    const next = open?.instanceId ?? Math.min(latest + 1, cursor + WINDOW);
+    if (next !== cursor) await this.store.setQueueCursor(workflowId, next);
+    return a;
+  }
+}
