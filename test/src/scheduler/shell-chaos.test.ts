@@ -114,7 +114,10 @@ describe('Shell steps end to end, under crashes', () => {
     const st = await env.clients.scheduler.startWorkflow({ workflowId: 'sh.dag200' });
     const svc = env.stack.services.scheduler;
     let seed = 7;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed / 2 ** 31);
+    const rand = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
     for (let k = 0; k < 4; k++) {
       await new Promise((r) => setTimeout(r, 300 + rand() * 900));
       svc.kill9();

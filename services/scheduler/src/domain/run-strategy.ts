@@ -94,12 +94,10 @@ export function admit(rule: RunStrategyRule, concurrency: number, entries: reado
       if (running.length > 0) return out;
       const newest = queued[queued.length - 1]!;
       out.start = [newest.instanceId];
-      out.stop = queued
-        .slice(0, -1)
-        .map((e) => ({
-          instanceId: e.instanceId,
-          reason: `SERIAL_LATEST_ONLY: superseded by instance ${newest.instanceId}`,
-        }));
+      out.stop = queued.slice(0, -1).map((e) => ({
+        instanceId: e.instanceId,
+        reason: `SERIAL_LATEST_ONLY: superseded by instance ${newest.instanceId}`,
+      }));
       return out;
     }
   }
