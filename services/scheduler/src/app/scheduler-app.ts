@@ -195,6 +195,13 @@ export class SchedulerApp {
     if (!head) throw BatonError.notFound(`run ${key} not found`, 'INSTANCE_NOT_FOUND');
     const decision = await this.store.latestDecision(key, head.seq);
     if (!decision) throw BatonError.notFound(`run ${key} has no state yet`, 'INSTANCE_NOT_FOUND');
+    if (decision.seq > head.seq) {
+      // The newest decision is not applied to the head yet: show its timeline too.
+      const between = [];
+      for (let s = head.seq + 1; s < decision.seq; s++) between.push(await this.store.getDecision(key, s));
+      const extra = [...between.flatMap((d) => d?.timeline ?? []), ...decision.timeline];
+      head.timeline = [...head.timeline, ...extra];
+    }
     return { head, snapshot: JSON.parse(decision.snapshot) as InstanceSnapshot };
   }
 
