@@ -7,7 +7,7 @@ import { waitFor } from '@baton/testing';
 import { MongoClient } from 'mongodb';
 import { startReplica, type Replica } from './replica';
 import { FAST_ENV, useStepRuntime } from './setup';
-import { shellStep, uniqueWorkflow } from './work';
+import { InternalClient, shellStep, uniqueWorkflow } from './work';
 
 const scratch = mkdtempSync(join(tmpdir(), 'baton-sr-replicas-'));
 let second: Replica;
@@ -158,10 +158,12 @@ describe('step-runtime: two replicas', () => {
     const owner = live.worker.includes(`-${first.pid}-`) ? 'first' : 'second';
     if (owner === 'first') first.kill9();
     else process.kill(-second.proc.child.pid!, 'SIGKILL');
+    // Ask the replica that is still alive (any replica answers CheckAttempts from MongoDB).
+    const survivor = owner === 'first' ? new InternalClient(second.addr) : env.internal;
     try {
       await waitFor(
         async () => {
-          const l = (await env.internal.check([d.attemptKey])).attempts[d.attemptKey];
+          const l = (await survivor.check([d.attemptKey])).attempts[d.attemptKey];
           return (
             l.claimed && !l.finished && l.leaseUntil !== undefined && l.leaseUntil.getTime() < Date.now()
           );
@@ -176,6 +178,7 @@ describe('step-runtime: two replicas', () => {
       assert.deepEqual(lines(file), [d.attemptKey], 'ran once');
       assert.equal(env.scheduler.finals(d.attemptKey).length, 0, 'no result for the lost attempt');
     } finally {
+      if (survivor !== env.internal) survivor.close();
       // The user process outlives a SIGKILLed worker (its own process group): clean it up.
       const pid = Number(readFileSync(pidFile, 'utf8'));
       try {
