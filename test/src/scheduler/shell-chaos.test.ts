@@ -81,6 +81,64 @@ describe('Shell steps end to end, under crashes', () => {
     assert.deepEqual(Object.keys(produced.outputs).sort(), ['count', 'name']);
   });
 
+  test('timeouts: a step over its timeout is TIMED_OUT; a workflow over its timeout ends TIMED_OUT', async () => {
+    await push(env.clients, {
+      id: 'sh.timeout',
+      params: { secs: { value: 1, type: 'LONG' } },
+      steps: [
+        {
+          step: {
+            id: 'slow',
+            type: 'Shell',
+            timeout: '${secs}s',
+            params: { script: { value: 'sleep 20', type: 'STRING' } },
+          },
+        },
+      ],
+    });
+    const st = await env.clients.scheduler.startWorkflow({ workflowId: 'sh.timeout' });
+    const inst = await waitEnd(env.clients, 'sh.timeout', st.instanceId, 30_000);
+    assert.equal(inst.status, 'FAILED');
+    assert.equal(statuses(inst).slow, 'TIMED_OUT');
+    await push(env.clients, {
+      id: 'sh.wf_timeout',
+      timeout: '2 seconds',
+      steps: [
+        { step: { id: 'slow', type: 'Shell', params: { script: { value: 'sleep 20', type: 'STRING' } } } },
+      ],
+    });
+    const t0 = Date.now();
+    const wt = await env.clients.scheduler.startWorkflow({ workflowId: 'sh.wf_timeout' });
+    const w = await waitEnd(env.clients, 'sh.wf_timeout', wt.instanceId, 30_000);
+    assert.equal(w.status, 'TIMED_OUT');
+    assert.ok(Date.now() - t0 < 15_000);
+  });
+
+  test('a Python step runs with python3 and returns outputs', async () => {
+    await push(env.clients, {
+      id: 'sh.python',
+      steps: [
+        {
+          step: {
+            id: 'py',
+            type: 'Python',
+            params: {
+              script: {
+                value:
+                  'import json, os\njson.dump({"total": sum(range(10))}, open(os.environ["BATON_OUTPUT_FILE"], "w"))',
+                type: 'STRING',
+              },
+            },
+          },
+        },
+      ],
+    });
+    const st = await env.clients.scheduler.startWorkflow({ workflowId: 'sh.python' });
+    const inst = await waitEnd(env.clients, 'sh.python', st.instanceId);
+    assert.equal(inst.status, 'SUCCEEDED', inst.error);
+    assert.deepEqual(Object.keys(inst.steps[0].outputs), ['total']);
+  });
+
   test('a failing script is a user error, retried, then FAILED with its message', async () => {
     await push(env.clients, {
       id: 'sh.fail',
