@@ -32,3 +32,4 @@ export {
 } from './run-service';
 export { isGrpcCode } from './grpc-status';
 export { pageToken, readPageToken, pageSize } from './paging';
+export { latestOf } from './latest-of';

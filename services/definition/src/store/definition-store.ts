@@ -1,4 +1,4 @@
-import { isDuplicateKey } from '@baton/kit';
+import { isDuplicateKey, latestOf } from '@baton/kit';
 import type { Collection, Db, Filter } from 'mongodb';
 import {
   COLLECTIONS,
@@ -174,25 +174,4 @@ export class DefinitionStore {
     await this.snapshots.deleteMany({ _id: { $in: ids(snapshots, (k) => snapshotId(workflowId, k)) } });
     return deletedCount;
   }
-}
-
-/**
- * The largest n ≥ lo with exists(n), for numbers that exist exactly for 1..N
- * (gapless). `lo` is a hint that may be stale (low) or, after a delete, too high.
- * O(log(N - lo)) lookups.
- */
-export async function latestOf(exists: (n: number) => Promise<boolean>, lo: number): Promise<number> {
-  let base = lo > 0 && (await exists(lo)) ? lo : 0;
-  let step = 1;
-  while (await exists(base + step)) {
-    base += step;
-    step *= 2;
-  }
-  let hi = base + step;
-  while (hi - base > 1) {
-    const mid = Math.floor((base + hi) / 2);
-    if (await exists(mid)) base = mid;
-    else hi = mid;
-  }
-  return base;
 }

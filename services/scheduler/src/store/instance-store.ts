@@ -1,4 +1,4 @@
-import { isDuplicateKey } from '@baton/kit';
+import { isDuplicateKey, latestOf } from '@baton/kit';
 import type { Collection, Db, Filter } from 'mongodb';
 import type { InstanceEvent, InstanceSnapshot } from '../domain';
 import {
@@ -11,7 +11,6 @@ import {
   decisionId,
   instanceDocId,
 } from './documents';
-import { latestOf } from './latest-of';
 
 type IdDoc = { _id: string };
 
