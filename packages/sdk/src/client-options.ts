@@ -17,7 +17,12 @@ export interface ClientOptions {
   timeoutMs?: number;
   /** Channel credentials. Default: `credentials.createInsecure()` (local plaintext). */
   credentials?: ChannelCredentials;
-  /** grpc-js channel options (keepalive, message sizes...). Default: `{}`. */
+  /**
+   * grpc-js channel options (keepalive, message sizes...), merged over
+   * DEFAULT_CHANNEL_OPTIONS: reconnects start after 100 ms and back off to at most
+   * 2 s (grpc-js alone backs off to 120 s, so a client whose server restarted a few
+   * times in a row would fail calls for minutes after it is back).
+   */
   channelOptions?: ChannelOptions;
   /** Metadata sent with every call (per-call metadata wins on conflicts). Default: none. */
   metadata?: Record<string, string>;
@@ -30,6 +35,12 @@ export type ResolvedClientOptions = Required<Omit<ClientOptions, 'address'>> & {
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
+export const DEFAULT_CHANNEL_OPTIONS: ChannelOptions = {
+  'grpc.initial_reconnect_backoff_ms': 100,
+  'grpc.min_reconnect_backoff_ms': 100,
+  'grpc.max_reconnect_backoff_ms': 2000,
+};
+
 export function resolveClientOptions(options: ClientOptions, address: string): ResolvedClientOptions {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   if (!(timeoutMs > 0)) throw new RangeError(`timeoutMs must be > 0 (or Infinity), got ${timeoutMs}`);
@@ -37,7 +48,7 @@ export function resolveClientOptions(options: ClientOptions, address: string): R
     address,
     timeoutMs,
     credentials: options.credentials ?? credentials.createInsecure(),
-    channelOptions: options.channelOptions ?? {},
+    channelOptions: { ...DEFAULT_CHANNEL_OPTIONS, ...options.channelOptions },
     metadata: options.metadata ?? {},
     newRequestId: options.newRequestId ?? randomUUID,
   };

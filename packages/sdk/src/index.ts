@@ -2,7 +2,7 @@
 // Messages are @baton/proto's (ts-proto); this package adds deadlines, request
 // ids, one error type and ParamValue helpers on top.
 export type { CallOptions, StreamCallOptions } from './call-options';
-export { type ClientOptions, DEFAULT_TIMEOUT_MS } from './client-options';
+export { type ClientOptions, DEFAULT_CHANNEL_OPTIONS, DEFAULT_TIMEOUT_MS } from './client-options';
 export { type BatonClients, connect } from './connect';
 export type { ConnectOptions } from './connect-options';
 export { createDefinitionClient, type DefinitionClient } from './definition-client';

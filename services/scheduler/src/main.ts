@@ -6,7 +6,12 @@ startTelemetry('scheduler');
 import { credentials, Metadata } from '@grpc/grpc-js';
 import { EnvReader, runServiceMain } from '@baton/kit';
 import { internal, SchedulerServiceService } from '@baton/proto';
-import { createDefinitionClient, createStepRuntimeClient, resolveAddress } from '@baton/sdk';
+import {
+  createDefinitionClient,
+  createStepRuntimeClient,
+  DEFAULT_CHANNEL_OPTIONS,
+  resolveAddress,
+} from '@baton/sdk';
 import { ActionPerformer } from './app/action-performer';
 import { Definitions } from './app/definitions';
 import { ENGINE_OPTIONS, Engine } from './app/engine';
