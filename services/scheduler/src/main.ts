@@ -46,6 +46,7 @@ runServiceMain({
     const stepInternal = new internal.StepRuntimeInternalServiceClient(
       resolveAddress('stepRuntime'),
       credentials.createInsecure(),
+      DEFAULT_CHANNEL_OPTIONS,
     );
     const runs = new Runs(store, events, defs, ENGINE_DEFAULTS);
     const queue = new WorkflowQueue(store, redis.redis, events, log);
