@@ -77,11 +77,17 @@ describe('service lifecycle (kit)', () => {
       'UNAVAILABLE',
     );
     await svc.start();
-    assert.equal(
-      (await env.clients.definition.getWorkflow({ workflowId: 'drain.big', version: '' })).workflow
-        ?.stepCount,
-      10_000,
+    // The client's channel reconnects on its own backoff (at most 2 s): wait for it, with a deadline.
+    let steps = 0;
+    await waitFor(
+      async () => {
+        steps = (await env.clients.definition.getWorkflow({ workflowId: 'drain.big', version: '' })).workflow!
+          .stepCount;
+        return true;
+      },
+      { timeoutMs: 10_000, intervalMs: 100, what: 'the restarted service to answer' },
     );
+    assert.equal(steps, 10_000);
   });
 
   test('bad configuration: every problem reported at once, exit 1, nothing started', () => {
