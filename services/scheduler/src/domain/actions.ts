@@ -49,10 +49,24 @@ export interface CancelAttemptAction {
 /** What a child instance runs. */
 export type ChildRun =
   | { kind: 'subworkflow'; workflowId: string; version: string }
-  /** The parent workflow's nested `steps` of foreach step `stepId` (same definition version). */
+  /**
+   * The parent workflow's nested `steps` of step `stepId` (same definition version): one iteration
+   * of a foreach or of a while step (run-context's nestedSteps finds both).
+   */
   | { kind: 'foreach'; workflowId: string; stepId: string };
 
-/** Create a child instance keyed by `childKey` (unique insert), then start it with `params`. */
+/**
+ * Create a child instance keyed by `childKey` (unique insert), then start it with `params`.
+ *
+ * `previous` (a foreach restarted FROM_INCOMPLETE): the keys this iteration had in earlier runs,
+ * newest first. The shell takes the FIRST of them that exists as a child instance:
+ * - it ended SUCCEEDED → create nothing; append `childFinished` (id `<childKey>:finished`,
+ *   status SUCCEEDED, that child's step outputs, `reusedFrom` = its key) to the parent;
+ * - anything else (failed, stopped, still running) → create and start `childKey` as usual (it may
+ *   be made from `restartSnapshot` of that child, with `child` options, to rerun only its own
+ *   unfinished part);
+ * - none exists → create and start `childKey` as usual.
+ */
 export interface StartChildAction {
   type: 'startChild';
   /** = childKey. */
@@ -66,6 +80,7 @@ export interface StartChildAction {
   params: JsonObject;
   depth: number;
   initiator?: string;
+  previous?: string[];
 }
 
 export interface StopChildAction {
@@ -88,6 +103,11 @@ export interface NotifyParentAction {
   iteration: number;
   status: InstanceStatus;
   outputs: Record<string, JsonObject>;
+  /**
+   * The child's params its steps declared again or output (see `paramUpdates`): a while loop takes
+   * its next loop values from here. Absent when none.
+   */
+  params?: JsonObject;
   message?: string;
 }
 

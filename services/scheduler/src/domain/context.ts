@@ -1,4 +1,5 @@
 import type { ParamMap, RetryPolicy, StepDef, WorkflowDef } from '@baton/model';
+import type { JsonValue } from './json';
 
 /**
  * Engine settings decide reads. Every field has a documented default (ENGINE_DEFAULTS); the shell
@@ -25,8 +26,10 @@ export interface EngineConfig {
   maxForeachConcurrency: number;
   /** Upper bound on foreach iterations (the product of the loop arrays). */
   maxForeachIterations: number;
-  /** Nesting depth of child instances (subworkflow/foreach), as Maestro's limit of 10. */
+  /** Nesting depth of child instances (subworkflow/foreach/while), as Maestro's limit of 10. */
   maxDepth: number;
+  /** Iterations a while loop may run; one more ends the step USER_FAILED (issue 5: 100,000). */
+  maxWhileIterations: number;
 }
 
 export const ENGINE_DEFAULTS: EngineConfig = {
@@ -53,6 +56,7 @@ export const ENGINE_DEFAULTS: EngineConfig = {
   maxForeachConcurrency: 1000,
   maxForeachIterations: 100_000,
   maxDepth: 10,
+  maxWhileIterations: 100_000,
 };
 
 /**
@@ -69,6 +73,16 @@ export interface DecideContext {
   /** Workflow ids of the enclosing instances, outermost first (recursion is reported by name). */
   ancestors?: readonly string[];
   config?: Partial<EngineConfig>;
+  /**
+   * `params.getFromForeach(foreachStep, innerStep, param)`: the per-iteration values, in iteration
+   * order (null where an iteration has no such value). The parent keeps no per-iteration data
+   * (O(1) state), so the shell answers from the child instances, synchronously: it prefetches
+   * before calling decide. decide asks only about a foreach step of this level that is SUCCEEDED or
+   * COMPLETED_WITH_ERROR (its iterations have all ended, so the answer can no longer change and a
+   * re-applied decision sees the same values); `undefined` = unknown, and the expression fails.
+   * See `foreachIterationValue` for what one iteration's value is.
+   */
+  foreachValues?: (foreachStepId: string, innerStepId: string, param: string) => JsonValue[] | undefined;
 }
 
 export function configOf(ctx: DecideContext): EngineConfig {

@@ -100,7 +100,12 @@ export interface ChildStartedEvent {
   childKey: string;
 }
 
-/** A child instance ended (or could not be created: status FAILED with a message). */
+/**
+ * A child instance ended (or could not be created: status FAILED with a message), or — for a
+ * startChild with `previous` — an earlier run's iteration that had SUCCEEDED was taken instead of
+ * running it again (`reusedFrom` = that child's key, `outputs` = its outputs). The shell copies
+ * NotifyParentAction's fields as they are.
+ */
 export interface ChildFinishedEvent {
   type: 'childFinished';
   id: string;
@@ -110,5 +115,9 @@ export interface ChildFinishedEvent {
   status: InstanceStatus;
   /** Outputs of the child's steps: stepId → name → value. */
   outputs?: Record<string, Record<string, JsonValue>>;
+  /** The child's params as its steps left them (NotifyParentAction.params): a while loop's next values. */
+  params?: Record<string, JsonValue>;
+  /** The iteration was not run again: this earlier child had SUCCEEDED. */
+  reusedFrom?: string;
   message?: string;
 }

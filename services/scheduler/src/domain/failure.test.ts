@@ -101,13 +101,13 @@ const cases: Case[] = [
     expect: { status: 'SUCCEEDED', steps: { a: 'COMPLETED_WITH_ERROR', b: 'SUCCEEDED' } },
   },
   {
-    name: 'while steps are rejected clearly (not hung)',
-    steps: [{ while: { id: 'w', condition: 'false', steps: [s('inner')] } }],
+    name: 'template steps are rejected clearly (not hung)',
+    steps: [{ template: { id: 'w', sub_type: 'tpl' } }],
     ops: [['start']],
     expect: {
       status: 'FAILED',
       steps: { w: 'INTERNALLY_FAILED' },
-      message: /while steps are not supported yet/,
+      message: /template steps are not supported yet/,
     },
   },
   {

@@ -1,4 +1,4 @@
-import { relaunchForeach } from './children';
+import { relaunchChildren } from './children';
 import { isLive, recomputeReadiness, settle } from './step-outcome';
 import type { Draft } from './draft';
 import type { InstanceCommandEvent, RestartFromStepEvent, StartEvent, StepCommandEvent } from './events';
@@ -61,7 +61,7 @@ export function onInstanceCommand(d: Draft, ev: InstanceCommandEvent): void {
       if (snap.status !== 'PAUSED') return;
       snap.status = 'IN_PROGRESS';
       d.log(undefined, 'IN_PROGRESS', ev.reason ?? 'resumed');
-      return relaunchForeach(d);
+      return relaunchChildren(d);
   }
 }
 

@@ -1,6 +1,7 @@
 import { childKeyOf } from './actions';
 import type { Draft } from './draft';
 import type { JsonObject } from './json';
+import { paramUpdates } from './param-updates';
 import type { InstanceSnapshot } from './snapshot';
 import { type InstanceStatus, isBlocking, isInstanceTerminal, isStepTerminal } from './statuses';
 import { isDispatched } from './step-kinds';
@@ -106,6 +107,7 @@ export function endInstance(d: Draft, status: InstanceStatus, message?: string):
   if (snap.parent) {
     const outputs: Record<string, JsonObject> = {};
     for (const s of snap.steps) if (s.outputs) outputs[s.id] = s.outputs;
+    const params = paramUpdates(d);
     d.emit({
       type: 'notifyParent',
       key: `${snap.key}:finished`,
@@ -115,6 +117,7 @@ export function endInstance(d: Draft, status: InstanceStatus, message?: string):
       iteration: snap.parent.iteration,
       status,
       outputs,
+      ...(params ? { params } : {}),
       ...(message !== undefined ? { message } : {}),
     });
   }

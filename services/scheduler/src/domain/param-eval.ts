@@ -26,6 +26,7 @@ export interface ScopeHooks {
   getFromCurrentStep?: (name: string) => JsonValue | undefined;
   getFromInstance?: (name: string) => JsonValue | undefined;
   getFromSubworkflow?: (stepId: string, subStepId: string, name: string) => JsonValue | undefined;
+  getFromForeach?: (stepId: string, innerStepId: string, name: string) => JsonValue | undefined;
   /** Names not defined in this layer (a step's scope falls back to the instance params). */
   fallback?: (name: string) => JsonValue | undefined;
   now: number;
@@ -40,6 +41,8 @@ export interface ScopeHooks {
 export class ParamEvaluator {
   private readonly values = new Map<string, JsonValue>();
   private readonly busy = new Set<string>();
+  /** Names being evaluated, innermost last. */
+  private readonly stack: string[] = [];
   readonly host: ParamHost;
 
   constructor(
@@ -54,6 +57,7 @@ export class ParamEvaluator {
       getFromCurrentStep: (n) => (this.lookup(n) ?? hooks.getFromCurrentStep?.(n)) as HostValue,
       getFromInstance: (n) => hooks.getFromInstance?.(n) as HostValue,
       getFromSubworkflow: (w, s, n) => hooks.getFromSubworkflow?.(w, s, n) as HostValue,
+      getFromForeach: (f, s, n) => hooks.getFromForeach?.(f, s, n) as HostValue,
       nextUniqueId: hooks.nextUniqueId,
       now: () => hooks.now,
     };
@@ -85,8 +89,15 @@ export class ParamEvaluator {
       if (Object.hasOwn(this.preset, name)) return this.preset[name];
       return this.hooks.fallback?.(name);
     }
-    if (this.busy.has(name)) throw new ParamEvalError(name, 'refers to itself (a cycle of params)');
+    if (this.busy.has(name)) {
+      // `i` defined as `i + 1` in a step reads the outer `i` (the instance's), as a loop body
+      // updates its loop variable; any other cycle is an error.
+      const outer = this.stack.at(-1) === name ? this.hooks.fallback?.(name) : undefined;
+      if (outer !== undefined) return outer;
+      throw new ParamEvalError(name, 'refers to itself (a cycle of params)');
+    }
     this.busy.add(name);
+    this.stack.push(name);
     try {
       const v = this.evalDef(name, this.defs[name]!);
       this.values.set(name, v);
@@ -97,6 +108,7 @@ export class ParamEvaluator {
       throw new ParamEvalError(name, detail);
     } finally {
       this.busy.delete(name);
+      this.stack.pop();
     }
   }
 

@@ -3,7 +3,7 @@ import { type DecideContext, stepsOf } from './context';
 import { downstream, planOf } from './plan';
 import type { RunParamMap } from './run-params';
 import { freshStep } from './new-snapshot';
-import type { InstanceSnapshot } from './snapshot';
+import type { InstanceSnapshot, ParentRef, PriorRun } from './snapshot';
 import { isInstanceTerminal } from './statuses';
 
 export type RestartMode = 'RESTART_FROM_INCOMPLETE' | 'RESTART_FROM_BEGINNING';
@@ -14,6 +14,13 @@ export interface RestartOptions {
   restartParams?: RunParamMap;
   /** Restart from this step: it and its downstream rerun, every other step is kept as it ended. */
   fromStepId?: string;
+  /**
+   * Rerunning a foreach iteration of a restarted parent as a restart of the iteration's earlier
+   * child instance (StartChildAction.previous): the new child's key, run id and parent, and the
+   * iteration's params (they replace the earlier run params). Without it a child run is keyed
+   * `<previous key>#<runId>` under the same parent.
+   */
+  child?: { key: string; runId: number; parent: ParentRef; runParams?: RunParamMap };
 }
 
 /** Steps a RESTART_FROM_INCOMPLETE keeps with their params and outputs. */
@@ -55,18 +62,27 @@ export function restartSnapshot(
     });
     keep = (i) => KEPT.has(previous.steps[i]!.status) && !rerun.has(i);
   }
+  const incomplete =
+    opts.fromStepId === undefined && (opts.mode ?? 'RESTART_FROM_INCOMPLETE') === 'RESTART_FROM_INCOMPLETE';
   const steps = plan.ids.map((_id, i) => {
-    if (!keep(i)) return fresh(i);
+    if (!keep(i)) {
+      const s = fresh(i);
+      const prior = incomplete ? priorRuns(previous, i) : undefined;
+      if (prior) s.prior = prior;
+      return s;
+    }
     const s = previous.steps[i]!;
     return { ...s, attempts: [], attempt: 0 };
   });
   const snap: InstanceSnapshot = {
     workflowId: previous.workflowId,
     instanceId: previous.instanceId,
-    runId,
-    key: previous.parent
-      ? `${previous.key}#${runId}`
-      : instanceKeyOf(previous.workflowId, previous.instanceId, runId),
+    runId: opts.child?.runId ?? runId,
+    key:
+      opts.child?.key ??
+      (previous.parent
+        ? `${previous.key}#${runId}`
+        : instanceKeyOf(previous.workflowId, previous.instanceId, runId)),
     depth: previous.depth,
     seq: 0,
     status: 'CREATED',
@@ -77,13 +93,30 @@ export function restartSnapshot(
     queue: [],
     blocked: [],
   };
-  if (previous.parent) snap.parent = previous.parent;
+  const parent = opts.child?.parent ?? previous.parent;
+  if (parent) snap.parent = parent;
   if (previous.initiator !== undefined) snap.initiator = previous.initiator;
-  if (previous.runParams) snap.runParams = previous.runParams;
+  const runParams = opts.child?.runParams ?? previous.runParams;
+  if (runParams) snap.runParams = runParams;
   if (previous.stepRunParams) snap.stepRunParams = previous.stepRunParams;
   const restartParams = { ...(previous.restartParams ?? {}), ...(opts.restartParams ?? {}) };
   if (Object.keys(restartParams).length > 0) snap.restartParams = restartParams;
   return snap;
+}
+
+/**
+ * A foreach step that reruns FROM_INCOMPLETE remembers the runs that started iterations, newest
+ * first (the run that ended, then the ones it remembered): iterations that SUCCEEDED there are
+ * taken, not run again. O(restarts), never O(iterations).
+ */
+function priorRuns(previous: InstanceSnapshot, i: number): PriorRun[] | undefined {
+  const s = previous.steps[i];
+  if (!s) return undefined;
+  const out: PriorRun[] = [];
+  if (s.child?.kind === 'foreach' && s.child.next > 0)
+    out.push({ key: previous.key, launched: s.child.next });
+  for (const p of s.prior ?? []) out.push(p);
+  return out.length > 0 ? out : undefined;
 }
 
 /** With fromStepId, every decided step outside the reset part is kept (it ended the way it did). */

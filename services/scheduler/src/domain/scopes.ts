@@ -3,6 +3,7 @@ import type { Draft } from './draft';
 import type { JsonObject, JsonValue } from './json';
 import { ParamEvaluator, type ScopeHooks } from './param-eval';
 import { layerParams } from './run-params';
+import type { InstanceSnapshot } from './snapshot';
 
 /** `TARGET_RUN_DATE` as Maestro formats it by default: yyyyMMdd of RUN_TS (UTC). */
 export function targetRunDate(ms: number): string {
@@ -34,10 +35,20 @@ function hooks(d: Draft): ScopeHooks {
       const i = d.idx(stepId);
       return i === undefined ? undefined : d.get(i).child?.stepOutputs?.[subStepId]?.[name];
     },
+    getFromForeach: (stepId, innerStepId, name) => foreachValues(d, stepId, innerStepId, name),
     fallback: (name) => (Object.hasOwn(d.snap.params, name) ? d.snap.params[name] : undefined),
     now: d.now,
     nextUniqueId: () => d.nextUniqueId(),
   };
+}
+
+/** getFromForeach through the context hook, for a foreach step of this level whose iterations all ended. */
+function foreachValues(d: Draft, stepId: string, innerStepId: string, name: string): JsonValue | undefined {
+  const i = d.idx(stepId);
+  if (i === undefined || d.def(i).kind !== 'foreach') return undefined;
+  const st = d.get(i).status;
+  if (st !== 'SUCCEEDED' && st !== 'COMPLETED_WITH_ERROR') return undefined;
+  return d.ctx.foreachValues?.(stepId, innerStepId, name);
 }
 
 function instanceField(d: Draft, name: string): JsonValue | undefined {
@@ -50,6 +61,23 @@ function instanceField(d: Draft, name: string): JsonValue | undefined {
     default:
       return undefined;
   }
+}
+
+/**
+ * One iteration's value for `params.getFromForeach(foreach, innerStep, param)`, from the iteration's
+ * child instance snapshot (for the shell that answers DecideContext.foreachValues): the inner step's
+ * output, else its evaluated param, else null — as getFromStep reads a step.
+ */
+export function foreachIterationValue(
+  child: Pick<InstanceSnapshot, 'steps'> | undefined,
+  innerStepId: string,
+  name: string,
+): JsonValue {
+  const s = child?.steps.find((x) => x.id === innerStepId);
+  if (!s) return null;
+  if (s.outputs && Object.hasOwn(s.outputs, name)) return s.outputs[name]!;
+  if (s.params && Object.hasOwn(s.params, name)) return s.params[name]!;
+  return null;
 }
 
 /**
@@ -93,7 +121,7 @@ export function evaluateInstanceParams(d: Draft): JsonObject {
 export function stepParamDefs(d: Draft, i: number): ParamMap {
   const def = d.def(i);
   const defaults = def.kind === 'step' ? d.config.stepDefaults[def.type] : undefined;
-  const own = def.kind === 'foreach' ? withoutLoopParams(def.params) : def.params;
+  const own = def.kind === 'foreach' || def.kind === 'while' ? withoutLoopParams(def.params) : def.params;
   return layerParams({ ...(defaults ?? {}), ...(own ?? {}) }, d.snap.stepRunParams?.[def.id]);
 }
 

@@ -16,12 +16,13 @@ export interface AttemptRecord {
 }
 
 /**
- * Child instances of a foreach or subworkflow step, kept as counters: the parent's size is O(1) in
- * the number of iterations. `running` lists the iterations started and not finished (at most
- * `concurrency` of them): a finished report for any other iteration is stale and ignored.
+ * Child instances of a foreach, while or subworkflow step, kept as counters: the parent's size is
+ * O(1) in the number of iterations. `running` lists the iterations started and not finished (at
+ * most `concurrency` of them): a finished report for any other iteration is stale and ignored.
  */
 export interface ChildState {
-  kind: 'foreach' | 'subworkflow';
+  kind: 'foreach' | 'while' | 'subworkflow';
+  /** foreach: the iterations of the product; while: the iterations started so far (= next). */
   total: number;
   /** Checkpoint: the next iteration index to launch (0-based). */
   next: number;
@@ -33,12 +34,26 @@ export interface ChildState {
   /** foreach: loop variable names and their evaluated arrays (the Cartesian product's factors). */
   loopNames?: string[];
   loopValues?: JsonObject;
+  /** while: the current loop params (evaluated once at the start, then updated by each iteration). */
+  loopState?: JsonObject;
+  /** foreach after a restart: iterations that had SUCCEEDED in an earlier run and were not rerun. */
+  reused?: number;
   /** First failure seen, reported as the step's message. */
   firstError?: string;
   /** subworkflow: the child's step outputs (params.getFromSubworkflow). */
   stepOutputs?: Record<string, JsonObject>;
   /** subworkflow: the child has been created (the async mode succeeds here). */
   started?: boolean;
+}
+
+/**
+ * An earlier run of a restarted foreach step: iterations below `launched` were started in the run
+ * whose instance key is `key` (child keys `<key>:<stepId>:<iteration>`). One entry per restart,
+ * never per iteration.
+ */
+export interface PriorRun {
+  key: string;
+  launched: number;
 }
 
 /** The state of one step of this instance's level. */
@@ -67,6 +82,11 @@ export interface StepState {
   endedAt?: number;
   message?: string;
   child?: ChildState;
+  /**
+   * foreach restarted FROM_INCOMPLETE: the earlier runs, newest first. An iteration that SUCCEEDED
+   * in the newest of them that started it is not run again (see StartChildAction.previous).
+   */
+  prior?: PriorRun[];
 }
 
 /** Where a child instance (foreach/while iteration, subworkflow) hangs in its parent. */

@@ -1,5 +1,7 @@
 import { attemptKeyOf } from './actions';
-import { startForeach, startSubworkflow } from './children';
+import { startSubworkflow } from './children';
+import { startForeach } from './foreach';
+import { startWhile } from './while-loop';
 import { settle } from './step-outcome';
 import type { Draft } from './draft';
 import { failStep } from './step-outcome';
@@ -9,8 +11,8 @@ import { resolveDuration } from './timeouts';
 
 /**
  * Starts a ready step (from the queue). NoOp and Join complete here; Sleep becomes a timer (it
- * occupies no worker); runtime types are dispatched as attempt n+1; foreach and subworkflow start
- * child instances; while and template steps fail clearly (not supported yet) instead of hanging.
+ * occupies no worker); runtime types are dispatched as attempt n+1; foreach, while and subworkflow
+ * start child instances; template steps fail clearly (not supported yet) instead of hanging.
  */
 export function startStep(d: Draft, i: number): void {
   const def = d.def(i);
@@ -24,6 +26,7 @@ export function startStep(d: Draft, i: number): void {
     case 'foreach':
       return startForeach(d, i);
     case 'while':
+      return startWhile(d, i);
     case 'template':
       return failStep(d, i, 'INTERNALLY_FAILED', `${def.kind} steps are not supported yet`);
   }
