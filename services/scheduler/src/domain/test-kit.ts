@@ -168,6 +168,8 @@ export type Op =
   | ['stop' | 'kill' | 'pause' | 'resume' | 'timeout']
   | ['stopStep' | 'skipStep' | 'restartFrom', string]
   | ['childStarted' | 'childFinished', string, number, string?]
+  /** Ends the step's first running iteration (status, reported params, reusedFrom). */
+  | ['iteration', string, string?, Record<string, JsonValue>?, string?]
   | ['drain']
   | ['again'];
 
@@ -179,6 +181,10 @@ export interface Expect {
   wake?: number | null;
   dispatches?: number;
   message?: RegExp;
+  /** Outputs of steps. */
+  outputs?: Record<string, Record<string, JsonValue>>;
+  /** startChild actions emitted in total. */
+  childStarts?: number;
 }
 
 export interface Case {
@@ -266,6 +272,20 @@ export function play(c: Pick<Case, 'steps' | 'workflow' | 'ctx' | 'ops'>): Run {
           });
         break;
       }
+      case 'iteration': {
+        const it = r.step(op[1]).child?.running[0] ?? -1;
+        feed({
+          type: 'childFinished',
+          id: evId(),
+          stepId: op[1],
+          iteration: it,
+          childKey: `${r.snap.key}:${op[1]}:${it}`,
+          status: (op[2] ?? 'SUCCEEDED') as never,
+          ...(op[3] ? { params: op[3] } : {}),
+          ...(op[4] ? { reusedFrom: op[4] } : {}),
+        });
+        break;
+      }
       case 'drain':
         r.drain();
         break;
@@ -293,6 +313,12 @@ export function check(r: Run, x: Expect): string[] {
   }
   if (x.dispatches !== undefined && r.dispatches().length !== x.dispatches)
     out.push(`dispatches ${r.dispatches().length} ≠ ${x.dispatches}`);
+  for (const [id, o] of Object.entries(x.outputs ?? {})) {
+    if (JSON.stringify(r.step(id).outputs) !== JSON.stringify(o))
+      out.push(`outputs of ${id} ${JSON.stringify(r.step(id).outputs)} ≠ ${JSON.stringify(o)}`);
+  }
+  if (x.childStarts !== undefined && r.ofType('startChild').length !== x.childStarts)
+    out.push(`startChild ${r.ofType('startChild').length} ≠ ${x.childStarts}`);
   if (x.message && !x.message.test(r.snap.message ?? ''))
     out.push(`message '${r.snap.message}' !~ ${x.message}`);
   return out;

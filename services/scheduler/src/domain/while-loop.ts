@@ -107,7 +107,7 @@ function whileCondition(d: Draft, i: number): boolean | string {
   try {
     const r = evaluate(def.condition, scope.host, { now: () => d.now });
     if (typeof r === 'boolean') return r;
-    return `while condition is not a boolean: ${JSON.stringify(typeof r === 'bigint' ? r.toString() : r)}`;
+    return `while condition is not a boolean: ${typeof r === 'bigint' ? r.toString() : JSON.stringify(r)}`;
   } catch (e) {
     const msg = e instanceof SelError ? e.message : e instanceof Error ? e.message : String(e);
     return `while condition failed: ${msg}`;
