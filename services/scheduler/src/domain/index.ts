@@ -21,16 +21,24 @@
  *    `cancelAttempt` → kill the attempt's process group; `startChild` → insert the child instance
  *    keyed by childKey (`newInstanceSnapshot` with `parent`, `key: childKey`) plus its `start` event
  *    with the given params as run params, then append `childStarted` to the parent (or
- *    `childFinished` FAILED when it cannot be created, e.g. an unknown subworkflow); `stopChild` →
- *    append `stop`/`kill` to the child; `notifyParent` → append `childFinished` (id = action key) to
- *    the parent; `instanceEnded` → release the run-strategy slot, close watchers.
+ *    `childFinished` FAILED when it cannot be created, e.g. an unknown subworkflow); with
+ *    `previous` (a restarted foreach) the first existing of those earlier child keys that ended
+ *    SUCCEEDED is reused instead (see StartChildAction); `run.kind 'foreach'` = the nested steps of
+ *    `run.stepId`, a foreach or while step; `stopChild` → append `stop`/`kill` to the child;
+ *    `notifyParent` → append `childFinished` (id = action key) to the parent, copying `outputs`,
+ *    `params` (a while loop's next values) and `message`; `instanceEnded` → release the
+ *    run-strategy slot, close watchers.
+ * 4b. `params.getFromForeach` is answered by `ctx.foreachValues` (see DecideContext): the shell
+ *    prefetches, from the iterations' child instances (`foreachIterationValue`), the values the
+ *    workflow's expressions name.
  * 5. The sweeper re-queues an instance whose `nextWakeAt` ≤ now (decide fires due timers on any
  *    call; a `timer` event is just a trigger) and reports lapsed leases as `attemptLeaseExpired`.
  * 6. Restart: `restartSnapshot(finalSnapshotOfRunN, ctx, {mode, restartParams, fromStepId}, now)`
  *    gives run n+1 (CREATED); validate restart params with phase 'restart'; append `start`.
  */
 export { decide, type Decision } from './decide';
-export type { InstanceSnapshot, StepState, AttemptRecord, ChildState, ParentRef } from './snapshot';
+export type { InstanceSnapshot, StepState, AttemptRecord, ChildState, ParentRef, PriorRun } from './snapshot';
+export { foreachIterationValue } from './scopes';
 export type {
   InstanceEvent,
   StartEvent,
