@@ -21,6 +21,17 @@ export function peakRssMiB(pid: number | undefined): number {
   }
 }
 
+/** Current resident set size of a process in MiB (VmRSS). */
+export function currentRssMiB(pid: number | undefined): number {
+  if (!pid) return Number.NaN;
+  try {
+    const kb = Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+    return Math.round((kb / 1024) * 10) / 10;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 export interface Row {
   name: string;
   value: number;

@@ -60,6 +60,8 @@ export class ActionPerformer {
           status: a.status,
           outputs: a.outputs,
           message: a.message,
+          // while loops read their loop variables from what the iteration reports back.
+          ...(a.params ? { params: a.params } : {}),
         });
         return;
       case 'instanceEnded':
