@@ -146,7 +146,7 @@ export class SchedulerApp {
       },
       now,
     );
-    await this.queue.admit(input.workflowId);
+    await this.queue.admit(input.workflowId, instanceId);
     const head = await this.store.getHead(key);
     const admitted = (await this.store.getEvent(`${key}:start`)) !== null;
     const status = head && head.status !== 'CREATED' ? head.status : admitted ? 'IN_PROGRESS' : 'CREATED';

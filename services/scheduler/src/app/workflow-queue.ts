@@ -32,12 +32,22 @@ export class WorkflowQueue {
   ) {}
 
   /** Admits what the strategy allows now; retries a few times when another replica holds the lock. */
-  async admit(workflowId: string): Promise<Admission> {
+  async admit(workflowId: string, own?: number): Promise<Admission> {
+    if (own !== undefined) {
+      // A start under PARALLEL with room to spare needs no lock: the room check counts every
+      // instance since the cursor as running (started or not), so racing starts cannot overfill.
+      const latest = await this.store.latestInstanceId(workflowId);
+      const cursor = Math.max(1, await this.store.queueCursor(workflowId));
+      const strategy = (await this.store.getInstance(workflowId, latest))?.run_strategy;
+      if (strategy?.rule === 'PARALLEL' && latest - cursor + 1 <= strategy.workflow_concurrency) {
+        return this.startUnscanned(workflowId, own, own);
+      }
+    }
     const lock = `{baton}:queue:${workflowId}`;
     for (let i = 0; i < 100; i++) {
       if ((await this.redis.set(lock, this.token, 'PX', 10_000, 'NX')) === 'OK') {
         try {
-          return await this.admitLocked(workflowId);
+          return await this.admitLocked(workflowId, own);
         } finally {
           await this.redis
             .eval(
@@ -62,18 +72,57 @@ export class WorkflowQueue {
     );
   }
 
-  private async admitLocked(workflowId: string): Promise<Admission> {
-    const latest = await this.store.latestInstanceId(workflowId);
-    const cursor = Math.max(1, await this.store.queueCursor(workflowId));
-    const entries: (QueueEntry & { runId: number })[] = [];
-    let rule: RunStrategyRule = 'SEQUENTIAL';
-    let concurrency = 1;
-    const starts = new Map<number, { runParams?: RunParamMap; initiator?: string }>();
-    for (let n = cursor; n <= latest && n < cursor + WINDOW; n++) {
+  /**
+   * PARALLEL with room to spare: every not-yet-started instance in [from, to] starts.
+   * A start admits just its own instance (from = to); the sweeper and ended runs look
+   * at the whole window, so an instance whose own admission was lost still starts.
+   */
+  private async startUnscanned(workflowId: string, from: number, to: number): Promise<Admission> {
+    const started: number[] = [];
+    for (let n = to; n >= from; n--) {
+      const key = instanceKeyOf(workflowId, n, 1);
+      if ((await this.store.getEvent(`${key}:start`)) !== null) continue;
       const inst = await this.store.getInstance(workflowId, n);
       if (!inst) continue;
-      rule = (inst.run_strategy?.rule as RunStrategyRule) ?? rule;
-      concurrency = inst.run_strategy?.workflow_concurrency ?? concurrency;
+      await this.events.append(key, {
+        type: 'start',
+        id: `${key}:start`,
+        ...(inst.start?.run_params ? { runParams: JSON.parse(inst.start.run_params) as RunParamMap } : {}),
+        ...(inst.start?.initiator ? { initiator: inst.start.initiator } : {}),
+      });
+      started.push(n);
+    }
+    return { start: started.reverse(), stop: [] };
+  }
+
+  private async admitLocked(workflowId: string, own?: number): Promise<Admission> {
+    const latest = await this.store.latestInstanceId(workflowId);
+    const cursor = Math.max(1, await this.store.queueCursor(workflowId));
+    const newest = await this.store.getInstance(workflowId, latest);
+    const strategy = newest?.run_strategy;
+    if (strategy?.rule === 'PARALLEL' && latest - cursor + 1 <= strategy.workflow_concurrency) {
+      // Even if every instance since the cursor were running there is room: start the
+      // queued ones without scanning (the scan is O(instances in flight) lookups).
+      return this.startUnscanned(
+        workflowId,
+        own !== undefined ? own : cursor,
+        own !== undefined ? own : latest,
+      );
+    }
+    const entries: (QueueEntry & { runId: number })[] = [];
+    // The newest instance carries the strategy in force (properties as of its start).
+    const rule = (strategy?.rule as RunStrategyRule | undefined) ?? 'SEQUENTIAL';
+    const concurrency = strategy?.workflow_concurrency ?? 1;
+    // FIFO rules decide from the first queued instances alone: stop reading once there are
+    // as many as could start (so a long sequential queue costs O(1) per admission, not O(n)).
+    const fifo = rule === 'SEQUENTIAL' || rule === 'STRICT_SEQUENTIAL' || rule === 'PARALLEL';
+    const enough = rule === 'PARALLEL' ? Math.max(1, concurrency) : 1;
+    let queuedSeen = 0;
+    const starts = new Map<number, { runParams?: RunParamMap; initiator?: string }>();
+    for (let n = cursor; n <= latest && n < cursor + WINDOW; n++) {
+      if (fifo && queuedSeen >= enough) break;
+      const inst = n === latest ? newest : await this.store.getInstance(workflowId, n);
+      if (!inst) continue;
       const runId = await this.store.latestRunId(workflowId, n);
       if (runId === 0) continue;
       const key = instanceKeyOf(workflowId, n, runId);
@@ -82,6 +131,7 @@ export class WorkflowQueue {
       const admitted = runId > 1 || (await this.store.getEvent(`${key}:start`)) !== null;
       const unblocked = head.status === 'FAILED' && (await this.store.isUnblocked(workflowId, n));
       entries.push({ instanceId: n, runId, status: head.status, admitted, unblocked });
+      if (!admitted && head.status === 'CREATED') queuedSeen++;
       if (!admitted) {
         starts.set(n, {
           ...(inst.start?.run_params ? { runParams: JSON.parse(inst.start.run_params) as RunParamMap } : {}),
