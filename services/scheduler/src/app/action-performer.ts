@@ -75,6 +75,21 @@ export class ActionPerformer {
   }
 
   private async startChild(parent: RunHead, a: StartChildAction): Promise<void> {
+    const reused = await this.runs.reusableChild(a.previous);
+    if (reused) {
+      // Restart from incomplete: this iteration already succeeded in an earlier run.
+      await this.events.append(a.parentKey, {
+        type: 'childFinished',
+        id: `${a.childKey}:finished`,
+        stepId: a.stepId,
+        iteration: a.iteration,
+        childKey: a.childKey,
+        status: 'SUCCEEDED',
+        outputs: reused.outputs,
+        reusedFrom: reused.key,
+      });
+      return;
+    }
     try {
       await this.runs.createChild(parent, a);
       await this.events.append(a.parentKey, {

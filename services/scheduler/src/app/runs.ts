@@ -1,4 +1,5 @@
 import {
+  type JsonObject,
   type DecideContext,
   type EngineConfig,
   type InstanceSnapshot,
@@ -87,6 +88,26 @@ export class Runs {
       stepConcurrency: pinned.stepConcurrency || undefined,
       config: this.config,
     };
+  }
+
+  /**
+   * A foreach restarted FROM_INCOMPLETE names the keys an iteration had in earlier
+   * runs (newest first). The first of them that exists decides: when it ended
+   * SUCCEEDED the iteration is reused (its step outputs returned), otherwise it runs again.
+   */
+  async reusableChild(
+    previous: string[] | undefined,
+  ): Promise<{ key: string; outputs: Record<string, JsonObject> } | undefined> {
+    for (const key of previous ?? []) {
+      const head = await this.store.getHead(key);
+      if (!head) continue;
+      if (head.status !== 'SUCCEEDED') return undefined;
+      const decision = await this.store.latestDecision(key, head.seq);
+      if (!decision) return undefined;
+      const snap = JSON.parse(decision.snapshot) as InstanceSnapshot;
+      return { key, outputs: Object.fromEntries(snap.steps.map((st) => [st.id, st.outputs ?? {}])) };
+    }
+    return undefined;
   }
 
   async createChild(parent: RunHead, a: StartChildAction): Promise<void> {

@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { useStack } from '../support/stack';
+import { push, waitEnd } from './support';
+
+const env = useStack({ services: ['definition', 'scheduler'] });
+const sched = () => env.clients.scheduler;
+const bool = (value: boolean) => ({ kind: { $case: 'booleanValue' as const, value } });
+
+describe('foreach, while and subworkflow as child instances', () => {
+  test('restart after failed iterations reruns exactly those and reuses the rest', async () => {
+    await push(env.clients, {
+      id: 'loops.retry',
+      params: { fail: { value: true, type: 'BOOLEAN' } },
+      steps: [
+        {
+          foreach: {
+            id: 'each',
+            params: {
+              loop_params: { value: { x: { value: [1, 2, 3, 4, 5, 6], type: 'LONG_ARRAY' } }, type: 'MAP' },
+            },
+            steps: [
+              {
+                step: {
+                  id: 'check',
+                  type: 'NoOp',
+                  transition: { successors: { ok: 'fail && x % 2 == 0 ? 1 / 0 > 0 : true' } },
+                },
+              },
+              { step: { id: 'ok', type: 'NoOp' } },
+            ],
+          },
+        },
+      ],
+    });
+    const st = await sched().startWorkflow({ workflowId: 'loops.retry' });
+    const run1 = await waitEnd(env.clients, 'loops.retry', st.instanceId);
+    assert.equal(run1.status, 'FAILED');
+    const each1 = run1.steps[0];
+    assert.equal(each1.iterationCounts.succeeded, '3');
+    assert.equal(each1.iterationCounts.failed, '3');
+    await sched().restartInstance({
+      ref: { workflowId: 'loops.retry', instanceId: st.instanceId },
+      runParams: { fail: bool(false) },
+    });
+    const run2 = await waitEnd(env.clients, 'loops.retry', st.instanceId, 30_000, 2);
+    assert.equal(run2.status, 'SUCCEEDED', run2.error);
+    const each2 = run2.steps[0];
+    assert.equal(each2.iterationCounts.succeeded, '6');
+    // Exactly the three failed iterations ran again; the three that succeeded were reused.
+    const outputs = each2.outputs.reused?.kind;
+    assert.ok(outputs && 'value' in outputs, JSON.stringify(each2.outputs));
+    assert.equal(String(outputs.value), '3');
+  });
+
+  test('a while loop counts to its condition; a subworkflow runs and its parent waits', async () => {
+    await push(env.clients, {
+      id: 'loops.child',
+      params: { n: { value: 1, type: 'LONG' } },
+      steps: [{ step: { id: 'inner', type: 'NoOp' } }],
+    });
+    await push(env.clients, {
+      id: 'loops.parent',
+      steps: [
+        {
+          while: {
+            id: 'count',
+            condition: 'i < 4',
+            params: { loop_params: { value: { i: { value: 0, type: 'LONG' } }, type: 'MAP' } },
+            steps: [
+              { step: { id: 'bump', type: 'NoOp', params: { i: { expression: 'i + 1', type: 'LONG' } } } },
+            ],
+            transition: { successors: { sub: 'true' } },
+          },
+        },
+        {
+          subworkflow: {
+            id: 'sub',
+            params: {
+              subworkflow_id: { value: 'loops.child', type: 'STRING' },
+              subworkflow_version: { value: 'latest', type: 'STRING' },
+            },
+          },
+        },
+      ],
+    });
+    const st = await sched().startWorkflow({ workflowId: 'loops.parent' });
+    const inst = await waitEnd(env.clients, 'loops.parent', st.instanceId);
+    assert.equal(inst.status, 'SUCCEEDED', inst.error);
+    const count = inst.steps.find((s) => s.stepId === 'count')!;
+    assert.match(count.error, /after 4 iterations/);
+    assert.equal(inst.steps.find((s) => s.stepId === 'sub')!.status, 'SUCCEEDED');
+  });
+
+  test('a subworkflow that does not exist fails its step with a clear message', async () => {
+    await push(env.clients, {
+      id: 'loops.missing',
+      steps: [
+        {
+          subworkflow: {
+            id: 'sub',
+            params: { subworkflow_id: { value: 'no.such.workflow', type: 'STRING' } },
+          },
+        },
+      ],
+    });
+    const st = await sched().startWorkflow({ workflowId: 'loops.missing' });
+    const inst = await waitEnd(env.clients, 'loops.missing', st.instanceId);
+    assert.equal(inst.status, 'FAILED');
+    assert.match(inst.steps[0].error, /no\.such\.workflow/);
+  });
+});
