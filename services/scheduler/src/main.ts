@@ -16,6 +16,7 @@ import { ActionPerformer } from './app/action-performer';
 import { Definitions } from './app/definitions';
 import { ENGINE_OPTIONS, Engine } from './app/engine';
 import { EventLog } from './app/event-log';
+import { ForeachValues } from './app/foreach-values';
 import { Runs } from './app/runs';
 import { SchedulerApp } from './app/scheduler-app';
 import { SWEEPER_DEFAULTS, Sweeper } from './app/sweeper';
@@ -51,10 +52,17 @@ runServiceMain({
     const runs = new Runs(store, events, defs, ENGINE_DEFAULTS);
     const queue = new WorkflowQueue(store, redis.redis, events, log);
     const performer = new ActionPerformer(redis.redis, events, runs, stepRuntime, log, queue);
-    const engine = new Engine(store, coord, defs, performer, ENGINE_DEFAULTS, log, {
-      ...ENGINE_OPTIONS,
-      lockTtlMs,
-    });
+    const engine = new Engine(
+      store,
+      coord,
+      defs,
+      performer,
+      ENGINE_DEFAULTS,
+      log,
+      { ...ENGINE_OPTIONS, lockTtlMs },
+      Date.now,
+      new ForeachValues(store),
+    );
     const checkAttempts = (keys: string[]) =>
       new Promise<Record<string, internal.AttemptLiveness>>((resolve, reject) =>
         stepInternal.checkAttempts(

@@ -110,3 +110,42 @@ describe('foreach, while and subworkflow as child instances', () => {
     assert.match(inst.steps[0].error, /no\.such\.workflow/);
   });
 });
+
+describe('getFromForeach', () => {
+  test('returns the per-iteration values in iteration order', async () => {
+    await push(env.clients, {
+      id: 'loops.collect',
+      steps: [
+        {
+          foreach: {
+            id: 'each',
+            params: { loop_params: { value: { x: { value: [3, 1, 2], type: 'LONG_ARRAY' } }, type: 'MAP' } },
+            steps: [
+              { step: { id: 'square', type: 'NoOp', params: { sq: { expression: 'x * x', type: 'LONG' } } } },
+            ],
+            transition: { successors: { sum: 'true' } },
+          },
+        },
+        {
+          step: {
+            id: 'sum',
+            type: 'NoOp',
+            params: {
+              all: { expression: 'params.getFromForeach("each", "square", "sq")', type: 'LONG_ARRAY' },
+            },
+          },
+        },
+      ],
+    });
+    const st = await sched().startWorkflow({ workflowId: 'loops.collect' });
+    const inst = await waitEnd(env.clients, 'loops.collect', st.instanceId);
+    assert.equal(inst.status, 'SUCCEEDED', inst.error);
+    const step = await sched().getStepRun({
+      ref: { workflowId: 'loops.collect', instanceId: st.instanceId },
+      stepId: 'sum',
+    });
+    const all = step.stepRun!.params.all.kind;
+    assert.ok(all?.$case === 'longArray', JSON.stringify(step.stepRun!.params.all));
+    assert.deepEqual(all.value.values.map(Number), [9, 1, 4]);
+  });
+});

@@ -13,6 +13,7 @@ import { type DecisionDoc, type RunHead, TIMELINE_CAP, decisionId } from '../sto
 import type { InstanceStore } from '../store/instance-store';
 import type { ActionPerformer } from './action-performer';
 import type { Definitions } from './definitions';
+import type { ForeachValues } from './foreach-values';
 import { contextOf } from './run-context';
 
 export interface EngineOptions {
@@ -43,6 +44,7 @@ export class Engine {
     private readonly log: Logger,
     private readonly opts: EngineOptions = ENGINE_OPTIONS,
     private readonly now: () => number = Date.now,
+    private readonly foreach?: ForeachValues,
   ) {}
 
   /** Decides everything pending for one instance. Returns false when another replica holds it. */
@@ -80,7 +82,8 @@ export class Engine {
       return this.commit(head, events, result.snapshot, result.actions, result.timeline, now);
     }
     const ctx = await this.context(head);
-    const result = decide(snapshot, events, now, ctx);
+    const foreachValues = await this.foreach?.hook(ctx, snapshot);
+    const result = decide(snapshot, events, now, foreachValues ? { ...ctx, foreachValues } : ctx);
     return this.commit(head, events, result.snapshot, result.actions, result.timeline, now);
   }
 

@@ -210,11 +210,12 @@ export class SchedulerApp {
   }
 
   /** stop | kill: appended as an event; the run ends asynchronously (watch it). */
+  // The newest decision is the truth for these checks: the head may lag it by one write.
   async command(ref: RunRefInput, type: 'stop' | 'kill', reason: string, requestId: string): Promise<string> {
-    const { head } = await this.loadRef(ref);
-    if (isInstanceTerminal(head.status)) {
+    const { head, snapshot } = await this.loadRef(ref);
+    if (isInstanceTerminal(snapshot.status)) {
       throw BatonError.precondition(
-        `run ${head._id} already ended ${head.status}; nothing to ${type}`,
+        `run ${head._id} already ended ${snapshot.status}; nothing to ${type}`,
         'RUN_ENDED',
       );
     }
@@ -223,7 +224,7 @@ export class SchedulerApp {
       id: `${head._id}:${type}:${requestId || randomUUID()}`,
       reason,
     });
-    return head.status;
+    return snapshot.status;
   }
 
   async stepCommand(
@@ -237,9 +238,9 @@ export class SchedulerApp {
     const step = snapshot.steps.find((s) => s.id === stepId);
     if (!stepId) invalid('step_id is required', [{ field: 'step_id', description: 'is required' }]);
     if (!step) throw BatonError.notFound(`run ${head._id} has no step ${stepId}`, 'STEP_NOT_FOUND');
-    if (isInstanceTerminal(head.status)) {
+    if (isInstanceTerminal(snapshot.status)) {
       throw BatonError.precondition(
-        `run ${head._id} already ended ${head.status}; restart the instance instead`,
+        `run ${head._id} already ended ${snapshot.status}; restart the instance instead`,
         'RUN_ENDED',
       );
     }
@@ -262,9 +263,9 @@ export class SchedulerApp {
       ]);
     }
     const { head, snapshot } = await this.loadRef({ ...ref, runId: 0 });
-    if (!isInstanceTerminal(head.status)) {
+    if (!isInstanceTerminal(snapshot.status)) {
       throw BatonError.precondition(
-        `run ${head._id} is ${head.status}; only an ended run can be restarted`,
+        `run ${head._id} is ${snapshot.status}; only an ended run can be restarted`,
         'RUN_NOT_ENDED',
       );
     }
