@@ -51,13 +51,14 @@ export class ForeachValues {
       // (its last childFinished is among the events): prefetch as soon as every iteration was
       // launched — a child's final state is written before its parent hears of it — but cache
       // only values of a decided foreach.
-      if (!step?.child || step.child.kind !== 'foreach' || step.child.next < step.child.total) continue;
+      const child = step?.child;
+      if (!step || child?.kind !== 'foreach' || child.next < child.total) continue;
       const decided = step.status === 'SUCCEEDED' || step.status === 'COMPLETED_WITH_ERROR';
       const cacheKey = `${snap.key}|${r.step}|${r.inner}|${r.param}`;
       let values = decided ? this.cache.get(cacheKey) : undefined;
       if (!values) {
         values = [];
-        for (let i = 0; i < step.child.total; i++) {
+        for (let i = 0; i < child.total; i++) {
           const keys = [
             childKeyOf(snap.key, r.step, i),
             ...(step.prior ?? []).filter((p) => i < p.launched).map((p) => childKeyOf(p.key, r.step, i)),
