@@ -25,8 +25,8 @@ export const DEFINITION_LIMITS = {
   maxRetryBackoffSeconds: 24 * 3600,
   /** Maximum timeout of a workflow or step in seconds (120 days, as Maestro). */
   maxTimeoutSeconds: 120 * 24 * 3600,
-  /** Maximum foreach concurrency (Maestro's FOREACH_CONCURRENCY_MAX_LIMIT). */
-  maxForeachConcurrency: 500,
+  /** Maximum foreach concurrency (issue 5: up to 1,000; Maestro's FOREACH_CONCURRENCY_MAX_LIMIT is 500). */
+  maxForeachConcurrency: 1000,
   /** Maximum properties.step_concurrency (Maestro's STEP_CONCURRENCY_MAX_LIMIT). */
   maxStepConcurrency: 1000,
   /** Maximum run_strategy workflow_concurrency (Maestro's WORKFLOW_CONCURRENCY_MAX_LIMIT). */

@@ -55,6 +55,8 @@ async function main(): Promise<void> {
         ],
       });
       const ips = Math.round(n / (ms / 1000));
+      // Print as it goes: the whole run takes minutes.
+      console.log(`foreach ${n} @ ${conc}: ${ips} it/s in ${(ms / 1000).toFixed(1)} s (${inst.status})`);
       rows.push({
         name: `foreach ${n.toLocaleString('en')} NoOp iterations, concurrency ${conc}`,
         value: ips,
