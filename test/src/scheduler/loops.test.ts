@@ -37,6 +37,26 @@ describe('foreach, while and subworkflow as child instances', () => {
     const st = await sched().startWorkflow({ workflowId: 'loops.retry' });
     const run1 = await waitEnd(env.clients, 'loops.retry', st.instanceId);
     assert.equal(run1.status, 'FAILED');
+    // Iterations are listed from their child instances, paged, with a status filter.
+    const ref = { workflowId: 'loops.retry', instanceId: st.instanceId };
+    const failed = await sched().listIterations({ ref, stepId: 'each', status: 'FAILED' });
+    assert.deepEqual(
+      failed.iterations.map((it) => Number(it.index)),
+      [1, 3, 5],
+    );
+    const page1 = await sched().listIterations({ ref, stepId: 'each', pageSize: 4 });
+    assert.equal(page1.iterations.length, 4);
+    const page2 = await sched().listIterations({
+      ref,
+      stepId: 'each',
+      pageSize: 4,
+      pageToken: page1.nextPageToken,
+    });
+    assert.deepEqual(
+      page2.iterations.map((it) => Number(it.index)),
+      [4, 5],
+    );
+    assert.equal(page2.nextPageToken, '');
     const each1 = run1.steps[0];
     assert.equal(each1.iterationCounts.succeeded, '3');
     assert.equal(each1.iterationCounts.failed, '3');

@@ -5,6 +5,7 @@ import {
   type InstanceSnapshot,
   type RestartMode,
   type RunParamMap,
+  childKeyOf,
   instanceKeyOf,
   isInstanceTerminal,
   newInstanceSnapshot,
@@ -297,6 +298,58 @@ export class SchedulerApp {
       now,
     );
     return { key, runId: next.runId };
+  }
+
+  /**
+   * Iterations of a foreach or while step, from the child instances (keys
+   * `<run>:<step>:<i>`, or an earlier run's key for an iteration a restart reused).
+   * Reads at most `maxReads` heads per call so a status filter cannot scan 100k.
+   */
+  async iterations(
+    ref: RunRefInput,
+    stepId: string,
+    status: string,
+    size: number,
+    from: number,
+    maxReads = 5000,
+  ): Promise<{
+    items: { index: number; status: string; childKey: string; startedAt?: number; endedAt?: number }[];
+    next?: number;
+  }> {
+    const { snapshot } = await this.loadRef(ref);
+    const step = snapshot.steps.find((s) => s.id === stepId);
+    if (!step) throw BatonError.notFound(`run ${snapshot.key} has no step ${stepId}`, 'STEP_NOT_FOUND');
+    if (!step.child || step.child.kind === 'subworkflow') {
+      throw BatonError.precondition(
+        `step ${stepId} is not a foreach or while step (or has not started)`,
+        'NOT_A_LOOP',
+      );
+    }
+    const child = step.child;
+    const total = child.total > 0 ? child.total : child.next;
+    const wanted = status.toUpperCase();
+    const items = [];
+    let i = from;
+    for (let reads = 0; i < total && items.length < size && reads < maxReads; i++, reads++) {
+      const keys = [
+        childKeyOf(snapshot.key, stepId, i),
+        ...(step.prior ?? []).filter((p) => i < p.launched).map((p) => childKeyOf(p.key, stepId, i)),
+      ];
+      let found: { status: string; childKey: string; startedAt?: number; endedAt?: number } = {
+        status: 'NOT_CREATED',
+        childKey: keys[0],
+      };
+      if (i < child.next) {
+        for (const key of keys) {
+          const head = await this.store.getHead(key);
+          if (!head) continue;
+          found = { status: head.status, childKey: key, startedAt: head.started_at, endedAt: head.ended_at };
+          break;
+        }
+      }
+      if (!wanted || found.status === wanted) items.push({ index: i, ...found });
+    }
+    return { items, next: i < total ? i : undefined };
   }
 
   /** Latest runs of a workflow's instances, newest first, from a cursor (an instance id). */

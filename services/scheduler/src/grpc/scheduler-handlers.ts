@@ -143,6 +143,23 @@ export function schedulerHandlers(app: SchedulerApp, defs: Definitions, store: I
         status: 'IN_PROGRESS',
       };
     }) as U<api.RestartInstanceRequest, api.RestartInstanceResponse>,
+    ListIterations: (async (req) => {
+      const size = pageSize(req.pageSize, 'page_size', 100, 1000);
+      const from = readPageToken<number>(req.pageToken) ?? 0;
+      if (!req.stepId)
+        throw BatonError.invalid('step_id is required', [{ field: 'step_id', description: 'is required' }]);
+      const out = await app.iterations(refOf(req.ref), req.stepId, req.status, size, from);
+      return {
+        iterations: out.items.map((it) => ({
+          index: String(it.index),
+          status: it.status,
+          childKey: it.childKey,
+          startedAt: it.startedAt === undefined ? undefined : new Date(it.startedAt),
+          endedAt: it.endedAt === undefined ? undefined : new Date(it.endedAt),
+        })),
+        nextPageToken: out.next === undefined ? '' : pageToken(out.next),
+      };
+    }) as U<api.ListIterationsRequest, api.ListIterationsResponse>,
     UnblockWorkflow: (async (req) => ({
       unblockedInstanceId: String(await app.unblock(req.workflowId)),
     })) as U<api.UnblockWorkflowRequest, api.UnblockWorkflowResponse>,

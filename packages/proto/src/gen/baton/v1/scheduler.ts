@@ -296,6 +296,34 @@ export interface RestartStepResponse {
   status: string;
 }
 
+export interface ListIterationsRequest {
+  ref?:
+    | InstanceRef
+    | undefined;
+  /** The foreach or while step. */
+  stepId: string;
+  /** Optional status filter (NOT_CREATED for iterations not launched yet). */
+  status: string;
+  /** 1..1000, default 100. */
+  pageSize: number;
+  pageToken: string;
+}
+
+export interface ListIterationsResponse {
+  iterations: Iteration[];
+  nextPageToken: string;
+}
+
+export interface Iteration {
+  /** 0-based iteration index. */
+  index: string;
+  status: string;
+  /** Key of the child instance running this iteration (an earlier run's, when reused). */
+  childKey: string;
+  startedAt?: Date | undefined;
+  endedAt?: Date | undefined;
+}
+
 function createBaseInstanceRef(): InstanceRef {
   return { workflowId: "", instanceId: "0", runId: "0" };
 }
@@ -4934,6 +4962,387 @@ export const RestartStepResponse: MessageFns<RestartStepResponse> = {
   },
 };
 
+function createBaseListIterationsRequest(): ListIterationsRequest {
+  return { ref: undefined, stepId: "", status: "", pageSize: 0, pageToken: "" };
+}
+
+export const ListIterationsRequest: MessageFns<ListIterationsRequest> = {
+  encode(message: ListIterationsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.ref !== undefined) {
+      InstanceRef.encode(message.ref, writer.uint32(10).fork()).join();
+    }
+    if (message.stepId !== "") {
+      writer.uint32(18).string(message.stepId);
+    }
+    if (message.status !== "") {
+      writer.uint32(26).string(message.status);
+    }
+    if (message.pageSize !== 0) {
+      writer.uint32(32).int32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(42).string(message.pageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListIterationsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListIterationsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.ref = InstanceRef.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.stepId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.status = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListIterationsRequest {
+    return {
+      ref: isSet(object.ref) ? InstanceRef.fromJSON(object.ref) : undefined,
+      stepId: isSet(object.stepId)
+        ? globalThis.String(object.stepId)
+        : isSet(object.step_id)
+        ? globalThis.String(object.step_id)
+        : "",
+      status: isSet(object.status) ? globalThis.String(object.status) : "",
+      pageSize: isSet(object.pageSize)
+        ? globalThis.Number(object.pageSize)
+        : isSet(object.page_size)
+        ? globalThis.Number(object.page_size)
+        : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListIterationsRequest): unknown {
+    const obj: any = {};
+    if (message.ref !== undefined) {
+      obj.ref = InstanceRef.toJSON(message.ref);
+    }
+    if (message.stepId !== "") {
+      obj.stepId = message.stepId;
+    }
+    if (message.status !== "") {
+      obj.status = message.status;
+    }
+    if (message.pageSize !== 0) {
+      obj.pageSize = Math.round(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListIterationsRequest>): ListIterationsRequest {
+    return ListIterationsRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListIterationsRequest>): ListIterationsRequest {
+    const message = createBaseListIterationsRequest();
+    message.ref = (object.ref !== undefined && object.ref !== null) ? InstanceRef.fromPartial(object.ref) : undefined;
+    message.stepId = object.stepId ?? "";
+    message.status = object.status ?? "";
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseListIterationsResponse(): ListIterationsResponse {
+  return { iterations: [], nextPageToken: "" };
+}
+
+export const ListIterationsResponse: MessageFns<ListIterationsResponse> = {
+  encode(message: ListIterationsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.iterations) {
+      Iteration.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListIterationsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListIterationsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.iterations.push(Iteration.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListIterationsResponse {
+    return {
+      iterations: globalThis.Array.isArray(object?.iterations)
+        ? object.iterations.map((e: any) => Iteration.fromJSON(e))
+        : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListIterationsResponse): unknown {
+    const obj: any = {};
+    if (message.iterations?.length) {
+      obj.iterations = message.iterations.map((e) => Iteration.toJSON(e));
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListIterationsResponse>): ListIterationsResponse {
+    return ListIterationsResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListIterationsResponse>): ListIterationsResponse {
+    const message = createBaseListIterationsResponse();
+    message.iterations = object.iterations?.map((e) => Iteration.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseIteration(): Iteration {
+  return { index: "0", status: "", childKey: "", startedAt: undefined, endedAt: undefined };
+}
+
+export const Iteration: MessageFns<Iteration> = {
+  encode(message: Iteration, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.index !== "0") {
+      writer.uint32(8).int64(message.index);
+    }
+    if (message.status !== "") {
+      writer.uint32(18).string(message.status);
+    }
+    if (message.childKey !== "") {
+      writer.uint32(26).string(message.childKey);
+    }
+    if (message.startedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.startedAt), writer.uint32(34).fork()).join();
+    }
+    if (message.endedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.endedAt), writer.uint32(42).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Iteration {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseIteration();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.index = reader.int64().toString();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.status = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.childKey = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.startedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.endedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Iteration {
+    return {
+      index: isSet(object.index) ? globalThis.String(object.index) : "0",
+      status: isSet(object.status) ? globalThis.String(object.status) : "",
+      childKey: isSet(object.childKey)
+        ? globalThis.String(object.childKey)
+        : isSet(object.child_key)
+        ? globalThis.String(object.child_key)
+        : "",
+      startedAt: isSet(object.startedAt)
+        ? fromJsonTimestamp(object.startedAt)
+        : isSet(object.started_at)
+        ? fromJsonTimestamp(object.started_at)
+        : undefined,
+      endedAt: isSet(object.endedAt)
+        ? fromJsonTimestamp(object.endedAt)
+        : isSet(object.ended_at)
+        ? fromJsonTimestamp(object.ended_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: Iteration): unknown {
+    const obj: any = {};
+    if (message.index !== "0") {
+      obj.index = message.index;
+    }
+    if (message.status !== "") {
+      obj.status = message.status;
+    }
+    if (message.childKey !== "") {
+      obj.childKey = message.childKey;
+    }
+    if (message.startedAt !== undefined) {
+      obj.startedAt = message.startedAt.toISOString();
+    }
+    if (message.endedAt !== undefined) {
+      obj.endedAt = message.endedAt.toISOString();
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<Iteration>): Iteration {
+    return Iteration.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<Iteration>): Iteration {
+    const message = createBaseIteration();
+    message.index = object.index ?? "0";
+    message.status = object.status ?? "";
+    message.childKey = object.childKey ?? "";
+    message.startedAt = object.startedAt ?? undefined;
+    message.endedAt = object.endedAt ?? undefined;
+    return message;
+  },
+};
+
 /**
  * Runs workflow instances: start, inspect, watch and steer them.
  * An instance run is addressed by (workflow_id, instance_id, run_id); run_id 0
@@ -5047,6 +5456,21 @@ export const SchedulerServiceService = {
       Buffer.from(ListStepRunsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListStepRunsResponse => ListStepRunsResponse.decode(value),
   },
+  /**
+   * Iterations of a foreach or while step (each a child instance), in index order,
+   * optionally filtered by status; the parent keeps only counters.
+   */
+  listIterations: {
+    path: "/baton.v1.SchedulerService/ListIterations" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListIterationsRequest): Buffer =>
+      Buffer.from(ListIterationsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListIterationsRequest => ListIterationsRequest.decode(value),
+    responseSerialize: (value: ListIterationsResponse): Buffer =>
+      Buffer.from(ListIterationsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListIterationsResponse => ListIterationsResponse.decode(value),
+  },
   /** Step actions: stop, skip, restart from a step. */
   stopStep: {
     path: "/baton.v1.SchedulerService/StopStep" as const,
@@ -5094,6 +5518,11 @@ export interface SchedulerServiceServer extends UntypedServiceImplementation {
   unblockWorkflow: handleUnaryCall<UnblockWorkflowRequest, UnblockWorkflowResponse>;
   getStepRun: handleUnaryCall<GetStepRunRequest, GetStepRunResponse>;
   listStepRuns: handleUnaryCall<ListStepRunsRequest, ListStepRunsResponse>;
+  /**
+   * Iterations of a foreach or while step (each a child instance), in index order,
+   * optionally filtered by status; the parent keeps only counters.
+   */
+  listIterations: handleUnaryCall<ListIterationsRequest, ListIterationsResponse>;
   /** Step actions: stop, skip, restart from a step. */
   stopStep: handleUnaryCall<StopStepRequest, StopStepResponse>;
   skipStep: handleUnaryCall<SkipStepRequest, SkipStepResponse>;
@@ -5250,6 +5679,25 @@ export interface SchedulerServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListStepRunsResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Iterations of a foreach or while step (each a child instance), in index order,
+   * optionally filtered by status; the parent keeps only counters.
+   */
+  listIterations(
+    request: ListIterationsRequest,
+    callback: (error: ServiceError | null, response: ListIterationsResponse) => void,
+  ): ClientUnaryCall;
+  listIterations(
+    request: ListIterationsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListIterationsResponse) => void,
+  ): ClientUnaryCall;
+  listIterations(
+    request: ListIterationsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListIterationsResponse) => void,
   ): ClientUnaryCall;
   /** Step actions: stop, skip, restart from a step. */
   stopStep(
