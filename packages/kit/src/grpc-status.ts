@@ -1,4 +1,4 @@
-import { Metadata, type ServiceError, type status as GrpcStatus } from '@grpc/grpc-js';
+import { Metadata, type ServiceError } from '@grpc/grpc-js';
 import { BadRequest, ErrorInfo, Status } from '@baton/proto';
 import { type BatonError, grpcCodeOf } from './errors';
 
@@ -38,8 +38,4 @@ export function toServiceError(err: BatonError, domain: string): Partial<Service
     Buffer.from(Status.encode({ code, message: err.message, details }).finish()),
   );
   return { code, details: err.message, metadata };
-}
-
-export function isGrpcCode(err: unknown, code: GrpcStatus): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === code;
 }

@@ -30,6 +30,5 @@ export {
   type ServiceParts,
   type StartedService,
 } from './run-service';
-export { isGrpcCode } from './grpc-status';
 export { pageToken, readPageToken, pageSize } from './paging';
 export { latestOf } from './latest-of';

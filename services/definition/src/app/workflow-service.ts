@@ -234,7 +234,7 @@ export class WorkflowService {
       ]);
     }
     const selector = parseVersionSelector(selectorText, 'version', ['latest']);
-    const version = await this.resolve(workflowId, selector, 0);
+    const version = await this.resolve(workflowId, selector);
     const now = new Date();
     const { doc, previous, appended } = await this.raceGuard(() =>
       this.store.appendSnapshot(workflowId, (latest) =>
@@ -343,42 +343,21 @@ export class WorkflowService {
     });
   }
 
-  private async resolve(
-    workflowId: string,
-    selector: VersionSelector,
-    activeVersion: number,
-  ): Promise<VersionDoc> {
-    let doc: VersionDoc | null;
-    switch (selector.kind) {
-      case 'number':
-        doc = await this.store.getVersion(workflowId, selector.version);
-        if (!doc) {
-          const latest = await this.store.latestVersion(workflowId, false);
-          if (!latest) throw this.notFound(workflowId);
-          throw BatonError.notFound(
-            `workflow ${workflowId} has no version ${selector.version} (latest is ${latest.version})`,
-            'VERSION_NOT_FOUND',
-          );
-        }
-        return doc;
-      case 'active':
-        if (activeVersion === 0) {
-          await this.requireWorkflow(workflowId);
-          throw BatonError.notFound(`workflow ${workflowId} has no active version`, 'NO_ACTIVE_VERSION');
-        }
-        doc = await this.store.getVersion(workflowId, activeVersion);
-        break;
-      case 'default':
-        doc = activeVersion
-          ? await this.store.getVersion(workflowId, activeVersion)
-          : await this.store.latestVersion(workflowId);
-        break;
-      case 'latest':
-        doc = await this.store.latestVersion(workflowId);
-        break;
+  /** The version an activation names: a number, or "latest" (read fresh, not from the cache). */
+  private async resolve(workflowId: string, selector: VersionSelector): Promise<VersionDoc> {
+    if (selector.kind !== 'number') {
+      const latest = await this.store.latestVersion(workflowId);
+      if (!latest) throw this.notFound(workflowId);
+      return latest;
     }
-    if (!doc) throw this.notFound(workflowId);
-    return doc;
+    const doc = await this.store.getVersion(workflowId, selector.version);
+    if (doc) return doc;
+    const latest = await this.store.latestVersion(workflowId, false);
+    if (!latest) throw this.notFound(workflowId);
+    throw BatonError.notFound(
+      `workflow ${workflowId} has no version ${selector.version} (latest is ${latest.version})`,
+      'VERSION_NOT_FOUND',
+    );
   }
 
   private async requireWorkflow(workflowId: string): Promise<VersionDoc> {
