@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { StepRuntimeClient } from '@baton/sdk';
-import type { Action, StartChildAction } from '../domain';
+import type { Action, ChildFinishedEvent, InstanceStatus, StartChildAction } from '../domain';
 import { KEYS } from '../redis/keys';
 import type { RunHead } from '../store/documents';
 import type { EventLog } from './event-log';
@@ -51,13 +51,7 @@ export class ActionPerformer {
         await this.events.append(a.childKey, { type: a.kill ? 'kill' : 'stop', id: a.key, reason: a.reason });
         return;
       case 'notifyParent':
-        await this.events.append(a.parentKey, {
-          type: 'childFinished',
-          id: a.key,
-          stepId: a.stepId,
-          iteration: a.iteration,
-          childKey: a.childKey,
-          status: a.status,
+        await this.childFinished(a, a.status, {
           outputs: a.outputs,
           message: a.message,
           // while loops read their loop variables from what the iteration reports back.
@@ -78,16 +72,7 @@ export class ActionPerformer {
     const reused = await this.runs.reusableChild(a.previous);
     if (reused) {
       // Restart from incomplete: this iteration already succeeded in an earlier run.
-      await this.events.append(a.parentKey, {
-        type: 'childFinished',
-        id: `${a.childKey}:finished`,
-        stepId: a.stepId,
-        iteration: a.iteration,
-        childKey: a.childKey,
-        status: 'SUCCEEDED',
-        outputs: reused.outputs,
-        reusedFrom: reused.key,
-      });
+      await this.childFinished(a, 'SUCCEEDED', { outputs: reused.outputs, reusedFrom: reused.key });
       return;
     }
     try {
@@ -101,15 +86,28 @@ export class ActionPerformer {
       });
     } catch (err) {
       // A child that cannot exist (unknown subworkflow...) fails its step with the reason.
-      await this.events.append(a.parentKey, {
-        type: 'childFinished',
-        id: `${a.childKey}:finished`,
-        stepId: a.stepId,
-        iteration: a.iteration,
-        childKey: a.childKey,
-        status: 'FAILED',
-        message: err instanceof Error ? err.message : String(err),
-      });
+      await this.childFinished(a, 'FAILED', { message: err instanceof Error ? err.message : String(err) });
     }
+  }
+
+  /**
+   * Tells a parent that one of its children ended. The event id is `<childKey>:finished`
+   * (also NotifyParentAction's key), so the child's own report and a reuse or a failed
+   * creation can never both count.
+   */
+  private async childFinished(
+    a: { parentKey: string; childKey: string; stepId: string; iteration: number },
+    status: InstanceStatus,
+    rest: Pick<ChildFinishedEvent, 'outputs' | 'message' | 'params' | 'reusedFrom'>,
+  ): Promise<void> {
+    await this.events.append(a.parentKey, {
+      type: 'childFinished',
+      id: `${a.childKey}:finished`,
+      stepId: a.stepId,
+      iteration: a.iteration,
+      childKey: a.childKey,
+      status,
+      ...rest,
+    });
   }
 }

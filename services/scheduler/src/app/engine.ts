@@ -6,7 +6,6 @@ import {
   type InstanceEvent,
   type InstanceSnapshot,
   decide,
-  isInstanceTerminal,
 } from '../domain';
 import type { Coordination } from '../redis/coordination';
 import { type DecisionDoc, type RunHead, TIMELINE_CAP, decisionId } from '../store/documents';
@@ -76,11 +75,7 @@ export class Engine {
     const now = this.now();
     const due = snapshot.nextWakeAt !== undefined && snapshot.nextWakeAt <= now;
     if (events.length === 0 && !due) return false;
-    if (isInstanceTerminal(snapshot.status) && events.length > 0) {
-      // Nothing changes an ended run; consume what arrived so it is not retried forever.
-      const result = decide(snapshot, events, now, await this.context(head));
-      return this.commit(head, events, result.snapshot, result.actions, result.timeline, now);
-    }
+    // Events for an ended run change nothing, but are consumed too, so they are not retried forever.
     const ctx = await this.context(head);
     const foreachValues = await this.foreach?.hook(ctx, snapshot);
     const result = decide(snapshot, events, now, foreachValues ? { ...ctx, foreachValues } : ctx);
@@ -149,7 +144,6 @@ export class Engine {
     if (snapshot.endedAt !== undefined) next.ended_at = snapshot.endedAt;
     await this.store.writeHead(next);
     await this.coord.setWake(head._id, snapshot.nextWakeAt);
-    await this.coord.publishChanged(head._id);
   }
 }
 

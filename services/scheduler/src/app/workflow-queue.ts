@@ -9,8 +9,21 @@ import {
   admit,
   instanceKeyOf,
 } from '../domain';
+import type { InstanceDoc } from '../store/documents';
 import type { InstanceStore } from '../store/instance-store';
 import type { EventLog } from './event-log';
+
+/**
+ * PARALLEL with room even if every instance since the cursor (the first one not
+ * finished) were running: no need to count which actually are.
+ */
+function roomToSpare(
+  strategy: InstanceDoc['run_strategy'] | undefined,
+  cursor: number,
+  latest: number,
+): boolean {
+  return strategy?.rule === 'PARALLEL' && latest - cursor + 1 <= strategy.workflow_concurrency;
+}
 
 /** How many instances one admission looks at past the cursor. */
 const WINDOW = 500;
@@ -39,7 +52,7 @@ export class WorkflowQueue {
       const latest = await this.store.latestInstanceId(workflowId);
       const cursor = Math.max(1, await this.store.queueCursor(workflowId));
       const strategy = (await this.store.getInstance(workflowId, latest))?.run_strategy;
-      if (strategy?.rule === 'PARALLEL' && latest - cursor + 1 <= strategy.workflow_concurrency) {
+      if (roomToSpare(strategy, cursor, latest)) {
         return this.startUnscanned(workflowId, own, own);
       }
     }
@@ -100,9 +113,8 @@ export class WorkflowQueue {
     const cursor = Math.max(1, await this.store.queueCursor(workflowId));
     const newest = await this.store.getInstance(workflowId, latest);
     const strategy = newest?.run_strategy;
-    if (strategy?.rule === 'PARALLEL' && latest - cursor + 1 <= strategy.workflow_concurrency) {
-      // Even if every instance since the cursor were running there is room: start the
-      // queued ones without scanning (the scan is O(instances in flight) lookups).
+    if (roomToSpare(strategy, cursor, latest)) {
+      // Start the queued ones without scanning (the scan is O(instances in flight) lookups).
       return this.startUnscanned(
         workflowId,
         own !== undefined ? own : cursor,

@@ -51,8 +51,4 @@ export class Coordination {
     await m.exec();
     return due.length;
   }
-
-  async publishChanged(key: string): Promise<void> {
-    await this.redis.publish(KEYS.changed, key);
-  }
 }

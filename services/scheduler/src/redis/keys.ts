@@ -14,8 +14,6 @@ export const KEYS = {
   lock: (key: string) => `{baton}:lock:${key}`,
   /** Step-runtime's work stream of a pool. */
   work: (pool: string) => `{baton}:work:${pool}`,
-  /** Pub/sub: instance keys whose head changed (watchers wake up). */
-  changed: '{baton}:changed',
   /** The sweeper's lock (one replica sweeps at a time). */
   sweeper: '{baton}:sweeper',
 } as const;
