@@ -5,37 +5,15 @@
 //   --e2e       only the cross-service suites under test/
 //   <filter>    any other argument keeps only files whose path contains it
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { compiledFiles, root } from './compiled-files.mjs';
 
-const root = new URL('..', import.meta.url).pathname;
 const args = process.argv.slice(2);
 const unitOnly = args.includes('--unit');
 const e2eOnly = args.includes('--e2e');
 const filters = args.filter((a) => !a.startsWith('--'));
-
-function walk(dir, out) {
-  if (!existsSync(dir)) return out;
-  for (const name of readdirSync(dir)) {
-    if (name === 'node_modules') continue;
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) walk(p, out);
-    else if (name.endsWith('.test.js')) out.push(p);
-  }
-  return out;
-}
-
-const files = [];
-if (!e2eOnly) {
-  for (const group of ['packages', 'services']) {
-    for (const name of readdirSync(join(root, group))) walk(join(root, group, name, 'dist'), files);
-  }
-}
-if (!unitOnly) walk(join(root, 'test', 'dist'), files);
-const selected = files
-  .map((f) => relative(root, f))
-  .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
-  .sort();
+const selected = compiledFiles('.test.js', { units: !e2eOnly, suites: !unitOnly, filters });
 
 if (selected.length === 0) {
   console.error('no test files found (did the build run?)');
