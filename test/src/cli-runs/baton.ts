@@ -67,15 +67,5 @@ export function instanceOf(startOutput: string): string {
   return m[1];
 }
 
-export const noop = (id: string, successors: Record<string, string> = {}) => ({
-  step: { id, type: 'NoOp', ...(Object.keys(successors).length ? { transition: { successors } } : {}) },
-});
-
-export const sleep = (id: string, seconds: number, successors: Record<string, string> = {}) => ({
-  step: {
-    id,
-    type: 'Sleep',
-    params: { sleep_seconds: { value: seconds, type: 'LONG' } },
-    ...(Object.keys(successors).length ? { transition: { successors } } : {}),
-  },
-});
+// Step builders shared with the scheduler suites.
+export { noop, sleep } from '../scheduler/support';
