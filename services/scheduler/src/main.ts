@@ -13,6 +13,7 @@ import {
   resolveAddress,
 } from '@baton/sdk';
 import { ActionPerformer } from './app/action-performer';
+import { ChildLauncher } from './app/child-launcher';
 import { Definitions } from './app/definitions';
 import { ENGINE_OPTIONS, Engine } from './app/engine';
 import { EventLog } from './app/event-log';
@@ -51,7 +52,9 @@ runServiceMain({
     );
     const runs = new Runs(store, events, defs, ENGINE_DEFAULTS);
     const queue = new WorkflowQueue(store, redis.redis, events, log);
-    const performer = new ActionPerformer(redis.redis, events, runs, stepRuntime, log, queue);
+    const foreachValues = new ForeachValues(store);
+    const children = new ChildLauncher(store, coord, events, runs, defs, ENGINE_DEFAULTS, log, foreachValues);
+    const performer = new ActionPerformer(redis.redis, events, children, stepRuntime, log, queue);
     const engine = new Engine(
       store,
       coord,
@@ -61,7 +64,7 @@ runServiceMain({
       log,
       { ...ENGINE_OPTIONS, lockTtlMs },
       Date.now,
-      new ForeachValues(store),
+      foreachValues,
     );
     const checkAttempts = (keys: string[]) =>
       new Promise<Record<string, internal.AttemptLiveness>>((resolve, reject) =>

@@ -6,14 +6,16 @@ import {
   type InstanceEvent,
   type InstanceSnapshot,
   decide,
+  isInstanceTerminal,
 } from '../domain';
 import type { Coordination } from '../redis/coordination';
-import { type DecisionDoc, type RunHead, TIMELINE_CAP, decisionId } from '../store/documents';
+import { type DecisionDoc, type RunHead, decisionId } from '../store/documents';
 import type { InstanceStore } from '../store/instance-store';
 import type { ActionPerformer } from './action-performer';
 import type { Definitions } from './definitions';
 import type { ForeachValues } from './foreach-values';
 import { contextOf } from './run-context';
+import { headAfter } from './run-head';
 
 export interface EngineOptions {
   /** How long an instance lock lives without renewal (ms). A crashed holder delays others this long. */
@@ -50,8 +52,12 @@ export class Engine {
   async process(key: string): Promise<boolean> {
     if (!(await this.coord.tryLock(key, this.token, this.opts.lockTtlMs))) return false;
     try {
+      // While we hold the lock, what we just wrote is what a reload would read: keep it.
+      let loaded: Loaded | undefined;
       for (let round = 0; round < 50; round++) {
-        if (!(await this.step(key))) break;
+        const next = await this.step(key, loaded);
+        if (next === false) break;
+        loaded = next === true ? undefined : next;
       }
     } finally {
       await this.coord.unlock(key, this.token).catch(() => {});
@@ -59,11 +65,14 @@ export class Engine {
     return true;
   }
 
-  /** One decision (or one redo). True when something changed and another round may find more. */
-  private async step(key: string): Promise<boolean> {
-    const head = await this.store.getHead(key);
+  /**
+   * One decision (or one redo). False when nothing is left to do; otherwise the run as it now
+   * stands, or true when it must be reloaded (a redo, a lost fence).
+   */
+  private async step(key: string, cached?: Loaded): Promise<Loaded | boolean> {
+    const head = cached?.head ?? (await this.store.getHead(key));
     if (!head) return false;
-    const latest = await this.store.latestDecision(key, head.seq);
+    const latest = cached?.latest ?? (await this.store.latestDecision(key, head.seq));
     if (!latest) return false;
     if (latest.seq > head.seq) {
       // Inserted but not applied (a crash between fence and apply): redo it first.
@@ -71,106 +80,103 @@ export class Engine {
       return true;
     }
     const snapshot = JSON.parse(latest.snapshot) as InstanceSnapshot;
-    const events = await this.pendingEvents(key);
+    const pending = await this.pendingEvents(key);
     const now = this.now();
     const due = snapshot.nextWakeAt !== undefined && snapshot.nextWakeAt <= now;
-    if (events.length === 0 && !due) return false;
+    if (pending.events.length === 0 && !due) return false;
     // Events for an ended run change nothing, but are consumed too, so they are not retried forever.
     const ctx = await this.context(head);
     const foreachValues = await this.foreach?.hook(ctx, snapshot);
-    const result = decide(snapshot, events, now, foreachValues ? { ...ctx, foreachValues } : ctx);
-    return this.commit(head, events, result.snapshot, result.actions, result.timeline, now);
+    const result = decide(snapshot, pending.events, now, foreachValues ? { ...ctx, foreachValues } : ctx);
+    return this.commit(head, pending, result.snapshot, result.actions, result.timeline, now);
   }
 
   private async commit(
     head: RunHead,
-    events: InstanceEvent[],
+    pending: Pending,
     snapshot: InstanceSnapshot,
     actions: DecisionDoc['actions'],
     timeline: DecisionDoc['timeline'],
     now: number,
-  ): Promise<boolean> {
+  ): Promise<Loaded | true> {
     const doc: DecisionDoc = {
       _id: decisionId(head._id, snapshot.seq),
       key: head._id,
       seq: snapshot.seq,
       snapshot: JSON.stringify(snapshot),
-      consumed: events.map((e) => e.id),
+      consumed: pending.events.map((e) => e.id),
       actions,
       timeline,
       created_at: now,
     };
+    if (pending.inbox.length > 0) doc.inbox = pending.inbox;
     if (!(await this.store.insertDecision(doc))) {
       this.log.debug({ key: head._id, seq: snapshot.seq }, 'decision fence lost; reloading');
       return true;
     }
-    await this.apply(head, doc, snapshot);
-    return true;
+    return { head: await this.apply(head, doc, snapshot), latest: doc };
   }
 
   private async context(head: RunHead): Promise<DecideContext> {
     return contextOf(head, this.defs, this.config);
   }
 
-  private async pendingEvents(key: string): Promise<InstanceEvent[]> {
+  /**
+   * Pending events from both logs: instance_events (marked consumed) and the child_events inbox
+   * (deleted once consumed). Oldest first; at equal times instance_events go first, so a
+   * subworkflow's childStarted precedes its childFinished.
+   */
+  private async pendingEvents(key: string): Promise<Pending> {
     const ids = await this.coord.pendingIds(key);
-    if (ids.length === 0) return [];
-    const docs = await Promise.all(ids.map((id) => this.store.getEvent(id)));
-    const stale = ids.filter((_id, i) => !docs[i] || docs[i]!.consumed_seq !== undefined);
-    if (stale.length > 0) await this.coord.forget(key, stale);
-    return docs
-      .filter((d) => d && d.consumed_seq === undefined)
-      .sort((a, b) => a!.created_at - b!.created_at || (a!._id < b!._id ? -1 : 1))
-      .slice(0, this.opts.maxEventsPerDecision)
-      .map((d) => JSON.parse(d!.event) as InstanceEvent);
+    if (ids.events.length === 0 && ids.inbox.length === 0) return { events: [], inbox: [] };
+    const [docs, inboxDocs] = await Promise.all([
+      Promise.all(ids.events.map((id) => this.store.getEvent(id))),
+      this.store.childEventsByIds(ids.inbox),
+    ]);
+    const stale = ids.events.filter((_id, i) => !docs[i] || docs[i]!.consumed_seq !== undefined);
+    const found = new Set(inboxDocs.map((d) => d._id));
+    const staleInbox = ids.inbox.filter((id) => !found.has(id));
+    if (stale.length + staleInbox.length > 0) await this.coord.forget(key, stale, staleInbox);
+    const all = [
+      ...docs.filter((d) => d && d.consumed_seq === undefined).map((d) => ({ doc: d!, inbox: 0 })),
+      ...inboxDocs.map((doc) => ({ doc, inbox: 1 })),
+    ]
+      .sort(
+        (a, b) =>
+          a.doc.created_at - b.doc.created_at || a.inbox - b.inbox || (a.doc._id < b.doc._id ? -1 : 1),
+      )
+      .slice(0, this.opts.maxEventsPerDecision);
+    return {
+      events: all.map((x) => JSON.parse(x.doc.event) as InstanceEvent),
+      inbox: all.filter((x) => x.inbox === 1).map((x) => x.doc._id),
+    };
   }
 
   /** Applies an inserted decision. Every part is idempotent, so a redo after a crash is safe. */
-  private async apply(head: RunHead, doc: DecisionDoc, snapshot: InstanceSnapshot): Promise<void> {
-    await this.store.markConsumed(doc.consumed, doc.seq);
-    await this.coord.forget(head._id, doc.consumed);
+  private async apply(head: RunHead, doc: DecisionDoc, snapshot: InstanceSnapshot): Promise<RunHead> {
+    const inbox = doc.inbox ?? [];
+    const fromInbox = new Set(inbox);
+    const consumed = doc.consumed.filter((id) => !fromInbox.has(id));
+    await Promise.all([this.store.markConsumed(consumed, doc.seq), this.store.deleteChildEvents(inbox)]);
+    await this.coord.forget(head._id, consumed, inbox);
     await this.actions.performAll(head, doc.actions);
-    const next: RunHead = {
-      ...head,
-      seq: doc.seq,
-      status: snapshot.status,
-      inflight: inflightOf(head.inflight, snapshot, doc.actions, doc.created_at),
-      timeline: [...head.timeline, ...doc.timeline].slice(-TIMELINE_CAP),
-      updated_at: this.now(),
-    };
-    if (snapshot.nextWakeAt === undefined) delete next.next_wake_at;
-    else next.next_wake_at = snapshot.nextWakeAt;
-    if (snapshot.startedAt !== undefined) next.started_at = snapshot.startedAt;
-    if (snapshot.endedAt !== undefined) next.ended_at = snapshot.endedAt;
+    const next = headAfter(head, doc, snapshot, this.now());
     await this.store.writeHead(next);
     await this.coord.setWake(head._id, snapshot.nextWakeAt);
+    if (isInstanceTerminal(next.status) && !isInstanceTerminal(head.status))
+      await this.store.deleteLive(head._id);
+    return next;
   }
 }
 
-/**
- * Attempts dispatched to step-runtime and not finished: the sweeper checks their
- * leases. Only dispatched attempts count (a Sleep or NoOp never reaches a worker).
- */
-export function inflightOf(
-  previous: RunHead['inflight'],
-  s: InstanceSnapshot,
-  actions: DecisionDoc['actions'],
-  now: number,
-): RunHead['inflight'] {
-  const live = (key: string, stepId: string) => {
-    const step = s.steps.find((x) => x.id === stepId);
-    const a = step?.attempts[step.attempts.length - 1];
-    return a !== undefined && a.key === key && a.endedAt === undefined;
-  };
-  const out = previous.filter((f) => live(f.key, f.step));
-  for (const a of actions) {
-    if (
-      a.type === 'dispatchAttempt' &&
-      !out.some((f) => f.key === a.attemptKey) &&
-      live(a.attemptKey, a.stepId)
-    ) {
-      out.push({ key: a.attemptKey, step: a.stepId, attempt: a.attempt, since: now });
-    }
-  }
-  return out;
+/** What the engine has of a run while it holds the lock. */
+interface Loaded {
+  head: RunHead;
+  latest: DecisionDoc;
+}
+
+/** The events one decision consumes; `inbox` = the ids among them from child_events. */
+interface Pending {
+  events: InstanceEvent[];
+  inbox: string[];
 }

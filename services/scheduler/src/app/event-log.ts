@@ -1,4 +1,4 @@
-import type { InstanceEvent } from '../domain';
+import type { ChildFinishedEvent, InstanceEvent } from '../domain';
 import type { Coordination } from '../redis/coordination';
 import type { InstanceStore } from '../store/instance-store';
 
@@ -19,5 +19,23 @@ export class EventLog {
     // Also on a repeat: the first append may have crashed before reaching Redis.
     await this.coord.markReady(key, event.id);
     return fresh;
+  }
+
+  /**
+   * Appends childFinished events to their parents' inboxes (child_events) in one batch insert
+   * and one Redis round trip: a foreach hears from thousands of iterations a second.
+   */
+  async appendChildEvents(items: { key: string; event: ChildFinishedEvent }[]): Promise<void> {
+    if (items.length === 0) return;
+    const now = Date.now();
+    await this.store.insertChildEvents(
+      items.map((it) => ({
+        _id: it.event.id,
+        key: it.key,
+        event: JSON.stringify(it.event),
+        created_at: now,
+      })),
+    );
+    await this.coord.markInboxReady(items.map((it) => ({ key: it.key, eventId: it.event.id })));
   }
 }

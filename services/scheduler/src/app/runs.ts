@@ -27,7 +27,7 @@ export interface NewRun {
 }
 
 /**
- * Creates runs: top-level starts, restarts and child instances. Decision 0 (the
+ * Creates runs: top-level starts and restarts (child instances: ChildLauncher). Decision 0 (the
  * first snapshot) is inserted before the head, and every insert tolerates a
  * duplicate, so a retried or re-applied creation completes a half-made run instead
  * of making a second one.
@@ -52,6 +52,7 @@ export class Runs {
       created_at: now,
     };
     await this.store.insertDecision(decision);
+    await this.store.insertLive([r.key], now);
     const head: RunHead = {
       _id: r.key,
       kind: 'run',
@@ -108,83 +109,5 @@ export class Runs {
       return { key, outputs: Object.fromEntries(snap.steps.map((st) => [st.id, st.outputs ?? {}])) };
     }
     return undefined;
-  }
-
-  async createChild(parent: RunHead, a: StartChildAction): Promise<void> {
-    const now = Date.now();
-    let run: RunRef;
-    let version: number;
-    let workflowId: string;
-    if (a.run.kind === 'subworkflow') {
-      const pinned = await this.defs.resolve(a.run.workflowId, a.run.version);
-      run = { kind: 'subworkflow', workflowId: pinned.workflowId, version: pinned.version };
-      version = pinned.version;
-      workflowId = pinned.workflowId;
-    } else {
-      const parentRun = parent.run;
-      const base =
-        parentRun.kind === 'workflow'
-          ? { workflowId: parent.workflow_id, version: parent.workflow_version, ancestors: [] as string[] }
-          : { workflowId: parentRun.workflowId, version: parentRun.version, ancestors: [] as string[] };
-      run = {
-        kind: 'foreach',
-        workflowId: base.workflowId,
-        version: base.version,
-        stepId: a.run.stepId,
-        ancestors: base.ancestors,
-      };
-      version = base.version;
-      workflowId = base.workflowId;
-    }
-    const head: RunHead = {
-      _id: a.childKey,
-      kind: 'run',
-      workflow_id: workflowId,
-      instance_id: parent.instance_id,
-      run_id: parent.run_id,
-      workflow_version: version,
-      run,
-      seq: 0,
-      status: 'CREATED',
-      inflight: [],
-      timeline: [],
-      created_at: now,
-      updated_at: now,
-    };
-    const ctx = await contextOf(head, this.defs, this.config);
-    const snapshot = newInstanceSnapshot(
-      ctx,
-      {
-        workflowId,
-        instanceId: parent.instance_id,
-        runId: parent.run_id,
-        key: a.childKey,
-        parent: {
-          key: a.parentKey,
-          workflowId: parent.workflow_id,
-          stepId: a.stepId,
-          iteration: a.iteration,
-        },
-        depth: a.depth,
-        ...(a.initiator ? { initiator: a.initiator } : {}),
-      },
-      now,
-    );
-    const runParams: RunParamMap = {};
-    for (const [k, v] of Object.entries(a.params)) runParams[k] = { value: v };
-    await this.create(
-      {
-        key: a.childKey,
-        workflowId,
-        instanceId: parent.instance_id,
-        runId: parent.run_id,
-        version,
-        run,
-        parentKey: a.parentKey,
-        snapshot,
-        start: { runParams, initiator: a.initiator },
-      },
-      now,
-    );
   }
 }

@@ -42,6 +42,9 @@ export class Sweeper {
       await this.coord.markReady(e.key, e._id);
       eventsRequeued++;
     }
+    const inbox = await this.store.allChildEvents(100_000);
+    await this.coord.markInboxReady(inbox.map((e) => ({ key: e.key, eventId: e._id })));
+    eventsRequeued += inbox.length;
     let wakes = 0;
     const queued = new Set<string>();
     const inflight: { key: string; step: string; attempt: number; since: number; run: string }[] = [];

@@ -45,6 +45,7 @@ export class Workers {
     }, this.opts.timerTickMs);
     const sweep = async () => {
       if (this.stopping) return;
+      const t0 = Date.now();
       try {
         if (
           (await this.redis.set(KEYS.sweeper, process.pid.toString(), 'PX', this.opts.sweepEveryMs, 'NX')) ===
@@ -55,7 +56,9 @@ export class Workers {
       } catch (err) {
         this.log.warn({ err: String(err) }, 'sweep failed');
       }
-      this.sweepTimer = setTimeout(sweep, this.opts.sweepEveryMs);
+      // A sweep reads every live run's head: when that takes long (thousands of live runs), sweep
+      // less often, so that the sweeper never takes more than a fifth of the store's time.
+      this.sweepTimer = setTimeout(sweep, Math.max(this.opts.sweepEveryMs, 4 * (Date.now() - t0)));
     };
     // The first sweep right away: a replica that starts after a Redis loss rebuilds it.
     this.sweepTimer = setTimeout(sweep, 0);

@@ -28,12 +28,35 @@ export class Coordination {
     await m.exec();
   }
 
-  pendingIds(key: string): Promise<string[]> {
-    return this.redis.smembers(KEYS.pending(key));
+  /** Marks many instances ready, each with its new inbox (child) events, in one round trip. */
+  async markInboxReady(items: { key: string; eventId: string }[]): Promise<void> {
+    if (items.length === 0) return;
+    const m = this.redis.multi();
+    for (const it of items) m.sadd(KEYS.inbox(it.key), it.eventId);
+    m.lpush(KEYS.ready, ...new Set(items.map((it) => it.key)));
+    await m.exec();
   }
 
-  async forget(key: string, ids: string[]): Promise<void> {
-    if (ids.length > 0) await this.redis.srem(KEYS.pending(key), ...ids);
+  /** Marks instances ready without events (their heads were just inserted: look at them). */
+  async nudge(keys: string[]): Promise<void> {
+    if (keys.length > 0) await this.redis.lpush(KEYS.ready, ...keys);
+  }
+
+  /** Pending event ids of one instance: `events` (instance_events) and `inbox` (child_events). */
+  async pendingIds(key: string): Promise<{ events: string[]; inbox: string[] }> {
+    const [events, inbox] = await Promise.all([
+      this.redis.smembers(KEYS.pending(key)),
+      this.redis.smembers(KEYS.inbox(key)),
+    ]);
+    return { events, inbox };
+  }
+
+  async forget(key: string, ids: string[], inbox: string[] = []): Promise<void> {
+    if (ids.length === 0 && inbox.length === 0) return;
+    const m = this.redis.multi();
+    if (ids.length > 0) m.srem(KEYS.pending(key), ...ids);
+    if (inbox.length > 0) m.srem(KEYS.inbox(key), ...inbox);
+    await m.exec();
   }
 
   async setWake(key: string, at: number | undefined): Promise<void> {

@@ -10,6 +10,8 @@ export const KEYS = {
   timers: '{baton}:timers',
   /** Set of pending event ids of one instance. */
   pending: (key: string) => `{baton}:pending:${key}`,
+  /** Set of pending child-event ids of one instance (the `child_events` inbox, see EventLog). */
+  inbox: (key: string) => `{baton}:inbox:${key}`,
   /** The lock of one instance (value = holder token). */
   lock: (key: string) => `{baton}:lock:${key}`,
   /** Step-runtime's work stream of a pool. */

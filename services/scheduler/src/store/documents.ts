@@ -78,6 +78,8 @@ export interface DecisionDoc {
   /** The snapshot after this decision (JSON text of InstanceSnapshot). */
   snapshot: string;
   consumed: string[];
+  /** The child events among `consumed` (in `child_events`, deleted once consumed). */
+  inbox?: string[];
   actions: Action[];
   timeline: TimelineEntry[];
   created_at: number;
@@ -92,6 +94,31 @@ export interface EventDoc {
   created_at: number;
   /** The decision that consumed it (unset while pending). */
   consumed_seq?: number;
+}
+
+/**
+ * child_events: `_id` = `<childKey>:finished`. An inbox of childFinished events, separate from
+ * instance_events because a foreach produces one per iteration: they are inserted in batches and
+ * deleted once a decision consumed them, so the collection holds only pending events and stays
+ * small (FerretDB scans for any filter but `_id`, so `$in` reads and deletes stay cheap). A repeat
+ * after the delete is harmless: decide ignores a child that is not running.
+ */
+export interface ChildEventDoc {
+  _id: string;
+  key: string;
+  event: string;
+  created_at: number;
+}
+
+/**
+ * live_runs: `_id` = the key of a run that has not ended. Inserted before its head, deleted
+ * after its head was written ended. The sweeper reads heads from this short list instead of
+ * scanning every head (a million finished iterations must not slow the sweep). A stale entry
+ * (the run ended) is removed by the sweeper.
+ */
+export interface LiveRunDoc {
+  _id: string;
+  created_at: number;
 }
 
 /** start_requests: `_id = <workflowId>:<request id>` → the instance it started (idempotent StartWorkflow). */

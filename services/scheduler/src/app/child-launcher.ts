@@ -1,0 +1,221 @@
+import type { Logger } from 'pino';
+import {
+  type Action,
+  type ChildFinishedEvent,
+  type EngineConfig,
+  type InstanceSnapshot,
+  type RunParamMap,
+  type StartChildAction,
+  type StartEvent,
+  decide,
+  isInstanceTerminal,
+  newInstanceSnapshot,
+} from '../domain';
+import type { Coordination } from '../redis/coordination';
+import { type DecisionDoc, type RunHead, type RunRef, decisionId } from '../store/documents';
+import type { InstanceStore } from '../store/instance-store';
+import type { Definitions } from './definitions';
+import type { EventLog } from './event-log';
+import type { ForeachValues } from './foreach-values';
+import { contextOf } from './run-context';
+import { headAfter } from './run-head';
+import type { Runs } from './runs';
+
+/** Performs the actions of many runs' decisions together (ActionPerformer.performMany). */
+export type PerformMany = (items: { head: RunHead; actions: Action[] }[]) => Promise<void>;
+
+/** A child about to exist: its head before the start, decisions 0 and 1, and what 1 decided. */
+interface Prepared {
+  action: StartChildAction;
+  head: RunHead;
+  d0: DecisionDoc;
+  d1: DecisionDoc;
+  snapshot: InstanceSnapshot;
+}
+
+/** A childFinished event for a child's parent (the id makes every kind of report count once). */
+export function childFinishedEvent(
+  a: { parentKey: string; childKey: string; stepId: string; iteration: number },
+  status: ChildFinishedEvent['status'],
+  rest: Pick<ChildFinishedEvent, 'outputs' | 'message' | 'params' | 'reusedFrom'>,
+): { key: string; event: ChildFinishedEvent } {
+  return {
+    key: a.parentKey,
+    event: {
+      type: 'childFinished',
+      id: `${a.childKey}:finished`,
+      stepId: a.stepId,
+      iteration: a.iteration,
+      childKey: a.childKey,
+      status,
+      ...rest,
+    },
+  };
+}
+
+/**
+ * Creates child instances (foreach/while iterations, subworkflows) in batches, and takes each
+ * child's first decision (its start) right here instead of through the ready queue: a foreach
+ * launching 500 iterations costs one batch insert of their decisions, one of their heads and one
+ * of the events they send back — not ~10 round trips each. A child whose steps finish at once
+ * (NoOp, a nested foreach of such) has ended before its head is written.
+ *
+ * Crash safety is the engine's: decisions 0 and 1 are inserted first (the fence: when decision 1
+ * exists already, the stored one is used, so a redo performs the same actions), then the child's
+ * live entry, then its actions, then its head at seq 1. All of this runs inside the parent's
+ * decision apply, which is redone until the parent's head is written, and every step tolerates a
+ * repeat. Nobody else looks at the child before its head exists.
+ */
+export class ChildLauncher {
+  constructor(
+    private readonly store: InstanceStore,
+    private readonly coord: Coordination,
+    private readonly events: EventLog,
+    private readonly runs: Runs,
+    private readonly defs: Definitions,
+    private readonly config: EngineConfig,
+    private readonly log: Logger,
+    private readonly foreach?: ForeachValues,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async launch(parent: RunHead, actions: StartChildAction[], perform: PerformMany): Promise<void> {
+    const now = this.now();
+    const ended: { key: string; event: ChildFinishedEvent }[] = [];
+    const fresh: Prepared[] = [];
+    for (const a of actions) {
+      if (a.previous?.length) {
+        const reused = await this.runs.reusableChild(a.previous);
+        if (reused) {
+          // Restart from incomplete: this iteration already succeeded in an earlier run.
+          ended.push(childFinishedEvent(a, 'SUCCEEDED', { outputs: reused.outputs, reusedFrom: reused.key }));
+          continue;
+        }
+      }
+      try {
+        fresh.push(await this.prepare(parent, a, now));
+      } catch (err) {
+        // A child that cannot exist (unknown subworkflow...) fails its step with the reason.
+        const message = err instanceof Error ? err.message : String(err);
+        ended.push(childFinishedEvent(a, 'FAILED', { message }));
+      }
+    }
+    await this.events.appendChildEvents(ended);
+    if (fresh.length === 0) return;
+
+    const lost = await this.store.insertDecisions(fresh.flatMap((p) => [p.d0, p.d1]));
+    for (const p of fresh) {
+      if (!lost.has(p.d1._id)) continue;
+      // A redo: the first attempt's decision stands, and its actions are performed again.
+      const stored = await this.store.getDecision(p.head._id, p.d1.seq);
+      if (!stored) throw new Error(`decision ${p.d1._id} vanished`);
+      p.d1 = stored;
+      p.snapshot = JSON.parse(stored.snapshot) as InstanceSnapshot;
+    }
+    const live = fresh.filter((p) => !isInstanceTerminal(p.snapshot.status));
+    await this.store.insertLive(
+      live.map((p) => p.head._id),
+      now,
+    );
+    // An async subworkflow step succeeds on childStarted: it goes first (see Engine.pendingEvents).
+    for (const p of fresh) {
+      if (p.action.run.kind !== 'subworkflow') continue;
+      await this.events.append(p.action.parentKey, {
+        type: 'childStarted',
+        id: `${p.action.childKey}:started`,
+        stepId: p.action.stepId,
+        iteration: p.action.iteration,
+        childKey: p.action.childKey,
+      });
+    }
+    await perform(fresh.map((p) => ({ head: p.head, actions: p.d1.actions })));
+    await this.store.insertHeads(fresh.map((p) => headAfter(p.head, p.d1, p.snapshot, this.now())));
+    for (const p of live) {
+      if (p.snapshot.nextWakeAt !== undefined) await this.coord.setWake(p.head._id, p.snapshot.nextWakeAt);
+    }
+    // Events may have reached a child before its head existed (a nested foreach's iterations).
+    await this.coord.nudge(live.map((p) => p.head._id));
+    this.log.debug({ parent: parent._id, children: fresh.length, live: live.length }, 'children started');
+  }
+
+  private async prepare(parent: RunHead, a: StartChildAction, now: number): Promise<Prepared> {
+    let run: RunRef;
+    if (a.run.kind === 'subworkflow') {
+      const pinned = await this.defs.resolve(a.run.workflowId, a.run.version);
+      run = { kind: 'subworkflow', workflowId: pinned.workflowId, version: pinned.version };
+    } else {
+      const p = parent.run;
+      const base =
+        p.kind === 'workflow'
+          ? { workflowId: parent.workflow_id, version: parent.workflow_version }
+          : { workflowId: p.workflowId, version: p.version };
+      run = { kind: 'foreach', ...base, stepId: a.run.stepId, ancestors: [] };
+    }
+    const head: RunHead = {
+      _id: a.childKey,
+      kind: 'run',
+      workflow_id: run.workflowId,
+      instance_id: parent.instance_id,
+      run_id: parent.run_id,
+      workflow_version: run.version,
+      run,
+      parent_key: a.parentKey,
+      seq: 0,
+      status: 'CREATED',
+      inflight: [],
+      timeline: [{ time: now, status: 'CREATED' }],
+      created_at: now,
+      updated_at: now,
+    };
+    const ctx = await contextOf(head, this.defs, this.config);
+    const snapshot0 = newInstanceSnapshot(
+      ctx,
+      {
+        workflowId: run.workflowId,
+        instanceId: parent.instance_id,
+        runId: parent.run_id,
+        key: a.childKey,
+        parent: {
+          key: a.parentKey,
+          workflowId: parent.workflow_id,
+          stepId: a.stepId,
+          iteration: a.iteration,
+        },
+        depth: a.depth,
+        ...(a.initiator ? { initiator: a.initiator } : {}),
+      },
+      now,
+    );
+    const runParams: RunParamMap = {};
+    for (const [k, v] of Object.entries(a.params)) runParams[k] = { value: v };
+    const start: StartEvent = {
+      type: 'start',
+      id: `${a.childKey}:start`,
+      runParams,
+      ...(a.initiator ? { initiator: a.initiator } : {}),
+    };
+    const foreachValues = await this.foreach?.hook(ctx, snapshot0);
+    const result = decide(snapshot0, [start], now, foreachValues ? { ...ctx, foreachValues } : ctx);
+    const d0: DecisionDoc = {
+      _id: decisionId(a.childKey, 0),
+      key: a.childKey,
+      seq: 0,
+      snapshot: JSON.stringify(snapshot0),
+      consumed: [],
+      actions: [],
+      timeline: head.timeline,
+      created_at: now,
+    };
+    const d1: DecisionDoc = {
+      _id: decisionId(a.childKey, result.snapshot.seq),
+      key: a.childKey,
+      seq: result.snapshot.seq,
+      snapshot: JSON.stringify(result.snapshot),
+      consumed: [start.id],
+      actions: result.actions,
+      timeline: result.timeline,
+      created_at: now,
+    };
+    return { action: a, head, d0, d1, snapshot: result.snapshot };
+  }
+}
