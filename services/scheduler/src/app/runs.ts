@@ -1,17 +1,8 @@
-import {
-  type JsonObject,
-  type DecideContext,
-  type EngineConfig,
-  type InstanceSnapshot,
-  type RunParamMap,
-  type StartChildAction,
-  newInstanceSnapshot,
-} from '../domain';
+import type { JsonObject, DecideContext, EngineConfig, InstanceSnapshot, RunParamMap } from '../domain';
 import { type DecisionDoc, type RunHead, type RunRef, decisionId } from '../store/documents';
 import type { InstanceStore } from '../store/instance-store';
 import type { Definitions, PinnedWorkflow } from './definitions';
 import type { EventLog } from './event-log';
-import { contextOf } from './run-context';
 
 export interface NewRun {
   key: string;
@@ -36,7 +27,7 @@ export class Runs {
   constructor(
     private readonly store: InstanceStore,
     private readonly events: EventLog,
-    private readonly defs: Definitions,
+    readonly _defs: Definitions,
     private readonly config: EngineConfig,
   ) {}
 
