@@ -23,7 +23,7 @@ import { SchedulerApp } from './app/scheduler-app';
 import { SWEEPER_DEFAULTS, Sweeper } from './app/sweeper';
 import { Workers } from './app/workers';
 import { WorkflowQueue } from './app/workflow-queue';
-import { ENGINE_DEFAULTS } from './domain';
+import { ENGINE_DEFAULTS, type EngineConfig } from './domain';
 import { reportHandlers } from './grpc/report-handlers';
 import { schedulerHandlers } from './grpc/scheduler-handlers';
 import { Coordination } from './redis/coordination';
@@ -38,6 +38,28 @@ runServiceMain({
     const sweepEveryMs = env.int('SCHEDULER_SWEEP_MS', SWEEPER_DEFAULTS.everyMs, 100, 600_000);
     const unclaimedMs = env.int('SCHEDULER_UNCLAIMED_MS', SWEEPER_DEFAULTS.unclaimedMs, 1000, 3_600_000);
     const lockTtlMs = env.int('SCHEDULER_LOCK_TTL_MS', ENGINE_OPTIONS.lockTtlMs, 500, 600_000);
+    // Loop limits (issue 5): Maestro's are 25,000 iterations and a concurrency of 500.
+    const config: EngineConfig = {
+      ...ENGINE_DEFAULTS,
+      maxForeachIterations: env.int(
+        'SCHEDULER_MAX_FOREACH_ITERATIONS',
+        ENGINE_DEFAULTS.maxForeachIterations,
+        1,
+        10_000_000,
+      ),
+      maxWhileIterations: env.int(
+        'SCHEDULER_MAX_WHILE_ITERATIONS',
+        ENGINE_DEFAULTS.maxWhileIterations,
+        1,
+        10_000_000,
+      ),
+      maxForeachConcurrency: env.int(
+        'SCHEDULER_MAX_FOREACH_CONCURRENCY',
+        ENGINE_DEFAULTS.maxForeachConcurrency,
+        1,
+        1000,
+      ),
+    };
     env.done();
 
     const store = new InstanceStore(mongo.db);
@@ -50,17 +72,17 @@ runServiceMain({
       credentials.createInsecure(),
       DEFAULT_CHANNEL_OPTIONS,
     );
-    const runs = new Runs(store, events, defs, ENGINE_DEFAULTS);
+    const runs = new Runs(store, events, defs, config);
     const queue = new WorkflowQueue(store, redis.redis, events, log);
     const foreachValues = new ForeachValues(store);
-    const children = new ChildLauncher(store, coord, events, runs, defs, ENGINE_DEFAULTS, log, foreachValues);
+    const children = new ChildLauncher(store, coord, events, runs, defs, config, log, foreachValues);
     const performer = new ActionPerformer(redis.redis, events, children, stepRuntime, log, queue);
     const engine = new Engine(
       store,
       coord,
       defs,
       performer,
-      ENGINE_DEFAULTS,
+      config,
       log,
       { ...ENGINE_OPTIONS, lockTtlMs },
       Date.now,
@@ -90,7 +112,7 @@ runServiceMain({
       sweepEveryMs,
     });
     workers.start();
-    const app = new SchedulerApp(store, events, runs, defs, ENGINE_DEFAULTS, queue);
+    const app = new SchedulerApp(store, events, runs, defs, config, queue);
     return {
       services: [
         {

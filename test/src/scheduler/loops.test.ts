@@ -172,8 +172,8 @@ describe('getFromForeach', () => {
 });
 
 describe('foreach under crashes', () => {
-  test('kill -9 the scheduler repeatedly during a 500-iteration foreach: no iteration lost or created twice', async () => {
-    const n = 500;
+  test('kill -9 the scheduler repeatedly during a 10,000-iteration foreach: no iteration lost or created twice', async () => {
+    const n = 10_000;
     await push(
       env.clients,
       {
@@ -182,7 +182,7 @@ describe('foreach under crashes', () => {
           {
             foreach: {
               id: 'each',
-              concurrency: 50,
+              concurrency: 100,
               params: {
                 loop_params: {
                   value: { i: { expression: `Util.intsBetween(0, ${n}, 1)`, type: 'LONG_ARRAY' } },
@@ -198,13 +198,18 @@ describe('foreach under crashes', () => {
     );
     const st = await sched().startWorkflow({ workflowId: 'loops.crash' });
     const svc = env.stack.services.scheduler;
+    let midRun = 0;
     for (let k = 0; k < 3; k++) {
-      await new Promise((r) => setTimeout(r, 700 + k * 300));
+      // Mid-run: a foreach of 10,000 NoOp iterations takes ~10 s here.
+      await new Promise((r) => setTimeout(r, 800 + k * 500));
+      const at = await sched().getInstance({ ref: { workflowId: 'loops.crash', instanceId: st.instanceId } });
+      if (at.instance?.status === 'IN_PROGRESS') midRun++;
       svc.kill9();
       await svc.exited();
       await svc.start();
     }
-    const inst = await waitEnd(env.clients, 'loops.crash', st.instanceId, 180_000);
+    assert.ok(midRun >= 2, `only ${midRun} of 3 kills hit the running foreach`);
+    const inst = await waitEnd(env.clients, 'loops.crash', st.instanceId, 300_000);
     assert.equal(inst.status, 'SUCCEEDED', inst.error);
     const counts = inst.steps[0].iterationCounts;
     assert.equal(counts.total, String(n));
@@ -217,7 +222,7 @@ describe('foreach under crashes', () => {
       const heads = await mongo
         .db()
         .collection<{ _id: string; kind: string }>('instances')
-        .find({ kind: 'run', workflow_id: 'loops.crash' })
+        .find({ kind: 'run' })
         .project({ _id: 1 })
         .toArray();
       const children = heads.filter((h) => h._id.startsWith(prefix));

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { StepRuntimeClient } from '@baton/sdk';
-import type { Action } from '../domain';
+import type { Action, ChildFinishedEvent } from '../domain';
 import { KEYS } from '../redis/keys';
 import type { RunHead } from '../store/documents';
 import { type ChildLauncher, childFinishedEvent } from './child-launcher';
@@ -24,43 +24,62 @@ export class ActionPerformer {
     private readonly queue?: WorkflowQueue,
   ) {}
 
-  performAll(head: RunHead, actions: Action[]): Promise<void> {
-    return this.performMany([{ head, actions }]);
+  /**
+   * Performs one decision's actions. Returns the reports of children that ended as they were
+   * created, for the run itself to consume in its next decision (see Engine.apply); every other
+   * report goes to its parent's inbox.
+   */
+  performAll(head: RunHead, actions: Action[]): Promise<ChildFinishedEvent[]> {
+    return this.performMany([{ head, actions }], head._id);
+  }
+
+  /** Delivers reports to their parents' inboxes. */
+  deliver(items: { key: string; event: ChildFinishedEvent }[]): Promise<void> {
+    return this.events.appendChildEvents(items);
   }
 
   /**
    * Performs the actions of one or many runs' decisions (many: children started together).
    * What a foreach does by the thousand goes in batches: dispatches in one Redis round trip,
-   * notifications to parents in one insert, children per parent in one launch.
+   * notifications to parents in one insert, children per parent in one launch. Reports meant
+   * for `carryFor` are returned instead of delivered.
    */
-  async performMany(items: { head: RunHead; actions: Action[] }[]): Promise<void> {
+  async performMany(
+    items: { head: RunHead; actions: Action[] }[],
+    carryFor?: string,
+  ): Promise<ChildFinishedEvent[]> {
     const dispatches = items.flatMap((it) => it.actions.filter((a) => a.type === 'dispatchAttempt'));
     if (dispatches.length > 0) {
       const m = this.redis.multi();
       for (const a of dispatches) m.xadd(KEYS.work(a.pool), '*', 'a', JSON.stringify(a));
       await m.exec();
     }
+    const reports: { key: string; event: ChildFinishedEvent }[] = [];
     for (const { head, actions } of items) {
       const starts = actions.filter((a) => a.type === 'startChild');
-      if (starts.length > 0) await this.children.launch(head, starts, (more) => this.performMany(more));
+      if (starts.length === 0) continue;
+      // The children's own reports to this parent come back here (their parent is `head`).
+      reports.push(...(await this.children.launch(head, starts, (more) => this.performMany(more, head._id))));
     }
-    await this.events.appendChildEvents(
-      items.flatMap((it) =>
-        it.actions
-          .filter((a) => a.type === 'notifyParent')
-          .map((a) =>
-            childFinishedEvent(a, a.status, {
-              outputs: a.outputs,
-              message: a.message,
-              // while loops read their loop variables from what the iteration reports back.
-              ...(a.params ? { params: a.params } : {}),
-            }),
-          ),
-      ),
-    );
+    for (const { actions } of items) {
+      for (const a of actions) {
+        if (a.type !== 'notifyParent') continue;
+        reports.push(
+          childFinishedEvent(a, a.status, {
+            outputs: a.outputs,
+            message: a.message,
+            // while loops read their loop variables from what the iteration reports back.
+            ...(a.params ? { params: a.params } : {}),
+          }),
+        );
+      }
+    }
+    const carried = reports.filter((r) => r.key === carryFor).map((r) => r.event);
+    await this.deliver(reports.filter((r) => r.key !== carryFor));
     for (const { head, actions } of items) {
       for (const a of actions) await this.perform(head, a);
     }
+    return carried;
   }
 
   /** The actions that come one or two per decision. */

@@ -21,15 +21,19 @@ import { contextOf } from './run-context';
 import { headAfter } from './run-head';
 import type { Runs } from './runs';
 
-/** Performs the actions of many runs' decisions together (ActionPerformer.performMany). */
-export type PerformMany = (items: { head: RunHead; actions: Action[] }[]) => Promise<void>;
+/**
+ * Performs the actions of the new children's first decisions together (ActionPerformer.performMany);
+ * returns their reports to the parent that launched them.
+ */
+export type PerformMany = (items: { head: RunHead; actions: Action[] }[]) => Promise<ChildFinishedEvent[]>;
 
-/** A child about to exist: its head before the start, decisions 0 and 1, and what 1 decided. */
+type Report = { key: string; event: ChildFinishedEvent };
+
+/** A child about to exist: its head before decision 0 (its start), and that decision. */
 interface Prepared {
   action: StartChildAction;
   head: RunHead;
   d0: DecisionDoc;
-  d1: DecisionDoc;
   snapshot: InstanceSnapshot;
 }
 
@@ -56,15 +60,15 @@ export function childFinishedEvent(
 /**
  * Creates child instances (foreach/while iterations, subworkflows) in batches, and takes each
  * child's first decision (its start) right here instead of through the ready queue: a foreach
- * launching 500 iterations costs one batch insert of their decisions, one of their heads and one
- * of the events they send back — not ~10 round trips each. A child whose steps finish at once
- * (NoOp, a nested foreach of such) has ended before its head is written.
+ * launching 500 iterations costs one batch insert of their decisions and one of their heads —
+ * not ~10 round trips each. A child whose steps finish at once (NoOp, a nested foreach of such)
+ * has ended before its head is written, and its report goes back to the caller in memory.
  *
- * Crash safety is the engine's: decisions 0 and 1 are inserted first (the fence: when decision 1
- * exists already, the stored one is used, so a redo performs the same actions), then the child's
- * live entry, then its actions, then its head at seq 1. All of this runs inside the parent's
- * decision apply, which is redone until the parent's head is written, and every step tolerates a
- * repeat. Nobody else looks at the child before its head exists.
+ * Crash safety is the engine's: decision 0 is inserted first (the fence: when it exists already,
+ * the stored one is used, so a redo performs the same actions), then the child's live entry, then
+ * its actions, then its head. All of this runs inside the parent's decision apply, which is redone
+ * until the parent's next decision exists, and every step tolerates a repeat. Nobody else looks at
+ * the child before its head exists.
  */
 export class ChildLauncher {
   constructor(
@@ -79,9 +83,13 @@ export class ChildLauncher {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async launch(parent: RunHead, actions: StartChildAction[], perform: PerformMany): Promise<void> {
+  /**
+   * Creates the children `actions` name and returns the reports for `parent` of those that ended
+   * at once (or could not be created, or were reused): the caller delivers or consumes them.
+   */
+  async launch(parent: RunHead, actions: StartChildAction[], perform: PerformMany): Promise<Report[]> {
     const now = this.now();
-    const ended: { key: string; event: ChildFinishedEvent }[] = [];
+    const ended: Report[] = [];
     const fresh: Prepared[] = [];
     for (const a of actions) {
       if (a.previous?.length) {
@@ -100,16 +108,15 @@ export class ChildLauncher {
         ended.push(childFinishedEvent(a, 'FAILED', { message }));
       }
     }
-    await this.events.appendChildEvents(ended);
-    if (fresh.length === 0) return;
+    if (fresh.length === 0) return ended;
 
-    const lost = await this.store.insertDecisions(fresh.flatMap((p) => [p.d0, p.d1]));
+    const lost = await this.store.insertDecisions(fresh.map((p) => p.d0));
     for (const p of fresh) {
-      if (!lost.has(p.d1._id)) continue;
+      if (!lost.has(p.d0._id)) continue;
       // A redo: the first attempt's decision stands, and its actions are performed again.
-      const stored = await this.store.getDecision(p.head._id, p.d1.seq);
-      if (!stored) throw new Error(`decision ${p.d1._id} vanished`);
-      p.d1 = stored;
+      const stored = await this.store.getDecision(p.head._id, p.d0.seq);
+      if (!stored) throw new Error(`decision ${p.d0._id} vanished`);
+      p.d0 = stored;
       p.snapshot = JSON.parse(stored.snapshot) as InstanceSnapshot;
     }
     const live = fresh.filter((p) => !isInstanceTerminal(p.snapshot.status));
@@ -128,14 +135,15 @@ export class ChildLauncher {
         childKey: p.action.childKey,
       });
     }
-    await perform(fresh.map((p) => ({ head: p.head, actions: p.d1.actions })));
-    await this.store.insertHeads(fresh.map((p) => headAfter(p.head, p.d1, p.snapshot, this.now())));
+    const reports = await perform(fresh.map((p) => ({ head: p.head, actions: p.d0.actions })));
+    await this.store.insertHeads(fresh.map((p) => headAfter(p.head, p.d0, p.snapshot, this.now())));
     for (const p of live) {
       if (p.snapshot.nextWakeAt !== undefined) await this.coord.setWake(p.head._id, p.snapshot.nextWakeAt);
     }
     // Events may have reached a child before its head existed (a nested foreach's iterations).
     await this.coord.nudge(live.map((p) => p.head._id));
     this.log.debug({ parent: parent._id, children: fresh.length, live: live.length }, 'children started');
+    return [...ended, ...reports.map((event) => ({ key: parent._id, event }))];
   }
 
   private async prepare(parent: RunHead, a: StartChildAction, now: number): Promise<Prepared> {
@@ -195,27 +203,24 @@ export class ChildLauncher {
       ...(a.initiator ? { initiator: a.initiator } : {}),
     };
     const foreachValues = await this.foreach?.hook(ctx, snapshot0);
-    const result = decide(snapshot0, [start], now, foreachValues ? { ...ctx, foreachValues } : ctx);
+    // The start is the child's decision 0 (its log has no separate "created" entry: one document
+    // less per iteration); decide numbers a decision one past its input.
+    const result = decide(
+      { ...snapshot0, seq: -1 },
+      [start],
+      now,
+      foreachValues ? { ...ctx, foreachValues } : ctx,
+    );
     const d0: DecisionDoc = {
-      _id: decisionId(a.childKey, 0),
-      key: a.childKey,
-      seq: 0,
-      snapshot: JSON.stringify(snapshot0),
-      consumed: [],
-      actions: [],
-      timeline: head.timeline,
-      created_at: now,
-    };
-    const d1: DecisionDoc = {
       _id: decisionId(a.childKey, result.snapshot.seq),
       key: a.childKey,
       seq: result.snapshot.seq,
       snapshot: JSON.stringify(result.snapshot),
       consumed: [start.id],
       actions: result.actions,
-      timeline: result.timeline,
+      timeline: [...head.timeline, ...result.timeline],
       created_at: now,
     };
-    return { action: a, head, d0, d1, snapshot: result.snapshot };
+    return { action: a, head: { ...head, seq: -1, timeline: [] }, d0, snapshot: result.snapshot };
   }
 }

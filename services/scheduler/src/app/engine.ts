@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import {
+  type ChildFinishedEvent,
   type DecideContext,
   type EngineConfig,
   type InstanceEvent,
@@ -59,6 +60,11 @@ export class Engine {
         if (next === false) break;
         loaded = next === true ? undefined : next;
       }
+      // Out of rounds with reports still in hand: make them durable, then write the head.
+      if (loaded && loaded.carried.length > 0) {
+        await this.actions.deliver(loaded.carried.map((event) => ({ key, event })));
+        await this.persist(loaded.head, loaded.head.status);
+      }
     } finally {
       await this.coord.unlock(key, this.token).catch(() => {});
     }
@@ -67,54 +73,58 @@ export class Engine {
 
   /**
    * One decision (or one redo). False when nothing is left to do; otherwise the run as it now
-   * stands, or true when it must be reloaded (a redo, a lost fence).
+   * stands, or true when it must be reloaded (a lost fence).
    */
   private async step(key: string, cached?: Loaded): Promise<Loaded | boolean> {
-    const head = cached?.head ?? (await this.store.getHead(key));
+    let head = cached?.head ?? (await this.store.getHead(key));
     if (!head) return false;
     const latest = cached?.latest ?? (await this.store.latestDecision(key, head.seq));
     if (!latest) return false;
     if (latest.seq > head.seq) {
-      // Inserted but not applied (a crash between fence and apply): redo it first.
-      await this.apply(head, latest, JSON.parse(latest.snapshot) as InstanceSnapshot);
-      return true;
+      // Inserted but not applied (a crash between fence and apply): redo it first. Decisions
+      // before it were applied in full (one is inserted only once the previous one's actions
+      // were performed), but their head changes may not have been written: fold them in.
+      for (let seq = head.seq + 1; seq < latest.seq; seq++) {
+        const d = await this.store.getDecision(key, seq);
+        if (d) head = headAfter(head, d, JSON.parse(d.snapshot) as InstanceSnapshot, this.now());
+      }
+      return this.apply(head, latest, JSON.parse(latest.snapshot) as InstanceSnapshot);
     }
     const snapshot = JSON.parse(latest.snapshot) as InstanceSnapshot;
+    const carried = cached?.carried ?? [];
     const pending = await this.pendingEvents(key);
     const now = this.now();
     const due = snapshot.nextWakeAt !== undefined && snapshot.nextWakeAt <= now;
-    if (pending.events.length === 0 && !due) return false;
+    // Logged events first: a subworkflow's childStarted (logged) precedes its carried childFinished.
+    const events = [...pending.events, ...carried];
+    const fromInbox = new Set(pending.inbox);
+    if (events.length === 0 && !due) return false;
     // Events for an ended run change nothing, but are consumed too, so they are not retried forever.
     const ctx = await this.context(head);
     const foreachValues = await this.foreach?.hook(ctx, snapshot);
-    const result = decide(snapshot, pending.events, now, foreachValues ? { ...ctx, foreachValues } : ctx);
-    return this.commit(head, pending, result.snapshot, result.actions, result.timeline, now);
-  }
-
-  private async commit(
-    head: RunHead,
-    pending: Pending,
-    snapshot: InstanceSnapshot,
-    actions: DecisionDoc['actions'],
-    timeline: DecisionDoc['timeline'],
-    now: number,
-  ): Promise<Loaded | true> {
+    const result = decide(snapshot, events, now, foreachValues ? { ...ctx, foreachValues } : ctx);
     const doc: DecisionDoc = {
-      _id: decisionId(head._id, snapshot.seq),
-      key: head._id,
-      seq: snapshot.seq,
-      snapshot: JSON.stringify(snapshot),
-      consumed: pending.events.map((e) => e.id),
-      actions,
-      timeline,
+      _id: decisionId(key, result.snapshot.seq),
+      key,
+      seq: result.snapshot.seq,
+      snapshot: JSON.stringify(result.snapshot),
+      consumed: pending.events.filter((e) => !fromInbox.has(e.id)).map((e) => e.id),
+      actions: result.actions,
+      timeline: result.timeline,
       created_at: now,
     };
     if (pending.inbox.length > 0) doc.inbox = pending.inbox;
+    if (carried.length > 0) doc.carried = carried.length;
     if (!(await this.store.insertDecision(doc))) {
-      this.log.debug({ key: head._id, seq: snapshot.seq }, 'decision fence lost; reloading');
+      // Another replica decided (our lock lapsed). Reports we carried are not lost: it redid the
+      // decision that produced them, which produced them again, and it consumed them.
+      this.log.debug({ key, seq: doc.seq }, 'decision fence lost; reloading');
       return true;
     }
-    return { head: await this.apply(head, doc, snapshot), latest: doc };
+    // The previous decision's head waited for this one (it consumed the carried reports): write
+    // it now, so readers see progress without folding a chain of decisions.
+    if (carried.length > 0) await this.store.writeHead(head);
+    return this.apply(head, doc, result.snapshot);
   }
 
   private async context(head: RunHead): Promise<DecideContext> {
@@ -152,27 +162,41 @@ export class Engine {
     };
   }
 
-  /** Applies an inserted decision. Every part is idempotent, so a redo after a crash is safe. */
-  private async apply(head: RunHead, doc: DecisionDoc, snapshot: InstanceSnapshot): Promise<RunHead> {
+  /**
+   * Applies an inserted decision. Every part is idempotent, so a redo after a crash is safe.
+   * Children that ended as they were created report back in memory (`carried`): the next
+   * decision consumes them, and is inserted before this decision's head is written — so a crash
+   * in between leaves this decision unapplied, and its redo creates the same reports again.
+   */
+  private async apply(head: RunHead, doc: DecisionDoc, snapshot: InstanceSnapshot): Promise<Loaded> {
     const inbox = doc.inbox ?? [];
     const fromInbox = new Set(inbox);
     const consumed = doc.consumed.filter((id) => !fromInbox.has(id));
     await Promise.all([this.store.markConsumed(consumed, doc.seq), this.store.deleteChildEvents(inbox)]);
     await this.coord.forget(head._id, consumed, inbox);
-    await this.actions.performAll(head, doc.actions);
+    const carried = await this.actions.performAll(head, doc.actions);
     const next = headAfter(head, doc, snapshot, this.now());
+    if (carried.length === 0) await this.persist(next, head.status);
+    return { head: next, latest: doc, carried };
+  }
+
+  /** Writes a run's head (and what hangs on it: its wake-up, its live entry). */
+  private async persist(next: RunHead, previousStatus: RunHead['status']): Promise<void> {
     await this.store.writeHead(next);
-    await this.coord.setWake(head._id, snapshot.nextWakeAt);
-    if (isInstanceTerminal(next.status) && !isInstanceTerminal(head.status))
-      await this.store.deleteLive(head._id);
-    return next;
+    await this.coord.setWake(next._id, next.next_wake_at);
+    if (isInstanceTerminal(next.status) && !isInstanceTerminal(previousStatus)) {
+      await this.store.deleteLive(next._id);
+    }
   }
 }
 
 /** What the engine has of a run while it holds the lock. */
 interface Loaded {
+  /** The head as applied (ahead of the stored one while `carried` is not empty). */
   head: RunHead;
   latest: DecisionDoc;
+  /** Reports of children that ended as they were created, for the next decision. */
+  carried: ChildFinishedEvent[];
 }
 
 /** The events one decision consumes; `inbox` = the ids among them from child_events. */

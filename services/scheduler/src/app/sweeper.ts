@@ -36,7 +36,9 @@ export class Sweeper {
     private readonly queue?: WorkflowQueue,
   ) {}
 
-  async sweep(now = Date.now()): Promise<{ events: number; wakes: number; expired: number }> {
+  async sweep(
+    now = Date.now(),
+  ): Promise<{ events: number; wakes: number; expired: number; unapplied: number }> {
     let eventsRequeued = 0;
     for (const e of await this.store.pendingEvents(10_000)) {
       await this.coord.markReady(e.key, e._id);
@@ -48,7 +50,11 @@ export class Sweeper {
     let wakes = 0;
     const queued = new Set<string>();
     const inflight: { key: string; step: string; attempt: number; since: number; run: string }[] = [];
+    const unapplied: string[] = [];
     for (const h of await this.store.liveHeads(10_000)) {
+      // A decision inserted and not applied (its replica died mid-apply): no event may be left to
+      // wake the run — children that ended as they were created report in memory — so redo it.
+      if (await this.store.hasDecision(h._id, h.seq + 1)) unapplied.push(h._id);
       if (h.next_wake_at !== undefined) {
         await this.coord.setWake(h._id, h.next_wake_at);
         if (h.next_wake_at <= now) wakes++;
@@ -57,6 +63,7 @@ export class Sweeper {
       if (h.status === 'CREATED' && h.run?.kind === 'workflow') queued.add(h.workflow_id);
     }
     if (wakes > 0) await this.coord.releaseDueTimers(now);
+    await this.coord.nudge(unapplied);
     // Queued instances whose admission was missed (a crash, a lost lock): admit again.
     for (const wf of queued) await this.queue?.admit(wf);
     let expired = 0;
@@ -88,7 +95,8 @@ export class Sweeper {
         });
       }
     }
-    if (eventsRequeued + wakes + expired > 0) this.log.debug({ eventsRequeued, wakes, expired }, 'sweep');
-    return { events: eventsRequeued, wakes, expired };
+    if (eventsRequeued + wakes + expired + unapplied.length > 0)
+      this.log.debug({ eventsRequeued, wakes, expired, unapplied: unapplied.length }, 'sweep');
+    return { events: eventsRequeued, wakes, expired, unapplied: unapplied.length };
   }
 }

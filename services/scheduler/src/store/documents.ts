@@ -77,9 +77,12 @@ export interface DecisionDoc {
   seq: number;
   /** The snapshot after this decision (JSON text of InstanceSnapshot). */
   snapshot: string;
+  /** The instance_events it consumed (marked consumed). */
   consumed: string[];
-  /** The child events among `consumed` (in `child_events`, deleted once consumed). */
+  /** The child_events it consumed (deleted once consumed). */
   inbox?: string[];
+  /** How many reports of children that ended as they were created it consumed (never stored as events). */
+  carried?: number;
   actions: Action[];
   timeline: TimelineEntry[];
   created_at: number;
