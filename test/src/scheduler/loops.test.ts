@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { MongoClient } from 'mongodb';
 import { describe, test } from 'node:test';
+import { expectCode } from '../support/errors';
 import { useStack } from '../support/stack';
 import { push, waitEnd } from './support';
 
@@ -129,6 +130,64 @@ describe('foreach, while and subworkflow as child instances', () => {
     const inst = await waitEnd(env.clients, 'loops.missing', st.instanceId);
     assert.equal(inst.status, 'FAILED');
     assert.match(inst.steps[0].error, /no\.such\.workflow/);
+  });
+});
+
+describe('nested levels in GetInstance', () => {
+  test('step_counts rolls up leaf steps across foreach and subworkflow levels; parents and children link both ways', async () => {
+    const each = (id: string, n: number, inner: unknown) => ({
+      foreach: {
+        id,
+        params: {
+          loop_params: {
+            value: { i: { expression: `Util.intsBetween(0, ${n}, 1)`, type: 'LONG_ARRAY' } },
+            type: 'MAP',
+          },
+        },
+        steps: [inner],
+      },
+    });
+    // Each t.roll.sub run has 3 leaves (a, and x twice); t.roll.top runs it 3 times, then 'done'.
+    await push(env.clients, {
+      id: 't.roll.sub',
+      steps: [{ step: { id: 'a', type: 'NoOp' } }, each('inner', 2, { step: { id: 'x', type: 'NoOp' } })],
+    });
+    await push(env.clients, {
+      id: 't.roll.top',
+      steps: [
+        each('each', 3, {
+          subworkflow: { id: 'call', params: { subworkflow_id: { value: 't.roll.sub', type: 'STRING' } } },
+        }),
+        { step: { id: 'done', type: 'NoOp' } },
+      ],
+    });
+    const st = await sched().startWorkflow({ workflowId: 't.roll.top' });
+    const top = await waitEnd(env.clients, 't.roll.top', st.instanceId);
+    assert.equal(top.status, 'SUCCEEDED', top.error);
+    assert.deepEqual(top.stepCounts, { SUCCEEDED: '10' });
+    assert.equal(top.parentKey, '');
+    const topKey = top.key;
+    assert.equal(topKey, `t.roll.top:${st.instanceId}:1`);
+
+    // Down: the iterations, each a child instance addressed by its key.
+    const its = await sched().listIterations({ ref: top.ref, stepId: 'each' });
+    assert.equal(its.iterations.length, 3);
+    const iteration = (await sched().getInstance({ key: its.iterations[1].childKey })).instance!;
+    assert.equal(iteration.key, its.iterations[1].childKey);
+    assert.equal(iteration.parentKey, topKey);
+    assert.equal(iteration.parentStepId, 'each');
+    assert.deepEqual(iteration.stepCounts, { SUCCEEDED: '3' });
+    // ...whose subworkflow step names its child, which names the iteration as its parent.
+    const call = iteration.steps.find((s) => s.stepId === 'call')!;
+    assert.ok(call.childKey, 'the subworkflow step names its child');
+    const sub = (await sched().getInstance({ key: call.childKey })).instance!;
+    assert.equal(sub.ref?.workflowId, 't.roll.sub');
+    assert.equal(sub.parentKey, iteration.key);
+    assert.deepEqual(sub.stepCounts, { SUCCEEDED: '3' });
+
+    // Bad input: an unknown key is NOT_FOUND, ref and key together are INVALID_ARGUMENT.
+    await expectCode(sched().getInstance({ key: `${topKey}:each:99` }), 'NOT_FOUND');
+    await expectCode(sched().getInstance({ key: topKey, ref: top.ref }), 'INVALID_ARGUMENT');
   });
 });
 

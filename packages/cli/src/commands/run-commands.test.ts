@@ -17,6 +17,7 @@ function step(stepId: string, status: string, extra: Partial<StepRunSummary> = {
     outputs: {},
     error: '',
     iterationCounts: {},
+    childKey: '',
     ...extra,
   };
 }
@@ -33,6 +34,8 @@ function instance(status: string, steps: StepRunSummary[], extra: Partial<Instan
     createdAt: at(0),
     startedAt: at(0),
     parentStepId: '',
+    key: '',
+    parentKey: '',
     error: '',
     ...extra,
   };

@@ -28,6 +28,7 @@ function step(stepId: string, status: string, extra: Partial<StepRunSummary> = {
     outputs: {},
     error: '',
     iterationCounts: {},
+    childKey: '',
     ...extra,
   };
 }
@@ -44,6 +45,8 @@ function instance(status: string, steps: StepRunSummary[], extra: Partial<Instan
     createdAt: at(0),
     startedAt: at(0),
     parentStepId: '',
+    key: '',
+    parentKey: '',
     error: '',
     ...extra,
   };
@@ -88,6 +91,45 @@ test('the frame: title with elapsed time, one line per step, the bar', () => {
   const ascii = renderFrame(running, { style: plain, now: T0 + 3000, unicode: false });
   assert.equal(ascii[1], '  extract    SUCCEEDED      1.2s');
   assert.equal(ascii.at(-1), '[############------------] 2/4 steps done');
+});
+
+test('nested progress: a foreach shows iterations done of total, a while its count, and the leaf rollup', () => {
+  const inst = instance(
+    'IN_PROGRESS',
+    [
+      step('each', 'RUNNING', {
+        stepType: 'FOREACH',
+        startedAt: at(0),
+        iterationCounts: {
+          total: '10000',
+          launched: '914',
+          running: '100',
+          succeeded: '812',
+          failed: '2',
+          stopped: '0',
+        },
+      }),
+      step('loop', 'RUNNING', {
+        stepType: 'WHILE',
+        startedAt: at(0),
+        iterationCounts: {
+          total: '41',
+          launched: '41',
+          running: '1',
+          succeeded: '40',
+          failed: '0',
+          stopped: '0',
+        },
+      }),
+    ],
+    { stepCounts: { SUCCEEDED: '2436', FAILED: '2' } },
+  );
+  const text = renderFrame(inst, { style: plain, now: T0 + 5000, unicode: false }).join('\n');
+  assert.match(text, /each\s+RUNNING\s+5\.0s {2}814\/10,000 iterations, 100 running, 2 failed/);
+  assert.match(text, /loop\s+RUNNING\s+5\.0s {2}40 iterations, 1 running/);
+  assert.match(text, /leaf steps across nested levels: 2,436 SUCCEEDED, 2 FAILED/);
+  // No nested level, no rollup line.
+  assert.doesNotMatch(renderFrame(running, { style: plain, now: T0 }).join('\n'), /leaf steps/);
 });
 
 test('a finished run shows its own duration, failures, attempts and its error', () => {

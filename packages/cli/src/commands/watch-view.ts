@@ -78,7 +78,10 @@ export function renderFrame(inst: Instance, o: FrameOptions): string[] {
     const attempts = st.attempts > 1 ? s.dim(` attempt ${st.attempts}`) : '';
     const error = st.error ? `  ${s.red(oneLine(st.error))}` : '';
     const duration = stepDuration(st, o.now);
-    const tail = `${duration ? `  ${s.dim(duration.padStart(6))}` : ''}${attempts}${error}`;
+    const iterations = iterationText(st);
+    const tail = `${duration ? `  ${s.dim(duration.padStart(6))}` : ''}${attempts}${
+      iterations ? `  ${iterations}` : ''
+    }${error}`;
     const status = tail ? color(st.status.padEnd(statusWidth)) : color(st.status);
     lines.push(`  ${mark}${st.stepId.padEnd(idWidth)}  ${status}${tail}`);
   }
@@ -88,6 +91,9 @@ export function renderFrame(inst: Instance, o: FrameOptions): string[] {
   lines.push(
     `${progressBar(done, total, 24, unicode)} ${done}/${total} steps done${failed ? `, ${s.red(`${failed} failed`)}` : ''}`,
   );
+  if (inst.steps.some((st) => iterationsOf(st) !== undefined)) {
+    lines.push(s.dim(`  leaf steps across nested levels: ${leafText(inst.stepCounts)}`));
+  }
   if (inst.error) lines.push(`${s.red('error:')} ${oneLine(inst.error)}`);
   return o.width === undefined ? lines : lines.map((l) => truncateVisible(l, Math.max(10, o.width! - 1)));
 }
@@ -110,6 +116,40 @@ function pickSteps(
     shown: steps.filter((_, i) => chosen.has(i)),
     hidden: steps.filter((_, i) => !chosen.has(i)),
   };
+}
+
+/** A foreach or while step's iterations: done of total, running, failed. */
+export function iterationsOf(
+  st: StepRunSummary,
+): { done: number; total: number; running: number; failed: number; loop: boolean } | undefined {
+  const c = st.iterationCounts;
+  if (!c || c.total === undefined || (st.stepType !== 'FOREACH' && st.stepType !== 'WHILE')) return undefined;
+  const n = (k: string) => Number(c[k] ?? 0);
+  return {
+    done: n('succeeded') + n('failed') + n('stopped'),
+    total: n('total'),
+    running: n('running'),
+    failed: n('failed'),
+    loop: st.stepType === 'WHILE',
+  };
+}
+
+/** `812/10,000 iterations, 100 running` (a while loop has no known total: `812 iterations`). */
+export function iterationText(st: StepRunSummary): string {
+  const it = iterationsOf(st);
+  if (!it) return '';
+  const fmt = (x: number) => x.toLocaleString('en');
+  const head = it.loop ? `${fmt(it.done)} iterations` : `${fmt(it.done)}/${fmt(it.total)} iterations`;
+  const more = [it.running ? `${fmt(it.running)} running` : '', it.failed ? `${fmt(it.failed)} failed` : '']
+    .filter(Boolean)
+    .join(', ');
+  return more ? `${head}, ${more}` : head;
+}
+
+/** `9,998 SUCCEEDED, 2 FAILED`. */
+function leafText(counts: Record<string, string>): string {
+  const parts = Object.entries(counts).map(([k, v]) => `${Number(v).toLocaleString('en')} ${k}`);
+  return parts.length > 0 ? parts.join(', ') : 'none yet';
 }
 
 function countText(steps: StepRunSummary[]): string {

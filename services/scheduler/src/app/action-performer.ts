@@ -70,6 +70,7 @@ export class ActionPerformer {
             message: a.message,
             // while loops read their loop variables from what the iteration reports back.
             ...(a.params ? { params: a.params } : {}),
+            ...(a.leafCounts ? { leafCounts: a.leafCounts } : {}),
           }),
         );
       }

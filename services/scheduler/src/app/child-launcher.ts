@@ -41,7 +41,7 @@ interface Prepared {
 export function childFinishedEvent(
   a: { parentKey: string; childKey: string; stepId: string; iteration: number },
   status: ChildFinishedEvent['status'],
-  rest: Pick<ChildFinishedEvent, 'outputs' | 'message' | 'params' | 'reusedFrom'>,
+  rest: Pick<ChildFinishedEvent, 'outputs' | 'message' | 'params' | 'reusedFrom' | 'leafCounts'>,
 ): { key: string; event: ChildFinishedEvent } {
   return {
     key: a.parentKey,

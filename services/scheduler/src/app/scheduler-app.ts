@@ -193,7 +193,7 @@ export class SchedulerApp {
 
   async load(key: string): Promise<LoadedRun> {
     const head = await this.store.getHead(key);
-    if (!head) throw BatonError.notFound(`run ${key} not found`, 'INSTANCE_NOT_FOUND');
+    if (head?.kind !== 'run') throw BatonError.notFound(`run ${key} not found`, 'INSTANCE_NOT_FOUND');
     const decision = await this.store.latestDecision(key, head.seq);
     if (!decision) throw BatonError.notFound(`run ${key} has no state yet`, 'INSTANCE_NOT_FOUND');
     if (decision.seq > head.seq) {

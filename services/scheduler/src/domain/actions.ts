@@ -109,6 +109,8 @@ export interface NotifyParentAction {
    */
   params?: JsonObject;
   message?: string;
+  /** The child's leaf steps by status, its own descendants included (see leafCounts). */
+  leafCounts?: Record<string, number>;
 }
 
 /** The run ended: release its run-strategy slot, close watchers. */

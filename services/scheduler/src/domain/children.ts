@@ -4,6 +4,7 @@ import type { Draft } from './draft';
 import type { ChildFinishedEvent, ChildStartedEvent } from './events';
 import { finishForeachIfDone, launchIterations, onForeachChildFinished } from './foreach';
 import { toJsonObject } from './json';
+import { addCounts } from './rollup';
 import { isInstanceTerminal, isStepTerminal } from './statuses';
 import { failStep, settle } from './step-outcome';
 import { paramsOrFail } from './step-params';
@@ -87,6 +88,7 @@ export function onChildFinished(d: Draft, ev: ChildFinishedEvent): void {
   const s = d.mut(i);
   const c = s.child!;
   c.running = c.running.filter((x) => x !== ev.iteration);
+  if (ev.leafCounts) c.leafCounts = addCounts({ ...c.leafCounts }, ev.leafCounts);
   if (c.kind === 'foreach') return onForeachChildFinished(d, i, ev);
   if (c.kind === 'while') return onWhileChildFinished(d, i, ev);
   const detail = ev.message ? `: ${ev.message}` : '';

@@ -120,4 +120,6 @@ export interface ChildFinishedEvent {
   /** The iteration was not run again: this earlier child had SUCCEEDED. */
   reusedFrom?: string;
   message?: string;
+  /** The child's leaf steps by status, its own descendants included (NotifyParentAction.leafCounts). */
+  leafCounts?: Record<string, number>;
 }

@@ -78,6 +78,7 @@ export {
   type ParamPhase,
 } from './run-params';
 export { finalStatus } from './instance-end';
+export { leafCounts, type LeafCounts } from './rollup';
 export { admit, type Admission, type QueueEntry, type RunStrategyRule } from './run-strategy';
 export { resolveRetryPolicy, backoffSeconds, type ResolvedRetryPolicy } from './retry-policy';
 export { resolveDuration } from './timeouts';

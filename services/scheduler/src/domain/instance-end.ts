@@ -1,3 +1,4 @@
+import { leafCounts } from './rollup';
 import { childKeyOf } from './actions';
 import type { Draft } from './draft';
 import type { JsonObject } from './json';
@@ -119,6 +120,7 @@ export function endInstance(d: Draft, status: InstanceStatus, message?: string):
       outputs,
       ...(params ? { params } : {}),
       ...(message !== undefined ? { message } : {}),
+      leafCounts: leafCounts(snap, (id) => d.def(d.idx(id)!)),
     });
   }
 }

@@ -44,6 +44,8 @@ export interface ChildState {
   stepOutputs?: Record<string, JsonObject>;
   /** subworkflow: the child has been created (the async mode succeeds here). */
   started?: boolean;
+  /** Leaf steps by status summed over the ended children's own rollups (see leafCounts). */
+  leafCounts?: Record<string, number>;
 }
 
 /**

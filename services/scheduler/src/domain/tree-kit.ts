@@ -179,6 +179,7 @@ export class Tree {
           outputs: a.outputs,
           ...(a.params ? { params: a.params } : {}),
           ...(a.message !== undefined ? { message: a.message } : {}),
+          ...(a.leafCounts ? { leafCounts: a.leafCounts } : {}),
         });
       case 'dispatchAttempt': {
         const r = this.worker(a);

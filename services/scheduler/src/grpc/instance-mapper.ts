@@ -1,7 +1,7 @@
 import type { Instance, StepRun, StepRunSummary, TimelineEntry as ApiTimelineEntry } from '@baton/proto';
 import { InitiatorType } from '@baton/proto';
 import type { StepDef } from '@baton/model';
-import type { InstanceSnapshot, StepState, TimelineEntry } from '../domain';
+import { type InstanceSnapshot, type StepState, type TimelineEntry, childKeyOf, leafCounts } from '../domain';
 import type { LoadedRun } from '../app/scheduler-app';
 import { toApiParams } from './param-mapping';
 
@@ -54,6 +54,7 @@ export function toStepSummary(
     error: s.message ?? '',
     iterationCounts,
     child: childRef,
+    childKey: s.child?.kind === 'subworkflow' && s.child.started ? childKeyOf(snap.key, s.id, 0) : '',
   };
 }
 
@@ -61,7 +62,7 @@ export function toStepSummary(
 export function toApiInstance(run: LoadedRun, defs: Map<string, StepDef>): Instance {
   const { head, snapshot: s } = run;
   const counts: Record<string, string> = {};
-  for (const st of s.steps) counts[st.status] = String(Number(counts[st.status] ?? 0) + 1);
+  for (const [status, n] of Object.entries(leafCounts(s, (id) => defs.get(id)))) counts[status] = String(n);
   return {
     ref: { workflowId: s.workflowId, instanceId: String(s.instanceId), runId: String(s.runId) },
     workflowVersion: String(head.workflow_version),
@@ -79,6 +80,8 @@ export function toApiInstance(run: LoadedRun, defs: Map<string, StepDef>): Insta
       : undefined,
     parentStepId: s.parent?.stepId ?? '',
     error: s.message ?? '',
+    key: s.key,
+    parentKey: s.parent?.key ?? '',
   };
 }
 

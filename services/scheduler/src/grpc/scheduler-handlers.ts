@@ -67,9 +67,20 @@ export function schedulerHandlers(app: SchedulerApp, defs: Definitions, store: I
     };
   };
 
-  const GetInstance: U<api.GetInstanceRequest, api.GetInstanceResponse> = async (req) => ({
-    instance: await instance(await app.loadRef(refOf(req.ref))),
-  });
+  const GetInstance: U<api.GetInstanceRequest, api.GetInstanceResponse> = async (req) => {
+    if (req.key) {
+      if (req.key.length > 1024)
+        throw BatonError.invalid('key is too long', [
+          { field: 'key', description: 'at most 1024 characters' },
+        ]);
+      if (req.ref)
+        throw BatonError.invalid('give ref or key, not both', [
+          { field: 'key', description: 'ref is set too' },
+        ]);
+      return { instance: await instance(await app.load(req.key)) };
+    }
+    return { instance: await instance(await app.loadRef(refOf(req.ref))) };
+  };
 
   const ListInstances: U<api.ListInstancesRequest, api.ListInstancesResponse> = async (req) => {
     const size = pageSize(req.pageSize, 'page_size', 50, 500);

@@ -61,7 +61,14 @@ export interface StartWorkflowResponse {
 }
 
 export interface GetInstanceRequest {
-  ref?: InstanceRef | undefined;
+  ref?:
+    | InstanceRef
+    | undefined;
+  /**
+   * Instead of ref: the key of any run, a child instance's included (Instance.key,
+   * Instance.parent_key, StepRunSummary.child_key, Iteration.child_key).
+   */
+  key: string;
 }
 
 export interface GetInstanceResponse {
@@ -76,7 +83,10 @@ export interface Instance {
   params: { [key: string]: ParamValue };
   steps: StepRunSummary[];
   timeline: TimelineEntry[];
-  /** Leaf steps by status, across nested foreach, while and subworkflow levels. */
+  /**
+   * Leaf steps by status, across nested foreach, while and subworkflow levels: this level's
+   * steps plus every ended child instance below it (children still running count once they end).
+   */
   stepCounts: { [key: string]: string };
   initiator?: Initiator | undefined;
   createdAt?: Date | undefined;
@@ -88,6 +98,10 @@ export interface Instance {
   parent?: InstanceRef | undefined;
   parentStepId: string;
   error: string;
+  /** This run's key (`<workflow>:<instance>:<run>`, or a child's `<parent key>:<step>:<iteration>`). */
+  key: string;
+  /** The key of the run this child instance belongs to (empty for a top-level run). */
+  parentKey: string;
 }
 
 export interface Instance_ParamsEntry {
@@ -112,7 +126,11 @@ export interface StepRunSummary {
   error: string;
   /** For foreach/while: iterations by status; for subworkflow: the child. */
   iterationCounts: { [key: string]: string };
-  child?: InstanceRef | undefined;
+  child?:
+    | InstanceRef
+    | undefined;
+  /** subworkflow: the child instance's key (GetInstance by key); foreach/while: ListIterations. */
+  childKey: string;
 }
 
 export interface StepRunSummary_OutputsEntry {
@@ -876,13 +894,16 @@ export const StartWorkflowResponse: MessageFns<StartWorkflowResponse> = {
 };
 
 function createBaseGetInstanceRequest(): GetInstanceRequest {
-  return { ref: undefined };
+  return { ref: undefined, key: "" };
 }
 
 export const GetInstanceRequest: MessageFns<GetInstanceRequest> = {
   encode(message: GetInstanceRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.ref !== undefined) {
       InstanceRef.encode(message.ref, writer.uint32(10).fork()).join();
+    }
+    if (message.key !== "") {
+      writer.uint32(18).string(message.key);
     }
     return writer;
   },
@@ -908,6 +929,14 @@ export const GetInstanceRequest: MessageFns<GetInstanceRequest> = {
             message.ref = InstanceRef.decode(reader, reader.uint32());
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -921,13 +950,19 @@ export const GetInstanceRequest: MessageFns<GetInstanceRequest> = {
   },
 
   fromJSON(object: any): GetInstanceRequest {
-    return { ref: isSet(object.ref) ? InstanceRef.fromJSON(object.ref) : undefined };
+    return {
+      ref: isSet(object.ref) ? InstanceRef.fromJSON(object.ref) : undefined,
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+    };
   },
 
   toJSON(message: GetInstanceRequest): unknown {
     const obj: any = {};
     if (message.ref !== undefined) {
       obj.ref = InstanceRef.toJSON(message.ref);
+    }
+    if (message.key !== "") {
+      obj.key = message.key;
     }
     return obj;
   },
@@ -938,6 +973,7 @@ export const GetInstanceRequest: MessageFns<GetInstanceRequest> = {
   fromPartial(object: DeepPartial<GetInstanceRequest>): GetInstanceRequest {
     const message = createBaseGetInstanceRequest();
     message.ref = (object.ref !== undefined && object.ref !== null) ? InstanceRef.fromPartial(object.ref) : undefined;
+    message.key = object.key ?? "";
     return message;
   },
 };
@@ -1027,6 +1063,8 @@ function createBaseInstance(): Instance {
     parent: undefined,
     parentStepId: "",
     error: "",
+    key: "",
+    parentKey: "",
   };
 }
 
@@ -1073,6 +1111,12 @@ export const Instance: MessageFns<Instance> = {
     }
     if (message.error !== "") {
       writer.uint32(114).string(message.error);
+    }
+    if (message.key !== "") {
+      writer.uint32(122).string(message.key);
+    }
+    if (message.parentKey !== "") {
+      writer.uint32(130).string(message.parentKey);
     }
     return writer;
   },
@@ -1208,6 +1252,22 @@ export const Instance: MessageFns<Instance> = {
             message.error = reader.string();
             continue;
           }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.parentKey = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1297,6 +1357,12 @@ export const Instance: MessageFns<Instance> = {
         ? globalThis.String(object.parent_step_id)
         : "",
       error: isSet(object.error) ? globalThis.String(object.error) : "",
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      parentKey: isSet(object.parentKey)
+        ? globalThis.String(object.parentKey)
+        : isSet(object.parent_key)
+        ? globalThis.String(object.parent_key)
+        : "",
     };
   },
 
@@ -1356,6 +1422,12 @@ export const Instance: MessageFns<Instance> = {
     if (message.error !== "") {
       obj.error = message.error;
     }
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.parentKey !== "") {
+      obj.parentKey = message.parentKey;
+    }
     return obj;
   },
 
@@ -1398,6 +1470,8 @@ export const Instance: MessageFns<Instance> = {
       : undefined;
     message.parentStepId = object.parentStepId ?? "";
     message.error = object.error ?? "";
+    message.key = object.key ?? "";
+    message.parentKey = object.parentKey ?? "";
     return message;
   },
 };
@@ -1586,6 +1660,7 @@ function createBaseStepRunSummary(): StepRunSummary {
     error: "",
     iterationCounts: {},
     child: undefined,
+    childKey: "",
   };
 }
 
@@ -1620,6 +1695,9 @@ export const StepRunSummary: MessageFns<StepRunSummary> = {
     });
     if (message.child !== undefined) {
       InstanceRef.encode(message.child, writer.uint32(82).fork()).join();
+    }
+    if (message.childKey !== "") {
+      writer.uint32(90).string(message.childKey);
     }
     return writer;
   },
@@ -1723,6 +1801,14 @@ export const StepRunSummary: MessageFns<StepRunSummary> = {
             message.child = InstanceRef.decode(reader, reader.uint32());
             continue;
           }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.childKey = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1802,6 +1888,11 @@ export const StepRunSummary: MessageFns<StepRunSummary> = {
         )
         : {},
       child: isSet(object.child) ? InstanceRef.fromJSON(object.child) : undefined,
+      childKey: isSet(object.childKey)
+        ? globalThis.String(object.childKey)
+        : isSet(object.child_key)
+        ? globalThis.String(object.child_key)
+        : "",
     };
   },
 
@@ -1849,6 +1940,9 @@ export const StepRunSummary: MessageFns<StepRunSummary> = {
     if (message.child !== undefined) {
       obj.child = InstanceRef.toJSON(message.child);
     }
+    if (message.childKey !== "") {
+      obj.childKey = message.childKey;
+    }
     return obj;
   },
 
@@ -1885,6 +1979,7 @@ export const StepRunSummary: MessageFns<StepRunSummary> = {
     message.child = (object.child !== undefined && object.child !== null)
       ? InstanceRef.fromPartial(object.child)
       : undefined;
+    message.childKey = object.childKey ?? "";
     return message;
   },
 };
