@@ -27,6 +27,11 @@ export const DEFINITION_LIMITS = {
   maxTimeoutSeconds: 120 * 24 * 3600,
   /** Maximum foreach concurrency (issue 5: up to 1,000; Maestro's FOREACH_CONCURRENCY_MAX_LIMIT is 500). */
   maxForeachConcurrency: 1000,
+  /**
+   * Maximum foreach iterations known at push time (the product of literal loop arrays; the
+   * scheduler checks computed ones when the step starts, against its own configurable limit).
+   */
+  maxForeachIterations: 100_000,
   /** Maximum properties.step_concurrency (Maestro's STEP_CONCURRENCY_MAX_LIMIT). */
   maxStepConcurrency: 1000,
   /** Maximum run_strategy workflow_concurrency (Maestro's WORKFLOW_CONCURRENCY_MAX_LIMIT). */

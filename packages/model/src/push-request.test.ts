@@ -83,6 +83,31 @@ describe('parsePushRequest: structure', () => {
     ]);
   });
 
+  test('foreach loop params must be arrays, and literal arrays may not multiply past the limit', () => {
+    const each = (value: unknown) => ({
+      foreach: { id: 'f', params: { loop_params: { type: 'MAP', value } }, steps: [noop('x')] },
+    });
+    const notArray = invalid(pushText([each({ i: { value: 3, type: 'LONG' } })]));
+    assert.deepEqual(notArray, [
+      {
+        field: 'workflow.steps[0].foreach.params.loop_params.value.i.type',
+        description: "loop param 'i' must be an array type (e.g. LONG_ARRAY), not LONG",
+      },
+    ]);
+    const big = Array.from({ length: 400 }, (_, k) => k);
+    const tooMany = invalid(
+      pushText([each({ a: { value: big, type: 'LONG_ARRAY' }, b: { value: big, type: 'LONG_ARRAY' } })]),
+    );
+    assert.equal(tooMany.length, 1);
+    assert.equal(tooMany[0]!.field, 'workflow.steps[0].foreach.params.loop_params.value');
+    assert.match(tooMany[0]!.description, /160000 iterations, over the limit of 100000/);
+    // Computed arrays are checked when the step starts; a product within the limit is fine.
+    valid(pushText([each({ a: { expression: 'Util.intsBetween(0, 1000, 1)', type: 'LONG_ARRAY' } })]));
+    valid(
+      pushText([each({ a: { value: big, type: 'LONG_ARRAY' }, b: { value: [1, 2], type: 'LONG_ARRAY' } })]),
+    );
+  });
+
   test('keys that are not identifiers are bracketed in paths', () => {
     const v = invalid(pushText([noop('a', { 'job.9': 'true' })]));
     assert.equal(v[0]!.field, 'workflow.steps[0].step.transition.successors["job.9"]');

@@ -1,4 +1,5 @@
 import { keyPath } from './json-path';
+import { DEFINITION_LIMITS } from './limits';
 import type { ParamMap } from './params';
 import { isObject } from './reader';
 import type { StepsState } from './steps-state';
@@ -27,6 +28,7 @@ export function loopParamsOf(
     return undefined;
   }
   const loopParams = lp.value as ParamMap;
+  if (required) checkForeachArrays(ctx, keyPath(path, 'value'), loopParams);
   for (const name of Object.keys(loopParams)) {
     if (state.loopParamNames.has(name)) {
       report(
@@ -57,5 +59,40 @@ export function checkSubworkflowParams(ctx: Ctx, base: string, params: ParamMap 
         "subworkflow_version must be 'latest', 'active', 'default' or a version number",
       );
     }
+  }
+}
+
+/**
+ * A foreach iterates over the product of its loop arrays: each loop param must be an array (by its
+ * declared type, or its literal value), and a product of literal arrays must stay within the limit.
+ * Computed arrays are checked by the scheduler when the step starts.
+ */
+function checkForeachArrays(ctx: Ctx, path: string, loopParams: ParamMap): void {
+  let product = 1;
+  let allLiteral = true;
+  for (const [name, p] of Object.entries(loopParams)) {
+    const at = keyPath(path, name);
+    if (p.type && !p.type.endsWith('_ARRAY')) {
+      report(
+        ctx,
+        keyPath(at, 'type'),
+        `loop param '${name}' must be an array type (e.g. LONG_ARRAY), not ${p.type}`,
+      );
+      allLiteral = false;
+    } else if (p.expression === undefined && !Array.isArray(p.value)) {
+      report(ctx, keyPath(at, 'value'), `loop param '${name}' must be an array`);
+      allLiteral = false;
+    } else if (Array.isArray(p.value) && p.expression === undefined) {
+      product *= p.value.length;
+    } else {
+      allLiteral = false;
+    }
+  }
+  if (allLiteral && product > DEFINITION_LIMITS.maxForeachIterations) {
+    report(
+      ctx,
+      path,
+      `the loop arrays give ${product} iterations, over the limit of ${DEFINITION_LIMITS.maxForeachIterations}`,
+    );
   }
 }
