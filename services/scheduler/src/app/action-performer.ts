@@ -8,6 +8,9 @@ import { type ChildLauncher, childFinishedEvent } from './child-launcher';
 import type { EventLog } from './event-log';
 import type { WorkflowQueue } from './workflow-queue';
 
+/** Children created per batch insert (see performMany). */
+const LAUNCH_BATCH = 200;
+
 /**
  * Performs a decision's actions. Each is idempotent by its key, because a decision
  * may be applied again after a crash: an attempt enqueued twice is claimed once
@@ -57,9 +60,13 @@ export class ActionPerformer {
     const reports: { key: string; event: ChildFinishedEvent }[] = [];
     for (const { head, actions } of items) {
       const starts = actions.filter((a) => a.type === 'startChild');
-      if (starts.length === 0) continue;
-      // The children's own reports to this parent come back here (their parent is `head`).
-      reports.push(...(await this.children.launch(head, starts, (more) => this.performMany(more, head._id))));
+      // In batches: a foreach at concurrency 1,000 starts 1,000 children in one decision, and the
+      // scheduler's memory peaks with the batch (its documents wait on the store together).
+      for (let i = 0; i < starts.length; i += LAUNCH_BATCH) {
+        const batch = starts.slice(i, i + LAUNCH_BATCH);
+        // The children's own reports to this parent come back here (their parent is `head`).
+        reports.push(...(await this.children.launch(head, batch, (more) => this.performMany(more, head._id))));
+      }
     }
     for (const { actions } of items) {
       for (const a of actions) {

@@ -52,12 +52,14 @@ export class Engine {
   /** Decides everything pending for one instance. Returns false when another replica holds it. */
   async process(key: string): Promise<boolean> {
     if (!(await this.coord.tryLock(key, this.token, this.opts.lockTtlMs))) return false;
+    let missing = false;
     try {
       // While we hold the lock, what we just wrote is what a reload would read: keep it.
       let loaded: Loaded | undefined;
       for (let round = 0; round < 50; round++) {
         const next = await this.step(key, loaded);
-        if (next === false) break;
+        if (next === 'missing') missing = true;
+        if (next === false || next === 'missing') break;
         loaded = next === true ? undefined : next;
       }
       // Out of rounds with reports still in hand: make them durable, then write the head.
@@ -68,16 +70,20 @@ export class Engine {
     } finally {
       await this.coord.unlock(key, this.token).catch(() => {});
     }
+    // An event that arrived while we held the lock found it taken, and the wake-up its finder set
+    // may have been cleared by our own head write: look again if anything is pending.
+    // (A run whose head is not inserted yet is nudged by its creator once it is.)
+    if (!missing && (await this.coord.hasPending(key))) await this.coord.nudge([key]);
     return true;
   }
 
   /**
-   * One decision (or one redo). False when nothing is left to do; otherwise the run as it now
-   * stands, or true when it must be reloaded (a lost fence).
+   * One decision (or one redo). False when nothing is left to do, 'missing' when the run has no
+   * head (yet); otherwise the run as it now stands, or true when it must be reloaded (a lost fence).
    */
-  private async step(key: string, cached?: Loaded): Promise<Loaded | boolean> {
+  private async step(key: string, cached?: Loaded): Promise<Loaded | boolean | 'missing'> {
     let head = cached?.head ?? (await this.store.getHead(key));
-    if (!head) return false;
+    if (!head) return 'missing';
     const latest = cached?.latest ?? (await this.store.latestDecision(key, head.seq));
     if (!latest) return false;
     if (latest.seq > head.seq) {

@@ -51,6 +51,14 @@ export class Coordination {
     return { events, inbox };
   }
 
+  async hasPending(key: string): Promise<boolean> {
+    const [events, inbox] = await Promise.all([
+      this.redis.scard(KEYS.pending(key)),
+      this.redis.scard(KEYS.inbox(key)),
+    ]);
+    return events + inbox > 0;
+  }
+
   async forget(key: string, ids: string[], inbox: string[] = []): Promise<void> {
     if (ids.length === 0 && inbox.length === 0) return;
     const m = this.redis.multi();
