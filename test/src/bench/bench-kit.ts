@@ -1,5 +1,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Instance } from '@baton/proto';
+import type { BatonClients } from '@baton/sdk';
+import { waitFor } from '@baton/testing';
 import { repoRoot } from '../support/repo';
 
 /** Percentile of a list of numbers (nearest rank). */
@@ -65,4 +68,23 @@ export function report(name: string, rows: Row[]): void {
     `${JSON.stringify({ name, time: new Date().toISOString(), node: process.version, cpus: require('node:os').cpus().length, rows }, null, 2)}\n`,
   );
   console.log(`\nwrote ${file}`);
+}
+
+/** Starts a workflow and waits for its run to end; the run as it ended and the time taken. */
+export async function runToEnd(
+  c: BatonClients,
+  workflowId: string,
+  opts: { timeoutMs?: number; intervalMs?: number } = {},
+): Promise<{ inst: Instance; ms: number }> {
+  const t0 = performance.now();
+  const st = await c.scheduler.startWorkflow({ workflowId });
+  let inst: Instance | undefined;
+  await waitFor(
+    async () => {
+      inst = (await c.scheduler.getInstance({ ref: { workflowId, instanceId: st.instanceId } })).instance;
+      return ['SUCCEEDED', 'FAILED', 'STOPPED', 'TIMED_OUT'].includes(inst?.status ?? '');
+    },
+    { timeoutMs: opts.timeoutMs ?? 300_000, intervalMs: opts.intervalMs ?? 20, what: `${workflowId} to end` },
+  );
+  return { inst: inst!, ms: performance.now() - t0 };
 }

@@ -6,7 +6,14 @@
 import type { Instance } from '@baton/proto';
 import { connect } from '@baton/sdk';
 import { startStack, waitFor } from '@baton/testing';
-import { type Row, currentRssMiB, peakRssMiB, percentile, report } from './bench-kit';
+import {
+  type Row,
+  currentRssMiB,
+  peakRssMiB,
+  percentile,
+  report,
+  runToEnd as runWorkflow,
+} from './bench-kit';
 
 type Clients = ReturnType<typeof connect>;
 
@@ -18,23 +25,16 @@ const noop = (id: string, next?: string[]) => ({
   },
 });
 
+/** Runs a workflow to its end; anything but SUCCEEDED spoils the benchmark. */
 async function runToEnd(
   c: Clients,
   workflowId: string,
   timeoutMs = 300_000,
 ): Promise<{ inst: Instance; ms: number }> {
-  const t0 = performance.now();
-  const st = await c.scheduler.startWorkflow({ workflowId });
-  let inst: Instance | undefined;
-  await waitFor(
-    async () => {
-      inst = (await c.scheduler.getInstance({ ref: { workflowId, instanceId: st.instanceId } })).instance;
-      return ['SUCCEEDED', 'FAILED', 'STOPPED', 'TIMED_OUT'].includes(inst?.status ?? '');
-    },
-    { timeoutMs, intervalMs: 20, what: `${workflowId} to end` },
-  );
-  if (inst!.status !== 'SUCCEEDED') throw new Error(`${workflowId} ended ${inst!.status}: ${inst!.error}`);
-  return { inst: inst!, ms: performance.now() - t0 };
+  const out = await runWorkflow(c, workflowId, { timeoutMs });
+  if (out.inst.status !== 'SUCCEEDED')
+    throw new Error(`${workflowId} ended ${out.inst.status}: ${out.inst.error}`);
+  return out;
 }
 
 /** Gaps between a step's end and its successor's start, along a chain, in ms. */

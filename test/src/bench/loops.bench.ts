@@ -8,8 +8,8 @@
 // (about 25 minutes, most of it the million).
 import type { Instance } from '@baton/proto';
 import { type BatonClients, connect } from '@baton/sdk';
-import { startStack, waitFor } from '@baton/testing';
-import { type Row, peakRssMiB, percentile, report } from './bench-kit';
+import { startStack } from '@baton/testing';
+import { type Row, peakRssMiB, percentile, report, runToEnd as runWorkflow } from './bench-kit';
 
 const CASES = ['fe10k', 'fe10k_1000', 'fe100k', 'fe100k_1000', 'while10k', 'nested', 'fe1m'] as const;
 type Case = (typeof CASES)[number];
@@ -45,19 +45,8 @@ async function push(c: BatonClients, workflow: unknown): Promise<void> {
   });
 }
 
-async function runToEnd(c: BatonClients, workflowId: string): Promise<{ inst: Instance; ms: number }> {
-  const t0 = performance.now();
-  const st = await c.scheduler.startWorkflow({ workflowId });
-  let inst: Instance | undefined;
-  await waitFor(
-    async () => {
-      inst = (await c.scheduler.getInstance({ ref: { workflowId, instanceId: st.instanceId } })).instance;
-      return ['SUCCEEDED', 'FAILED', 'STOPPED', 'TIMED_OUT'].includes(inst?.status ?? '');
-    },
-    { timeoutMs: 3_600_000, intervalMs: 100, what: `${workflowId} to end` },
-  );
-  return { inst: inst!, ms: performance.now() - t0 };
-}
+const runToEnd = (c: BatonClients, workflowId: string) =>
+  runWorkflow(c, workflowId, { timeoutMs: 3_600_000, intervalMs: 100 });
 
 /**
  * Lag from a slot freeing to the next iteration starting, over the first `sample` iterations:
