@@ -79,6 +79,50 @@ describe('scheduler under crashes (every run ends as an undisturbed run would)',
       assert.equal((await waitEnd(env.clients, 'chaos.flush', id, 30_000)).status, 'SUCCEEDED');
   });
 
+  test('FLUSHALL repeatedly during a foreach whose iterations wait on timers: exact counts', async () => {
+    // Sleep iterations outlive their creation: they report through the child_events inbox, and
+    // their wake-ups live in Redis — all of it rebuilt by the sweeper after each flush.
+    await push(
+      env.clients,
+      {
+        id: 'chaos.each',
+        steps: [
+          {
+            foreach: {
+              id: 'each',
+              concurrency: 50,
+              params: {
+                loop_params: {
+                  value: { i: { expression: 'Util.intsBetween(0, 300, 1)', type: 'LONG_ARRAY' } },
+                  type: 'MAP',
+                },
+              },
+              steps: [sleep('wait', 0, { after: 'true' }), noop('after')],
+            },
+          },
+        ],
+      },
+      { owner: 'tests', run_strategy: 'parallel' },
+    );
+    const [id] = await startMany('chaos.each', 1);
+    const redis = new Redis(env.stack.redisUrl);
+    try {
+      for (let k = 0; k < 3; k++) {
+        await new Promise((r) => setTimeout(r, 400));
+        await redis.flushall();
+      }
+    } finally {
+      redis.disconnect();
+    }
+    const inst = await waitEnd(env.clients, 'chaos.each', id, 120_000);
+    assert.equal(inst.status, 'SUCCEEDED', inst.error);
+    assert.deepEqual(
+      { ...inst.steps[0].iterationCounts },
+      { total: '300', launched: '300', running: '0', succeeded: '300', failed: '0', stopped: '0' },
+    );
+    assert.deepEqual(inst.stepCounts, { SUCCEEDED: '600' });
+  });
+
   test('redis-server restarted mid-run', async () => {
     const ids = await startMany('chaos.flush', 3, 'redis');
     await new Promise((r) => setTimeout(r, 200));
