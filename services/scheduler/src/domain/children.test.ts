@@ -112,7 +112,7 @@ const cases: Case[] = [
   },
   {
     name: 'foreach: a loop param that is not an array fails the step',
-    steps: [each('fe', { i: { expression: '5', type: 'LONG' } })],
+    steps: [each('fe', { i: { expression: '5', type: 'LONG_ARRAY' } })],
     ops: [['start']],
     expect: { status: 'FAILED', steps: { fe: 'INTERNALLY_FAILED' } },
   },
@@ -210,6 +210,8 @@ describe('decide: child instances (subworkflow, foreach)', () => {
       iteration: 4,
       status: 'SUCCEEDED',
       outputs: {},
+      // Its leaf steps by status, for the parent's roll-up.
+      leafCounts: { SUCCEEDED: 1 },
     });
     assert.equal(out.snapshot.params.loop_index, 4);
   });
