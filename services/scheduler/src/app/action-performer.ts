@@ -65,7 +65,9 @@ export class ActionPerformer {
       for (let i = 0; i < starts.length; i += LAUNCH_BATCH) {
         const batch = starts.slice(i, i + LAUNCH_BATCH);
         // The children's own reports to this parent come back here (their parent is `head`).
-        reports.push(...(await this.children.launch(head, batch, (more) => this.performMany(more, head._id))));
+        reports.push(
+          ...(await this.children.launch(head, batch, (more) => this.performMany(more, head._id))),
+        );
       }
     }
     for (const { actions } of items) {
