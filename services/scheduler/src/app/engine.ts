@@ -191,7 +191,8 @@ export class Engine {
     await this.store.writeHead(next);
     await this.coord.setWake(next._id, next.next_wake_at);
     if (isInstanceTerminal(next.status) && !isInstanceTerminal(previousStatus)) {
-      await this.store.deleteLive(next._id);
+      // Off the decision's path: an entry left behind is dropped by the sweeper.
+      this.store.deleteLive(next._id).catch(() => {});
     }
   }
 }
