@@ -63,32 +63,28 @@ export function checkSubworkflowParams(ctx: Ctx, base: string, params: ParamMap 
 }
 
 /**
- * A foreach iterates over the product of its loop arrays: each loop param must be an array (by its
- * declared type, or its literal value), and a product of literal arrays must stay within the limit.
- * Computed arrays are checked by the scheduler when the step starts.
+ * A foreach iterates over the product of its loop arrays: each loop param must have an array type
+ * (a literal value that does not fit its type is reported by the param parser), and a product of
+ * literal arrays must stay within the limit. Computed arrays are checked by the scheduler when the
+ * step starts.
  */
 function checkForeachArrays(ctx: Ctx, path: string, loopParams: ParamMap): void {
-  let product = 1;
-  let allLiteral = true;
+  // undefined once a factor is unknown at push time (computed, or not an array).
+  let product: number | undefined = 1;
   for (const [name, p] of Object.entries(loopParams)) {
-    const at = keyPath(path, name);
-    if (p.type && !p.type.endsWith('_ARRAY')) {
+    if (!p.type.endsWith('_ARRAY')) {
       report(
         ctx,
-        keyPath(at, 'type'),
+        keyPath(keyPath(path, name), 'type'),
         `loop param '${name}' must be an array type (e.g. LONG_ARRAY), not ${p.type}`,
       );
-      allLiteral = false;
-    } else if (p.expression === undefined && !Array.isArray(p.value)) {
-      report(ctx, keyPath(at, 'value'), `loop param '${name}' must be an array`);
-      allLiteral = false;
-    } else if (Array.isArray(p.value) && p.expression === undefined) {
-      product *= p.value.length;
-    } else {
-      allLiteral = false;
     }
+    product =
+      product !== undefined && p.expression === undefined && Array.isArray(p.value)
+        ? product * p.value.length
+        : undefined;
   }
-  if (allLiteral && product > DEFINITION_LIMITS.maxForeachIterations) {
+  if (product !== undefined && product > DEFINITION_LIMITS.maxForeachIterations) {
     report(
       ctx,
       path,
