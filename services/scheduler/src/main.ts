@@ -72,7 +72,7 @@ runServiceMain({
       credentials.createInsecure(),
       DEFAULT_CHANNEL_OPTIONS,
     );
-    const runs = new Runs(store, events, defs, config);
+    const runs = new Runs(store, events, config);
     const queue = new WorkflowQueue(store, redis.redis, events, log);
     const foreachValues = new ForeachValues(store);
     const children = new ChildLauncher(store, coord, events, runs, defs, config, log, foreachValues);

@@ -103,7 +103,6 @@ export class Engine {
     const due = snapshot.nextWakeAt !== undefined && snapshot.nextWakeAt <= now;
     // Logged events first: a subworkflow's childStarted (logged) precedes its carried childFinished.
     const events = [...pending.events, ...carried];
-    const fromInbox = new Set(pending.inbox);
     if (events.length === 0 && !due) return false;
     // Events for an ended run change nothing, but are consumed too, so they are not retried forever.
     const ctx = await this.context(head);
@@ -114,7 +113,7 @@ export class Engine {
       key,
       seq: result.snapshot.seq,
       snapshot: JSON.stringify(result.snapshot),
-      consumed: pending.events.filter((e) => !fromInbox.has(e.id)).map((e) => e.id),
+      consumed: pending.logged,
       actions: result.actions,
       timeline: result.timeline,
       created_at: now,
@@ -144,7 +143,7 @@ export class Engine {
    */
   private async pendingEvents(key: string): Promise<Pending> {
     const ids = await this.coord.pendingIds(key);
-    if (ids.events.length === 0 && ids.inbox.length === 0) return { events: [], inbox: [] };
+    if (ids.events.length === 0 && ids.inbox.length === 0) return { events: [], logged: [], inbox: [] };
     const [docs, inboxDocs] = await Promise.all([
       Promise.all(ids.events.map((id) => this.store.getEvent(id))),
       this.store.childEventsByIds(ids.inbox),
@@ -164,6 +163,7 @@ export class Engine {
       .slice(0, this.opts.maxEventsPerDecision);
     return {
       events: all.map((x) => JSON.parse(x.doc.event) as InstanceEvent),
+      logged: all.filter((x) => x.inbox === 0).map((x) => x.doc._id),
       inbox: all.filter((x) => x.inbox === 1).map((x) => x.doc._id),
     };
   }
@@ -176,10 +176,8 @@ export class Engine {
    */
   private async apply(head: RunHead, doc: DecisionDoc, snapshot: InstanceSnapshot): Promise<Loaded> {
     const inbox = doc.inbox ?? [];
-    const fromInbox = new Set(inbox);
-    const consumed = doc.consumed.filter((id) => !fromInbox.has(id));
-    await Promise.all([this.store.markConsumed(consumed, doc.seq), this.store.deleteChildEvents(inbox)]);
-    await this.coord.forget(head._id, consumed, inbox);
+    await Promise.all([this.store.markConsumed(doc.consumed, doc.seq), this.store.deleteChildEvents(inbox)]);
+    await this.coord.forget(head._id, doc.consumed, inbox);
     const carried = await this.actions.performAll(head, doc.actions);
     const next = headAfter(head, doc, snapshot, this.now());
     if (carried.length === 0) await this.persist(next, head.status);
@@ -206,8 +204,9 @@ interface Loaded {
   carried: ChildFinishedEvent[];
 }
 
-/** The events one decision consumes; `inbox` = the ids among them from child_events. */
+/** The events one decision consumes, and their ids by log: instance_events, child_events. */
 interface Pending {
   events: InstanceEvent[];
+  logged: string[];
   inbox: string[];
 }

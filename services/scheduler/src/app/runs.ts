@@ -1,7 +1,7 @@
 import type { JsonObject, DecideContext, EngineConfig, InstanceSnapshot, RunParamMap } from '../domain';
 import { type DecisionDoc, type RunHead, type RunRef, decisionId } from '../store/documents';
 import type { InstanceStore } from '../store/instance-store';
-import type { Definitions, PinnedWorkflow } from './definitions';
+import type { PinnedWorkflow } from './definitions';
 import type { EventLog } from './event-log';
 
 export interface NewRun {
@@ -27,7 +27,6 @@ export class Runs {
   constructor(
     private readonly store: InstanceStore,
     private readonly events: EventLog,
-    readonly _defs: Definitions,
     private readonly config: EngineConfig,
   ) {}
 
