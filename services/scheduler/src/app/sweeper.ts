@@ -47,18 +47,18 @@ export class Sweeper {
     const inbox = await this.store.allChildEvents(100_000);
     await this.coord.markInboxReady(inbox.map((e) => ({ key: e.key, eventId: e._id })));
     eventsRequeued += inbox.length;
-    let wakes = 0;
     const queued = new Set<string>();
     const inflight: { key: string; step: string; attempt: number; since: number; run: string }[] = [];
-    const unapplied: string[] = [];
-    for (const h of await this.store.liveHeads(10_000)) {
-      // A decision inserted and not applied (its replica died mid-apply): no event may be left to
-      // wake the run — children that ended as they were created report in memory — so redo it.
-      if (await this.store.hasDecision(h._id, h.seq + 1)) unapplied.push(h._id);
-      if (h.next_wake_at !== undefined) {
-        await this.coord.setWake(h._id, h.next_wake_at);
-        if (h.next_wake_at <= now) wakes++;
-      }
+    const heads = await this.store.liveHeads(10_000);
+    // A decision inserted and not applied (its replica died mid-apply): no event may be left to
+    // wake the run — children that ended as they were created report in memory — so redo it.
+    const unapplied = await this.store.unapplied(heads);
+    const timed = heads.flatMap((h) =>
+      h.next_wake_at === undefined ? [] : [{ key: h._id, at: h.next_wake_at }],
+    );
+    await this.coord.setWakes(timed);
+    const wakes = timed.filter((w) => w.at <= now).length;
+    for (const h of heads) {
       for (const f of h.inflight ?? []) inflight.push({ ...f, run: h._id });
       if (h.status === 'CREATED' && h.run?.kind === 'workflow') queued.add(h.workflow_id);
     }

@@ -72,6 +72,11 @@ export class Coordination {
     else await this.redis.zadd(KEYS.timers, at, key);
   }
 
+  /** Sets many wake-ups in one round trip. */
+  async setWakes(wakes: { key: string; at: number }[]): Promise<void> {
+    if (wakes.length > 0) await this.redis.zadd(KEYS.timers, ...wakes.flatMap((w) => [w.at, w.key]));
+  }
+
   /** Moves instances whose wake-up is due to the ready queue. */
   async releaseDueTimers(now: number, max = 1000): Promise<number> {
     const due = await this.redis.zrangebyscore(KEYS.timers, 0, now, 'LIMIT', 0, max);

@@ -1,7 +1,7 @@
 import { isDuplicateKey, latestOf } from '@baton/kit';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { Collection, Db, Filter } from 'mongodb';
-import type { InstanceEvent, InstanceSnapshot } from '../domain';
+import { type InstanceEvent, type InstanceSnapshot, isInstanceTerminal } from '../domain';
 import {
   type ChildEventDoc,
   type DecisionDoc,
@@ -36,50 +36,46 @@ async function insertAllowingDuplicates<T extends IdDoc>(c: Collection<T>, docs:
 }
 
 /**
- * A decision as stored: its bulky parts (snapshot, actions, timeline, consumed ids) deflated into
- * one base64 string. FerretDB's insert cost grows with a document's bytes and nesting: a child's
- * decision stores ~3x faster this way, and a foreach writes one per iteration. Documents written
- * before this encoding (all fields in the open) are read as they are.
+ * Decisions and run heads are stored with their bulky parts (snapshot, actions, timeline...)
+ * deflated into one base64 string, `body`. FerretDB's insert cost grows with a document's bytes
+ * and nesting: a child's documents store ~3x faster this way, and a foreach writes them once per
+ * iteration. Documents written before this encoding (all fields in the open) are read as they are.
  */
+function pack(fields: object): string {
+  return deflateRawSync(JSON.stringify(fields), { level: 1 }).toString('base64');
+}
+
+function unpack(body: string): object {
+  return JSON.parse(inflateRawSync(Buffer.from(body, 'base64')).toString('utf8'));
+}
+
+/** A decision as stored: what the sweeps and fences read in the open, the rest in `body`. */
 type StoredDecision = Pick<DecisionDoc, '_id' | 'key' | 'seq' | 'created_at'> & {
   body?: string;
 } & Partial<DecisionDoc>;
 
 function encodeDecision(d: DecisionDoc): StoredDecision {
   const { _id, key, seq, created_at, ...rest } = d;
-  return {
-    _id,
-    key,
-    seq,
-    created_at,
-    body: deflateRawSync(JSON.stringify(rest), { level: 1 }).toString('base64'),
-  };
+  return { _id, key, seq, created_at, body: pack(rest) };
 }
 
 function decodeDecision(raw: StoredDecision): DecisionDoc {
   if (raw.body === undefined) return raw as DecisionDoc;
-  const { body, ...head } = raw;
-  return {
-    ...head,
-    ...JSON.parse(inflateRawSync(Buffer.from(body, 'base64')).toString('utf8')),
-  } as DecisionDoc;
+  const { body, ...open } = raw;
+  return { ...open, ...unpack(body) } as DecisionDoc;
 }
 
-/** A run head as stored: `kind` in the open, the rest deflated like a decision (one per iteration). */
+/** A run head as stored: `kind` in the open (instance documents share the collection). */
 type StoredHead = { _id: string; kind: 'run'; body?: string };
 
 function encodeHead(h: RunHead): StoredHead {
   const { _id, kind, ...rest } = h;
-  return { _id, kind, body: deflateRawSync(JSON.stringify(rest), { level: 1 }).toString('base64') };
+  return { _id, kind, body: pack(rest) };
 }
 
 function decodeHead(raw: StoredHead): RunHead {
   if (raw.body === undefined) return raw as unknown as RunHead;
-  return {
-    _id: raw._id,
-    kind: raw.kind,
-    ...JSON.parse(inflateRawSync(Buffer.from(raw.body, 'base64')).toString('utf8')),
-  };
+  return { _id: raw._id, kind: raw.kind, ...unpack(raw.body) } as RunHead;
 }
 
 /** Up to `width` lookups at once: enough to keep FerretDB busy without a burst of thousands. */
@@ -366,10 +362,16 @@ export class InstanceStore {
     const heads = await this.getHeads(keys);
     const live: RunHead[] = [];
     for (const h of heads) {
-      if (['CREATED', 'IN_PROGRESS', 'PAUSED'].includes(h.status)) live.push(h);
+      if (!isInstanceTerminal(h.status)) live.push(h);
       else await this.deleteLive(h._id);
     }
     return live;
+  }
+
+  /** The runs among `heads` whose next decision is inserted but not applied (redo them). */
+  async unapplied(heads: RunHead[]): Promise<string[]> {
+    const found = await inChunks(heads, 64, (h) => this.hasDecision(h._id, h.seq + 1));
+    return heads.filter((_h, i) => found[i]).map((h) => h._id);
   }
 }
 
