@@ -5,7 +5,7 @@ import type { Action, ChildFinishedEvent } from '../domain';
 import { KEYS } from '../redis/keys';
 import type { RunHead } from '../store/documents';
 import { type ChildLauncher, childFinishedEvent } from './child-launcher';
-import type { EventLog } from './event-log';
+import type { ChildReport, EventLog } from './event-log';
 import type { WorkflowQueue } from './workflow-queue';
 
 /** Children created per batch insert (see performMany). */
@@ -37,7 +37,7 @@ export class ActionPerformer {
   }
 
   /** Delivers reports to their parents' inboxes. */
-  deliver(items: { key: string; event: ChildFinishedEvent }[]): Promise<void> {
+  deliver(items: ChildReport[]): Promise<void> {
     return this.events.appendChildEvents(items);
   }
 
@@ -57,7 +57,7 @@ export class ActionPerformer {
       for (const a of dispatches) m.xadd(KEYS.work(a.pool), '*', 'a', JSON.stringify(a));
       await m.exec();
     }
-    const reports: { key: string; event: ChildFinishedEvent }[] = [];
+    const reports: ChildReport[] = [];
     for (const { head, actions } of items) {
       const starts = actions.filter((a) => a.type === 'startChild');
       // In batches: a foreach at concurrency 1,000 starts 1,000 children in one decision, and the

@@ -15,7 +15,7 @@ import type { Coordination } from '../redis/coordination';
 import { type DecisionDoc, type RunHead, type RunRef, decisionId } from '../store/documents';
 import type { InstanceStore } from '../store/instance-store';
 import type { Definitions } from './definitions';
-import type { EventLog } from './event-log';
+import type { ChildReport, EventLog } from './event-log';
 import type { ForeachValues } from './foreach-values';
 import { contextOf } from './run-context';
 import { headAfter } from './run-head';
@@ -26,8 +26,6 @@ import type { Runs } from './runs';
  * returns their reports to the parent that launched them.
  */
 export type PerformMany = (items: { head: RunHead; actions: Action[] }[]) => Promise<ChildFinishedEvent[]>;
-
-type Report = { key: string; event: ChildFinishedEvent };
 
 /** A child about to exist: its head before decision 0 (its start), and that decision. */
 interface Prepared {
@@ -42,7 +40,7 @@ export function childFinishedEvent(
   a: { parentKey: string; childKey: string; stepId: string; iteration: number },
   status: ChildFinishedEvent['status'],
   rest: Pick<ChildFinishedEvent, 'outputs' | 'message' | 'params' | 'reusedFrom' | 'leafCounts'>,
-): { key: string; event: ChildFinishedEvent } {
+): ChildReport {
   return {
     key: a.parentKey,
     event: {
@@ -87,9 +85,9 @@ export class ChildLauncher {
    * Creates the children `actions` name and returns the reports for `parent` of those that ended
    * at once (or could not be created, or were reused): the caller delivers or consumes them.
    */
-  async launch(parent: RunHead, actions: StartChildAction[], perform: PerformMany): Promise<Report[]> {
+  async launch(parent: RunHead, actions: StartChildAction[], perform: PerformMany): Promise<ChildReport[]> {
     const now = this.now();
-    const ended: Report[] = [];
+    const ended: ChildReport[] = [];
     const fresh: Prepared[] = [];
     for (const a of actions) {
       if (a.previous?.length) {
@@ -137,9 +135,11 @@ export class ChildLauncher {
     }
     const reports = await perform(fresh.map((p) => ({ head: p.head, actions: p.d0.actions })));
     await this.store.insertHeads(fresh.map((p) => headAfter(p.head, p.d0, p.snapshot, this.now())));
-    for (const p of live) {
-      if (p.snapshot.nextWakeAt !== undefined) await this.coord.setWake(p.head._id, p.snapshot.nextWakeAt);
-    }
+    await this.coord.setWakes(
+      live.flatMap((p) =>
+        p.snapshot.nextWakeAt === undefined ? [] : [{ key: p.head._id, at: p.snapshot.nextWakeAt }],
+      ),
+    );
     // Events may have reached a child before its head existed (a nested foreach's iterations).
     await this.coord.nudge(live.map((p) => p.head._id));
     this.log.debug({ parent: parent._id, children: fresh.length, live: live.length }, 'children started');

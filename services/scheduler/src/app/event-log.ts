@@ -2,6 +2,9 @@ import type { ChildFinishedEvent, InstanceEvent } from '../domain';
 import type { Coordination } from '../redis/coordination';
 import type { InstanceStore } from '../store/instance-store';
 
+/** A childFinished event on its way to the parent `key`. */
+export type ChildReport = { key: string; event: ChildFinishedEvent };
+
 /**
  * Appends events to instances (DESIGN §5 step 1): the insert with the event's
  * deterministic id makes it durable and deduplicated, then the instance is
@@ -25,7 +28,7 @@ export class EventLog {
    * Appends childFinished events to their parents' inboxes (child_events) in one batch insert
    * and one Redis round trip: a foreach hears from thousands of iterations a second.
    */
-  async appendChildEvents(items: { key: string; event: ChildFinishedEvent }[]): Promise<void> {
+  async appendChildEvents(items: ChildReport[]): Promise<void> {
     if (items.length === 0) return;
     const now = Date.now();
     await this.store.insertChildEvents(

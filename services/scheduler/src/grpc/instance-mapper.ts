@@ -35,14 +35,10 @@ export function toStepSummary(
     iterationCounts.failed = String(s.child.failed);
     iterationCounts.stopped = String(s.child.stopped);
   }
-  const childRef =
-    s.child?.kind === 'subworkflow' && s.child.started
-      ? {
-          workflowId: `${snap.key}:${s.id}:0`,
-          instanceId: String(snap.instanceId),
-          runId: String(snap.runId),
-        }
-      : undefined;
+  const childKey = s.child?.kind === 'subworkflow' && s.child.started ? childKeyOf(snap.key, s.id, 0) : '';
+  const childRef = childKey
+    ? { workflowId: childKey, instanceId: String(snap.instanceId), runId: String(snap.runId) }
+    : undefined;
   return {
     stepId: s.id,
     stepType: stepType(def),
@@ -54,7 +50,7 @@ export function toStepSummary(
     error: s.message ?? '',
     iterationCounts,
     child: childRef,
-    childKey: s.child?.kind === 'subworkflow' && s.child.started ? childKeyOf(snap.key, s.id, 0) : '',
+    childKey,
   };
 }
 
