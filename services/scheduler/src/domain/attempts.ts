@@ -7,6 +7,7 @@ import { backoffSeconds, resolveRetryPolicy } from './retry-policy';
 import type { AttemptResult, RetryKind } from './statuses';
 import { isStepTerminal } from './statuses';
 import { isDispatched } from './step-kinds';
+import { cancelAttempt } from './instance-end';
 
 /**
  * The step index when (stepId, attempt[, key]) names the step's current, in-flight attempt; else
@@ -86,19 +87,6 @@ export function onStepTimeout(d: Draft, i: number): void {
   cancelAttempt(d, i, message);
   endAttempt(d, i, 'TIMED_OUT', message);
   attemptFailed(d, i, 'TIMED_OUT', message);
-}
-
-function cancelAttempt(d: Draft, i: number, reason: string): void {
-  const s = d.get(i);
-  const rec = s.attempts[s.attempts.length - 1]!;
-  d.emit({
-    type: 'cancelAttempt',
-    key: `${rec.key}:cancel`,
-    attemptKey: rec.key,
-    stepId: s.id,
-    attempt: rec.attempt,
-    reason,
-  });
 }
 
 const KIND: Partial<Record<AttemptResult, RetryKind>> = {

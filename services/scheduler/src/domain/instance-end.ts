@@ -7,6 +7,20 @@ import type { InstanceSnapshot } from './snapshot';
 import { type InstanceStatus, isBlocking, isInstanceTerminal, isStepTerminal } from './statuses';
 import { isDispatched } from './step-kinds';
 
+/** Asks step-runtime to kill step `i`'s current attempt (keyed, so a redo asks once more, harmlessly). */
+export function cancelAttempt(d: Draft, i: number, reason: string): void {
+  const s = d.get(i);
+  const rec = s.attempts[s.attempts.length - 1]!;
+  d.emit({
+    type: 'cancelAttempt',
+    key: `${rec.key}:cancel`,
+    attemptKey: rec.key,
+    stepId: s.id,
+    attempt: rec.attempt,
+    reason,
+  });
+}
+
 /**
  * Cancels whatever step `i` has in flight: its current attempt (a cancelAttempt action; the attempt
  * is recorded STOPPED so a late report for it is stale) and its running child instances.
@@ -20,14 +34,7 @@ export function cancelInFlight(d: Draft, i: number, reason: string, kill = false
     const rec = m.attempts[last];
     if (rec && (rec.status === 'STARTING' || rec.status === 'RUNNING')) {
       m.attempts[last] = { ...rec, status: 'STOPPED', endedAt: d.now, message: reason };
-      d.emit({
-        type: 'cancelAttempt',
-        key: `${rec.key}:cancel`,
-        attemptKey: rec.key,
-        stepId: s.id,
-        attempt: rec.attempt,
-        reason,
-      });
+      cancelAttempt(d, i, reason);
     }
   }
   if (s.child && s.child.running.length > 0) {
