@@ -8,3 +8,22 @@ export {
   StepRuntimeInternalServiceClient,
   StepRuntimeInternalServiceService,
 } from './gen/baton/internal/v1/step_runtime_internal';
+export {
+  CancelWaitRequest,
+  CancelWaitResponse,
+  PublishStepSignalsRequest,
+  PublishStepSignalsResponse,
+  SignalBrokerServiceClient,
+  SignalBrokerServiceService,
+  type SignalBrokerServiceServer,
+  SignalWait,
+  WaitForSignalsRequest,
+  WaitForSignalsResponse,
+} from './gen/baton/internal/v1/signal_broker';
+export {
+  ReportSignalMatchRequest,
+  ReportSignalMatchResponse,
+  SignalReportServiceClient,
+  SignalReportServiceService,
+  type SignalReportServiceServer,
+} from './gen/baton/internal/v1/signal_report';

@@ -6,6 +6,7 @@ import {
   DeleteWorkflowRequest,
   GetWorkflowRequest,
   ListVersionsRequest,
+  ListWorkflowTriggersRequest,
   ListWorkflowsRequest,
   PushWorkflowRequest,
   UpdatePropertiesRequest,
@@ -31,6 +32,7 @@ const spec: ServiceSpec<DefinitionServiceService> = {
     deactivateWorkflow: DeactivateWorkflowRequest,
     updateProperties: UpdatePropertiesRequest,
     deleteWorkflow: DeleteWorkflowRequest,
+    listWorkflowTriggers: ListWorkflowTriggersRequest,
   },
 };
 

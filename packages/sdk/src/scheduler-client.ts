@@ -1,4 +1,5 @@
 import {
+  BypassSignalDependenciesRequest,
   GetInstanceRequest,
   GetStepRunRequest,
   KillInstanceRequest,
@@ -45,6 +46,7 @@ const spec: ServiceSpec<SchedulerServiceService> = {
     stopStep: StopStepRequest,
     skipStep: SkipStepRequest,
     restartStep: RestartStepRequest,
+    bypassSignalDependencies: BypassSignalDependenciesRequest,
   },
 };
 

@@ -1,5 +1,10 @@
 import {
+  BackfillRequest,
+  GetBackfillRequest,
+  GetRunLineageRequest,
+  GetSignalLineageRequest,
   GetSignalRequest,
+  GetTriggersRequest,
   ListSignalsRequest,
   PublishSignalRequest,
   SignalServiceClient,
@@ -9,7 +14,10 @@ import { type ClientOptions, resolveClientOptions } from './client-options';
 import { resolveAddress } from './service-addresses';
 import { createServiceClient, type ServiceClient, type ServiceSpec } from './service-client';
 
-/** Promise client of baton.v1.SignalService. Signal params: build them with `toParamMap`. */
+/**
+ * Promise client of baton.v1.SignalService: publish, get and list signals, triggers, backfill and
+ * lineage. Signal params: build them with `toParamMap`.
+ */
 export type SignalClient = ServiceClient<SignalServiceService>;
 
 const spec: ServiceSpec<SignalServiceService> = {
@@ -19,6 +27,11 @@ const spec: ServiceSpec<SignalServiceService> = {
     publishSignal: PublishSignalRequest,
     getSignal: GetSignalRequest,
     listSignals: ListSignalsRequest,
+    getTriggers: GetTriggersRequest,
+    backfill: BackfillRequest,
+    getBackfill: GetBackfillRequest,
+    getSignalLineage: GetSignalLineageRequest,
+    getRunLineage: GetRunLineageRequest,
   },
 };
 

@@ -18,6 +18,8 @@ function step(stepId: string, status: string, extra: Partial<StepRunSummary> = {
     error: '',
     iterationCounts: {},
     childKey: '',
+    signalDependencies: [],
+    signalOutputs: [],
     ...extra,
   };
 }
@@ -239,7 +241,7 @@ test('status shows times, params, counts and the last timeline entries; --json i
       s: { kind: { $case: 'stringValue', value: 'x' } },
     },
     stepCounts: { SUCCEEDED: '2' },
-    initiator: { type: 1, name: 'alice' },
+    initiator: { type: 1, name: 'alice', timezone: '', triggerId: '', signals: [] },
     timeline: Array.from({ length: 12 }, (_, i) => ({
       time: at(i * 100),
       stepId: i % 2 ? 'nap' : '',

@@ -29,6 +29,8 @@ function step(stepId: string, status: string, extra: Partial<StepRunSummary> = {
     error: '',
     iterationCounts: {},
     childKey: '',
+    signalDependencies: [],
+    signalOutputs: [],
     ...extra,
   };
 }

@@ -51,6 +51,8 @@ export function toStepSummary(
     iterationCounts,
     child: childRef,
     childKey,
+    signalDependencies: [],
+    signalOutputs: [],
   };
 }
 
@@ -67,7 +69,13 @@ export function toApiInstance(run: LoadedRun, defs: Map<string, StepDef>): Insta
     steps: s.steps.map((st) => toStepSummary(st, defs.get(st.id), s)),
     timeline: toApiTimeline(head.timeline),
     stepCounts: counts,
-    initiator: { type: InitiatorType.INITIATOR_TYPE_MANUAL, name: s.initiator ?? '' },
+    initiator: {
+      type: InitiatorType.INITIATOR_TYPE_MANUAL,
+      name: s.initiator ?? '',
+      timezone: '',
+      triggerId: '',
+      signals: [],
+    },
     createdAt: date(s.createdAt),
     startedAt: date(s.startedAt),
     endedAt: date(s.endedAt),

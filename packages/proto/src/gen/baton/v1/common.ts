@@ -7,6 +7,7 @@
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { Struct } from "../../google/protobuf/struct";
+import { Timestamp } from "../../google/protobuf/timestamp";
 
 export const protobufPackage = "baton.v1";
 
@@ -21,6 +22,8 @@ export enum InitiatorType {
   INITIATOR_TYPE_FOREACH = 5,
   INITIATOR_TYPE_WHILE = 6,
   INITIATOR_TYPE_RESTART = 7,
+  /** INITIATOR_TYPE_BACKFILL - A run started by a backfill of a time trigger. */
+  INITIATOR_TYPE_BACKFILL = 8,
   UNRECOGNIZED = -1,
 }
 
@@ -50,6 +53,9 @@ export function initiatorTypeFromJSON(object: any): InitiatorType {
     case 7:
     case "INITIATOR_TYPE_RESTART":
       return InitiatorType.INITIATOR_TYPE_RESTART;
+    case 8:
+    case "INITIATOR_TYPE_BACKFILL":
+      return InitiatorType.INITIATOR_TYPE_BACKFILL;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -75,6 +81,8 @@ export function initiatorTypeToJSON(object: InitiatorType): string {
       return "INITIATOR_TYPE_WHILE";
     case InitiatorType.INITIATOR_TYPE_RESTART:
       return "INITIATOR_TYPE_RESTART";
+    case InitiatorType.INITIATOR_TYPE_BACKFILL:
+      return "INITIATOR_TYPE_BACKFILL";
     case InitiatorType.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
@@ -131,6 +139,39 @@ export interface Initiator {
   type: InitiatorType;
   /** User name for MANUAL; trigger id, parent instance or signal name otherwise. */
   name: string;
+  /** TIME: the fire time the run stands for (RUN_TS); SIGNAL: when the trigger fired. */
+  triggerTime?:
+    | Date
+    | undefined;
+  /** TIME: the trigger's time zone (INITIATOR_TIMEZONE). */
+  timezone: string;
+  /** TIME and SIGNAL: the trigger's id; BACKFILL runs name their backfill here too. */
+  triggerId: string;
+  /** SIGNAL: the signal instances that fired the trigger. */
+  signals: SignalRef[];
+}
+
+/** One signal instance, by name and sequence number, with its params. */
+export interface SignalRef {
+  name: string;
+  seq: string;
+  params: { [key: string]: ParamValue };
+}
+
+export interface SignalRef_ParamsEntry {
+  key: string;
+  value?: ParamValue | undefined;
+}
+
+/**
+ * A condition on one signal param: `param operator value`. LONG values compare as
+ * numbers, STRING values lexicographically (as Maestro).
+ */
+export interface ParamFilter {
+  param: string;
+  /** One of = > >= < <=. */
+  operator: string;
+  value?: ParamValue | undefined;
 }
 
 function createBaseParamValue(): ParamValue {
@@ -925,7 +966,7 @@ export const StringMap_ValuesEntry: MessageFns<StringMap_ValuesEntry> = {
 };
 
 function createBaseInitiator(): Initiator {
-  return { type: 0, name: "" };
+  return { type: 0, name: "", triggerTime: undefined, timezone: "", triggerId: "", signals: [] };
 }
 
 export const Initiator: MessageFns<Initiator> = {
@@ -935,6 +976,18 @@ export const Initiator: MessageFns<Initiator> = {
     }
     if (message.name !== "") {
       writer.uint32(18).string(message.name);
+    }
+    if (message.triggerTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.triggerTime), writer.uint32(26).fork()).join();
+    }
+    if (message.timezone !== "") {
+      writer.uint32(34).string(message.timezone);
+    }
+    if (message.triggerId !== "") {
+      writer.uint32(42).string(message.triggerId);
+    }
+    for (const v of message.signals) {
+      SignalRef.encode(v!, writer.uint32(50).fork()).join();
     }
     return writer;
   },
@@ -968,6 +1021,38 @@ export const Initiator: MessageFns<Initiator> = {
             message.name = reader.string();
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.triggerTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.timezone = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.triggerId = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.signals.push(SignalRef.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -984,6 +1069,18 @@ export const Initiator: MessageFns<Initiator> = {
     return {
       type: isSet(object.type) ? initiatorTypeFromJSON(object.type) : 0,
       name: isSet(object.name) ? globalThis.String(object.name) : "",
+      triggerTime: isSet(object.triggerTime)
+        ? fromJsonTimestamp(object.triggerTime)
+        : isSet(object.trigger_time)
+        ? fromJsonTimestamp(object.trigger_time)
+        : undefined,
+      timezone: isSet(object.timezone) ? globalThis.String(object.timezone) : "",
+      triggerId: isSet(object.triggerId)
+        ? globalThis.String(object.triggerId)
+        : isSet(object.trigger_id)
+        ? globalThis.String(object.trigger_id)
+        : "",
+      signals: globalThis.Array.isArray(object?.signals) ? object.signals.map((e: any) => SignalRef.fromJSON(e)) : [],
     };
   },
 
@@ -995,6 +1092,18 @@ export const Initiator: MessageFns<Initiator> = {
     if (message.name !== "") {
       obj.name = message.name;
     }
+    if (message.triggerTime !== undefined) {
+      obj.triggerTime = message.triggerTime.toISOString();
+    }
+    if (message.timezone !== "") {
+      obj.timezone = message.timezone;
+    }
+    if (message.triggerId !== "") {
+      obj.triggerId = message.triggerId;
+    }
+    if (message.signals?.length) {
+      obj.signals = message.signals.map((e) => SignalRef.toJSON(e));
+    }
     return obj;
   },
 
@@ -1005,6 +1114,331 @@ export const Initiator: MessageFns<Initiator> = {
     const message = createBaseInitiator();
     message.type = object.type ?? 0;
     message.name = object.name ?? "";
+    message.triggerTime = object.triggerTime ?? undefined;
+    message.timezone = object.timezone ?? "";
+    message.triggerId = object.triggerId ?? "";
+    message.signals = object.signals?.map((e) => SignalRef.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseSignalRef(): SignalRef {
+  return { name: "", seq: "0", params: {} };
+}
+
+export const SignalRef: MessageFns<SignalRef> = {
+  encode(message: SignalRef, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.seq !== "0") {
+      writer.uint32(16).int64(message.seq);
+    }
+    globalThis.Object.entries(message.params).forEach(([key, value]: [string, ParamValue]) => {
+      SignalRef_ParamsEntry.encode({ key: key as any, value }, writer.uint32(26).fork()).join();
+    });
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SignalRef {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSignalRef();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.seq = reader.int64().toString();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            const entry3 = SignalRef_ParamsEntry.decode(reader, reader.uint32());
+            if (entry3.value !== undefined) {
+              message.params[entry3.key] = entry3.value;
+            }
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SignalRef {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      seq: isSet(object.seq) ? globalThis.String(object.seq) : "0",
+      params: isObject(object.params)
+        ? (globalThis.Object.entries(object.params) as [string, any][]).reduce(
+          (acc: { [key: string]: ParamValue }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: ParamValue.fromJSON(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+    };
+  },
+
+  toJSON(message: SignalRef): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.seq !== "0") {
+      obj.seq = message.seq;
+    }
+    if (message.params) {
+      const entries = globalThis.Object.entries(message.params) as [string, ParamValue][];
+      if (entries.length > 0) {
+        obj.params = {};
+        entries.forEach(([k, v]) => {
+          obj.params[k] = ParamValue.toJSON(v);
+        });
+      }
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<SignalRef>): SignalRef {
+    return SignalRef.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SignalRef>): SignalRef {
+    const message = createBaseSignalRef();
+    message.name = object.name ?? "";
+    message.seq = object.seq ?? "0";
+    message.params = (globalThis.Object.entries(object.params ?? {}) as [string, ParamValue][]).reduce(
+      (acc: { [key: string]: ParamValue }, [key, value]: [string, ParamValue]) => {
+        if (value !== undefined) {
+          acc[key] = ParamValue.fromPartial(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    return message;
+  },
+};
+
+function createBaseSignalRef_ParamsEntry(): SignalRef_ParamsEntry {
+  return { key: "", value: undefined };
+}
+
+export const SignalRef_ParamsEntry: MessageFns<SignalRef_ParamsEntry> = {
+  encode(message: SignalRef_ParamsEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== undefined) {
+      ParamValue.encode(message.value, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SignalRef_ParamsEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSignalRef_ParamsEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = ParamValue.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SignalRef_ParamsEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? ParamValue.fromJSON(object.value) : undefined,
+    };
+  },
+
+  toJSON(message: SignalRef_ParamsEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== undefined) {
+      obj.value = ParamValue.toJSON(message.value);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<SignalRef_ParamsEntry>): SignalRef_ParamsEntry {
+    return SignalRef_ParamsEntry.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SignalRef_ParamsEntry>): SignalRef_ParamsEntry {
+    const message = createBaseSignalRef_ParamsEntry();
+    message.key = object.key ?? "";
+    message.value = (object.value !== undefined && object.value !== null)
+      ? ParamValue.fromPartial(object.value)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseParamFilter(): ParamFilter {
+  return { param: "", operator: "", value: undefined };
+}
+
+export const ParamFilter: MessageFns<ParamFilter> = {
+  encode(message: ParamFilter, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.param !== "") {
+      writer.uint32(10).string(message.param);
+    }
+    if (message.operator !== "") {
+      writer.uint32(18).string(message.operator);
+    }
+    if (message.value !== undefined) {
+      ParamValue.encode(message.value, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ParamFilter {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseParamFilter();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.param = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.operator = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.value = ParamValue.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ParamFilter {
+    return {
+      param: isSet(object.param) ? globalThis.String(object.param) : "",
+      operator: isSet(object.operator) ? globalThis.String(object.operator) : "",
+      value: isSet(object.value) ? ParamValue.fromJSON(object.value) : undefined,
+    };
+  },
+
+  toJSON(message: ParamFilter): unknown {
+    const obj: any = {};
+    if (message.param !== "") {
+      obj.param = message.param;
+    }
+    if (message.operator !== "") {
+      obj.operator = message.operator;
+    }
+    if (message.value !== undefined) {
+      obj.value = ParamValue.toJSON(message.value);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ParamFilter>): ParamFilter {
+    return ParamFilter.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ParamFilter>): ParamFilter {
+    const message = createBaseParamFilter();
+    message.param = object.param ?? "";
+    message.operator = object.operator ?? "";
+    message.value = (object.value !== undefined && object.value !== null)
+      ? ParamValue.fromPartial(object.value)
+      : undefined;
     return message;
   },
 };
@@ -1021,6 +1455,28 @@ export type DeepPartial<T> = T extends Builtin ? T
   : T extends { $case: string; value: unknown } ? { $case: T["$case"]; value?: DeepPartial<T["value"]> }
   : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
   : Partial<T>;
+
+function toTimestamp(date: Date): Timestamp {
+  const seconds = Math.trunc(date.getTime() / 1_000).toString();
+  const nanos = (date.getTime() % 1_000) * 1_000_000;
+  return { seconds, nanos };
+}
+
+function fromTimestamp(t: Timestamp): Date {
+  let millis = (globalThis.Number(t.seconds) || 0) * 1_000;
+  millis += (t.nanos || 0) / 1_000_000;
+  return new globalThis.Date(millis);
+}
+
+function fromJsonTimestamp(o: any): Date {
+  if (o instanceof globalThis.Date) {
+    return o;
+  } else if (typeof o === "string") {
+    return new globalThis.Date(o);
+  } else {
+    return fromTimestamp(Timestamp.fromJSON(o));
+  }
+}
 
 function isObject(value: any): boolean {
   return typeof value === "object" && value !== null;

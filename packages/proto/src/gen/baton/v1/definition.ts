@@ -193,6 +193,34 @@ export interface DeleteWorkflowResponse {
   deletedVersions: string;
 }
 
+export interface ListWorkflowTriggersRequest {
+  /** 1..1000, default 100. */
+  pageSize: number;
+  pageToken: string;
+  changedSince?: Date | undefined;
+}
+
+export interface ListWorkflowTriggersResponse {
+  workflows: WorkflowTriggers[];
+  nextPageToken: string;
+}
+
+/** What the signal service needs of one workflow to fire its triggers. */
+export interface WorkflowTriggers {
+  workflowId: string;
+  /** 0 = no active version: nothing fires. */
+  activeVersion: string;
+  /** The active version's `time_triggers` and `signal_triggers` (Maestro's JSON arrays). */
+  timeTriggersJson: string;
+  signalTriggersJson: string;
+  timeTriggerDisabled: boolean;
+  signalTriggerDisabled: boolean;
+  /** properties.time_trigger_catch_up as JSON ({"mode": "LATEST", "max_runs": 10}); empty = defaults. */
+  catchUpJson: string;
+  /** When these triggers last changed (a version activated, a flag or the catch-up changed). */
+  changedAt?: Date | undefined;
+}
+
 function createBasePushWorkflowRequest(): PushWorkflowRequest {
   return { definitionJson: "", user: "" };
 }
@@ -2837,6 +2865,432 @@ export const DeleteWorkflowResponse: MessageFns<DeleteWorkflowResponse> = {
   },
 };
 
+function createBaseListWorkflowTriggersRequest(): ListWorkflowTriggersRequest {
+  return { pageSize: 0, pageToken: "", changedSince: undefined };
+}
+
+export const ListWorkflowTriggersRequest: MessageFns<ListWorkflowTriggersRequest> = {
+  encode(message: ListWorkflowTriggersRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.pageSize !== 0) {
+      writer.uint32(8).int32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(18).string(message.pageToken);
+    }
+    if (message.changedSince !== undefined) {
+      Timestamp.encode(toTimestamp(message.changedSince), writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListWorkflowTriggersRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListWorkflowTriggersRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.changedSince = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListWorkflowTriggersRequest {
+    return {
+      pageSize: isSet(object.pageSize)
+        ? globalThis.Number(object.pageSize)
+        : isSet(object.page_size)
+        ? globalThis.Number(object.page_size)
+        : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
+      changedSince: isSet(object.changedSince)
+        ? fromJsonTimestamp(object.changedSince)
+        : isSet(object.changed_since)
+        ? fromJsonTimestamp(object.changed_since)
+        : undefined,
+    };
+  },
+
+  toJSON(message: ListWorkflowTriggersRequest): unknown {
+    const obj: any = {};
+    if (message.pageSize !== 0) {
+      obj.pageSize = Math.round(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
+    }
+    if (message.changedSince !== undefined) {
+      obj.changedSince = message.changedSince.toISOString();
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListWorkflowTriggersRequest>): ListWorkflowTriggersRequest {
+    return ListWorkflowTriggersRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListWorkflowTriggersRequest>): ListWorkflowTriggersRequest {
+    const message = createBaseListWorkflowTriggersRequest();
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
+    message.changedSince = object.changedSince ?? undefined;
+    return message;
+  },
+};
+
+function createBaseListWorkflowTriggersResponse(): ListWorkflowTriggersResponse {
+  return { workflows: [], nextPageToken: "" };
+}
+
+export const ListWorkflowTriggersResponse: MessageFns<ListWorkflowTriggersResponse> = {
+  encode(message: ListWorkflowTriggersResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.workflows) {
+      WorkflowTriggers.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListWorkflowTriggersResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListWorkflowTriggersResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.workflows.push(WorkflowTriggers.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListWorkflowTriggersResponse {
+    return {
+      workflows: globalThis.Array.isArray(object?.workflows)
+        ? object.workflows.map((e: any) => WorkflowTriggers.fromJSON(e))
+        : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListWorkflowTriggersResponse): unknown {
+    const obj: any = {};
+    if (message.workflows?.length) {
+      obj.workflows = message.workflows.map((e) => WorkflowTriggers.toJSON(e));
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListWorkflowTriggersResponse>): ListWorkflowTriggersResponse {
+    return ListWorkflowTriggersResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListWorkflowTriggersResponse>): ListWorkflowTriggersResponse {
+    const message = createBaseListWorkflowTriggersResponse();
+    message.workflows = object.workflows?.map((e) => WorkflowTriggers.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseWorkflowTriggers(): WorkflowTriggers {
+  return {
+    workflowId: "",
+    activeVersion: "0",
+    timeTriggersJson: "",
+    signalTriggersJson: "",
+    timeTriggerDisabled: false,
+    signalTriggerDisabled: false,
+    catchUpJson: "",
+    changedAt: undefined,
+  };
+}
+
+export const WorkflowTriggers: MessageFns<WorkflowTriggers> = {
+  encode(message: WorkflowTriggers, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.workflowId !== "") {
+      writer.uint32(10).string(message.workflowId);
+    }
+    if (message.activeVersion !== "0") {
+      writer.uint32(16).int64(message.activeVersion);
+    }
+    if (message.timeTriggersJson !== "") {
+      writer.uint32(26).string(message.timeTriggersJson);
+    }
+    if (message.signalTriggersJson !== "") {
+      writer.uint32(34).string(message.signalTriggersJson);
+    }
+    if (message.timeTriggerDisabled !== false) {
+      writer.uint32(40).bool(message.timeTriggerDisabled);
+    }
+    if (message.signalTriggerDisabled !== false) {
+      writer.uint32(48).bool(message.signalTriggerDisabled);
+    }
+    if (message.catchUpJson !== "") {
+      writer.uint32(58).string(message.catchUpJson);
+    }
+    if (message.changedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.changedAt), writer.uint32(66).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): WorkflowTriggers {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseWorkflowTriggers();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.workflowId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.activeVersion = reader.int64().toString();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.timeTriggersJson = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.signalTriggersJson = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.timeTriggerDisabled = reader.bool();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.signalTriggerDisabled = reader.bool();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.catchUpJson = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.changedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): WorkflowTriggers {
+    return {
+      workflowId: isSet(object.workflowId)
+        ? globalThis.String(object.workflowId)
+        : isSet(object.workflow_id)
+        ? globalThis.String(object.workflow_id)
+        : "",
+      activeVersion: isSet(object.activeVersion)
+        ? globalThis.String(object.activeVersion)
+        : isSet(object.active_version)
+        ? globalThis.String(object.active_version)
+        : "0",
+      timeTriggersJson: isSet(object.timeTriggersJson)
+        ? globalThis.String(object.timeTriggersJson)
+        : isSet(object.time_triggers_json)
+        ? globalThis.String(object.time_triggers_json)
+        : "",
+      signalTriggersJson: isSet(object.signalTriggersJson)
+        ? globalThis.String(object.signalTriggersJson)
+        : isSet(object.signal_triggers_json)
+        ? globalThis.String(object.signal_triggers_json)
+        : "",
+      timeTriggerDisabled: isSet(object.timeTriggerDisabled)
+        ? globalThis.Boolean(object.timeTriggerDisabled)
+        : isSet(object.time_trigger_disabled)
+        ? globalThis.Boolean(object.time_trigger_disabled)
+        : false,
+      signalTriggerDisabled: isSet(object.signalTriggerDisabled)
+        ? globalThis.Boolean(object.signalTriggerDisabled)
+        : isSet(object.signal_trigger_disabled)
+        ? globalThis.Boolean(object.signal_trigger_disabled)
+        : false,
+      catchUpJson: isSet(object.catchUpJson)
+        ? globalThis.String(object.catchUpJson)
+        : isSet(object.catch_up_json)
+        ? globalThis.String(object.catch_up_json)
+        : "",
+      changedAt: isSet(object.changedAt)
+        ? fromJsonTimestamp(object.changedAt)
+        : isSet(object.changed_at)
+        ? fromJsonTimestamp(object.changed_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: WorkflowTriggers): unknown {
+    const obj: any = {};
+    if (message.workflowId !== "") {
+      obj.workflowId = message.workflowId;
+    }
+    if (message.activeVersion !== "0") {
+      obj.activeVersion = message.activeVersion;
+    }
+    if (message.timeTriggersJson !== "") {
+      obj.timeTriggersJson = message.timeTriggersJson;
+    }
+    if (message.signalTriggersJson !== "") {
+      obj.signalTriggersJson = message.signalTriggersJson;
+    }
+    if (message.timeTriggerDisabled !== false) {
+      obj.timeTriggerDisabled = message.timeTriggerDisabled;
+    }
+    if (message.signalTriggerDisabled !== false) {
+      obj.signalTriggerDisabled = message.signalTriggerDisabled;
+    }
+    if (message.catchUpJson !== "") {
+      obj.catchUpJson = message.catchUpJson;
+    }
+    if (message.changedAt !== undefined) {
+      obj.changedAt = message.changedAt.toISOString();
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<WorkflowTriggers>): WorkflowTriggers {
+    return WorkflowTriggers.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<WorkflowTriggers>): WorkflowTriggers {
+    const message = createBaseWorkflowTriggers();
+    message.workflowId = object.workflowId ?? "";
+    message.activeVersion = object.activeVersion ?? "0";
+    message.timeTriggersJson = object.timeTriggersJson ?? "";
+    message.signalTriggersJson = object.signalTriggersJson ?? "";
+    message.timeTriggerDisabled = object.timeTriggerDisabled ?? false;
+    message.signalTriggerDisabled = object.signalTriggerDisabled ?? false;
+    message.catchUpJson = object.catchUpJson ?? "";
+    message.changedAt = object.changedAt ?? undefined;
+    return message;
+  },
+};
+
 /**
  * Workflow definitions: push, validate, version, activate, list and delete.
  * Definitions travel as JSON text in Maestro's push format:
@@ -2953,6 +3407,22 @@ export const DefinitionServiceService = {
       Buffer.from(DeleteWorkflowResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): DeleteWorkflowResponse => DeleteWorkflowResponse.decode(value),
   },
+  /**
+   * The triggers of every workflow's active version, for the signal service to plan
+   * and fire. Without changed_since: the workflows that have triggers; with it: every
+   * workflow whose triggers changed since then (deactivated ones included, with none).
+   */
+  listWorkflowTriggers: {
+    path: "/baton.v1.DefinitionService/ListWorkflowTriggers" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListWorkflowTriggersRequest): Buffer =>
+      Buffer.from(ListWorkflowTriggersRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListWorkflowTriggersRequest => ListWorkflowTriggersRequest.decode(value),
+    responseSerialize: (value: ListWorkflowTriggersResponse): Buffer =>
+      Buffer.from(ListWorkflowTriggersResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListWorkflowTriggersResponse => ListWorkflowTriggersResponse.decode(value),
+  },
 } as const;
 
 export interface DefinitionServiceServer extends UntypedServiceImplementation {
@@ -2980,6 +3450,12 @@ export interface DefinitionServiceServer extends UntypedServiceImplementation {
   updateProperties: handleUnaryCall<UpdatePropertiesRequest, UpdatePropertiesResponse>;
   /** Deletes a workflow with all its versions and properties snapshots. */
   deleteWorkflow: handleUnaryCall<DeleteWorkflowRequest, DeleteWorkflowResponse>;
+  /**
+   * The triggers of every workflow's active version, for the signal service to plan
+   * and fire. Without changed_since: the workflows that have triggers; with it: every
+   * workflow whose triggers changed since then (deactivated ones included, with none).
+   */
+  listWorkflowTriggers: handleUnaryCall<ListWorkflowTriggersRequest, ListWorkflowTriggersResponse>;
 }
 
 export interface DefinitionServiceClient extends Client {
@@ -3132,6 +3608,26 @@ export interface DefinitionServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: DeleteWorkflowResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * The triggers of every workflow's active version, for the signal service to plan
+   * and fire. Without changed_since: the workflows that have triggers; with it: every
+   * workflow whose triggers changed since then (deactivated ones included, with none).
+   */
+  listWorkflowTriggers(
+    request: ListWorkflowTriggersRequest,
+    callback: (error: ServiceError | null, response: ListWorkflowTriggersResponse) => void,
+  ): ClientUnaryCall;
+  listWorkflowTriggers(
+    request: ListWorkflowTriggersRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListWorkflowTriggersResponse) => void,
+  ): ClientUnaryCall;
+  listWorkflowTriggers(
+    request: ListWorkflowTriggersRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListWorkflowTriggersResponse) => void,
   ): ClientUnaryCall;
 }
 

@@ -21,7 +21,7 @@ import {
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 import { Timestamp } from "../../google/protobuf/timestamp";
-import { Initiator, ParamValue } from "./common";
+import { Initiator, ParamFilter, ParamValue, SignalRef } from "./common";
 
 export const protobufPackage = "baton.v1";
 
@@ -131,6 +131,10 @@ export interface StepRunSummary {
     | undefined;
   /** subworkflow: the child instance's key (GetInstance by key); foreach/while: ListIterations. */
   childKey: string;
+  /** The step's signal dependencies, as evaluated when it began waiting, and what matched them. */
+  signalDependencies: SignalDependencyState[];
+  /** Signals the step published when it succeeded. */
+  signalOutputs: SignalRef[];
 }
 
 export interface StepRunSummary_OutputsEntry {
@@ -141,6 +145,19 @@ export interface StepRunSummary_OutputsEntry {
 export interface StepRunSummary_IterationCountsEntry {
   key: string;
   value: string;
+}
+
+export interface SignalDependencyState {
+  /** The signal name (interpolated). */
+  name: string;
+  /** The match params (evaluated). */
+  match: ParamFilter[];
+  /** The signal instance that satisfied it, once one did. */
+  matched?:
+    | SignalRef
+    | undefined;
+  /** An operator let the step go on without this signal. */
+  bypassed: boolean;
 }
 
 export interface TimelineEntry {
@@ -340,6 +357,18 @@ export interface Iteration {
   childKey: string;
   startedAt?: Date | undefined;
   endedAt?: Date | undefined;
+}
+
+export interface BypassSignalDependenciesRequest {
+  ref?: InstanceRef | undefined;
+  stepId: string;
+  reason: string;
+  requestId: string;
+}
+
+export interface BypassSignalDependenciesResponse {
+  /** The step's status when the request was accepted. */
+  status: string;
 }
 
 function createBaseInstanceRef(): InstanceRef {
@@ -1661,6 +1690,8 @@ function createBaseStepRunSummary(): StepRunSummary {
     iterationCounts: {},
     child: undefined,
     childKey: "",
+    signalDependencies: [],
+    signalOutputs: [],
   };
 }
 
@@ -1698,6 +1729,12 @@ export const StepRunSummary: MessageFns<StepRunSummary> = {
     }
     if (message.childKey !== "") {
       writer.uint32(90).string(message.childKey);
+    }
+    for (const v of message.signalDependencies) {
+      SignalDependencyState.encode(v!, writer.uint32(98).fork()).join();
+    }
+    for (const v of message.signalOutputs) {
+      SignalRef.encode(v!, writer.uint32(106).fork()).join();
     }
     return writer;
   },
@@ -1809,6 +1846,22 @@ export const StepRunSummary: MessageFns<StepRunSummary> = {
             message.childKey = reader.string();
             continue;
           }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.signalDependencies.push(SignalDependencyState.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.signalOutputs.push(SignalRef.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1893,6 +1946,16 @@ export const StepRunSummary: MessageFns<StepRunSummary> = {
         : isSet(object.child_key)
         ? globalThis.String(object.child_key)
         : "",
+      signalDependencies: globalThis.Array.isArray(object?.signalDependencies)
+        ? object.signalDependencies.map((e: any) => SignalDependencyState.fromJSON(e))
+        : globalThis.Array.isArray(object?.signal_dependencies)
+        ? object.signal_dependencies.map((e: any) => SignalDependencyState.fromJSON(e))
+        : [],
+      signalOutputs: globalThis.Array.isArray(object?.signalOutputs)
+        ? object.signalOutputs.map((e: any) => SignalRef.fromJSON(e))
+        : globalThis.Array.isArray(object?.signal_outputs)
+        ? object.signal_outputs.map((e: any) => SignalRef.fromJSON(e))
+        : [],
     };
   },
 
@@ -1943,6 +2006,12 @@ export const StepRunSummary: MessageFns<StepRunSummary> = {
     if (message.childKey !== "") {
       obj.childKey = message.childKey;
     }
+    if (message.signalDependencies?.length) {
+      obj.signalDependencies = message.signalDependencies.map((e) => SignalDependencyState.toJSON(e));
+    }
+    if (message.signalOutputs?.length) {
+      obj.signalOutputs = message.signalOutputs.map((e) => SignalRef.toJSON(e));
+    }
     return obj;
   },
 
@@ -1980,6 +2049,8 @@ export const StepRunSummary: MessageFns<StepRunSummary> = {
       ? InstanceRef.fromPartial(object.child)
       : undefined;
     message.childKey = object.childKey ?? "";
+    message.signalDependencies = object.signalDependencies?.map((e) => SignalDependencyState.fromPartial(e)) || [];
+    message.signalOutputs = object.signalOutputs?.map((e) => SignalRef.fromPartial(e)) || [];
     return message;
   },
 };
@@ -2152,6 +2223,125 @@ export const StepRunSummary_IterationCountsEntry: MessageFns<StepRunSummary_Iter
     const message = createBaseStepRunSummary_IterationCountsEntry();
     message.key = object.key ?? "";
     message.value = object.value ?? "0";
+    return message;
+  },
+};
+
+function createBaseSignalDependencyState(): SignalDependencyState {
+  return { name: "", match: [], matched: undefined, bypassed: false };
+}
+
+export const SignalDependencyState: MessageFns<SignalDependencyState> = {
+  encode(message: SignalDependencyState, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    for (const v of message.match) {
+      ParamFilter.encode(v!, writer.uint32(18).fork()).join();
+    }
+    if (message.matched !== undefined) {
+      SignalRef.encode(message.matched, writer.uint32(26).fork()).join();
+    }
+    if (message.bypassed !== false) {
+      writer.uint32(32).bool(message.bypassed);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SignalDependencyState {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSignalDependencyState();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.match.push(ParamFilter.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.matched = SignalRef.decode(reader, reader.uint32());
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.bypassed = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SignalDependencyState {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      match: globalThis.Array.isArray(object?.match) ? object.match.map((e: any) => ParamFilter.fromJSON(e)) : [],
+      matched: isSet(object.matched) ? SignalRef.fromJSON(object.matched) : undefined,
+      bypassed: isSet(object.bypassed) ? globalThis.Boolean(object.bypassed) : false,
+    };
+  },
+
+  toJSON(message: SignalDependencyState): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.match?.length) {
+      obj.match = message.match.map((e) => ParamFilter.toJSON(e));
+    }
+    if (message.matched !== undefined) {
+      obj.matched = SignalRef.toJSON(message.matched);
+    }
+    if (message.bypassed !== false) {
+      obj.bypassed = message.bypassed;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<SignalDependencyState>): SignalDependencyState {
+    return SignalDependencyState.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SignalDependencyState>): SignalDependencyState {
+    const message = createBaseSignalDependencyState();
+    message.name = object.name ?? "";
+    message.match = object.match?.map((e) => ParamFilter.fromPartial(e)) || [];
+    message.matched = (object.matched !== undefined && object.matched !== null)
+      ? SignalRef.fromPartial(object.matched)
+      : undefined;
+    message.bypassed = object.bypassed ?? false;
     return message;
   },
 };
@@ -5438,6 +5628,198 @@ export const Iteration: MessageFns<Iteration> = {
   },
 };
 
+function createBaseBypassSignalDependenciesRequest(): BypassSignalDependenciesRequest {
+  return { ref: undefined, stepId: "", reason: "", requestId: "" };
+}
+
+export const BypassSignalDependenciesRequest: MessageFns<BypassSignalDependenciesRequest> = {
+  encode(message: BypassSignalDependenciesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.ref !== undefined) {
+      InstanceRef.encode(message.ref, writer.uint32(10).fork()).join();
+    }
+    if (message.stepId !== "") {
+      writer.uint32(18).string(message.stepId);
+    }
+    if (message.reason !== "") {
+      writer.uint32(26).string(message.reason);
+    }
+    if (message.requestId !== "") {
+      writer.uint32(34).string(message.requestId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BypassSignalDependenciesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBypassSignalDependenciesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.ref = InstanceRef.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.stepId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): BypassSignalDependenciesRequest {
+    return {
+      ref: isSet(object.ref) ? InstanceRef.fromJSON(object.ref) : undefined,
+      stepId: isSet(object.stepId)
+        ? globalThis.String(object.stepId)
+        : isSet(object.step_id)
+        ? globalThis.String(object.step_id)
+        : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+    };
+  },
+
+  toJSON(message: BypassSignalDependenciesRequest): unknown {
+    const obj: any = {};
+    if (message.ref !== undefined) {
+      obj.ref = InstanceRef.toJSON(message.ref);
+    }
+    if (message.stepId !== "") {
+      obj.stepId = message.stepId;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<BypassSignalDependenciesRequest>): BypassSignalDependenciesRequest {
+    return BypassSignalDependenciesRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<BypassSignalDependenciesRequest>): BypassSignalDependenciesRequest {
+    const message = createBaseBypassSignalDependenciesRequest();
+    message.ref = (object.ref !== undefined && object.ref !== null) ? InstanceRef.fromPartial(object.ref) : undefined;
+    message.stepId = object.stepId ?? "";
+    message.reason = object.reason ?? "";
+    message.requestId = object.requestId ?? "";
+    return message;
+  },
+};
+
+function createBaseBypassSignalDependenciesResponse(): BypassSignalDependenciesResponse {
+  return { status: "" };
+}
+
+export const BypassSignalDependenciesResponse: MessageFns<BypassSignalDependenciesResponse> = {
+  encode(message: BypassSignalDependenciesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.status !== "") {
+      writer.uint32(10).string(message.status);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BypassSignalDependenciesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBypassSignalDependenciesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.status = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): BypassSignalDependenciesResponse {
+    return { status: isSet(object.status) ? globalThis.String(object.status) : "" };
+  },
+
+  toJSON(message: BypassSignalDependenciesResponse): unknown {
+    const obj: any = {};
+    if (message.status !== "") {
+      obj.status = message.status;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<BypassSignalDependenciesResponse>): BypassSignalDependenciesResponse {
+    return BypassSignalDependenciesResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<BypassSignalDependenciesResponse>): BypassSignalDependenciesResponse {
+    const message = createBaseBypassSignalDependenciesResponse();
+    message.status = object.status ?? "";
+    return message;
+  },
+};
+
 /**
  * Runs workflow instances: start, inspect, watch and steer them.
  * An instance run is addressed by (workflow_id, instance_id, run_id); run_id 0
@@ -5594,6 +5976,20 @@ export const SchedulerServiceService = {
     responseSerialize: (value: RestartStepResponse): Buffer => Buffer.from(RestartStepResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): RestartStepResponse => RestartStepResponse.decode(value),
   },
+  /** Lets a step waiting on signal dependencies (WAITING_FOR_SIGNALS) go on without them. */
+  bypassSignalDependencies: {
+    path: "/baton.v1.SchedulerService/BypassSignalDependencies" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: BypassSignalDependenciesRequest): Buffer =>
+      Buffer.from(BypassSignalDependenciesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): BypassSignalDependenciesRequest =>
+      BypassSignalDependenciesRequest.decode(value),
+    responseSerialize: (value: BypassSignalDependenciesResponse): Buffer =>
+      Buffer.from(BypassSignalDependenciesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): BypassSignalDependenciesResponse =>
+      BypassSignalDependenciesResponse.decode(value),
+  },
 } as const;
 
 export interface SchedulerServiceServer extends UntypedServiceImplementation {
@@ -5622,6 +6018,8 @@ export interface SchedulerServiceServer extends UntypedServiceImplementation {
   stopStep: handleUnaryCall<StopStepRequest, StopStepResponse>;
   skipStep: handleUnaryCall<SkipStepRequest, SkipStepResponse>;
   restartStep: handleUnaryCall<RestartStepRequest, RestartStepResponse>;
+  /** Lets a step waiting on signal dependencies (WAITING_FOR_SIGNALS) go on without them. */
+  bypassSignalDependencies: handleUnaryCall<BypassSignalDependenciesRequest, BypassSignalDependenciesResponse>;
 }
 
 export interface SchedulerServiceClient extends Client {
@@ -5839,6 +6237,22 @@ export interface SchedulerServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: RestartStepResponse) => void,
+  ): ClientUnaryCall;
+  /** Lets a step waiting on signal dependencies (WAITING_FOR_SIGNALS) go on without them. */
+  bypassSignalDependencies(
+    request: BypassSignalDependenciesRequest,
+    callback: (error: ServiceError | null, response: BypassSignalDependenciesResponse) => void,
+  ): ClientUnaryCall;
+  bypassSignalDependencies(
+    request: BypassSignalDependenciesRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: BypassSignalDependenciesResponse) => void,
+  ): ClientUnaryCall;
+  bypassSignalDependencies(
+    request: BypassSignalDependenciesRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: BypassSignalDependenciesResponse) => void,
   ): ClientUnaryCall;
 }
 

@@ -18,18 +18,26 @@ import {
   type ServiceError,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
+import { Value } from "../../google/protobuf/struct";
 import { Timestamp } from "../../google/protobuf/timestamp";
-import { ParamValue } from "./common";
+import { ParamFilter, ParamValue, SignalRef } from "./common";
 
 export const protobufPackage = "baton.v1";
 
 export const protobufFileName = "baton/v1/signal.proto";
 
 export interface PublishSignalRequest {
+  /** Maestro's id rules: at most 128 characters of letters, digits, '_', '-', '.', '/', ':'. */
   name: string;
+  /**
+   * Indexed, matchable params: STRING or LONG values only (at most 32; names at most
+   * 128 characters; STRING values at most 1,024 characters).
+   */
   params: { [key: string]: ParamValue };
-  /** Idempotency key: a repeat is accepted once. */
+  /** Idempotency key (at most 256 characters): a repeat is accepted once. Empty = always new. */
   requestId: string;
+  /** Any JSON carried with the signal, not matchable (at most 1 MiB as JSON text). */
+  payload?: any | undefined;
 }
 
 export interface PublishSignalRequest_ParamsEntry {
@@ -39,27 +47,34 @@ export interface PublishSignalRequest_ParamsEntry {
 
 export interface PublishSignalResponse {
   name: string;
-  /** Per-name sequence number of the accepted signal. */
-  signalId: string;
-  duplicate: boolean;
+  /** The signal instance's number in its name's sequence. */
+  seq: string;
+  /** False when request_id had already been published (seq is the first publish's). */
+  created: boolean;
 }
 
 export interface GetSignalRequest {
   name: string;
   /** 0 = the latest. */
-  signalId: string;
+  seq: string;
 }
 
 export interface GetSignalResponse {
   signal?: Signal | undefined;
 }
 
+/** One published signal instance. */
 export interface Signal {
   name: string;
-  signalId: string;
+  seq: string;
   params: { [key: string]: ParamValue };
   createdAt?: Date | undefined;
   requestId: string;
+  payload?:
+    | any
+    | undefined;
+  /** The step run that published it (empty for an external publish). */
+  producer?: SignalProducer | undefined;
 }
 
 export interface Signal_ParamsEntry {
@@ -67,19 +82,182 @@ export interface Signal_ParamsEntry {
   value?: ParamValue | undefined;
 }
 
+/** A step that published a signal as its output. */
+export interface SignalProducer {
+  workflowId: string;
+  instanceId: string;
+  runId: string;
+  stepId: string;
+  attemptKey: string;
+}
+
 export interface ListSignalsRequest {
   name: string;
+  /** Every filter must hold. */
+  filters: ParamFilter[];
+  /** 1..1000, default 100. */
   pageSize: number;
   pageToken: string;
 }
 
 export interface ListSignalsResponse {
+  /** Newest first. */
   signals: Signal[];
+  /**
+   * Empty when the oldest instance was reached. A filtered page may hold fewer than
+   * page_size signals and still have a next page: one call examines at most 10,000.
+   */
   nextPageToken: string;
 }
 
+export interface GetTriggersRequest {
+  workflowId: string;
+  /** Next fire times to compute per time trigger: 0..100, default 5. */
+  nextCount: number;
+}
+
+export interface GetTriggersResponse {
+  workflowId: string;
+  /** 0 when the workflow has no active version (no trigger fires). */
+  activeVersion: string;
+  timeTriggerDisabled: boolean;
+  signalTriggerDisabled: boolean;
+  timeTriggers: TimeTriggerState[];
+  signalTriggers: SignalTriggerState[];
+  /** SKIP, LATEST or ALL (properties.time_trigger_catch_up). */
+  catchUp: string;
+}
+
+export interface TimeTriggerState {
+  /** Stable id of the trigger (a digest of its definition). */
+  triggerId: string;
+  /** The trigger as defined (Maestro's JSON). */
+  definitionJson: string;
+  /** IANA time zone the schedule is read in. */
+  timezone: string;
+  /** The next fire times (fuzzy delay included). */
+  nextFireTimes: Date[];
+  /** Every fire time up to here has been handled. */
+  watermark?: Date | undefined;
+}
+
+export interface SignalTriggerState {
+  triggerId: string;
+  definitionJson: string;
+  /** Per signal name: the highest seq examined. */
+  cursors: { [key: string]: string };
+  /** Per signal name: matching instances examined and not consumed yet (join candidates). */
+  pending: { [key: string]: string };
+  /** Runs this trigger started. */
+  fired: string;
+}
+
+export interface SignalTriggerState_CursorsEntry {
+  key: string;
+  value: string;
+}
+
+export interface SignalTriggerState_PendingEntry {
+  key: string;
+  value: string;
+}
+
+export interface BackfillRequest {
+  workflowId: string;
+  /**
+   * The time trigger to replay (TimeTriggerState.trigger_id); empty = the workflow's
+   * only time trigger, or its first one.
+   */
+  triggerId: string;
+  from?:
+    | Date
+    | undefined;
+  /** Inclusive. */
+  to?:
+    | Date
+    | undefined;
+  /** Runs of the backfill in flight at once: 1..100, default 4. */
+  concurrency: number;
+}
+
+export interface BackfillResponse {
+  backfill?:
+    | Backfill
+    | undefined;
+  /** False when the same backfill (workflow, trigger, from, to) already existed. */
+  created: boolean;
+}
+
+export interface GetBackfillRequest {
+  backfillId: string;
+}
+
+export interface GetBackfillResponse {
+  backfill?: Backfill | undefined;
+}
+
+export interface Backfill {
+  backfillId: string;
+  workflowId: string;
+  triggerId: string;
+  from?: Date | undefined;
+  to?: Date | undefined;
+  concurrency: number;
+  /** Fire times in the range (at most 10,000). */
+  total: string;
+  /** Runs started so far, and how many of them ended. */
+  started: string;
+  ended: string;
+  /** RUNNING or DONE. */
+  status: string;
+  createdAt?: Date | undefined;
+}
+
+export interface GetSignalLineageRequest {
+  name: string;
+  seq: string;
+}
+
+export interface GetSignalLineageResponse {
+  signal?:
+    | Signal
+    | undefined;
+  /** Runs this signal instance started (a signal trigger) or satisfied (a step dependency). */
+  runs: LineageLink[];
+}
+
+export interface GetRunLineageRequest {
+  workflowId: string;
+  instanceId: string;
+  /** 0 = every run of the instance. */
+  runId: string;
+}
+
+export interface GetRunLineageResponse {
+  /** Signals that started the run or satisfied its steps. */
+  consumed: LineageLink[];
+  /** Signals its steps published. */
+  produced: LineageLink[];
+}
+
+/** One edge between a signal instance and a run. */
+export interface LineageLink {
+  signal?: SignalRef | undefined;
+  workflowId: string;
+  instanceId: string;
+  runId: string;
+  /** Empty for a run started by a trigger. */
+  stepId: string;
+  /**
+   * STARTED (a signal trigger started the run), SATISFIED (a step's dependency),
+   * PRODUCED (a step published it).
+   */
+  relation: string;
+  time?: Date | undefined;
+}
+
 function createBasePublishSignalRequest(): PublishSignalRequest {
-  return { name: "", params: {}, requestId: "" };
+  return { name: "", params: {}, requestId: "", payload: undefined };
 }
 
 export const PublishSignalRequest: MessageFns<PublishSignalRequest> = {
@@ -92,6 +270,9 @@ export const PublishSignalRequest: MessageFns<PublishSignalRequest> = {
     });
     if (message.requestId !== "") {
       writer.uint32(26).string(message.requestId);
+    }
+    if (message.payload !== undefined) {
+      Value.encode(Value.wrap(message.payload), writer.uint32(34).fork()).join();
     }
     return writer;
   },
@@ -136,6 +317,14 @@ export const PublishSignalRequest: MessageFns<PublishSignalRequest> = {
             message.requestId = reader.string();
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.payload = Value.unwrap(Value.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -170,6 +359,7 @@ export const PublishSignalRequest: MessageFns<PublishSignalRequest> = {
         : isSet(object.request_id)
         ? globalThis.String(object.request_id)
         : "",
+      payload: isSet(object?.payload) ? object.payload : undefined,
     };
   },
 
@@ -190,6 +380,9 @@ export const PublishSignalRequest: MessageFns<PublishSignalRequest> = {
     if (message.requestId !== "") {
       obj.requestId = message.requestId;
     }
+    if (message.payload !== undefined) {
+      obj.payload = message.payload;
+    }
     return obj;
   },
 
@@ -209,6 +402,7 @@ export const PublishSignalRequest: MessageFns<PublishSignalRequest> = {
       {},
     );
     message.requestId = object.requestId ?? "";
+    message.payload = object.payload === undefined ? undefined : object.payload;
     return message;
   },
 };
@@ -301,7 +495,7 @@ export const PublishSignalRequest_ParamsEntry: MessageFns<PublishSignalRequest_P
 };
 
 function createBasePublishSignalResponse(): PublishSignalResponse {
-  return { name: "", signalId: "0", duplicate: false };
+  return { name: "", seq: "0", created: false };
 }
 
 export const PublishSignalResponse: MessageFns<PublishSignalResponse> = {
@@ -309,11 +503,11 @@ export const PublishSignalResponse: MessageFns<PublishSignalResponse> = {
     if (message.name !== "") {
       writer.uint32(10).string(message.name);
     }
-    if (message.signalId !== "0") {
-      writer.uint32(16).int64(message.signalId);
+    if (message.seq !== "0") {
+      writer.uint32(16).int64(message.seq);
     }
-    if (message.duplicate !== false) {
-      writer.uint32(24).bool(message.duplicate);
+    if (message.created !== false) {
+      writer.uint32(24).bool(message.created);
     }
     return writer;
   },
@@ -344,7 +538,7 @@ export const PublishSignalResponse: MessageFns<PublishSignalResponse> = {
               break;
             }
 
-            message.signalId = reader.int64().toString();
+            message.seq = reader.int64().toString();
             continue;
           }
           case 3: {
@@ -352,7 +546,7 @@ export const PublishSignalResponse: MessageFns<PublishSignalResponse> = {
               break;
             }
 
-            message.duplicate = reader.bool();
+            message.created = reader.bool();
             continue;
           }
         }
@@ -370,12 +564,8 @@ export const PublishSignalResponse: MessageFns<PublishSignalResponse> = {
   fromJSON(object: any): PublishSignalResponse {
     return {
       name: isSet(object.name) ? globalThis.String(object.name) : "",
-      signalId: isSet(object.signalId)
-        ? globalThis.String(object.signalId)
-        : isSet(object.signal_id)
-        ? globalThis.String(object.signal_id)
-        : "0",
-      duplicate: isSet(object.duplicate) ? globalThis.Boolean(object.duplicate) : false,
+      seq: isSet(object.seq) ? globalThis.String(object.seq) : "0",
+      created: isSet(object.created) ? globalThis.Boolean(object.created) : false,
     };
   },
 
@@ -384,11 +574,11 @@ export const PublishSignalResponse: MessageFns<PublishSignalResponse> = {
     if (message.name !== "") {
       obj.name = message.name;
     }
-    if (message.signalId !== "0") {
-      obj.signalId = message.signalId;
+    if (message.seq !== "0") {
+      obj.seq = message.seq;
     }
-    if (message.duplicate !== false) {
-      obj.duplicate = message.duplicate;
+    if (message.created !== false) {
+      obj.created = message.created;
     }
     return obj;
   },
@@ -399,14 +589,14 @@ export const PublishSignalResponse: MessageFns<PublishSignalResponse> = {
   fromPartial(object: DeepPartial<PublishSignalResponse>): PublishSignalResponse {
     const message = createBasePublishSignalResponse();
     message.name = object.name ?? "";
-    message.signalId = object.signalId ?? "0";
-    message.duplicate = object.duplicate ?? false;
+    message.seq = object.seq ?? "0";
+    message.created = object.created ?? false;
     return message;
   },
 };
 
 function createBaseGetSignalRequest(): GetSignalRequest {
-  return { name: "", signalId: "0" };
+  return { name: "", seq: "0" };
 }
 
 export const GetSignalRequest: MessageFns<GetSignalRequest> = {
@@ -414,8 +604,8 @@ export const GetSignalRequest: MessageFns<GetSignalRequest> = {
     if (message.name !== "") {
       writer.uint32(10).string(message.name);
     }
-    if (message.signalId !== "0") {
-      writer.uint32(16).int64(message.signalId);
+    if (message.seq !== "0") {
+      writer.uint32(16).int64(message.seq);
     }
     return writer;
   },
@@ -446,7 +636,7 @@ export const GetSignalRequest: MessageFns<GetSignalRequest> = {
               break;
             }
 
-            message.signalId = reader.int64().toString();
+            message.seq = reader.int64().toString();
             continue;
           }
         }
@@ -464,11 +654,7 @@ export const GetSignalRequest: MessageFns<GetSignalRequest> = {
   fromJSON(object: any): GetSignalRequest {
     return {
       name: isSet(object.name) ? globalThis.String(object.name) : "",
-      signalId: isSet(object.signalId)
-        ? globalThis.String(object.signalId)
-        : isSet(object.signal_id)
-        ? globalThis.String(object.signal_id)
-        : "0",
+      seq: isSet(object.seq) ? globalThis.String(object.seq) : "0",
     };
   },
 
@@ -477,8 +663,8 @@ export const GetSignalRequest: MessageFns<GetSignalRequest> = {
     if (message.name !== "") {
       obj.name = message.name;
     }
-    if (message.signalId !== "0") {
-      obj.signalId = message.signalId;
+    if (message.seq !== "0") {
+      obj.seq = message.seq;
     }
     return obj;
   },
@@ -489,7 +675,7 @@ export const GetSignalRequest: MessageFns<GetSignalRequest> = {
   fromPartial(object: DeepPartial<GetSignalRequest>): GetSignalRequest {
     const message = createBaseGetSignalRequest();
     message.name = object.name ?? "";
-    message.signalId = object.signalId ?? "0";
+    message.seq = object.seq ?? "0";
     return message;
   },
 };
@@ -564,7 +750,15 @@ export const GetSignalResponse: MessageFns<GetSignalResponse> = {
 };
 
 function createBaseSignal(): Signal {
-  return { name: "", signalId: "0", params: {}, createdAt: undefined, requestId: "" };
+  return {
+    name: "",
+    seq: "0",
+    params: {},
+    createdAt: undefined,
+    requestId: "",
+    payload: undefined,
+    producer: undefined,
+  };
 }
 
 export const Signal: MessageFns<Signal> = {
@@ -572,8 +766,8 @@ export const Signal: MessageFns<Signal> = {
     if (message.name !== "") {
       writer.uint32(10).string(message.name);
     }
-    if (message.signalId !== "0") {
-      writer.uint32(16).int64(message.signalId);
+    if (message.seq !== "0") {
+      writer.uint32(16).int64(message.seq);
     }
     globalThis.Object.entries(message.params).forEach(([key, value]: [string, ParamValue]) => {
       Signal_ParamsEntry.encode({ key: key as any, value }, writer.uint32(26).fork()).join();
@@ -583,6 +777,12 @@ export const Signal: MessageFns<Signal> = {
     }
     if (message.requestId !== "") {
       writer.uint32(42).string(message.requestId);
+    }
+    if (message.payload !== undefined) {
+      Value.encode(Value.wrap(message.payload), writer.uint32(50).fork()).join();
+    }
+    if (message.producer !== undefined) {
+      SignalProducer.encode(message.producer, writer.uint32(58).fork()).join();
     }
     return writer;
   },
@@ -613,7 +813,7 @@ export const Signal: MessageFns<Signal> = {
               break;
             }
 
-            message.signalId = reader.int64().toString();
+            message.seq = reader.int64().toString();
             continue;
           }
           case 3: {
@@ -643,6 +843,22 @@ export const Signal: MessageFns<Signal> = {
             message.requestId = reader.string();
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.payload = Value.unwrap(Value.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.producer = SignalProducer.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -658,11 +874,7 @@ export const Signal: MessageFns<Signal> = {
   fromJSON(object: any): Signal {
     return {
       name: isSet(object.name) ? globalThis.String(object.name) : "",
-      signalId: isSet(object.signalId)
-        ? globalThis.String(object.signalId)
-        : isSet(object.signal_id)
-        ? globalThis.String(object.signal_id)
-        : "0",
+      seq: isSet(object.seq) ? globalThis.String(object.seq) : "0",
       params: isObject(object.params)
         ? (globalThis.Object.entries(object.params) as [string, any][]).reduce(
           (acc: { [key: string]: ParamValue }, [key, value]: [string, any]) => {
@@ -687,6 +899,8 @@ export const Signal: MessageFns<Signal> = {
         : isSet(object.request_id)
         ? globalThis.String(object.request_id)
         : "",
+      payload: isSet(object?.payload) ? object.payload : undefined,
+      producer: isSet(object.producer) ? SignalProducer.fromJSON(object.producer) : undefined,
     };
   },
 
@@ -695,8 +909,8 @@ export const Signal: MessageFns<Signal> = {
     if (message.name !== "") {
       obj.name = message.name;
     }
-    if (message.signalId !== "0") {
-      obj.signalId = message.signalId;
+    if (message.seq !== "0") {
+      obj.seq = message.seq;
     }
     if (message.params) {
       const entries = globalThis.Object.entries(message.params) as [string, ParamValue][];
@@ -713,6 +927,12 @@ export const Signal: MessageFns<Signal> = {
     if (message.requestId !== "") {
       obj.requestId = message.requestId;
     }
+    if (message.payload !== undefined) {
+      obj.payload = message.payload;
+    }
+    if (message.producer !== undefined) {
+      obj.producer = SignalProducer.toJSON(message.producer);
+    }
     return obj;
   },
 
@@ -722,7 +942,7 @@ export const Signal: MessageFns<Signal> = {
   fromPartial(object: DeepPartial<Signal>): Signal {
     const message = createBaseSignal();
     message.name = object.name ?? "";
-    message.signalId = object.signalId ?? "0";
+    message.seq = object.seq ?? "0";
     message.params = (globalThis.Object.entries(object.params ?? {}) as [string, ParamValue][]).reduce(
       (acc: { [key: string]: ParamValue }, [key, value]: [string, ParamValue]) => {
         if (value !== undefined) {
@@ -734,6 +954,10 @@ export const Signal: MessageFns<Signal> = {
     );
     message.createdAt = object.createdAt ?? undefined;
     message.requestId = object.requestId ?? "";
+    message.payload = object.payload === undefined ? undefined : object.payload;
+    message.producer = (object.producer !== undefined && object.producer !== null)
+      ? SignalProducer.fromPartial(object.producer)
+      : undefined;
     return message;
   },
 };
@@ -825,8 +1049,161 @@ export const Signal_ParamsEntry: MessageFns<Signal_ParamsEntry> = {
   },
 };
 
+function createBaseSignalProducer(): SignalProducer {
+  return { workflowId: "", instanceId: "0", runId: "0", stepId: "", attemptKey: "" };
+}
+
+export const SignalProducer: MessageFns<SignalProducer> = {
+  encode(message: SignalProducer, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.workflowId !== "") {
+      writer.uint32(10).string(message.workflowId);
+    }
+    if (message.instanceId !== "0") {
+      writer.uint32(16).int64(message.instanceId);
+    }
+    if (message.runId !== "0") {
+      writer.uint32(24).int64(message.runId);
+    }
+    if (message.stepId !== "") {
+      writer.uint32(34).string(message.stepId);
+    }
+    if (message.attemptKey !== "") {
+      writer.uint32(42).string(message.attemptKey);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SignalProducer {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSignalProducer();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.workflowId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.instanceId = reader.int64().toString();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.runId = reader.int64().toString();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.stepId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.attemptKey = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SignalProducer {
+    return {
+      workflowId: isSet(object.workflowId)
+        ? globalThis.String(object.workflowId)
+        : isSet(object.workflow_id)
+        ? globalThis.String(object.workflow_id)
+        : "",
+      instanceId: isSet(object.instanceId)
+        ? globalThis.String(object.instanceId)
+        : isSet(object.instance_id)
+        ? globalThis.String(object.instance_id)
+        : "0",
+      runId: isSet(object.runId)
+        ? globalThis.String(object.runId)
+        : isSet(object.run_id)
+        ? globalThis.String(object.run_id)
+        : "0",
+      stepId: isSet(object.stepId)
+        ? globalThis.String(object.stepId)
+        : isSet(object.step_id)
+        ? globalThis.String(object.step_id)
+        : "",
+      attemptKey: isSet(object.attemptKey)
+        ? globalThis.String(object.attemptKey)
+        : isSet(object.attempt_key)
+        ? globalThis.String(object.attempt_key)
+        : "",
+    };
+  },
+
+  toJSON(message: SignalProducer): unknown {
+    const obj: any = {};
+    if (message.workflowId !== "") {
+      obj.workflowId = message.workflowId;
+    }
+    if (message.instanceId !== "0") {
+      obj.instanceId = message.instanceId;
+    }
+    if (message.runId !== "0") {
+      obj.runId = message.runId;
+    }
+    if (message.stepId !== "") {
+      obj.stepId = message.stepId;
+    }
+    if (message.attemptKey !== "") {
+      obj.attemptKey = message.attemptKey;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<SignalProducer>): SignalProducer {
+    return SignalProducer.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SignalProducer>): SignalProducer {
+    const message = createBaseSignalProducer();
+    message.workflowId = object.workflowId ?? "";
+    message.instanceId = object.instanceId ?? "0";
+    message.runId = object.runId ?? "0";
+    message.stepId = object.stepId ?? "";
+    message.attemptKey = object.attemptKey ?? "";
+    return message;
+  },
+};
+
 function createBaseListSignalsRequest(): ListSignalsRequest {
-  return { name: "", pageSize: 0, pageToken: "" };
+  return { name: "", filters: [], pageSize: 0, pageToken: "" };
 }
 
 export const ListSignalsRequest: MessageFns<ListSignalsRequest> = {
@@ -834,11 +1211,14 @@ export const ListSignalsRequest: MessageFns<ListSignalsRequest> = {
     if (message.name !== "") {
       writer.uint32(10).string(message.name);
     }
+    for (const v of message.filters) {
+      ParamFilter.encode(v!, writer.uint32(18).fork()).join();
+    }
     if (message.pageSize !== 0) {
-      writer.uint32(16).int32(message.pageSize);
+      writer.uint32(24).int32(message.pageSize);
     }
     if (message.pageToken !== "") {
-      writer.uint32(26).string(message.pageToken);
+      writer.uint32(34).string(message.pageToken);
     }
     return writer;
   },
@@ -865,15 +1245,23 @@ export const ListSignalsRequest: MessageFns<ListSignalsRequest> = {
             continue;
           }
           case 2: {
-            if (tag !== 16) {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.filters.push(ParamFilter.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
               break;
             }
 
             message.pageSize = reader.int32();
             continue;
           }
-          case 3: {
-            if (tag !== 26) {
+          case 4: {
+            if (tag !== 34) {
               break;
             }
 
@@ -895,6 +1283,7 @@ export const ListSignalsRequest: MessageFns<ListSignalsRequest> = {
   fromJSON(object: any): ListSignalsRequest {
     return {
       name: isSet(object.name) ? globalThis.String(object.name) : "",
+      filters: globalThis.Array.isArray(object?.filters) ? object.filters.map((e: any) => ParamFilter.fromJSON(e)) : [],
       pageSize: isSet(object.pageSize)
         ? globalThis.Number(object.pageSize)
         : isSet(object.page_size)
@@ -913,6 +1302,9 @@ export const ListSignalsRequest: MessageFns<ListSignalsRequest> = {
     if (message.name !== "") {
       obj.name = message.name;
     }
+    if (message.filters?.length) {
+      obj.filters = message.filters.map((e) => ParamFilter.toJSON(e));
+    }
     if (message.pageSize !== 0) {
       obj.pageSize = Math.round(message.pageSize);
     }
@@ -928,6 +1320,7 @@ export const ListSignalsRequest: MessageFns<ListSignalsRequest> = {
   fromPartial(object: DeepPartial<ListSignalsRequest>): ListSignalsRequest {
     const message = createBaseListSignalsRequest();
     message.name = object.name ?? "";
+    message.filters = object.filters?.map((e) => ParamFilter.fromPartial(e)) || [];
     message.pageSize = object.pageSize ?? 0;
     message.pageToken = object.pageToken ?? "";
     return message;
@@ -1023,9 +1416,2013 @@ export const ListSignalsResponse: MessageFns<ListSignalsResponse> = {
   },
 };
 
-/** Accepts and deduplicates signals and matches them to triggers and waiting steps. */
+function createBaseGetTriggersRequest(): GetTriggersRequest {
+  return { workflowId: "", nextCount: 0 };
+}
+
+export const GetTriggersRequest: MessageFns<GetTriggersRequest> = {
+  encode(message: GetTriggersRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.workflowId !== "") {
+      writer.uint32(10).string(message.workflowId);
+    }
+    if (message.nextCount !== 0) {
+      writer.uint32(16).int32(message.nextCount);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetTriggersRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetTriggersRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.workflowId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.nextCount = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetTriggersRequest {
+    return {
+      workflowId: isSet(object.workflowId)
+        ? globalThis.String(object.workflowId)
+        : isSet(object.workflow_id)
+        ? globalThis.String(object.workflow_id)
+        : "",
+      nextCount: isSet(object.nextCount)
+        ? globalThis.Number(object.nextCount)
+        : isSet(object.next_count)
+        ? globalThis.Number(object.next_count)
+        : 0,
+    };
+  },
+
+  toJSON(message: GetTriggersRequest): unknown {
+    const obj: any = {};
+    if (message.workflowId !== "") {
+      obj.workflowId = message.workflowId;
+    }
+    if (message.nextCount !== 0) {
+      obj.nextCount = Math.round(message.nextCount);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<GetTriggersRequest>): GetTriggersRequest {
+    return GetTriggersRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetTriggersRequest>): GetTriggersRequest {
+    const message = createBaseGetTriggersRequest();
+    message.workflowId = object.workflowId ?? "";
+    message.nextCount = object.nextCount ?? 0;
+    return message;
+  },
+};
+
+function createBaseGetTriggersResponse(): GetTriggersResponse {
+  return {
+    workflowId: "",
+    activeVersion: "0",
+    timeTriggerDisabled: false,
+    signalTriggerDisabled: false,
+    timeTriggers: [],
+    signalTriggers: [],
+    catchUp: "",
+  };
+}
+
+export const GetTriggersResponse: MessageFns<GetTriggersResponse> = {
+  encode(message: GetTriggersResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.workflowId !== "") {
+      writer.uint32(10).string(message.workflowId);
+    }
+    if (message.activeVersion !== "0") {
+      writer.uint32(16).int64(message.activeVersion);
+    }
+    if (message.timeTriggerDisabled !== false) {
+      writer.uint32(24).bool(message.timeTriggerDisabled);
+    }
+    if (message.signalTriggerDisabled !== false) {
+      writer.uint32(32).bool(message.signalTriggerDisabled);
+    }
+    for (const v of message.timeTriggers) {
+      TimeTriggerState.encode(v!, writer.uint32(42).fork()).join();
+    }
+    for (const v of message.signalTriggers) {
+      SignalTriggerState.encode(v!, writer.uint32(50).fork()).join();
+    }
+    if (message.catchUp !== "") {
+      writer.uint32(58).string(message.catchUp);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetTriggersResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetTriggersResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.workflowId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.activeVersion = reader.int64().toString();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.timeTriggerDisabled = reader.bool();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.signalTriggerDisabled = reader.bool();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.timeTriggers.push(TimeTriggerState.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.signalTriggers.push(SignalTriggerState.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.catchUp = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetTriggersResponse {
+    return {
+      workflowId: isSet(object.workflowId)
+        ? globalThis.String(object.workflowId)
+        : isSet(object.workflow_id)
+        ? globalThis.String(object.workflow_id)
+        : "",
+      activeVersion: isSet(object.activeVersion)
+        ? globalThis.String(object.activeVersion)
+        : isSet(object.active_version)
+        ? globalThis.String(object.active_version)
+        : "0",
+      timeTriggerDisabled: isSet(object.timeTriggerDisabled)
+        ? globalThis.Boolean(object.timeTriggerDisabled)
+        : isSet(object.time_trigger_disabled)
+        ? globalThis.Boolean(object.time_trigger_disabled)
+        : false,
+      signalTriggerDisabled: isSet(object.signalTriggerDisabled)
+        ? globalThis.Boolean(object.signalTriggerDisabled)
+        : isSet(object.signal_trigger_disabled)
+        ? globalThis.Boolean(object.signal_trigger_disabled)
+        : false,
+      timeTriggers: globalThis.Array.isArray(object?.timeTriggers)
+        ? object.timeTriggers.map((e: any) => TimeTriggerState.fromJSON(e))
+        : globalThis.Array.isArray(object?.time_triggers)
+        ? object.time_triggers.map((e: any) => TimeTriggerState.fromJSON(e))
+        : [],
+      signalTriggers: globalThis.Array.isArray(object?.signalTriggers)
+        ? object.signalTriggers.map((e: any) => SignalTriggerState.fromJSON(e))
+        : globalThis.Array.isArray(object?.signal_triggers)
+        ? object.signal_triggers.map((e: any) => SignalTriggerState.fromJSON(e))
+        : [],
+      catchUp: isSet(object.catchUp)
+        ? globalThis.String(object.catchUp)
+        : isSet(object.catch_up)
+        ? globalThis.String(object.catch_up)
+        : "",
+    };
+  },
+
+  toJSON(message: GetTriggersResponse): unknown {
+    const obj: any = {};
+    if (message.workflowId !== "") {
+      obj.workflowId = message.workflowId;
+    }
+    if (message.activeVersion !== "0") {
+      obj.activeVersion = message.activeVersion;
+    }
+    if (message.timeTriggerDisabled !== false) {
+      obj.timeTriggerDisabled = message.timeTriggerDisabled;
+    }
+    if (message.signalTriggerDisabled !== false) {
+      obj.signalTriggerDisabled = message.signalTriggerDisabled;
+    }
+    if (message.timeTriggers?.length) {
+      obj.timeTriggers = message.timeTriggers.map((e) => TimeTriggerState.toJSON(e));
+    }
+    if (message.signalTriggers?.length) {
+      obj.signalTriggers = message.signalTriggers.map((e) => SignalTriggerState.toJSON(e));
+    }
+    if (message.catchUp !== "") {
+      obj.catchUp = message.catchUp;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<GetTriggersResponse>): GetTriggersResponse {
+    return GetTriggersResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetTriggersResponse>): GetTriggersResponse {
+    const message = createBaseGetTriggersResponse();
+    message.workflowId = object.workflowId ?? "";
+    message.activeVersion = object.activeVersion ?? "0";
+    message.timeTriggerDisabled = object.timeTriggerDisabled ?? false;
+    message.signalTriggerDisabled = object.signalTriggerDisabled ?? false;
+    message.timeTriggers = object.timeTriggers?.map((e) => TimeTriggerState.fromPartial(e)) || [];
+    message.signalTriggers = object.signalTriggers?.map((e) => SignalTriggerState.fromPartial(e)) || [];
+    message.catchUp = object.catchUp ?? "";
+    return message;
+  },
+};
+
+function createBaseTimeTriggerState(): TimeTriggerState {
+  return { triggerId: "", definitionJson: "", timezone: "", nextFireTimes: [], watermark: undefined };
+}
+
+export const TimeTriggerState: MessageFns<TimeTriggerState> = {
+  encode(message: TimeTriggerState, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.triggerId !== "") {
+      writer.uint32(10).string(message.triggerId);
+    }
+    if (message.definitionJson !== "") {
+      writer.uint32(18).string(message.definitionJson);
+    }
+    if (message.timezone !== "") {
+      writer.uint32(26).string(message.timezone);
+    }
+    for (const v of message.nextFireTimes) {
+      Timestamp.encode(toTimestamp(v!), writer.uint32(34).fork()).join();
+    }
+    if (message.watermark !== undefined) {
+      Timestamp.encode(toTimestamp(message.watermark), writer.uint32(42).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TimeTriggerState {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTimeTriggerState();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.triggerId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.definitionJson = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.timezone = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.nextFireTimes.push(fromTimestamp(Timestamp.decode(reader, reader.uint32())));
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.watermark = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TimeTriggerState {
+    return {
+      triggerId: isSet(object.triggerId)
+        ? globalThis.String(object.triggerId)
+        : isSet(object.trigger_id)
+        ? globalThis.String(object.trigger_id)
+        : "",
+      definitionJson: isSet(object.definitionJson)
+        ? globalThis.String(object.definitionJson)
+        : isSet(object.definition_json)
+        ? globalThis.String(object.definition_json)
+        : "",
+      timezone: isSet(object.timezone) ? globalThis.String(object.timezone) : "",
+      nextFireTimes: globalThis.Array.isArray(object?.nextFireTimes)
+        ? object.nextFireTimes.map((e: any) => fromJsonTimestamp(e))
+        : globalThis.Array.isArray(object?.next_fire_times)
+        ? object.next_fire_times.map((e: any) => fromJsonTimestamp(e))
+        : [],
+      watermark: isSet(object.watermark) ? fromJsonTimestamp(object.watermark) : undefined,
+    };
+  },
+
+  toJSON(message: TimeTriggerState): unknown {
+    const obj: any = {};
+    if (message.triggerId !== "") {
+      obj.triggerId = message.triggerId;
+    }
+    if (message.definitionJson !== "") {
+      obj.definitionJson = message.definitionJson;
+    }
+    if (message.timezone !== "") {
+      obj.timezone = message.timezone;
+    }
+    if (message.nextFireTimes?.length) {
+      obj.nextFireTimes = message.nextFireTimes.map((e) => e.toISOString());
+    }
+    if (message.watermark !== undefined) {
+      obj.watermark = message.watermark.toISOString();
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<TimeTriggerState>): TimeTriggerState {
+    return TimeTriggerState.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<TimeTriggerState>): TimeTriggerState {
+    const message = createBaseTimeTriggerState();
+    message.triggerId = object.triggerId ?? "";
+    message.definitionJson = object.definitionJson ?? "";
+    message.timezone = object.timezone ?? "";
+    message.nextFireTimes = object.nextFireTimes?.map((e) => e) || [];
+    message.watermark = object.watermark ?? undefined;
+    return message;
+  },
+};
+
+function createBaseSignalTriggerState(): SignalTriggerState {
+  return { triggerId: "", definitionJson: "", cursors: {}, pending: {}, fired: "0" };
+}
+
+export const SignalTriggerState: MessageFns<SignalTriggerState> = {
+  encode(message: SignalTriggerState, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.triggerId !== "") {
+      writer.uint32(10).string(message.triggerId);
+    }
+    if (message.definitionJson !== "") {
+      writer.uint32(18).string(message.definitionJson);
+    }
+    globalThis.Object.entries(message.cursors).forEach(([key, value]: [string, string]) => {
+      SignalTriggerState_CursorsEntry.encode({ key: key as any, value }, writer.uint32(26).fork()).join();
+    });
+    globalThis.Object.entries(message.pending).forEach(([key, value]: [string, string]) => {
+      SignalTriggerState_PendingEntry.encode({ key: key as any, value }, writer.uint32(34).fork()).join();
+    });
+    if (message.fired !== "0") {
+      writer.uint32(40).int64(message.fired);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SignalTriggerState {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSignalTriggerState();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.triggerId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.definitionJson = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            const entry3 = SignalTriggerState_CursorsEntry.decode(reader, reader.uint32());
+            if (entry3.value !== undefined) {
+              message.cursors[entry3.key] = entry3.value;
+            }
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            const entry4 = SignalTriggerState_PendingEntry.decode(reader, reader.uint32());
+            if (entry4.value !== undefined) {
+              message.pending[entry4.key] = entry4.value;
+            }
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.fired = reader.int64().toString();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SignalTriggerState {
+    return {
+      triggerId: isSet(object.triggerId)
+        ? globalThis.String(object.triggerId)
+        : isSet(object.trigger_id)
+        ? globalThis.String(object.trigger_id)
+        : "",
+      definitionJson: isSet(object.definitionJson)
+        ? globalThis.String(object.definitionJson)
+        : isSet(object.definition_json)
+        ? globalThis.String(object.definition_json)
+        : "",
+      cursors: isObject(object.cursors)
+        ? (globalThis.Object.entries(object.cursors) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+      pending: isObject(object.pending)
+        ? (globalThis.Object.entries(object.pending) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+      fired: isSet(object.fired) ? globalThis.String(object.fired) : "0",
+    };
+  },
+
+  toJSON(message: SignalTriggerState): unknown {
+    const obj: any = {};
+    if (message.triggerId !== "") {
+      obj.triggerId = message.triggerId;
+    }
+    if (message.definitionJson !== "") {
+      obj.definitionJson = message.definitionJson;
+    }
+    if (message.cursors) {
+      const entries = globalThis.Object.entries(message.cursors) as [string, string][];
+      if (entries.length > 0) {
+        obj.cursors = {};
+        entries.forEach(([k, v]) => {
+          obj.cursors[k] = v;
+        });
+      }
+    }
+    if (message.pending) {
+      const entries = globalThis.Object.entries(message.pending) as [string, string][];
+      if (entries.length > 0) {
+        obj.pending = {};
+        entries.forEach(([k, v]) => {
+          obj.pending[k] = v;
+        });
+      }
+    }
+    if (message.fired !== "0") {
+      obj.fired = message.fired;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<SignalTriggerState>): SignalTriggerState {
+    return SignalTriggerState.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SignalTriggerState>): SignalTriggerState {
+    const message = createBaseSignalTriggerState();
+    message.triggerId = object.triggerId ?? "";
+    message.definitionJson = object.definitionJson ?? "";
+    message.cursors = (globalThis.Object.entries(object.cursors ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    message.pending = (globalThis.Object.entries(object.pending ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    message.fired = object.fired ?? "0";
+    return message;
+  },
+};
+
+function createBaseSignalTriggerState_CursorsEntry(): SignalTriggerState_CursorsEntry {
+  return { key: "", value: "0" };
+}
+
+export const SignalTriggerState_CursorsEntry: MessageFns<SignalTriggerState_CursorsEntry> = {
+  encode(message: SignalTriggerState_CursorsEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "0") {
+      writer.uint32(16).int64(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SignalTriggerState_CursorsEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSignalTriggerState_CursorsEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.value = reader.int64().toString();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SignalTriggerState_CursorsEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "0",
+    };
+  },
+
+  toJSON(message: SignalTriggerState_CursorsEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "0") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<SignalTriggerState_CursorsEntry>): SignalTriggerState_CursorsEntry {
+    return SignalTriggerState_CursorsEntry.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SignalTriggerState_CursorsEntry>): SignalTriggerState_CursorsEntry {
+    const message = createBaseSignalTriggerState_CursorsEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "0";
+    return message;
+  },
+};
+
+function createBaseSignalTriggerState_PendingEntry(): SignalTriggerState_PendingEntry {
+  return { key: "", value: "0" };
+}
+
+export const SignalTriggerState_PendingEntry: MessageFns<SignalTriggerState_PendingEntry> = {
+  encode(message: SignalTriggerState_PendingEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "0") {
+      writer.uint32(16).int64(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SignalTriggerState_PendingEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSignalTriggerState_PendingEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.value = reader.int64().toString();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SignalTriggerState_PendingEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "0",
+    };
+  },
+
+  toJSON(message: SignalTriggerState_PendingEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "0") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<SignalTriggerState_PendingEntry>): SignalTriggerState_PendingEntry {
+    return SignalTriggerState_PendingEntry.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SignalTriggerState_PendingEntry>): SignalTriggerState_PendingEntry {
+    const message = createBaseSignalTriggerState_PendingEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "0";
+    return message;
+  },
+};
+
+function createBaseBackfillRequest(): BackfillRequest {
+  return { workflowId: "", triggerId: "", from: undefined, to: undefined, concurrency: 0 };
+}
+
+export const BackfillRequest: MessageFns<BackfillRequest> = {
+  encode(message: BackfillRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.workflowId !== "") {
+      writer.uint32(10).string(message.workflowId);
+    }
+    if (message.triggerId !== "") {
+      writer.uint32(18).string(message.triggerId);
+    }
+    if (message.from !== undefined) {
+      Timestamp.encode(toTimestamp(message.from), writer.uint32(26).fork()).join();
+    }
+    if (message.to !== undefined) {
+      Timestamp.encode(toTimestamp(message.to), writer.uint32(34).fork()).join();
+    }
+    if (message.concurrency !== 0) {
+      writer.uint32(40).int32(message.concurrency);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BackfillRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBackfillRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.workflowId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.triggerId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.from = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.to = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.concurrency = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): BackfillRequest {
+    return {
+      workflowId: isSet(object.workflowId)
+        ? globalThis.String(object.workflowId)
+        : isSet(object.workflow_id)
+        ? globalThis.String(object.workflow_id)
+        : "",
+      triggerId: isSet(object.triggerId)
+        ? globalThis.String(object.triggerId)
+        : isSet(object.trigger_id)
+        ? globalThis.String(object.trigger_id)
+        : "",
+      from: isSet(object.from) ? fromJsonTimestamp(object.from) : undefined,
+      to: isSet(object.to) ? fromJsonTimestamp(object.to) : undefined,
+      concurrency: isSet(object.concurrency) ? globalThis.Number(object.concurrency) : 0,
+    };
+  },
+
+  toJSON(message: BackfillRequest): unknown {
+    const obj: any = {};
+    if (message.workflowId !== "") {
+      obj.workflowId = message.workflowId;
+    }
+    if (message.triggerId !== "") {
+      obj.triggerId = message.triggerId;
+    }
+    if (message.from !== undefined) {
+      obj.from = message.from.toISOString();
+    }
+    if (message.to !== undefined) {
+      obj.to = message.to.toISOString();
+    }
+    if (message.concurrency !== 0) {
+      obj.concurrency = Math.round(message.concurrency);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<BackfillRequest>): BackfillRequest {
+    return BackfillRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<BackfillRequest>): BackfillRequest {
+    const message = createBaseBackfillRequest();
+    message.workflowId = object.workflowId ?? "";
+    message.triggerId = object.triggerId ?? "";
+    message.from = object.from ?? undefined;
+    message.to = object.to ?? undefined;
+    message.concurrency = object.concurrency ?? 0;
+    return message;
+  },
+};
+
+function createBaseBackfillResponse(): BackfillResponse {
+  return { backfill: undefined, created: false };
+}
+
+export const BackfillResponse: MessageFns<BackfillResponse> = {
+  encode(message: BackfillResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.backfill !== undefined) {
+      Backfill.encode(message.backfill, writer.uint32(10).fork()).join();
+    }
+    if (message.created !== false) {
+      writer.uint32(16).bool(message.created);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BackfillResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBackfillResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.backfill = Backfill.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.created = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): BackfillResponse {
+    return {
+      backfill: isSet(object.backfill) ? Backfill.fromJSON(object.backfill) : undefined,
+      created: isSet(object.created) ? globalThis.Boolean(object.created) : false,
+    };
+  },
+
+  toJSON(message: BackfillResponse): unknown {
+    const obj: any = {};
+    if (message.backfill !== undefined) {
+      obj.backfill = Backfill.toJSON(message.backfill);
+    }
+    if (message.created !== false) {
+      obj.created = message.created;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<BackfillResponse>): BackfillResponse {
+    return BackfillResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<BackfillResponse>): BackfillResponse {
+    const message = createBaseBackfillResponse();
+    message.backfill = (object.backfill !== undefined && object.backfill !== null)
+      ? Backfill.fromPartial(object.backfill)
+      : undefined;
+    message.created = object.created ?? false;
+    return message;
+  },
+};
+
+function createBaseGetBackfillRequest(): GetBackfillRequest {
+  return { backfillId: "" };
+}
+
+export const GetBackfillRequest: MessageFns<GetBackfillRequest> = {
+  encode(message: GetBackfillRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.backfillId !== "") {
+      writer.uint32(10).string(message.backfillId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetBackfillRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetBackfillRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.backfillId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetBackfillRequest {
+    return {
+      backfillId: isSet(object.backfillId)
+        ? globalThis.String(object.backfillId)
+        : isSet(object.backfill_id)
+        ? globalThis.String(object.backfill_id)
+        : "",
+    };
+  },
+
+  toJSON(message: GetBackfillRequest): unknown {
+    const obj: any = {};
+    if (message.backfillId !== "") {
+      obj.backfillId = message.backfillId;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<GetBackfillRequest>): GetBackfillRequest {
+    return GetBackfillRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetBackfillRequest>): GetBackfillRequest {
+    const message = createBaseGetBackfillRequest();
+    message.backfillId = object.backfillId ?? "";
+    return message;
+  },
+};
+
+function createBaseGetBackfillResponse(): GetBackfillResponse {
+  return { backfill: undefined };
+}
+
+export const GetBackfillResponse: MessageFns<GetBackfillResponse> = {
+  encode(message: GetBackfillResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.backfill !== undefined) {
+      Backfill.encode(message.backfill, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetBackfillResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetBackfillResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.backfill = Backfill.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetBackfillResponse {
+    return { backfill: isSet(object.backfill) ? Backfill.fromJSON(object.backfill) : undefined };
+  },
+
+  toJSON(message: GetBackfillResponse): unknown {
+    const obj: any = {};
+    if (message.backfill !== undefined) {
+      obj.backfill = Backfill.toJSON(message.backfill);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<GetBackfillResponse>): GetBackfillResponse {
+    return GetBackfillResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetBackfillResponse>): GetBackfillResponse {
+    const message = createBaseGetBackfillResponse();
+    message.backfill = (object.backfill !== undefined && object.backfill !== null)
+      ? Backfill.fromPartial(object.backfill)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseBackfill(): Backfill {
+  return {
+    backfillId: "",
+    workflowId: "",
+    triggerId: "",
+    from: undefined,
+    to: undefined,
+    concurrency: 0,
+    total: "0",
+    started: "0",
+    ended: "0",
+    status: "",
+    createdAt: undefined,
+  };
+}
+
+export const Backfill: MessageFns<Backfill> = {
+  encode(message: Backfill, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.backfillId !== "") {
+      writer.uint32(10).string(message.backfillId);
+    }
+    if (message.workflowId !== "") {
+      writer.uint32(18).string(message.workflowId);
+    }
+    if (message.triggerId !== "") {
+      writer.uint32(26).string(message.triggerId);
+    }
+    if (message.from !== undefined) {
+      Timestamp.encode(toTimestamp(message.from), writer.uint32(34).fork()).join();
+    }
+    if (message.to !== undefined) {
+      Timestamp.encode(toTimestamp(message.to), writer.uint32(42).fork()).join();
+    }
+    if (message.concurrency !== 0) {
+      writer.uint32(48).int32(message.concurrency);
+    }
+    if (message.total !== "0") {
+      writer.uint32(56).int64(message.total);
+    }
+    if (message.started !== "0") {
+      writer.uint32(64).int64(message.started);
+    }
+    if (message.ended !== "0") {
+      writer.uint32(72).int64(message.ended);
+    }
+    if (message.status !== "") {
+      writer.uint32(82).string(message.status);
+    }
+    if (message.createdAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.createdAt), writer.uint32(90).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Backfill {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBackfill();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.backfillId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.workflowId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.triggerId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.from = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.to = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.concurrency = reader.int32();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.total = reader.int64().toString();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.started = reader.int64().toString();
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.ended = reader.int64().toString();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.status = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.createdAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Backfill {
+    return {
+      backfillId: isSet(object.backfillId)
+        ? globalThis.String(object.backfillId)
+        : isSet(object.backfill_id)
+        ? globalThis.String(object.backfill_id)
+        : "",
+      workflowId: isSet(object.workflowId)
+        ? globalThis.String(object.workflowId)
+        : isSet(object.workflow_id)
+        ? globalThis.String(object.workflow_id)
+        : "",
+      triggerId: isSet(object.triggerId)
+        ? globalThis.String(object.triggerId)
+        : isSet(object.trigger_id)
+        ? globalThis.String(object.trigger_id)
+        : "",
+      from: isSet(object.from) ? fromJsonTimestamp(object.from) : undefined,
+      to: isSet(object.to) ? fromJsonTimestamp(object.to) : undefined,
+      concurrency: isSet(object.concurrency) ? globalThis.Number(object.concurrency) : 0,
+      total: isSet(object.total) ? globalThis.String(object.total) : "0",
+      started: isSet(object.started) ? globalThis.String(object.started) : "0",
+      ended: isSet(object.ended) ? globalThis.String(object.ended) : "0",
+      status: isSet(object.status) ? globalThis.String(object.status) : "",
+      createdAt: isSet(object.createdAt)
+        ? fromJsonTimestamp(object.createdAt)
+        : isSet(object.created_at)
+        ? fromJsonTimestamp(object.created_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: Backfill): unknown {
+    const obj: any = {};
+    if (message.backfillId !== "") {
+      obj.backfillId = message.backfillId;
+    }
+    if (message.workflowId !== "") {
+      obj.workflowId = message.workflowId;
+    }
+    if (message.triggerId !== "") {
+      obj.triggerId = message.triggerId;
+    }
+    if (message.from !== undefined) {
+      obj.from = message.from.toISOString();
+    }
+    if (message.to !== undefined) {
+      obj.to = message.to.toISOString();
+    }
+    if (message.concurrency !== 0) {
+      obj.concurrency = Math.round(message.concurrency);
+    }
+    if (message.total !== "0") {
+      obj.total = message.total;
+    }
+    if (message.started !== "0") {
+      obj.started = message.started;
+    }
+    if (message.ended !== "0") {
+      obj.ended = message.ended;
+    }
+    if (message.status !== "") {
+      obj.status = message.status;
+    }
+    if (message.createdAt !== undefined) {
+      obj.createdAt = message.createdAt.toISOString();
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<Backfill>): Backfill {
+    return Backfill.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<Backfill>): Backfill {
+    const message = createBaseBackfill();
+    message.backfillId = object.backfillId ?? "";
+    message.workflowId = object.workflowId ?? "";
+    message.triggerId = object.triggerId ?? "";
+    message.from = object.from ?? undefined;
+    message.to = object.to ?? undefined;
+    message.concurrency = object.concurrency ?? 0;
+    message.total = object.total ?? "0";
+    message.started = object.started ?? "0";
+    message.ended = object.ended ?? "0";
+    message.status = object.status ?? "";
+    message.createdAt = object.createdAt ?? undefined;
+    return message;
+  },
+};
+
+function createBaseGetSignalLineageRequest(): GetSignalLineageRequest {
+  return { name: "", seq: "0" };
+}
+
+export const GetSignalLineageRequest: MessageFns<GetSignalLineageRequest> = {
+  encode(message: GetSignalLineageRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.seq !== "0") {
+      writer.uint32(16).int64(message.seq);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetSignalLineageRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetSignalLineageRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.seq = reader.int64().toString();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetSignalLineageRequest {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      seq: isSet(object.seq) ? globalThis.String(object.seq) : "0",
+    };
+  },
+
+  toJSON(message: GetSignalLineageRequest): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.seq !== "0") {
+      obj.seq = message.seq;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<GetSignalLineageRequest>): GetSignalLineageRequest {
+    return GetSignalLineageRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetSignalLineageRequest>): GetSignalLineageRequest {
+    const message = createBaseGetSignalLineageRequest();
+    message.name = object.name ?? "";
+    message.seq = object.seq ?? "0";
+    return message;
+  },
+};
+
+function createBaseGetSignalLineageResponse(): GetSignalLineageResponse {
+  return { signal: undefined, runs: [] };
+}
+
+export const GetSignalLineageResponse: MessageFns<GetSignalLineageResponse> = {
+  encode(message: GetSignalLineageResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.signal !== undefined) {
+      Signal.encode(message.signal, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.runs) {
+      LineageLink.encode(v!, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetSignalLineageResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetSignalLineageResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.signal = Signal.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.runs.push(LineageLink.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetSignalLineageResponse {
+    return {
+      signal: isSet(object.signal) ? Signal.fromJSON(object.signal) : undefined,
+      runs: globalThis.Array.isArray(object?.runs) ? object.runs.map((e: any) => LineageLink.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: GetSignalLineageResponse): unknown {
+    const obj: any = {};
+    if (message.signal !== undefined) {
+      obj.signal = Signal.toJSON(message.signal);
+    }
+    if (message.runs?.length) {
+      obj.runs = message.runs.map((e) => LineageLink.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<GetSignalLineageResponse>): GetSignalLineageResponse {
+    return GetSignalLineageResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetSignalLineageResponse>): GetSignalLineageResponse {
+    const message = createBaseGetSignalLineageResponse();
+    message.signal = (object.signal !== undefined && object.signal !== null)
+      ? Signal.fromPartial(object.signal)
+      : undefined;
+    message.runs = object.runs?.map((e) => LineageLink.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseGetRunLineageRequest(): GetRunLineageRequest {
+  return { workflowId: "", instanceId: "0", runId: "0" };
+}
+
+export const GetRunLineageRequest: MessageFns<GetRunLineageRequest> = {
+  encode(message: GetRunLineageRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.workflowId !== "") {
+      writer.uint32(10).string(message.workflowId);
+    }
+    if (message.instanceId !== "0") {
+      writer.uint32(16).int64(message.instanceId);
+    }
+    if (message.runId !== "0") {
+      writer.uint32(24).int64(message.runId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetRunLineageRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetRunLineageRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.workflowId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.instanceId = reader.int64().toString();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.runId = reader.int64().toString();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetRunLineageRequest {
+    return {
+      workflowId: isSet(object.workflowId)
+        ? globalThis.String(object.workflowId)
+        : isSet(object.workflow_id)
+        ? globalThis.String(object.workflow_id)
+        : "",
+      instanceId: isSet(object.instanceId)
+        ? globalThis.String(object.instanceId)
+        : isSet(object.instance_id)
+        ? globalThis.String(object.instance_id)
+        : "0",
+      runId: isSet(object.runId)
+        ? globalThis.String(object.runId)
+        : isSet(object.run_id)
+        ? globalThis.String(object.run_id)
+        : "0",
+    };
+  },
+
+  toJSON(message: GetRunLineageRequest): unknown {
+    const obj: any = {};
+    if (message.workflowId !== "") {
+      obj.workflowId = message.workflowId;
+    }
+    if (message.instanceId !== "0") {
+      obj.instanceId = message.instanceId;
+    }
+    if (message.runId !== "0") {
+      obj.runId = message.runId;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<GetRunLineageRequest>): GetRunLineageRequest {
+    return GetRunLineageRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetRunLineageRequest>): GetRunLineageRequest {
+    const message = createBaseGetRunLineageRequest();
+    message.workflowId = object.workflowId ?? "";
+    message.instanceId = object.instanceId ?? "0";
+    message.runId = object.runId ?? "0";
+    return message;
+  },
+};
+
+function createBaseGetRunLineageResponse(): GetRunLineageResponse {
+  return { consumed: [], produced: [] };
+}
+
+export const GetRunLineageResponse: MessageFns<GetRunLineageResponse> = {
+  encode(message: GetRunLineageResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.consumed) {
+      LineageLink.encode(v!, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.produced) {
+      LineageLink.encode(v!, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetRunLineageResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetRunLineageResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.consumed.push(LineageLink.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.produced.push(LineageLink.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetRunLineageResponse {
+    return {
+      consumed: globalThis.Array.isArray(object?.consumed)
+        ? object.consumed.map((e: any) => LineageLink.fromJSON(e))
+        : [],
+      produced: globalThis.Array.isArray(object?.produced)
+        ? object.produced.map((e: any) => LineageLink.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: GetRunLineageResponse): unknown {
+    const obj: any = {};
+    if (message.consumed?.length) {
+      obj.consumed = message.consumed.map((e) => LineageLink.toJSON(e));
+    }
+    if (message.produced?.length) {
+      obj.produced = message.produced.map((e) => LineageLink.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<GetRunLineageResponse>): GetRunLineageResponse {
+    return GetRunLineageResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetRunLineageResponse>): GetRunLineageResponse {
+    const message = createBaseGetRunLineageResponse();
+    message.consumed = object.consumed?.map((e) => LineageLink.fromPartial(e)) || [];
+    message.produced = object.produced?.map((e) => LineageLink.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseLineageLink(): LineageLink {
+  return { signal: undefined, workflowId: "", instanceId: "0", runId: "0", stepId: "", relation: "", time: undefined };
+}
+
+export const LineageLink: MessageFns<LineageLink> = {
+  encode(message: LineageLink, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.signal !== undefined) {
+      SignalRef.encode(message.signal, writer.uint32(10).fork()).join();
+    }
+    if (message.workflowId !== "") {
+      writer.uint32(18).string(message.workflowId);
+    }
+    if (message.instanceId !== "0") {
+      writer.uint32(24).int64(message.instanceId);
+    }
+    if (message.runId !== "0") {
+      writer.uint32(32).int64(message.runId);
+    }
+    if (message.stepId !== "") {
+      writer.uint32(42).string(message.stepId);
+    }
+    if (message.relation !== "") {
+      writer.uint32(50).string(message.relation);
+    }
+    if (message.time !== undefined) {
+      Timestamp.encode(toTimestamp(message.time), writer.uint32(58).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): LineageLink {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseLineageLink();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.signal = SignalRef.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.workflowId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.instanceId = reader.int64().toString();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.runId = reader.int64().toString();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.stepId = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.relation = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.time = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): LineageLink {
+    return {
+      signal: isSet(object.signal) ? SignalRef.fromJSON(object.signal) : undefined,
+      workflowId: isSet(object.workflowId)
+        ? globalThis.String(object.workflowId)
+        : isSet(object.workflow_id)
+        ? globalThis.String(object.workflow_id)
+        : "",
+      instanceId: isSet(object.instanceId)
+        ? globalThis.String(object.instanceId)
+        : isSet(object.instance_id)
+        ? globalThis.String(object.instance_id)
+        : "0",
+      runId: isSet(object.runId)
+        ? globalThis.String(object.runId)
+        : isSet(object.run_id)
+        ? globalThis.String(object.run_id)
+        : "0",
+      stepId: isSet(object.stepId)
+        ? globalThis.String(object.stepId)
+        : isSet(object.step_id)
+        ? globalThis.String(object.step_id)
+        : "",
+      relation: isSet(object.relation) ? globalThis.String(object.relation) : "",
+      time: isSet(object.time) ? fromJsonTimestamp(object.time) : undefined,
+    };
+  },
+
+  toJSON(message: LineageLink): unknown {
+    const obj: any = {};
+    if (message.signal !== undefined) {
+      obj.signal = SignalRef.toJSON(message.signal);
+    }
+    if (message.workflowId !== "") {
+      obj.workflowId = message.workflowId;
+    }
+    if (message.instanceId !== "0") {
+      obj.instanceId = message.instanceId;
+    }
+    if (message.runId !== "0") {
+      obj.runId = message.runId;
+    }
+    if (message.stepId !== "") {
+      obj.stepId = message.stepId;
+    }
+    if (message.relation !== "") {
+      obj.relation = message.relation;
+    }
+    if (message.time !== undefined) {
+      obj.time = message.time.toISOString();
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<LineageLink>): LineageLink {
+    return LineageLink.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<LineageLink>): LineageLink {
+    const message = createBaseLineageLink();
+    message.signal = (object.signal !== undefined && object.signal !== null)
+      ? SignalRef.fromPartial(object.signal)
+      : undefined;
+    message.workflowId = object.workflowId ?? "";
+    message.instanceId = object.instanceId ?? "0";
+    message.runId = object.runId ?? "0";
+    message.stepId = object.stepId ?? "";
+    message.relation = object.relation ?? "";
+    message.time = object.time ?? undefined;
+    return message;
+  },
+};
+
+/**
+ * The trigger service: accepts and deduplicates signals, matches them to signal
+ * triggers and to steps waiting on signal dependencies, fires time triggers
+ * (cron, predefined, interval) exactly once, backfills, and answers lineage.
+ * Runs are only ever started through the scheduler's StartWorkflow with a
+ * deterministic request id.
+ */
 export type SignalServiceService = typeof SignalServiceService;
 export const SignalServiceService = {
+  /**
+   * Publishes one signal instance. Each name has its own gapless sequence 1, 2, 3...
+   * A repeated (name, request_id) returns the first publish's seq with created=false.
+   */
   publishSignal: {
     path: "/baton.v1.SignalService/PublishSignal" as const,
     requestStream: false as const,
@@ -1036,6 +3433,7 @@ export const SignalServiceService = {
       Buffer.from(PublishSignalResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): PublishSignalResponse => PublishSignalResponse.decode(value),
   },
+  /** One signal instance by (name, seq); seq 0 = the latest. */
   getSignal: {
     path: "/baton.v1.SignalService/GetSignal" as const,
     requestStream: false as const,
@@ -1045,6 +3443,7 @@ export const SignalServiceService = {
     responseSerialize: (value: GetSignalResponse): Buffer => Buffer.from(GetSignalResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetSignalResponse => GetSignalResponse.decode(value),
   },
+  /** Signal instances of one name, newest first, filtered by params. */
   listSignals: {
     path: "/baton.v1.SignalService/ListSignals" as const,
     requestStream: false as const,
@@ -1054,15 +3453,92 @@ export const SignalServiceService = {
     responseSerialize: (value: ListSignalsResponse): Buffer => Buffer.from(ListSignalsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListSignalsResponse => ListSignalsResponse.decode(value),
   },
+  /** The triggers of a workflow's active version, their state and next fire times. */
+  getTriggers: {
+    path: "/baton.v1.SignalService/GetTriggers" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetTriggersRequest): Buffer => Buffer.from(GetTriggersRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetTriggersRequest => GetTriggersRequest.decode(value),
+    responseSerialize: (value: GetTriggersResponse): Buffer => Buffer.from(GetTriggersResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetTriggersResponse => GetTriggersResponse.decode(value),
+  },
+  /**
+   * Starts one run per fire time of a time trigger in [from, to], with the params
+   * each fire would have had, a few at a time. Idempotent: a repeat starts nothing.
+   */
+  backfill: {
+    path: "/baton.v1.SignalService/Backfill" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: BackfillRequest): Buffer => Buffer.from(BackfillRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): BackfillRequest => BackfillRequest.decode(value),
+    responseSerialize: (value: BackfillResponse): Buffer => Buffer.from(BackfillResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): BackfillResponse => BackfillResponse.decode(value),
+  },
+  getBackfill: {
+    path: "/baton.v1.SignalService/GetBackfill" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetBackfillRequest): Buffer => Buffer.from(GetBackfillRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetBackfillRequest => GetBackfillRequest.decode(value),
+    responseSerialize: (value: GetBackfillResponse): Buffer => Buffer.from(GetBackfillResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetBackfillResponse => GetBackfillResponse.decode(value),
+  },
+  /** Which runs a signal instance started or satisfied, and which run produced it. */
+  getSignalLineage: {
+    path: "/baton.v1.SignalService/GetSignalLineage" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetSignalLineageRequest): Buffer =>
+      Buffer.from(GetSignalLineageRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetSignalLineageRequest => GetSignalLineageRequest.decode(value),
+    responseSerialize: (value: GetSignalLineageResponse): Buffer =>
+      Buffer.from(GetSignalLineageResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetSignalLineageResponse => GetSignalLineageResponse.decode(value),
+  },
+  /** Which signals a run consumed (its trigger, its steps' dependencies) and produced. */
+  getRunLineage: {
+    path: "/baton.v1.SignalService/GetRunLineage" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetRunLineageRequest): Buffer => Buffer.from(GetRunLineageRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetRunLineageRequest => GetRunLineageRequest.decode(value),
+    responseSerialize: (value: GetRunLineageResponse): Buffer =>
+      Buffer.from(GetRunLineageResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetRunLineageResponse => GetRunLineageResponse.decode(value),
+  },
 } as const;
 
 export interface SignalServiceServer extends UntypedServiceImplementation {
+  /**
+   * Publishes one signal instance. Each name has its own gapless sequence 1, 2, 3...
+   * A repeated (name, request_id) returns the first publish's seq with created=false.
+   */
   publishSignal: handleUnaryCall<PublishSignalRequest, PublishSignalResponse>;
+  /** One signal instance by (name, seq); seq 0 = the latest. */
   getSignal: handleUnaryCall<GetSignalRequest, GetSignalResponse>;
+  /** Signal instances of one name, newest first, filtered by params. */
   listSignals: handleUnaryCall<ListSignalsRequest, ListSignalsResponse>;
+  /** The triggers of a workflow's active version, their state and next fire times. */
+  getTriggers: handleUnaryCall<GetTriggersRequest, GetTriggersResponse>;
+  /**
+   * Starts one run per fire time of a time trigger in [from, to], with the params
+   * each fire would have had, a few at a time. Idempotent: a repeat starts nothing.
+   */
+  backfill: handleUnaryCall<BackfillRequest, BackfillResponse>;
+  getBackfill: handleUnaryCall<GetBackfillRequest, GetBackfillResponse>;
+  /** Which runs a signal instance started or satisfied, and which run produced it. */
+  getSignalLineage: handleUnaryCall<GetSignalLineageRequest, GetSignalLineageResponse>;
+  /** Which signals a run consumed (its trigger, its steps' dependencies) and produced. */
+  getRunLineage: handleUnaryCall<GetRunLineageRequest, GetRunLineageResponse>;
 }
 
 export interface SignalServiceClient extends Client {
+  /**
+   * Publishes one signal instance. Each name has its own gapless sequence 1, 2, 3...
+   * A repeated (name, request_id) returns the first publish's seq with created=false.
+   */
   publishSignal(
     request: PublishSignalRequest,
     callback: (error: ServiceError | null, response: PublishSignalResponse) => void,
@@ -1078,6 +3554,7 @@ export interface SignalServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: PublishSignalResponse) => void,
   ): ClientUnaryCall;
+  /** One signal instance by (name, seq); seq 0 = the latest. */
   getSignal(
     request: GetSignalRequest,
     callback: (error: ServiceError | null, response: GetSignalResponse) => void,
@@ -1093,6 +3570,7 @@ export interface SignalServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: GetSignalResponse) => void,
   ): ClientUnaryCall;
+  /** Signal instances of one name, newest first, filtered by params. */
   listSignals(
     request: ListSignalsRequest,
     callback: (error: ServiceError | null, response: ListSignalsResponse) => void,
@@ -1107,6 +3585,88 @@ export interface SignalServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListSignalsResponse) => void,
+  ): ClientUnaryCall;
+  /** The triggers of a workflow's active version, their state and next fire times. */
+  getTriggers(
+    request: GetTriggersRequest,
+    callback: (error: ServiceError | null, response: GetTriggersResponse) => void,
+  ): ClientUnaryCall;
+  getTriggers(
+    request: GetTriggersRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetTriggersResponse) => void,
+  ): ClientUnaryCall;
+  getTriggers(
+    request: GetTriggersRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetTriggersResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Starts one run per fire time of a time trigger in [from, to], with the params
+   * each fire would have had, a few at a time. Idempotent: a repeat starts nothing.
+   */
+  backfill(
+    request: BackfillRequest,
+    callback: (error: ServiceError | null, response: BackfillResponse) => void,
+  ): ClientUnaryCall;
+  backfill(
+    request: BackfillRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: BackfillResponse) => void,
+  ): ClientUnaryCall;
+  backfill(
+    request: BackfillRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: BackfillResponse) => void,
+  ): ClientUnaryCall;
+  getBackfill(
+    request: GetBackfillRequest,
+    callback: (error: ServiceError | null, response: GetBackfillResponse) => void,
+  ): ClientUnaryCall;
+  getBackfill(
+    request: GetBackfillRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetBackfillResponse) => void,
+  ): ClientUnaryCall;
+  getBackfill(
+    request: GetBackfillRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetBackfillResponse) => void,
+  ): ClientUnaryCall;
+  /** Which runs a signal instance started or satisfied, and which run produced it. */
+  getSignalLineage(
+    request: GetSignalLineageRequest,
+    callback: (error: ServiceError | null, response: GetSignalLineageResponse) => void,
+  ): ClientUnaryCall;
+  getSignalLineage(
+    request: GetSignalLineageRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetSignalLineageResponse) => void,
+  ): ClientUnaryCall;
+  getSignalLineage(
+    request: GetSignalLineageRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetSignalLineageResponse) => void,
+  ): ClientUnaryCall;
+  /** Which signals a run consumed (its trigger, its steps' dependencies) and produced. */
+  getRunLineage(
+    request: GetRunLineageRequest,
+    callback: (error: ServiceError | null, response: GetRunLineageResponse) => void,
+  ): ClientUnaryCall;
+  getRunLineage(
+    request: GetRunLineageRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetRunLineageResponse) => void,
+  ): ClientUnaryCall;
+  getRunLineage(
+    request: GetRunLineageRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetRunLineageResponse) => void,
   ): ClientUnaryCall;
 }
 
