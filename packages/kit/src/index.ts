@@ -32,3 +32,4 @@ export {
 } from './run-service';
 export { pageToken, readPageToken, pageSize } from './paging';
 export { latestOf } from './latest-of';
+export { CHANNELS } from './channels';

@@ -44,6 +44,16 @@ export type { Duration } from './duration';
 export { parseDurationText } from './duration';
 export type { TimeTrigger, PredefinedSchedule } from './time-triggers';
 export type { SignalTrigger, SignalTriggerEntry, SignalDependency, SignalOutput } from './signals';
+export { parseTriggerLists, type TriggerLists } from './trigger-lists';
+export { SIGNAL_LIMITS, signalNameProblem, signalParamNameProblem } from './signal-limits';
+export {
+  type CatchUp,
+  type CatchUpMode,
+  CATCH_UP_MODES,
+  DEFAULT_CATCH_UP,
+  parseCatchUp,
+  catchUpToJson,
+} from './catch-up';
 export {
   PARAM_TYPES,
   PARAM_MODES,

@@ -9,6 +9,7 @@ const FIELDS = [
   'alertingDisabled',
   'signalTriggerDisabled',
   'timeTriggerDisabled',
+  'timeTriggerCatchUp',
   'description',
   'tags',
 ] as const satisfies readonly (keyof Properties)[];

@@ -1,3 +1,4 @@
+import { catchUpToJson } from './catch-up';
 import type { Properties } from './properties';
 import type { Tag } from './tags';
 
@@ -20,6 +21,7 @@ export function propertiesToJson(p: Properties): Record<string, unknown> {
   if (p.alertingDisabled !== undefined) out.alerting_disabled = p.alertingDisabled;
   if (p.signalTriggerDisabled !== undefined) out.signal_trigger_disabled = p.signalTriggerDisabled;
   if (p.timeTriggerDisabled !== undefined) out.time_trigger_disabled = p.timeTriggerDisabled;
+  if (p.timeTriggerCatchUp) out.time_trigger_catch_up = catchUpToJson(p.timeTriggerCatchUp);
   if (p.description !== undefined) out.description = p.description;
   if (p.tags) out.tags = p.tags.map(tagToJson);
   return out;

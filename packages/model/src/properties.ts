@@ -1,3 +1,4 @@
+import { type CatchUp, parseCatchUp } from './catch-up';
 import { keyPath } from './json-path';
 import { DEFINITION_LIMITS } from './limits';
 import {
@@ -37,6 +38,8 @@ export interface Properties {
   alertingDisabled?: boolean;
   signalTriggerDisabled?: boolean;
   timeTriggerDisabled?: boolean;
+  /** Baton: what to do with time-trigger fires missed while the signal service was down. */
+  timeTriggerCatchUp?: CatchUp;
   description?: string;
   tags?: Tag[];
 }
@@ -50,6 +53,7 @@ const KEYS = new Set([
   'alerting_disabled',
   'signal_trigger_disabled',
   'time_trigger_disabled',
+  'time_trigger_catch_up',
   'description',
   'tags',
 ]);
@@ -72,6 +76,10 @@ export function parseProperties(ctx: Ctx, path: string, v: unknown): Properties 
   const alerting = optObject(ctx, path, obj, 'alerting');
   if (alerting) props.alerting = alerting;
   readFlags(ctx, path, obj, props);
+  if (obj.time_trigger_catch_up !== undefined && obj.time_trigger_catch_up !== null) {
+    const c = parseCatchUp(ctx, keyPath(path, 'time_trigger_catch_up'), obj.time_trigger_catch_up);
+    if (c) props.timeTriggerCatchUp = c;
+  }
   const description = optString(ctx, path, obj, 'description');
   if (description !== undefined) props.description = description;
   if (obj.tags !== undefined && obj.tags !== null) {

@@ -2,6 +2,7 @@ import { SIGNAL_OPERATORS, type SignalOperator } from './enums';
 import { indexPath, keyPath } from './json-path';
 import { type ParamDef, type ParamMap, parseParamDef, parseParamMap } from './params';
 import { asArray, asObject, optString, rejectUnknownKeys, typeName } from './reader';
+import { SIGNAL_LIMITS, signalNameProblem } from './signal-limits';
 import { type Ctx, checkInterpolation, checkSource, report } from './violations';
 
 /** A signal a step waits for, matched on params (Maestro's SignalDependencyDefinition). */
@@ -43,7 +44,7 @@ const ENTRY_KEYS = new Set(['match_params', 'join_keys']);
 const MATCH_KEYS = new Set(['value', 'operator']);
 
 export function parseSignalDependencies(ctx: Ctx, path: string, v: unknown): SignalDependency[] | undefined {
-  return parseList(ctx, path, v, (p, item) => {
+  return parseList(ctx, path, v, SIGNAL_LIMITS.maxDependenciesPerStep, (p, item) => {
     const obj = asObject(ctx, p, item);
     if (!obj) return undefined;
     rejectUnknownKeys(ctx, p, obj, DEPENDENCY_KEYS);
@@ -70,7 +71,7 @@ export function parseSignalDependencies(ctx: Ctx, path: string, v: unknown): Sig
 }
 
 export function parseSignalOutputs(ctx: Ctx, path: string, v: unknown): SignalOutput[] | undefined {
-  return parseList(ctx, path, v, (p, item) => {
+  return parseList(ctx, path, v, SIGNAL_LIMITS.maxOutputsPerStep, (p, item) => {
     const obj = asObject(ctx, p, item);
     if (!obj) return undefined;
     rejectUnknownKeys(ctx, p, obj, OUTPUT_KEYS);
@@ -91,7 +92,7 @@ export function parseSignalOutputs(ctx: Ctx, path: string, v: unknown): SignalOu
 }
 
 export function parseSignalTriggers(ctx: Ctx, path: string, v: unknown): SignalTrigger[] | undefined {
-  return parseList(ctx, path, v, (p, item) => {
+  return parseList(ctx, path, v, Number.POSITIVE_INFINITY, (p, item) => {
     const obj = asObject(ctx, p, item);
     if (!obj) return undefined;
     rejectUnknownKeys(ctx, p, obj, TRIGGER_KEYS);
@@ -103,9 +104,14 @@ export function parseSignalTriggers(ctx: Ctx, path: string, v: unknown): SignalT
       return undefined;
     }
     const trigger: SignalTrigger = { definitions: {} };
+    if (Object.keys(defs).length > SIGNAL_LIMITS.maxSignalsPerTrigger) {
+      report(ctx, defsPath, `a signal trigger joins at most ${SIGNAL_LIMITS.maxSignalsPerTrigger} signals`);
+    }
     let joinSize: number | undefined;
     for (const [signal, entry] of Object.entries(defs)) {
       const ePath = keyPath(defsPath, signal);
+      const nameProblem = signalNameProblem(signal);
+      if (nameProblem) report(ctx, ePath, nameProblem);
       const parsed = parseTriggerEntry(ctx, ePath, entry);
       if (!parsed) continue;
       const size = parsed.joinKeys?.length ?? 0;
@@ -183,10 +189,12 @@ function parseList<T>(
   ctx: Ctx,
   path: string,
   v: unknown,
+  max: number,
   each: (p: string, item: unknown) => T | undefined,
 ): T[] | undefined {
   const list = asArray(ctx, path, v);
   if (!list) return undefined;
+  if (list.length > max) report(ctx, path, `at most ${max} entries, got ${list.length}`);
   const out: T[] = [];
   list.forEach((item, i) => {
     const parsed = each(indexPath(path, i), item);
@@ -201,7 +209,11 @@ function signalName(ctx: Ctx, path: string, v: unknown): string | undefined {
     report(ctx, p, 'signal name is required and must be a non-empty string');
     return undefined;
   }
-  checkInterpolation(ctx, p, v);
+  if (v.includes('$')) checkInterpolation(ctx, p, v);
+  else {
+    const problem = signalNameProblem(v);
+    if (problem) report(ctx, p, problem);
+  }
   return v;
 }
 

@@ -3,7 +3,7 @@ import { startTelemetry } from '@baton/kit/telemetry';
 
 startTelemetry('definition');
 
-import { EnvReader, runServiceMain } from '@baton/kit';
+import { CHANNELS, EnvReader, runServiceMain } from '@baton/kit';
 import { DefinitionServiceService } from '@baton/proto';
 import { WorkflowService } from './app/workflow-service';
 import { selChecker } from './domain/sel-checker';
@@ -14,7 +14,7 @@ import { DEFAULT_READ_CACHE } from './store/read-cache';
 runServiceMain({
   name: 'definition',
   defaultPort: 7401,
-  setup: async ({ mongo }) => {
+  setup: async ({ mongo, redis, log }) => {
     const store = new DefinitionStore(mongo.db);
     await store.ensureIndexes();
     const env = new EnvReader();
@@ -28,7 +28,13 @@ runServiceMain({
       ),
     };
     env.done();
-    const service = new WorkflowService(store, selChecker, cache);
+    // Wakes the signal service's trigger sync; a lost message only waits for its next poll.
+    const triggersChanged = (workflowId: string) => {
+      redis.redis
+        .publish(CHANNELS.triggersChanged, workflowId)
+        .catch((err) => log.warn({ err: String(err) }, 'trigger change not announced'));
+    };
+    const service = new WorkflowService(store, selChecker, cache, triggersChanged);
     return {
       services: [
         {

@@ -13,6 +13,7 @@ import {
   resolveAddress,
 } from '@baton/sdk';
 import { ActionPerformer } from './app/action-performer';
+import { SignalBroker } from './app/signal-broker';
 import { ChildLauncher } from './app/child-launcher';
 import { Definitions } from './app/definitions';
 import { ENGINE_OPTIONS, Engine } from './app/engine';
@@ -25,6 +26,7 @@ import { Workers } from './app/workers';
 import { WorkflowQueue } from './app/workflow-queue';
 import { ENGINE_DEFAULTS, type EngineConfig } from './domain';
 import { reportHandlers } from './grpc/report-handlers';
+import { signalReportHandlers } from './grpc/signal-report-handlers';
 import { schedulerHandlers } from './grpc/scheduler-handlers';
 import { Coordination } from './redis/coordination';
 import { InstanceStore } from './store/instance-store';
@@ -72,11 +74,24 @@ runServiceMain({
       credentials.createInsecure(),
       DEFAULT_CHANNEL_OPTIONS,
     );
+    const signalBroker = new internal.SignalBrokerServiceClient(
+      resolveAddress('signal'),
+      credentials.createInsecure(),
+      DEFAULT_CHANNEL_OPTIONS,
+    );
     const runs = new Runs(store, events, config);
     const queue = new WorkflowQueue(store, redis.redis, events, log);
     const foreachValues = new ForeachValues(store);
     const children = new ChildLauncher(store, coord, events, runs, defs, config, log, foreachValues);
-    const performer = new ActionPerformer(redis.redis, events, children, stepRuntime, log, queue);
+    const performer = new ActionPerformer(
+      redis.redis,
+      events,
+      children,
+      stepRuntime,
+      log,
+      queue,
+      new SignalBroker(signalBroker),
+    );
     const engine = new Engine(
       store,
       coord,
@@ -125,10 +140,16 @@ runServiceMain({
           definition: internal.StepReportServiceService,
           handlers: reportHandlers(events),
         },
+        {
+          name: 'baton.internal.v1.SignalReportService',
+          definition: internal.SignalReportServiceService,
+          handlers: signalReportHandlers(events, store),
+        },
       ],
       stop: async () => {
         await workers.stop();
         stepInternal.close();
+        signalBroker.close();
         stepRuntime.close();
       },
     };

@@ -11,6 +11,7 @@ import {
 import type { Filter } from 'mongodb';
 import { workflowDigest } from '../domain/digest';
 import { ownerOf, sameProperties, tagNamesOf } from '../domain/properties-view';
+import { triggerView } from '../domain/trigger-view';
 import { type VersionSelector, parseVersionSelector } from '../domain/version-selector';
 import { type DefinitionStore, RaceLostError } from '../store/definition-store';
 import { DEFAULT_READ_CACHE, ReadCache, type ReadCacheOptions } from '../store/read-cache';
@@ -48,6 +49,8 @@ export class WorkflowService {
     private readonly store: DefinitionStore,
     private readonly checkExpression?: ExpressionChecker,
     cacheOptions: ReadCacheOptions = DEFAULT_READ_CACHE,
+    /** Told (best effort) when a workflow's triggers changed: the signal service's wake-up. */
+    private readonly triggersChanged: (workflowId: string) => void = () => {},
   ) {
     this.cache = new ReadCache(store, cacheOptions);
   }
@@ -318,6 +321,7 @@ export class WorkflowService {
       return await this.store.deleteWorkflow(workflowId);
     } finally {
       this.cache.invalidate(workflowId);
+      this.triggersChanged(workflowId);
     }
   }
 
@@ -332,15 +336,56 @@ export class WorkflowService {
     const current = latest && version && latest.version < version.version ? version : (latest ?? version);
     if (!current) return;
     const properties = snapshot ? (JSON.parse(snapshot.properties_json) as Properties) : undefined;
+    const active = snapshot?.active_version ?? 0;
+    const activeDoc =
+      active === 0
+        ? null
+        : version?.version === active
+          ? version
+          : await this.store.getVersion(workflowId, active);
+    const triggers = triggerView(active, activeDoc?.definition_json ?? '', properties);
+    const previous = await this.store.summary(workflowId);
+    const changed = previous?.trigger_digest !== triggers.trigger_digest;
     await this.store.refreshSummary(workflowId, {
       snapshot: snapshot?.snapshot ?? 0,
       name: current.name,
       owner: ownerOf(properties),
       tags: tagNamesOf(properties),
       latest_version: current.version,
-      active_version: snapshot?.active_version ?? 0,
       updated_at: now,
+      ...triggers,
+      ...(changed || !previous?.triggers_changed_at ? { triggers_changed_at: now } : {}),
     });
+    if (changed) this.triggersChanged(workflowId);
+  }
+
+  /**
+   * Workflows with triggers (the signal service's full view), or — with `changedSince` — every
+   * workflow whose triggers changed at or after it, deactivated ones included.
+   */
+  async listTriggers(q: {
+    pageSize: number;
+    pageToken: string;
+    changedSince?: Date;
+  }): Promise<Page<WorkflowDoc>> {
+    const size = pageSize(q.pageSize);
+    const after = readPageToken<string>(q.pageToken);
+    if (after !== undefined && typeof after !== 'string')
+      throw BatonError.invalid('invalid page token', [
+        { field: 'page_token', description: 'is not a token this service issued' },
+      ]);
+    const filter: Filter<WorkflowDoc> = q.changedSince
+      ? { triggers_changed_at: { $gte: q.changedSince } }
+      : { has_triggers: true };
+    if (after !== undefined) filter._id = { $gt: after };
+    const docs = await this.store.workflows
+      .find(filter)
+      .sort({ _id: 1 })
+      .limit(size + 1)
+      .toArray();
+    const more = docs.length > size;
+    const items = docs.slice(0, size);
+    return { items, nextPageToken: more ? pageToken(items[items.length - 1]._id) : '' };
   }
 
   /** The version an activation names: a number, or "latest" (read fresh, not from the cache). */

@@ -10,6 +10,8 @@ import type {
   GetWorkflowResponse,
   ListVersionsRequest,
   ListVersionsResponse,
+  ListWorkflowTriggersRequest,
+  ListWorkflowTriggersResponse,
   ListWorkflowsRequest,
   ListWorkflowsResponse,
   PushWorkflowRequest,
@@ -20,7 +22,7 @@ import type {
   ValidateWorkflowResponse,
 } from '@baton/proto';
 import type { WorkflowService } from '../app/workflow-service';
-import { toProperties, toSummary, toVersion } from './mappers';
+import { toProperties, toSummary, toTriggers, toVersion } from './mappers';
 
 type Handlers = {
   PushWorkflow: UnaryHandler<PushWorkflowRequest, PushWorkflowResponse>;
@@ -32,6 +34,7 @@ type Handlers = {
   DeactivateWorkflow: UnaryHandler<DeactivateWorkflowRequest, DeactivateWorkflowResponse>;
   UpdateProperties: UnaryHandler<UpdatePropertiesRequest, UpdatePropertiesResponse>;
   DeleteWorkflow: UnaryHandler<DeleteWorkflowRequest, DeleteWorkflowResponse>;
+  ListWorkflowTriggers: UnaryHandler<ListWorkflowTriggersRequest, ListWorkflowTriggersResponse>;
 };
 
 /** Who made a change: the request's user field, else the x-user metadata, else "anonymous". */
@@ -112,6 +115,14 @@ export function definitionHandlers(svc: WorkflowService): Handlers {
     DeleteWorkflow: async (req) => {
       const deleted = await svc.delete(req.workflowId);
       return { workflowId: req.workflowId, deletedVersions: String(deleted) };
+    },
+    ListWorkflowTriggers: async (req) => {
+      const page = await svc.listTriggers({
+        pageSize: req.pageSize,
+        pageToken: req.pageToken,
+        changedSince: req.changedSince,
+      });
+      return { workflows: page.items.map(toTriggers), nextPageToken: page.nextPageToken };
     },
   };
 }

@@ -1,5 +1,5 @@
 import { type Properties as ModelProperties, propertiesToJson } from '@baton/model';
-import type { Properties, WorkflowSummary, WorkflowVersion } from '@baton/proto';
+import type { Properties, WorkflowSummary, WorkflowTriggers, WorkflowVersion } from '@baton/proto';
 import type { SnapshotDoc, VersionDoc, WorkflowDoc } from '../store/documents';
 
 export function toVersion(v: VersionDoc, activeVersion: number, withDefinition: boolean): WorkflowVersion {
@@ -47,5 +47,18 @@ export function toSummary(w: WorkflowDoc): WorkflowSummary {
     activeVersion: String(w.active_version),
     createdAt: w.created_at,
     updatedAt: w.updated_at,
+  };
+}
+
+export function toTriggers(w: WorkflowDoc): WorkflowTriggers {
+  return {
+    workflowId: w._id,
+    activeVersion: String(w.active_version ?? 0),
+    timeTriggersJson: w.time_triggers_json ?? '',
+    signalTriggersJson: w.signal_triggers_json ?? '',
+    timeTriggerDisabled: w.time_trigger_disabled ?? false,
+    signalTriggerDisabled: w.signal_trigger_disabled ?? false,
+    catchUpJson: w.catch_up_json ?? '',
+    changedAt: w.triggers_changed_at ?? w.updated_at,
   };
 }

@@ -38,6 +38,9 @@ export class DefinitionStore {
     );
     await this.workflows.createIndex({ owner: 1, _id: 1 }, { name: 'owner_id' });
     await this.workflows.createIndex({ tags: 1, _id: 1 }, { name: 'tags_id' });
+    // ListWorkflowTriggers (on MongoDB; FerretDB scans the summaries, one small document each).
+    await this.workflows.createIndex({ has_triggers: 1, _id: 1 }, { name: 'has_triggers_id' });
+    await this.workflows.createIndex({ triggers_changed_at: 1 }, { name: 'triggers_changed_at' });
   }
 
   /**

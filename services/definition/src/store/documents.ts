@@ -59,6 +59,16 @@ export interface WorkflowDoc {
   snapshot: number;
   created_at: Date;
   updated_at: Date;
+  /** The active version's triggers (see TriggerView); absent on summaries written before triggers. */
+  time_triggers_json?: string;
+  signal_triggers_json?: string;
+  time_trigger_disabled?: boolean;
+  signal_trigger_disabled?: boolean;
+  catch_up_json?: string;
+  has_triggers?: boolean;
+  trigger_digest?: string;
+  /** When the trigger view last changed (ListWorkflowTriggers' changed_since reads it). */
+  triggers_changed_at?: Date;
 }
 
 export const COLLECTIONS = {

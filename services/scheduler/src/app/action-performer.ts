@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { StepRuntimeClient } from '@baton/sdk';
+import type { SignalBroker } from './signal-broker';
 import type { Action, ChildFinishedEvent } from '../domain';
 import { KEYS } from '../redis/keys';
 import type { RunHead } from '../store/documents';
@@ -25,6 +26,7 @@ export class ActionPerformer {
     private readonly stepRuntime: StepRuntimeClient,
     private readonly log: Logger,
     private readonly queue?: WorkflowQueue,
+    private readonly signals?: SignalBroker,
   ) {}
 
   /**
@@ -92,6 +94,11 @@ export class ActionPerformer {
     return carried;
   }
 
+  private requireSignals(): SignalBroker {
+    if (!this.signals) throw new Error('no signal service configured');
+    return this.signals;
+  }
+
   /** The actions that come one or two per decision. */
   private async perform(head: RunHead, a: Action): Promise<void> {
     switch (a.type) {
@@ -101,6 +108,27 @@ export class ActionPerformer {
           .cancelAttempt({ attemptKey: a.attemptKey, reason: a.reason }, { timeoutMs: 5000 })
           .catch((err) => this.log.warn({ attemptKey: a.attemptKey, err: String(err) }, 'cancel failed'));
         return;
+      case 'waitSignals':
+        // Must reach the signal service: a failure leaves the decision unapplied, and it is redone.
+        await this.requireSignals().wait(a);
+        return;
+      case 'cancelWait':
+        // Best effort: a wait left behind only reports a match decide ignores.
+        await this.requireSignals()
+          .cancel(a.waitKey)
+          .catch((err) => this.log.warn({ waitKey: a.waitKey, err: String(err) }, 'cancel wait failed'));
+        return;
+      case 'publishSignals': {
+        const refs = await this.requireSignals().publish(a);
+        await this.events.append(a.instanceKey, {
+          type: 'signalsPublished',
+          id: a.key,
+          stepId: a.stepId,
+          attemptKey: a.attemptKey,
+          signals: refs,
+        });
+        return;
+      }
       case 'stopChild':
         await this.events.append(a.childKey, { type: a.kill ? 'kill' : 'stop', id: a.key, reason: a.reason });
         return;

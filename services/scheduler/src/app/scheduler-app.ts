@@ -231,7 +231,7 @@ export class SchedulerApp {
   async stepCommand(
     ref: RunRefInput,
     stepId: string,
-    type: 'stopStep' | 'skipStep' | 'restartFromStep',
+    type: 'stopStep' | 'skipStep' | 'restartFromStep' | 'bypassSignals',
     reason: string,
     requestId: string,
   ): Promise<string> {
@@ -243,6 +243,12 @@ export class SchedulerApp {
       throw BatonError.precondition(
         `run ${head._id} already ended ${snapshot.status}; restart the instance instead`,
         'RUN_ENDED',
+      );
+    }
+    if (type === 'bypassSignals' && step.status !== 'WAITING_FOR_SIGNALS') {
+      throw BatonError.precondition(
+        `step ${stepId} of run ${head._id} is ${step.status}, not WAITING_FOR_SIGNALS`,
+        'NOT_WAITING_FOR_SIGNALS',
       );
     }
     const id = `${head._id}:${type}:${stepId}:${requestId || randomUUID()}`;

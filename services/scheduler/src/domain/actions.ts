@@ -1,5 +1,6 @@
 import type { StepType } from '@baton/model';
 import type { JsonObject } from './json';
+import type { SignalMatch } from './signal-types';
 import type { InstanceStatus } from './statuses';
 
 /**
@@ -14,7 +15,10 @@ export type Action =
   | StartChildAction
   | StopChildAction
   | NotifyParentAction
-  | InstanceEndedAction;
+  | InstanceEndedAction
+  | WaitSignalsAction
+  | CancelWaitAction
+  | PublishSignalsAction;
 
 /** Enqueue one attempt for step-runtime (stream per pool). */
 export interface DispatchAttemptAction {
@@ -124,6 +128,54 @@ export interface InstanceEndedAction {
   runId: number;
   status: InstanceStatus;
   message?: string;
+}
+
+/**
+ * Register a step's wait for signals with the signal service (idempotent by waitKey); it reports
+ * each dependency's match as a signalMatched event.
+ */
+export interface WaitSignalsAction {
+  type: 'waitSignals';
+  /** `<waitKey>:wait`. */
+  key: string;
+  /** `<instance key>:<stepId>:w<n>`: one per wait of one step. */
+  waitKey: string;
+  instanceKey: string;
+  workflowId: string;
+  instanceId: number;
+  runId: number;
+  stepId: string;
+  deps: { name: string; match: SignalMatch[] }[];
+}
+
+/** The step no longer waits (stopped, skipped, bypassed, run ended): drop its wait. Best effort. */
+export interface CancelWaitAction {
+  type: 'cancelWait';
+  /** `<waitKey>:cancel`. */
+  key: string;
+  waitKey: string;
+}
+
+/**
+ * Publish a succeeded step's signal outputs (request ids from the attempt key: a repeat publishes
+ * nothing twice), then append signalsPublished (id = key) to the instance with their seqs.
+ */
+export interface PublishSignalsAction {
+  type: 'publishSignals';
+  /** `<attemptKey>:signals`. */
+  key: string;
+  instanceKey: string;
+  workflowId: string;
+  instanceId: number;
+  runId: number;
+  stepId: string;
+  attemptKey: string;
+  signals: {
+    name: string;
+    params: Record<string, { type: 'LONG' | 'STRING'; value: string }>;
+    payload: JsonObject;
+    requestId: string;
+  }[];
 }
 
 /** One transition, for the instance's timeline log. */

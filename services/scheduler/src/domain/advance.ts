@@ -48,7 +48,10 @@ function inQueue(s: StepState): boolean {
 
 function inActive(s: StepState): boolean {
   return (
-    s.status === 'STARTING' || s.status === 'RUNNING' || (s.status === 'INITIALIZED' && s.dueAt !== undefined)
+    s.status === 'STARTING' ||
+    s.status === 'RUNNING' ||
+    s.status === 'WAITING_FOR_SIGNALS' ||
+    (s.status === 'INITIALIZED' && s.dueAt !== undefined)
   );
 }
 

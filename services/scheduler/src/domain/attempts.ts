@@ -3,6 +3,7 @@ import type { Draft } from './draft';
 import type { AttemptFinishedEvent, AttemptLeaseExpiredEvent, AttemptStartedEvent } from './events';
 import { failStep } from './step-outcome';
 import { toJsonObject } from './json';
+import { dynamicSignalsOf } from './signal-outputs';
 import { backoffSeconds, resolveRetryPolicy } from './retry-policy';
 import type { AttemptResult, RetryKind } from './statuses';
 import { isStepTerminal } from './statuses';
@@ -53,7 +54,10 @@ export function onAttemptFinished(d: Draft, ev: AttemptFinishedEvent): void {
   if (ev.status === 'SUCCEEDED') {
     if (ev.outputs) {
       try {
-        d.mut(i).outputs = toJsonObject(ev.outputs);
+        const dynamic = dynamicSignalsOf(toJsonObject(ev.outputs));
+        if (typeof dynamic === 'string') return failStep(d, i, 'USER_FAILED', dynamic);
+        d.mut(i).outputs = dynamic.outputs;
+        if (dynamic.signals.length > 0) d.mut(i).dynamicSignals = dynamic.signals;
       } catch (e) {
         return failStep(
           d,

@@ -6,6 +6,8 @@ import type { DecideContext } from './context';
 import { Draft } from './draft';
 import type { InstanceEvent } from './events';
 import { onInstanceCommand, onRestartFromStep, onStart, onStepCommand } from './instance-actions';
+import { onBypassSignals, onSignalMatched } from './signal-deps';
+import { onSignalsPublished } from './signal-outputs';
 import type { InstanceSnapshot } from './snapshot';
 import { isInstanceTerminal } from './statuses';
 
@@ -78,5 +80,11 @@ function apply(d: Draft, ev: InstanceEvent): void {
       return onChildStarted(d, ev);
     case 'childFinished':
       return onChildFinished(d, ev);
+    case 'signalMatched':
+      return onSignalMatched(d, ev);
+    case 'bypassSignals':
+      return onBypassSignals(d, ev);
+    case 'signalsPublished':
+      return onSignalsPublished(d, ev);
   }
 }

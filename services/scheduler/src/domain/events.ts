@@ -1,5 +1,6 @@
 import type { JsonValue } from './json';
 import type { RunParamMap } from './run-params';
+import type { SignalRef } from './signal-types';
 import type { AttemptResult, InstanceStatus } from './statuses';
 
 /**
@@ -19,7 +20,10 @@ export type InstanceEvent =
   | StepCommandEvent
   | RestartFromStepEvent
   | ChildStartedEvent
-  | ChildFinishedEvent;
+  | ChildFinishedEvent
+  | SignalMatchedEvent
+  | BypassSignalsEvent
+  | SignalsPublishedEvent;
 
 /** Start the run (first run, or a restarted run made by restartSnapshot). Applies only to CREATED. */
 export interface StartEvent {
@@ -122,4 +126,31 @@ export interface ChildFinishedEvent {
   message?: string;
   /** The child's leaf steps by status, its own descendants included (NotifyParentAction.leafCounts). */
   leafCounts?: Record<string, number>;
+}
+
+/** The signal service matched dependency `index` of a step's wait `waitKey` (id `<waitKey>:<index>`). */
+export interface SignalMatchedEvent {
+  type: 'signalMatched';
+  id: string;
+  stepId: string;
+  waitKey: string;
+  index: number;
+  signal: SignalRef;
+}
+
+/** An operator lets a step waiting on signals go on without them. */
+export interface BypassSignalsEvent {
+  type: 'bypassSignals';
+  id: string;
+  stepId: string;
+  reason?: string;
+}
+
+/** The signals a step's outputs published, with their seqs (id = the publishSignals action key). */
+export interface SignalsPublishedEvent {
+  type: 'signalsPublished';
+  id: string;
+  stepId: string;
+  attemptKey: string;
+  signals: SignalRef[];
 }

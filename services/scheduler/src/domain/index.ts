@@ -39,6 +39,7 @@
 export { decide, type Decision } from './decide';
 export type { InstanceSnapshot, StepState, AttemptRecord, ChildState, ParentRef, PriorRun } from './snapshot';
 export { foreachIterationValue } from './scopes';
+export type { SignalRef, SignalMatch, StepSignals } from './signal-types';
 export type {
   InstanceEvent,
   StartEvent,
@@ -51,6 +52,9 @@ export type {
   RestartFromStepEvent,
   ChildStartedEvent,
   ChildFinishedEvent,
+  SignalMatchedEvent,
+  BypassSignalsEvent,
+  SignalsPublishedEvent,
 } from './events';
 export {
   type Action,
@@ -60,6 +64,9 @@ export {
   type StopChildAction,
   type NotifyParentAction,
   type InstanceEndedAction,
+  type WaitSignalsAction,
+  type CancelWaitAction,
+  type PublishSignalsAction,
   type ChildRun,
   type TimelineEntry,
   attemptKeyOf,

@@ -127,6 +127,7 @@ export function resetStep(d: Draft, j: number, message: string): void {
     attempts: s.attempts,
     retries: { user: 0, platform: 0, timeout: 0 },
   };
+  if (s.waits !== undefined) keep.waits = s.waits;
   d.snap.steps[j] = keep;
   d.changed.add(j);
   d.removeActive(s.id);

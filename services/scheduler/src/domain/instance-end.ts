@@ -28,6 +28,9 @@ export function cancelAttempt(d: Draft, i: number, reason: string): void {
 export function cancelInFlight(d: Draft, i: number, reason: string, kill = false): void {
   const s = d.get(i);
   const def = d.def(i);
+  if (s.status === 'WAITING_FOR_SIGNALS' && s.signals) {
+    d.emit({ type: 'cancelWait', key: `${s.signals.waitKey}:cancel`, waitKey: s.signals.waitKey });
+  }
   if ((s.status === 'STARTING' || s.status === 'RUNNING') && isDispatched(def)) {
     const m = d.mut(i);
     const last = m.attempts.length - 1;

@@ -27,6 +27,8 @@ export interface ScopeHooks {
   getFromInstance?: (name: string) => JsonValue | undefined;
   getFromSubworkflow?: (stepId: string, subStepId: string, name: string) => JsonValue | undefined;
   getFromForeach?: (stepId: string, innerStepId: string, name: string) => JsonValue | undefined;
+  /** `params.getFromSignalDependency(index or name, param)`: the current step's matched signals. */
+  getFromSignalDependency?: (dependency: string, name: string) => JsonValue | undefined;
   /** Names not defined in this layer (a step's scope falls back to the instance params). */
   fallback?: (name: string) => JsonValue | undefined;
   now: number;
@@ -58,6 +60,7 @@ export class ParamEvaluator {
       getFromInstance: (n) => hooks.getFromInstance?.(n) as HostValue,
       getFromSubworkflow: (w, s, n) => hooks.getFromSubworkflow?.(w, s, n) as HostValue,
       getFromForeach: (f, s, n) => hooks.getFromForeach?.(f, s, n) as HostValue,
+      getFromSignalDependency: (dep, n) => hooks.getFromSignalDependency?.(dep, n) as HostValue,
       nextUniqueId: hooks.nextUniqueId,
       now: () => hooks.now,
     };

@@ -4,6 +4,7 @@ import type { JsonObject, JsonValue } from './json';
 import { ParamEvaluator, type ScopeHooks } from './param-eval';
 import { layerParams } from './run-params';
 import type { InstanceSnapshot } from './snapshot';
+import { signalDependencyValue } from './signal-types';
 
 /** `TARGET_RUN_DATE` as Maestro formats it by default: yyyyMMdd of RUN_TS (UTC). */
 export function targetRunDate(ms: number): string {
@@ -147,6 +148,7 @@ export function stepEvaluator(d: Draft, i: number, defs: ParamMap, preset: JsonO
   const h = hooks(d);
   const s = d.get(i);
   h.getFromCurrentStep = (name) => stepField(d, s.id, name);
+  h.getFromSignalDependency = (dep, name) => signalDependencyValue(d.get(i).signals, dep, name);
   return new ParamEvaluator(defs, preset, h);
 }
 

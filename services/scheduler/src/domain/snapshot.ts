@@ -1,4 +1,6 @@
+import type { PublishSignalsAction } from './actions';
 import type { JsonObject } from './json';
+import type { SignalRef, StepSignals } from './signal-types';
 import type { RunParamMap } from './run-params';
 import type { AttemptStatus, InstanceStatus, RetryKind, StepStatus } from './statuses';
 
@@ -89,6 +91,14 @@ export interface StepState {
    * in the newest of them that started it is not run again (see StartChildAction.previous).
    */
   prior?: PriorRun[];
+  /** Signal dependencies of the step's current wait (see StepSignals). */
+  signals?: StepSignals;
+  /** Waits begun so far (a restart from this step waits again, under a new wait key). */
+  waits?: number;
+  /** Signals the user code listed in `baton_signals`, published when the step succeeds. */
+  dynamicSignals?: PublishSignalsAction['signals'];
+  /** Signals the step published when it succeeded. */
+  published?: SignalRef[];
 }
 
 /** Where a child instance (foreach/while iteration, subworkflow) hangs in its parent. */

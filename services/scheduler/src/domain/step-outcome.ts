@@ -2,6 +2,7 @@ import { SelError, evaluate } from '@baton/sel';
 import type { Draft } from './draft';
 import { forceEnd } from './instance-end';
 import { edgeEvaluator } from './scopes';
+import { emitSignalOutputs } from './signal-outputs';
 import { isDecided, isStepTerminal } from './statuses';
 
 /** Decided states a step can be settled into (successors are evaluated after them). */
@@ -22,6 +23,11 @@ export function makeReady(d: Draft, i: number): void {
  * UNSATISFIED steps cannot overflow the stack; O(edges touched).
  */
 export function settle(d: Draft, i: number, status: DecidedStatus, message?: string): void {
+  if (status === 'SUCCEEDED') {
+    // Publishing is part of succeeding: an output that does not evaluate fails the step instead.
+    const problem = emitSignalOutputs(d, i);
+    if (problem) return failStep(d, i, 'INTERNALLY_FAILED', problem);
+  }
   markDecided(d, i, status, message);
   const work = [i];
   while (work.length > 0) {

@@ -1,6 +1,7 @@
 import { attemptKeyOf } from './actions';
 import { startSubworkflow } from './children';
 import { startForeach } from './foreach';
+import { awaitSignals } from './signal-deps';
 import { startWhile } from './while-loop';
 import { settle } from './step-outcome';
 import type { Draft } from './draft';
@@ -15,6 +16,7 @@ import { resolveDuration } from './timeouts';
  * start child instances; template steps fail clearly (not supported yet) instead of hanging.
  */
 export function startStep(d: Draft, i: number): void {
+  if (awaitSignals(d, i)) return;
   const def = d.def(i);
   switch (def.kind) {
     case 'step':

@@ -1,7 +1,21 @@
-import type { Instance, StepRun, StepRunSummary, TimelineEntry as ApiTimelineEntry } from '@baton/proto';
+import type {
+  Instance,
+  ParamValue,
+  SignalRef as ApiSignalRef,
+  StepRun,
+  StepRunSummary,
+  TimelineEntry as ApiTimelineEntry,
+} from '@baton/proto';
 import { InitiatorType } from '@baton/proto';
 import type { StepDef } from '@baton/model';
-import { type InstanceSnapshot, type StepState, type TimelineEntry, childKeyOf, leafCounts } from '../domain';
+import {
+  type InstanceSnapshot,
+  type SignalRef,
+  type StepState,
+  type TimelineEntry,
+  childKeyOf,
+  leafCounts,
+} from '../domain';
 import type { LoadedRun } from '../app/scheduler-app';
 import { toApiParams } from './param-mapping';
 
@@ -51,8 +65,13 @@ export function toStepSummary(
     iterationCounts,
     child: childRef,
     childKey,
-    signalDependencies: [],
-    signalOutputs: [],
+    signalDependencies: (s.signals?.deps ?? []).map((dep, k) => ({
+      name: dep.name,
+      match: dep.match.map((m) => ({ param: m.param, operator: m.operator, value: apiValue(m.value) })),
+      matched: s.signals?.matched[k] ? apiSignal(s.signals.matched[k]!) : undefined,
+      bypassed: s.signals?.bypassed === true && !s.signals.matched[k],
+    })),
+    signalOutputs: (s.published ?? []).map(apiSignal),
   };
 }
 
@@ -115,4 +134,18 @@ function errorKind(status: string): string {
   if (status === 'PLATFORM_FAILED') return 'PLATFORM';
   if (status === 'TIMED_OUT') return 'TIMEOUT';
   return '';
+}
+
+function apiValue(v: { type: 'LONG' | 'STRING'; value: string }): ParamValue {
+  return v.type === 'LONG'
+    ? { kind: { $case: 'longValue', value: v.value } }
+    : { kind: { $case: 'stringValue', value: v.value } };
+}
+
+function apiSignal(r: SignalRef): ApiSignalRef {
+  return {
+    name: r.name,
+    seq: String(r.seq),
+    params: Object.fromEntries(Object.entries(r.params).map(([k, v]) => [k, apiValue(v)])),
+  };
 }

@@ -200,5 +200,8 @@ export function schedulerHandlers(app: SchedulerApp, defs: Definitions, store: I
     RestartStep: (async (req) => ({
       status: await app.stepCommand(refOf(req.ref), req.stepId, 'restartFromStep', req.reason, req.requestId),
     })) as U<api.RestartStepRequest, api.RestartStepResponse>,
+    BypassSignalDependencies: (async (req) => ({
+      status: await app.stepCommand(refOf(req.ref), req.stepId, 'bypassSignals', req.reason, req.requestId),
+    })) as U<api.BypassSignalDependenciesRequest, api.BypassSignalDependenciesResponse>,
   };
 }

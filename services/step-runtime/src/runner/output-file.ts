@@ -3,7 +3,7 @@ import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 
 /** Keys the runner reads from the output file; every other `baton_` key is an error. */
-export const RESERVED_OUTPUT_KEYS = ['baton_retryable', 'baton_error'] as const;
+export const RESERVED_OUTPUT_KEYS = ['baton_retryable', 'baton_error', 'baton_signals'] as const;
 
 export type OutputRead =
   | { ok: true; outputs: Record<string, unknown>; retryable: boolean; userError?: string }
@@ -79,6 +79,16 @@ export function parseOutputs(text: string): OutputRead {
     } else if (key === 'baton_error') {
       if (typeof v !== 'string') return { ok: false, error: 'output "baton_error" must be a string' };
       userError = v.length > MAX_USER_ERROR_CHARS ? `${v.slice(0, MAX_USER_ERROR_CHARS)}…` : v;
+    } else if (key === 'baton_signals') {
+      // Signals to publish when the step succeeds; the scheduler checks each and publishes them.
+      // They travel as one MAP output (a list of objects has no ParamValue form of its own).
+      if (!Array.isArray(v)) return { ok: false, error: 'output "baton_signals" must be a list of signals' };
+      Object.defineProperty(outputs, key, {
+        value: { signals: v },
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     } else if (key.startsWith('baton_')) {
       return {
         ok: false,

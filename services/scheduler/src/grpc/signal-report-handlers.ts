@@ -1,0 +1,48 @@
+import { BatonError, type FieldViolation, type UnaryHandler } from '@baton/kit';
+import type { internal } from '@baton/proto';
+import type { EventLog } from '../app/event-log';
+import type { SignalRef } from '../domain';
+import type { InstanceStore } from '../store/instance-store';
+
+/**
+ * baton.internal.v1.SignalReportService: the signal service's matches of a waiting step's
+ * dependencies become events of the instance, keyed `<wait key>:<index>` — a repeated report is a
+ * duplicate insert, and a report for a wait that is not current is ignored by decide.
+ */
+export function signalReportHandlers(events: EventLog, store: InstanceStore) {
+  const ReportSignalMatch: UnaryHandler<
+    internal.ReportSignalMatchRequest,
+    internal.ReportSignalMatchResponse
+  > = async (req) => {
+    const v: FieldViolation[] = [];
+    if (!req.instanceKey || req.instanceKey.length > 1024)
+      v.push({ field: 'instance_key', description: 'is required (at most 1024 characters)' });
+    if (!req.stepId) v.push({ field: 'step_id', description: 'is required' });
+    if (!req.waitKey.startsWith(`${req.instanceKey}:${req.stepId}:w`))
+      v.push({ field: 'wait_key', description: 'is not a wait of this step' });
+    if (!Number.isInteger(req.dependencyIndex) || req.dependencyIndex < 0 || req.dependencyIndex > 64)
+      v.push({ field: 'dependency_index', description: 'must be from 0 to 64' });
+    const sig = req.signal;
+    if (!sig?.name) v.push({ field: 'signal.name', description: 'is required' });
+    const params: SignalRef['params'] = {};
+    for (const [k, pv] of Object.entries(sig?.params ?? {})) {
+      if (pv.kind?.$case === 'stringValue') params[k] = { type: 'STRING', value: pv.kind.value };
+      else if (pv.kind?.$case === 'longValue') params[k] = { type: 'LONG', value: pv.kind.value };
+      else v.push({ field: `signal.params.${k}`, description: 'must be a STRING or LONG value' });
+    }
+    if (v.length > 0) throw BatonError.invalid('invalid signal match', v);
+    // No orphan events: the run must exist.
+    if (!(await store.getHead(req.instanceKey)))
+      throw BatonError.notFound(`run ${req.instanceKey} not found`, 'INSTANCE_NOT_FOUND');
+    const fresh = await events.append(req.instanceKey, {
+      type: 'signalMatched',
+      id: `${req.waitKey}:${req.dependencyIndex}`,
+      stepId: req.stepId,
+      waitKey: req.waitKey,
+      index: req.dependencyIndex,
+      signal: { name: sig!.name, seq: Number(sig!.seq), params },
+    });
+    return { accepted: fresh };
+  };
+  return { ReportSignalMatch };
+}
