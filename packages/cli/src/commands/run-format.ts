@@ -2,7 +2,6 @@ import type {
   GetInstanceResponse,
   Instance,
   InstanceRef,
-  ParamValue,
   RestartInstanceResponse,
   StartWorkflowResponse,
   StepRunSummary,
@@ -11,6 +10,7 @@ import type {
 import { formatFields, formatTime } from '../output/format-values';
 import type { Style } from '../output/style';
 import type { Column } from '../output/table';
+import { paramLines } from './param-text';
 import { colorStatus } from './step-status';
 import { elapsedOf, formatDuration, instanceTitle, progressOf } from './watch-view';
 
@@ -28,31 +28,6 @@ export function formatStart(r: StartWorkflowResponse, s: Style): string {
 
 export function formatRestart(r: RestartInstanceResponse, s: Style): string {
   return `restarted ${s.bold(refText(r.ref))} ${s.dim(`(${r.status})`)}`;
-}
-
-/** A ParamValue as text: strings quoted, numbers and booleans bare, arrays and maps as JSON. */
-export function paramText(pv: ParamValue | undefined): string {
-  const k = pv?.kind;
-  if (!k) return '-';
-  switch (k.$case) {
-    case 'stringValue':
-      return JSON.stringify(k.value);
-    case 'longValue':
-    case 'doubleValue':
-    case 'booleanValue':
-      return String(k.value);
-    case 'stringArray':
-      return JSON.stringify(k.value.values);
-    case 'longArray':
-      return `[${k.value.values.join(', ')}]`;
-    case 'doubleArray':
-    case 'booleanArray':
-      return JSON.stringify(k.value.values);
-    case 'stringMap':
-      return JSON.stringify(k.value.values);
-    case 'mapValue':
-      return JSON.stringify(k.value ?? {});
-  }
 }
 
 /** baton.v1.InitiatorType by number (the CLI imports only types from @baton/proto, which it does not depend on). */
@@ -105,13 +80,8 @@ export function formatStatus(
     ['error', inst.error ? s.red(inst.error) : undefined],
   ]);
   const parts = [head, fields];
-  const names = Object.keys(inst.params).sort();
-  if (names.length > 0) {
-    const width = Math.max(...names.map((n) => n.length));
-    parts.push(
-      `params\n${names.map((n) => `  ${n.padEnd(width)}  ${paramText(inst.params[n])}`).join('\n')}`,
-    );
-  }
+  const params = paramLines(inst.params);
+  if (params) parts.push(`params\n${params}`);
   if (opts.timeline > 0 && inst.timeline.length > 0) {
     const shown = inst.timeline.slice(-opts.timeline);
     const more = inst.timeline.length - shown.length;
