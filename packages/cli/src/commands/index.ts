@@ -5,6 +5,7 @@ import { registerLogCommands } from './log-commands';
 import { registerRunCommands } from './run-commands';
 import { registerSelCommands } from './sel-commands';
 import { registerSignalCommands } from './signal-commands';
+import { registerTriggerCommands } from './trigger-commands';
 
 /**
  * Every command group, in the order `baton --help` lists them. A new group
@@ -15,5 +16,6 @@ export const COMMAND_GROUPS: Array<(program: Command, ctx: () => CommandContext)
   registerRunCommands,
   registerLogCommands,
   registerSignalCommands,
+  registerTriggerCommands,
   registerSelCommands,
 ];
