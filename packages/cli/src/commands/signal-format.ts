@@ -1,17 +1,21 @@
 import type {
   GetRunLineageResponse,
+  Initiator,
   GetSignalLineageResponse,
   LineageLink,
   ParamFilter,
   ParamValue,
   PublishSignalResponse,
   Signal,
+  SignalDependencyState,
   SignalRef,
+  StepRunSummary,
 } from '@baton/proto';
 import { formatFields, formatTime } from '../output/format-values';
 import type { Style } from '../output/style';
 import { type Column, formatTable } from '../output/table';
 import { paramLines, paramText } from './param-text';
+import { WAITING_FOR_SIGNALS } from './step-status';
 
 // Readable renderings of SignalService answers (signals and lineage), and of the signal
 // references other answers carry. Pure: response (+ style) in, text out.
@@ -129,4 +133,76 @@ export function formatRunLineage(r: GetRunLineageResponse, title: string, s: Sty
 /** Signal references in a line: `table_ready #12, other #3`. */
 export function signalRefsText(refs: readonly SignalRef[]): string {
   return refs.length === 0 ? '-' : refs.map(signalRefText).join(', ');
+}
+
+/** `waiting for signal a {x = 1}`, `✓ a #12` once matched, `↷ a {x = 1} (bypassed)`. */
+export function dependencyText(d: SignalDependencyState, s: Style): string {
+  if (d.matched) return `${s.green('✓')} ${signalRefText(d.matched)}`;
+  if (d.bypassed) return `${s.yellow('↷')} ${wantedText(d.name, d.match)} ${s.dim('(bypassed)')}`;
+  return `waiting for signal ${s.magenta(wantedText(d.name, d.match))}`;
+}
+
+/**
+ * What a step has to do with signals: a step in WAITING_FOR_SIGNALS lists its
+ * dependencies, a step that published signals lists them (`→ published a #13`).
+ */
+export function stepSignalLines(st: StepRunSummary, s: Style): string[] {
+  const deps =
+    st.status === WAITING_FOR_SIGNALS ? st.signalDependencies.map((d) => dependencyText(d, s)) : [];
+  const outputs = st.signalOutputs.map((o) => `→ published ${signalRefText(o)}`);
+  return [...deps, ...outputs];
+}
+
+/** A `signals` section, one block per step with signal lines, step ids padded; undefined if none. */
+export function stepSignalsSection(steps: readonly StepRunSummary[], s: Style): string | undefined {
+  const blocks = steps
+    .map((st) => ({ id: st.stepId, lines: stepSignalLines(st, s) }))
+    .filter((b) => b.lines.length);
+  if (blocks.length === 0) return undefined;
+  const width = Math.max(...blocks.map((b) => b.id.length));
+  const body = blocks.flatMap((b) => b.lines.map((l, i) => `  ${(i === 0 ? b.id : '').padEnd(width)}  ${l}`));
+  return `signals\n${body.join('\n')}`;
+}
+
+/** The watch view's note on a waiting step: `waiting for a {x = 1}, b (1 of 3 matched)`. */
+export function waitingText(st: StepRunSummary): string {
+  if (st.status !== WAITING_FOR_SIGNALS || st.signalDependencies.length === 0) return '';
+  const open = st.signalDependencies.filter((d) => !d.matched && !d.bypassed);
+  const done = st.signalDependencies.length - open.length;
+  const head =
+    open.length > 0 ? `waiting for ${open.map((d) => wantedText(d.name, d.match)).join(', ')}` : 'waiting';
+  return done > 0 ? `${head} (${done} of ${st.signalDependencies.length} matched)` : head;
+}
+
+/** baton.v1.InitiatorType by number (the CLI imports only types from @baton/proto). */
+const TIME = 2;
+const SIGNAL = 3;
+const BACKFILL = 8;
+
+/** `2024-03-10T09:00:00Z`. */
+function isoSeconds(d: Date | undefined): string {
+  return d && !Number.isNaN(d.getTime()) ? `${d.toISOString().slice(0, 19)}Z` : '?';
+}
+
+/**
+ * How a trigger started a run: `started by time trigger t for 2024-03-10T09:00:00Z
+ * (America/Los_Angeles)`, `started by signal trigger t: a #12, b #3`, or `started by backfill
+ * b …`; undefined for any other initiator (a user, a parent step).
+ */
+export function initiatorLine(i: Initiator | undefined): string | undefined {
+  if (!i) return undefined;
+  const zone = i.timezone ? ` (${i.timezone})` : '';
+  const id = i.triggerId || i.name || '?';
+  switch (i.type) {
+    case TIME:
+      return `started by time trigger ${id} for ${isoSeconds(i.triggerTime)}${zone}`;
+    case SIGNAL:
+      return `started by signal trigger ${id}: ${signalRefsText(i.signals)}`;
+    case BACKFILL: {
+      const of = i.name && i.name !== id ? ` of time trigger ${i.name}` : '';
+      return `started by backfill ${id}${of} for ${isoSeconds(i.triggerTime)}${zone}`;
+    }
+    default:
+      return undefined;
+  }
 }
