@@ -7,5 +7,7 @@ export * from './commands/definition-commands';
 export * from './commands/log-commands';
 export * from './commands/run-commands';
 export { inferScalarType, parseRunParams } from './commands/run-params';
+export * from './commands/signal-commands';
+export * from './commands/trigger-commands';
 export { type WatchRunOptions, watchRun } from './commands/watch-run';
 export { type RunCliOptions, runCli } from './run-cli';

@@ -22,3 +22,37 @@ export function parseVersionSelector(text: string, allowed: readonly string[]): 
   if (allowed.includes(v) || /^[1-9]\d*$/.test(v)) return v;
   throw new CliUsageError(`version: expected ${allowed.join(', ')} or a version number, got "${text}"`);
 }
+
+const INSTANT =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
+
+/**
+ * A point in time: `2024-01-01`, `2024-01-01T05:00`, `2024-01-01T05:00:30`, or any of those
+ * with a zone, `Z` or an offset (`+02:00`, `-0700`). A date or time without a zone is UTC,
+ * whatever the machine's zone, so the same command means the same instant everywhere.
+ */
+export function parseInstant(text: string, flag: string): Date {
+  const m = INSTANT.exec(text.trim());
+  const bad = () =>
+    new CliUsageError(
+      `${flag}: expected a date (2024-01-01, UTC), a time (2024-01-01T05:00, UTC) or one with a zone (2024-01-01T05:00-07:00), got "${text}"`,
+    );
+  if (!m) throw bad();
+  const [y, mo, d, h, mi, s] = [m[1], m[2], m[3], m[4], m[5], m[6]].map((x) => Number(x ?? 0));
+  const ms = Number((m[7] ?? '0').padEnd(3, '0'));
+  const local = Date.UTC(y, mo - 1, d, h, mi, s, ms);
+  // Date.UTC rolls 2024-02-30 over into March; a field that changed was out of range.
+  const back = new Date(local);
+  const same =
+    back.getUTCFullYear() === y &&
+    back.getUTCMonth() === mo - 1 &&
+    back.getUTCDate() === d &&
+    h < 24 &&
+    mi < 60 &&
+    s < 60;
+  const zone = m[8]?.toUpperCase();
+  const z = zone === undefined || zone === 'Z' ? undefined : /^([+-])(\d{2}):?(\d{2})$/.exec(zone);
+  const offset = z ? (z[1] === '-' ? -1 : 1) * (Number(z[2]) * 60 + Number(z[3])) : 0;
+  if (!same || (z && (Number(z[2]) > 23 || Number(z[3]) > 59))) throw bad();
+  return new Date(local - offset * 60_000);
+}

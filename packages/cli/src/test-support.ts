@@ -4,6 +4,7 @@ import {
   type BatonClients,
   type DefinitionClient,
   type SchedulerClient,
+  type SignalClient,
   type StepRuntimeClient,
 } from '@baton/sdk';
 import type { CliIo, OutStream } from './cli-io';
@@ -34,6 +35,7 @@ export function captureIo(
 export interface FakeServices {
   scheduler?: Partial<Record<keyof SchedulerClient, unknown>>;
   stepRuntime?: Partial<Record<keyof StepRuntimeClient, unknown>>;
+  signal?: Partial<Record<keyof SignalClient, unknown>>;
 }
 
 /** Clients whose methods are the given fakes (definition first, for the older tests); any other call throws. */
@@ -52,7 +54,7 @@ export function fakeClients(
     definition: fake('definition', definition) as unknown as DefinitionClient,
     scheduler: fake('scheduler', others.scheduler ?? {}) as unknown as SchedulerClient,
     stepRuntime: fake('stepRuntime', others.stepRuntime ?? {}) as unknown as StepRuntimeClient,
-    signal: fake('signal', {}) as unknown as BatonClients['signal'],
+    signal: fake('signal', others.signal ?? {}) as unknown as SignalClient,
     close() {},
   };
 }

@@ -4,14 +4,18 @@ import { registerDefinitionCommands } from './definition-commands';
 import { registerLogCommands } from './log-commands';
 import { registerRunCommands } from './run-commands';
 import { registerSelCommands } from './sel-commands';
+import { registerSignalCommands } from './signal-commands';
+import { registerTriggerCommands } from './trigger-commands';
 
 /**
- * Every command group, in the order `baton --help` lists them. A new group (signals…)
+ * Every command group, in the order `baton --help` lists them. A new group
  * is one file under commands/ with a `register…Commands(program, ctx)` function, added here.
  */
 export const COMMAND_GROUPS: Array<(program: Command, ctx: () => CommandContext) => void> = [
   registerDefinitionCommands,
   registerRunCommands,
   registerLogCommands,
+  registerSignalCommands,
+  registerTriggerCommands,
   registerSelCommands,
 ];

@@ -357,3 +357,124 @@ test('logs: stdout chunks to stdout, stderr chunks to stderr, UTF-8 split across
   assert.equal(request.attemptId, 2);
   assert.equal(request.runId, '0');
 });
+
+const ref = (name: string, seq: string) => ({ name, seq, params: {} });
+const waitingStep = step('load', 'WAITING_FOR_SIGNALS', {
+  signalDependencies: [
+    {
+      name: 'table_ready',
+      match: [{ param: 'date', operator: '=', value: { kind: { $case: 'longValue', value: '20240101' } } }],
+      bypassed: false,
+    },
+    { name: 'other', match: [], matched: ref('other', '3'), bypassed: false },
+    { name: 'late', match: [], bypassed: true },
+  ],
+});
+const publishStep = step('publish', 'SUCCEEDED', { signalOutputs: [ref('table_ready', '13')] });
+
+test('status: started by a trigger, and the steps waiting for or publishing signals', async () => {
+  const triggered = (initiator: Instance['initiator']) => ({
+    scheduler: {
+      getInstance: async () => ({
+        instance: instance('IN_PROGRESS', [publishStep, waitingStep], { initiator }),
+      }),
+    },
+  });
+  const time = await baton(
+    ['status', 'demo.wf', '7'],
+    triggered({
+      type: 2,
+      name: '',
+      triggerId: 'tt-1',
+      triggerTime: new Date('2024-03-10T09:00:00Z'),
+      timezone: 'America/Los_Angeles',
+      signals: [],
+    }),
+  );
+  assert.equal(time.code, 0, time.err);
+  assert.match(
+    time.out,
+    /^demo\.wf instance 7 run 1 {2}IN_PROGRESS\nstarted by time trigger tt-1 for 2024-03-10T09:00:00Z \(America\/Los_Angeles\)\nversion/,
+  );
+  assert.doesNotMatch(time.out, /initiator/);
+  const section = [
+    'signals',
+    '  publish  → published table_ready #13',
+    '  load     waiting for signal table_ready {date = 20240101}',
+    '           ✓ other #3',
+    '           ↷ late (bypassed)',
+  ].join('\n');
+  assert.ok(time.out.includes(section), time.out);
+  const signal = await baton(
+    ['status', 'demo.wf', '7'],
+    triggered({
+      type: 3,
+      name: '',
+      triggerId: 'st-1',
+      timezone: '',
+      signals: [ref('table_ready', '12'), ref('other', '3')],
+    }),
+  );
+  assert.match(signal.out, /\nstarted by signal trigger st-1: table_ready #12, other #3\n/);
+  const backfill = await baton(
+    ['status', 'demo.wf', '7'],
+    triggered({
+      type: 8,
+      name: '',
+      triggerId: 'bf-1',
+      timezone: 'UTC',
+      signals: [],
+      triggerTime: new Date(0),
+    }),
+  );
+  assert.match(backfill.out, /\nstarted by backfill bf-1 for 1970-01-01T00:00:00Z \(UTC\)\n/);
+  const json = JSON.parse((await baton(['--json', 'status', 'demo.wf', '7'], triggered(undefined))).out);
+  assert.equal(json.instance.steps[1].signalDependencies[1].matched.seq, '3');
+});
+
+test('steps: the table, then each step waiting for signals or publishing them', async () => {
+  const r = await baton(['steps', 'demo.wf', '7'], {
+    scheduler: { listStepRuns: async () => ({ stepRuns: [publishStep, waitingStep], nextPageToken: '' }) },
+  });
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /\nload +Sleep +WAITING_FOR_SIGNALS +1 /);
+  assert.match(
+    r.out,
+    /\n\nsignals\n {2}publish {2}→ published table_ready #13\n {2}load {5}waiting for signal table_ready \{date = 20240101\}\n/,
+  );
+  const noSignals = await baton(['steps', 'demo.wf', '7'], {
+    scheduler: { listStepRuns: async () => ({ stepRuns: [step('nap', 'RUNNING')], nextPageToken: '' }) },
+  });
+  assert.doesNotMatch(noSignals.out, /signals/);
+});
+
+test('step bypass-signals calls BypassSignalDependencies with the step, run and reason', async () => {
+  let sent: Record<string, unknown> = {};
+  const scheduler = {
+    bypassSignalDependencies: async (req: Record<string, unknown>) => {
+      sent = req;
+      return { status: 'WAITING_FOR_SIGNALS' };
+    },
+  };
+  const r = await baton(
+    ['step', 'bypass-signals', 'demo.wf', '7', 'load', '--run', '2', '--reason', 'feed is late'],
+    { scheduler },
+  );
+  assert.equal(r.code, 0, r.err);
+  assert.deepEqual(sent, {
+    ref: { workflowId: 'demo.wf', instanceId: '7', runId: '2' },
+    stepId: 'load',
+    reason: 'feed is late',
+    requestId: '',
+  });
+  assert.equal(
+    r.out,
+    'bypassed the signal dependencies of step load of demo.wf instance 7 run 2 (WAITING_FOR_SIGNALS)\n',
+  );
+  const json = await baton(['--json', 'step', 'bypass-signals', 'demo.wf', '7', 'load'], { scheduler });
+  assert.deepEqual(JSON.parse(json.out), { status: 'WAITING_FOR_SIGNALS' });
+  const missing = await baton(['step', 'bypass-signals', 'demo.wf', '7'], { scheduler });
+  assert.equal(missing.code, 2);
+  assert.match(missing.err, /missing required argument 'step-id'/);
+  assert.equal((await baton(['step', 'bypass-signals', 'demo.wf', 'x', 'load'], { scheduler })).code, 2);
+});

@@ -16,6 +16,7 @@ import {
   STEP_COLUMNS,
   stepRow,
 } from './run-format';
+import { stepSignalsSection } from './signal-format';
 import { colorStatus, TERMINAL_INSTANCE } from './step-status';
 import { type WatchRunOptions, watchRun } from './watch-run';
 
@@ -137,6 +138,8 @@ export async function stepsCommand(
     c.header === 'STATUS' ? { ...c, colorOf: (cell: string) => colorStatus(cell, s) } : c,
   );
   ctx.out.table(columns, page.items.map(stepRow));
+  const signals = stepSignalsSection(page.items, s);
+  if (signals) ctx.out.print(`\n${signals}`);
 }
 
 export interface InstancesFlags extends PagingFlags {
@@ -246,7 +249,14 @@ export async function unblockCommand(ctx: CommandContext, workflowId: string): P
   );
 }
 
-export type StepAction = 'stop' | 'skip' | 'restart';
+export type StepAction = 'stop' | 'skip' | 'restart' | 'bypass-signals';
+
+const STEP_ACTION_DONE: Record<StepAction, string> = {
+  stop: 'stopped step',
+  skip: 'skipped step',
+  restart: 'restarted step',
+  'bypass-signals': 'bypassed the signal dependencies of step',
+};
 
 export async function stepActionCommand(
   ctx: CommandContext,
@@ -264,12 +274,13 @@ export async function stepActionCommand(
       ? await scheduler.stopStep(req)
       : action === 'skip'
         ? await scheduler.skipStep(req)
-        : await scheduler.restartStep(req);
-  const verb = { stop: 'stopped', skip: 'skipped', restart: 'restarted' }[action];
+        : action === 'restart'
+          ? await scheduler.restartStep(req)
+          : await scheduler.bypassSignalDependencies({ ...req, requestId: '' });
   ctx.out.result(
     res,
     (r, s) =>
-      `${verb} step ${s.bold(stepId)} of ${refText(ref).replace(/ run 0$/, '')} ${s.dim(`(${r.status})`)}`,
+      `${STEP_ACTION_DONE[action]} ${s.bold(stepId)} of ${refText(ref).replace(/ run 0$/, '')} ${s.dim(`(${r.status})`)}`,
   );
 }
 
@@ -358,7 +369,9 @@ export function registerRunCommands(program: Command, ctx: Ctx): void {
     .command('unblock <workflow-id>')
     .description('let a STRICT_SEQUENTIAL workflow whose queue a failed run blocks go on')
     .action((id: string) => unblockCommand(ctx(), id));
-  const step = program.command('step').description('act on one step of a run: stop, skip, restart');
+  const step = program
+    .command('step')
+    .description('act on one step of a run: stop, skip, restart, bypass-signals');
   const stepAction = (action: StepAction, description: string) =>
     step
       .command(`${action} <workflow-id> <instance> <step-id>`)
@@ -371,4 +384,5 @@ export function registerRunCommands(program: Command, ctx: Ctx): void {
   stepAction('stop', 'stop a running step (it ends STOPPED)');
   stepAction('skip', 'skip a step (SKIPPED): its successors go on');
   stepAction('restart', 'restart the run from this step');
+  stepAction('bypass-signals', 'let a step in WAITING_FOR_SIGNALS go on without its signals');
 }

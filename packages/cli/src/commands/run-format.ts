@@ -2,7 +2,6 @@ import type {
   GetInstanceResponse,
   Instance,
   InstanceRef,
-  ParamValue,
   RestartInstanceResponse,
   StartWorkflowResponse,
   StepRunSummary,
@@ -11,6 +10,8 @@ import type {
 import { formatFields, formatTime } from '../output/format-values';
 import type { Style } from '../output/style';
 import type { Column } from '../output/table';
+import { paramLines } from './param-text';
+import { initiatorLine, stepSignalsSection } from './signal-format';
 import { colorStatus } from './step-status';
 import { elapsedOf, formatDuration, instanceTitle, progressOf } from './watch-view';
 
@@ -30,33 +31,18 @@ export function formatRestart(r: RestartInstanceResponse, s: Style): string {
   return `restarted ${s.bold(refText(r.ref))} ${s.dim(`(${r.status})`)}`;
 }
 
-/** A ParamValue as text: strings quoted, numbers and booleans bare, arrays and maps as JSON. */
-export function paramText(pv: ParamValue | undefined): string {
-  const k = pv?.kind;
-  if (!k) return '-';
-  switch (k.$case) {
-    case 'stringValue':
-      return JSON.stringify(k.value);
-    case 'longValue':
-    case 'doubleValue':
-    case 'booleanValue':
-      return String(k.value);
-    case 'stringArray':
-      return JSON.stringify(k.value.values);
-    case 'longArray':
-      return `[${k.value.values.join(', ')}]`;
-    case 'doubleArray':
-    case 'booleanArray':
-      return JSON.stringify(k.value.values);
-    case 'stringMap':
-      return JSON.stringify(k.value.values);
-    case 'mapValue':
-      return JSON.stringify(k.value ?? {});
-  }
-}
-
 /** baton.v1.InitiatorType by number (the CLI imports only types from @baton/proto, which it does not depend on). */
-const INITIATOR_TYPES = ['', 'MANUAL', 'TIME', 'SIGNAL', 'SUBWORKFLOW', 'FOREACH', 'WHILE', 'RESTART'];
+const INITIATOR_TYPES = [
+  '',
+  'MANUAL',
+  'TIME',
+  'SIGNAL',
+  'SUBWORKFLOW',
+  'FOREACH',
+  'WHILE',
+  'RESTART',
+  'BACKFILL',
+];
 
 function initiatorText(inst: Instance): string | undefined {
   const i = inst.initiator;
@@ -82,7 +68,10 @@ export function timelineLine(e: TimelineEntry, s: Style): string {
   }`;
 }
 
-/** `baton status`: the run's status, times, params, step counts and the last timeline entries. */
+/**
+ * `baton status`: the run's status, the trigger that started it, times, params, step counts,
+ * the steps' signals (awaited, matched, published) and the last timeline entries.
+ */
 export function formatStatus(
   r: GetInstanceResponse,
   s: Style,
@@ -93,9 +82,10 @@ export function formatStatus(
   const elapsed = elapsedOf(inst, opts.now);
   const { done, total } = progressOf(inst);
   const head = `${s.bold(instanceTitle(inst))}  ${colorStatus(inst.status, s)(inst.status)}`;
+  const started = initiatorLine(inst.initiator);
   const fields = formatFields([
     ['version', inst.workflowVersion],
-    ['initiator', initiatorText(inst)],
+    ['initiator', started ? undefined : initiatorText(inst)],
     ['created', formatTime(inst.createdAt)],
     ['started', inst.startedAt ? formatTime(inst.startedAt) : undefined],
     ['ended', inst.endedAt ? formatTime(inst.endedAt) : undefined],
@@ -104,14 +94,11 @@ export function formatStatus(
     ['steps', `${done}/${total} done; ${countsText(inst.stepCounts)}`],
     ['error', inst.error ? s.red(inst.error) : undefined],
   ]);
-  const parts = [head, fields];
-  const names = Object.keys(inst.params).sort();
-  if (names.length > 0) {
-    const width = Math.max(...names.map((n) => n.length));
-    parts.push(
-      `params\n${names.map((n) => `  ${n.padEnd(width)}  ${paramText(inst.params[n])}`).join('\n')}`,
-    );
-  }
+  const parts = started ? [head, started, fields] : [head, fields];
+  const params = paramLines(inst.params);
+  if (params) parts.push(`params\n${params}`);
+  const signals = stepSignalsSection(inst.steps, s);
+  if (signals) parts.push(signals);
   if (opts.timeline > 0 && inst.timeline.length > 0) {
     const shown = inst.timeline.slice(-opts.timeline);
     const more = inst.timeline.length - shown.length;

@@ -7,7 +7,7 @@ import { CliUsageError } from '../cli-errors';
 // `name:TYPE=...` to name the Maestro type instead of letting it be inferred.
 
 /** The types `--param name:TYPE=value` may name. */
-const SCALAR_TYPES = ['STRING', 'LONG', 'DOUBLE', 'BOOLEAN'];
+export const SCALAR_TYPES = ['STRING', 'LONG', 'DOUBLE', 'BOOLEAN'];
 const ALL_TYPES = [
   ...SCALAR_TYPES,
   'STRING_ARRAY',
@@ -39,23 +39,25 @@ export function inferScalarType(text: string): 'BOOLEAN' | 'LONG' | 'DOUBLE' | '
   return 'STRING';
 }
 
-interface ParamArg {
+export interface ParamArg {
   name: string;
   type?: string;
   text: string;
 }
 
-/** `name=value` or `name:TYPE=value`; the value may itself contain `=`. */
-function splitArg(arg: string, flag: string, allowedTypes: string[]): ParamArg {
-  const eq = arg.indexOf('=');
-  const head = eq === -1 ? '' : arg.slice(0, eq);
+/**
+ * The `name` or `name:TYPE` before a value; undefined when the name is empty or holds blanks.
+ * A type outside `allowedTypes` is a usage error naming the param.
+ */
+export function splitNameAndType(
+  head: string,
+  flag: string,
+  allowedTypes: readonly string[],
+): { name: string; type?: string } | undefined {
   const colon = head.lastIndexOf(':');
   const name = (colon === -1 ? head : head.slice(0, colon)).trim();
-  if (eq === -1 || name === '' || /\s/.test(name)) {
-    throw new CliUsageError(`${flag}: expected name=value (or name:TYPE=value), got "${arg}"`);
-  }
-  const text = arg.slice(eq + 1);
-  if (colon === -1) return { name, text };
+  if (name === '' || /\s/.test(name)) return undefined;
+  if (colon === -1) return { name };
   const type = head
     .slice(colon + 1)
     .trim()
@@ -65,7 +67,17 @@ function splitArg(arg: string, flag: string, allowedTypes: string[]): ParamArg {
       `${flag} ${name}: unknown type "${head.slice(colon + 1)}" (${allowedTypes.join(', ')})`,
     );
   }
-  return { name, type, text };
+  return { name, type };
+}
+
+/** `name=value` or `name:TYPE=value`; the value may itself contain `=`. */
+export function splitParamArg(arg: string, flag: string, allowedTypes: readonly string[]): ParamArg {
+  const eq = arg.indexOf('=');
+  const head = eq === -1 ? undefined : splitNameAndType(arg.slice(0, eq), flag, allowedTypes);
+  if (head === undefined) {
+    throw new CliUsageError(`${flag}: expected name=value (or name:TYPE=value), got "${arg}"`);
+  }
+  return { ...head, text: arg.slice(eq + 1) };
 }
 
 /** A ParamValue, with the SDK's conversion errors turned into usage errors naming the flag. */
@@ -78,24 +90,38 @@ function convert(flag: string, name: string, value: unknown, type: string | unde
   }
 }
 
-/** One `--param name[:TYPE]=value`. */
-export function parseScalarParam(arg: string): [string, ParamValue] {
-  const { name, type, text } = splitArg(arg, '--param', SCALAR_TYPES);
+/**
+ * A scalar's text as a ParamValue: of `type` when the user named one, else of the type
+ * read from the text (an inferred LONG must fit in 64 bits). Errors name `flag` and `name`.
+ */
+export function scalarParamValue(
+  flag: string,
+  name: string,
+  type: string | undefined,
+  text: string,
+  otherTypes = `${name}:STRING=… or ${name}:DOUBLE=…`,
+): ParamValue {
   const t = type ?? inferScalarType(text);
   if (t === 'LONG' && type === undefined) {
     const n = BigInt(text);
     if (n < INT64_MIN || n > INT64_MAX) {
       throw new CliUsageError(
-        `--param ${name}: ${text} does not fit in a LONG (64 bits); write ${name}:STRING=… or ${name}:DOUBLE=…`,
+        `${flag} ${name}: ${text} does not fit in a LONG (64 bits); write ${otherTypes}`,
       );
     }
   }
-  return [name, convert('--param', name, t === 'BOOLEAN' ? text.toLowerCase() : text, t)];
+  return convert(flag, name, t === 'BOOLEAN' ? text.toLowerCase() : text, t);
+}
+
+/** One `--param name[:TYPE]=value`. */
+export function parseScalarParam(arg: string): [string, ParamValue] {
+  const { name, type, text } = splitParamArg(arg, '--param', SCALAR_TYPES);
+  return [name, scalarParamValue('--param', name, type, text)];
 }
 
 /** One `--param-json name[:TYPE]=<json>`: JSON types are inferred as the SDK's toParamValue does. */
 export function parseJsonParam(arg: string): [string, ParamValue] {
-  const { name, type, text } = splitArg(arg, '--param-json', ALL_TYPES);
+  const { name, type, text } = splitParamArg(arg, '--param-json', ALL_TYPES);
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -34,6 +34,9 @@ const ACTIVE = new Set([
   'IN_PROGRESS',
 ]);
 
+/** A step held until signals matching its dependencies arrive (or an operator bypasses them). */
+export const WAITING_FOR_SIGNALS = 'WAITING_FOR_SIGNALS';
+
 /** The instance states that end a run. */
 export const TERMINAL_INSTANCE = new Set(['SUCCEEDED', 'FAILED', 'STOPPED', 'TIMED_OUT']);
 
@@ -49,13 +52,18 @@ export function isActive(status: string): boolean {
   return ACTIVE.has(status);
 }
 
-/** Green for success, red for failure, cyan while running, dim when passed over, yellow otherwise. */
+/**
+ * Green for success, red for failure, cyan while running, dim when passed over, magenta while
+ * waiting for signals, yellow otherwise.
+ */
 export function colorStatus(status: string, s: Style): (text: string) => string {
   if (status === 'SUCCEEDED') return s.green;
   if (FAILED.has(status)) return s.red;
   if (ACTIVE.has(status)) return s.cyan;
   if (PASSED_OVER.has(status)) return s.dim;
-  return s.yellow; // STOPPED, COMPLETED_WITH_ERROR, PAUSED, WAITING_FOR_… (needs a look)
+  // Waiting on the outside world, not on Baton: set apart from the yellow "needs a look".
+  if (status === WAITING_FOR_SIGNALS) return s.magenta;
+  return s.yellow; // STOPPED, COMPLETED_WITH_ERROR, PAUSED, WAITING_FOR_PERMITS (needs a look)
 }
 
 /** A one-character mark for the terminal view. */
@@ -65,6 +73,7 @@ export function statusMark(status: string): string {
   if (FAILED.has(status)) return '✗';
   if (status === 'STOPPED') return '■';
   if (ACTIVE.has(status)) return '●';
+  if (status === WAITING_FOR_SIGNALS) return '⧖';
   if (status === 'DISABLED' || status === 'UNSATISFIED' || status === 'SKIPPED') return '-';
   return '○';
 }

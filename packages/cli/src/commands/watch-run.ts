@@ -2,6 +2,7 @@ import type { InstanceRef } from '@baton/proto';
 import { BatonClientError } from '@baton/sdk';
 import { CliExit, ExitCode } from '../cli-errors';
 import type { CommandContext } from '../command-context';
+import { pause } from '../pause';
 import { TERMINAL_INSTANCE } from './step-status';
 import { instanceTitle, type WatchMode, WatchPrinter } from './watch-view';
 
@@ -93,16 +94,4 @@ export async function watchRun(
   if (inst.status !== 'SUCCEEDED') {
     throw new CliExit(ExitCode.FAILURE, `${instanceTitle(inst)} ended ${inst.status}, not SUCCEEDED`);
   }
-}
-
-function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(t);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const t = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }

@@ -261,3 +261,37 @@ test('WatchPrinter --json prints one JSON object per line per update', () => {
   assert.equal(JSON.parse(lines[1]).instance.status, 'SUCCEEDED');
   assert.equal(p.instance?.status, 'SUCCEEDED');
 });
+
+test('a step waiting for signals has its own mark and colour, and says what it awaits', () => {
+  const waiting = step('load', 'WAITING_FOR_SIGNALS', {
+    startedAt: at(0),
+    signalDependencies: [
+      {
+        name: 'table_ready',
+        match: [{ param: 'date', operator: '=', value: { kind: { $case: 'longValue', value: '20240101' } } }],
+        bypassed: false,
+      },
+      { name: 'other', match: [], matched: { name: 'other', seq: '3', params: {} }, bypassed: false },
+    ],
+  });
+  const inst = instance('IN_PROGRESS', [step('extract', 'SUCCEEDED'), waiting]);
+  const lines = renderFrame(inst, { style: plain, now: T0 + 2000 });
+  assert.equal(
+    lines[2],
+    '  ⧖ load     WAITING_FOR_SIGNALS    2.0s  waiting for table_ready {date = 20240101} (1 of 2 matched)',
+  );
+  const coloured = renderFrame(inst, { style: createStyle(true), now: T0 + 2000 });
+  assert.ok(coloured[2].includes('\x1b[35m⧖'), 'a magenta mark, unlike the yellow of other waits');
+  assert.ok(coloured[2].includes('\x1b[35mWAITING_FOR_SIGNALS'));
+  const moved = changeLines(
+    instance('IN_PROGRESS', [step('extract', 'SUCCEEDED'), step('load', 'CREATED')]),
+    inst,
+    {
+      style: plain,
+      now: T0 + 2000,
+    },
+  );
+  assert.deepEqual(moved, [
+    '  +2.0s  load     CREATED -> WAITING_FOR_SIGNALS  (1/2 done)  waiting for table_ready {date = 20240101} (1 of 2 matched)',
+  ]);
+});

@@ -2,6 +2,7 @@ import type { Instance, StepRunSummary, WatchInstanceResponse } from '@baton/pro
 import type { OutStream } from '../cli-io';
 import { toJsonLine } from '../output/json-text';
 import type { Style } from '../output/style';
+import { waitingText } from './signal-format';
 import { colorStatus, isFailure, isStepFinished, statusMark, TERMINAL_INSTANCE } from './step-status';
 
 // The live view of `baton start --watch` and `baton watch`. The renderings are pure
@@ -79,9 +80,10 @@ export function renderFrame(inst: Instance, o: FrameOptions): string[] {
     const error = st.error ? `  ${s.red(oneLine(st.error))}` : '';
     const duration = stepDuration(st, o.now);
     const iterations = iterationText(st);
+    const waiting = waitingText(st);
     const tail = `${duration ? `  ${s.dim(duration.padStart(6))}` : ''}${attempts}${
       iterations ? `  ${iterations}` : ''
-    }${error}`;
+    }${waiting ? `  ${s.magenta(waiting)}` : ''}${error}`;
     const status = tail ? color(st.status.padEnd(statusWidth)) : color(st.status);
     lines.push(`  ${mark}${st.stepId.padEnd(idWidth)}  ${status}${tail}`);
   }
@@ -186,10 +188,11 @@ export function changeLines(prev: Instance | undefined, next: Instance, o: Frame
     if (old === st.status || (old === undefined && st.status === 'NOT_CREATED')) continue;
     const move = old === undefined ? '' : `${old} -> `;
     const error = st.error ? `  ${s.red(oneLine(st.error))}` : '';
+    const waiting = waitingText(st);
     lines.push(
       `${s.dim(at)}  ${st.stepId.padEnd(idWidth)}  ${move}${colorStatus(st.status, s)(st.status)}  ${s.dim(
         `(${done}/${total} done)`,
-      )}${error}`,
+      )}${waiting ? `  ${s.magenta(waiting)}` : ''}${error}`,
     );
   }
   if (prev && prev.status !== next.status) {

@@ -9,6 +9,7 @@ export interface Style {
   green(s: string): string;
   yellow(s: string): string;
   cyan(s: string): string;
+  magenta(s: string): string;
 }
 
 /** Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org). */
@@ -27,5 +28,6 @@ export function createStyle(enabled: boolean): Style {
     green: sgr(32, 39),
     yellow: sgr(33, 39),
     cyan: sgr(36, 39),
+    magenta: sgr(35, 39),
   };
 }
