@@ -1,12 +1,17 @@
-import { type Duration, parseDuration, parseDurationText } from './duration';
+import {
+  type PredefinedSchedule,
+  type TimeTriggerInput,
+  compileSchedule,
+  isValidTimezone,
+  predefinedSchedule,
+} from '@baton/schedule';
+import { type Duration, parseDuration } from './duration';
 import { TIME_TRIGGER_TYPES, parseEnum } from './enums';
 import { indexPath, keyPath } from './json-path';
 import { type JsonObject, asArray, asObject, optString, rejectUnknownKeys } from './reader';
 import { type Ctx, report } from './violations';
 
-/** Named schedules of a PREDEFINED trigger, written with an `@` as Maestro serializes them. */
-export const PREDEFINED_SCHEDULES = ['@hourly', '@daily', '@weekly', '@monthly', '@yearly'] as const;
-export type PredefinedSchedule = (typeof PREDEFINED_SCHEDULES)[number];
+export type { PredefinedSchedule };
 
 /** A time trigger (Maestro's TimeTrigger subtypes, told apart by `type`). */
 export type TimeTrigger =
@@ -19,10 +24,6 @@ const KEYS = {
   INTERVAL: new Set(['type', 'interval', 'start', 'fuzzy_max_delay']),
   PREDEFINED: new Set(['type', 'expression', 'timezone', 'fuzzy_max_delay']),
 } as const;
-
-// Maestro's TIME_TRIGGER_MINIMUM_INTERVAL.
-const MIN_INTERVAL_SECONDS = 60;
-const CRON_FIELD = /^[0-9A-Za-z*?/,\-#]+$/;
 
 export function parseTimeTriggers(ctx: Ctx, path: string, v: unknown): TimeTrigger[] | undefined {
   const list = asArray(ctx, path, v);
@@ -53,37 +54,20 @@ function parseTimeTrigger(ctx: Ctx, path: string, v: unknown): TimeTrigger | und
   if (type === 'CRON') {
     const cron = requiredString(ctx, path, obj, 'cron');
     const timezone = readTimezone(ctx, path, obj);
-    if (cron === undefined || !checkCron(ctx, keyPath(path, 'cron'), cron)) return undefined;
+    if (cron === undefined || !checkSchedule(ctx, path, { type, cron, timezone })) return undefined;
     return { type, cron, ...(timezone ? { timezone } : {}), ...extra };
   }
   if (type === 'PREDEFINED') {
     const expression = requiredString(ctx, path, obj, 'expression');
     const timezone = readTimezone(ctx, path, obj);
-    if (expression === undefined) return undefined;
-    const name = `@${expression.replace(/^@/, '').toLowerCase()}`;
-    const schedule = PREDEFINED_SCHEDULES.find((s) => s === name);
-    if (!schedule) {
-      report(
-        ctx,
-        keyPath(path, 'expression'),
-        `unknown schedule '${expression}'; expected one of ${PREDEFINED_SCHEDULES.join(', ')}`,
-      );
+    if (expression === undefined || !checkSchedule(ctx, path, { type, expression, timezone }))
       return undefined;
-    }
+    const schedule = predefinedSchedule(expression)!;
     return { type, expression: schedule, ...(timezone ? { timezone } : {}), ...extra };
   }
   const interval = requiredString(ctx, path, obj, 'interval');
   const start = optString(ctx, path, obj, 'start');
-  if (interval === undefined) return undefined;
-  const seconds = parseDurationText(interval);
-  if (seconds === undefined || seconds < MIN_INTERVAL_SECONDS) {
-    report(
-      ctx,
-      keyPath(path, 'interval'),
-      `interval must be a duration of at least ${MIN_INTERVAL_SECONDS} seconds`,
-    );
-    return undefined;
-  }
+  if (interval === undefined || !checkSchedule(ctx, path, { type, interval, start })) return undefined;
   return { type, interval, ...(start !== undefined ? { start } : {}), ...extra };
 }
 
@@ -95,33 +79,20 @@ function requiredString(ctx: Ctx, path: string, obj: JsonObject, key: string): s
   return optString(ctx, path, obj, key);
 }
 
-/** A light syntactic check; the scheduler's cron library is the final judge of the schedule. */
-function checkCron(ctx: Ctx, path: string, cron: string): boolean {
-  const fields = cron.trim().split(/\s+/);
-  if (fields.length < 5 || fields.length > 7 || !fields.every((f) => CRON_FIELD.test(f))) {
-    report(ctx, path, `'${cron}' is not a cron expression (5 to 7 fields)`);
-    return false;
-  }
-  return true;
+/**
+ * Compiles the trigger the way the signal service will, so a definition that saves is one that can
+ * be scheduled; a problem is reported at the trigger field it concerns (`…time_triggers[0].cron`).
+ */
+function checkSchedule(ctx: Ctx, path: string, input: TimeTriggerInput): boolean {
+  const compiled = compileSchedule(input);
+  if (!compiled.ok) report(ctx, keyPath(path, compiled.field), compiled.message);
+  return compiled.ok;
 }
 
-const knownZones = new Map<string, boolean>();
-
-/** Checks a time zone against the runtime's IANA database (aliases such as US/Pacific included). */
-export function isValidTimezone(zone: string): boolean {
-  let ok = knownZones.get(zone);
-  if (ok === undefined) {
-    try {
-      new Intl.DateTimeFormat('en-US', { timeZone: zone });
-      ok = true;
-    } catch {
-      ok = false;
-    }
-    knownZones.set(zone, ok);
-  }
-  return ok;
-}
-
+/**
+ * Checked here as well as by compileSchedule, and then left out of the compile, so that a bad zone
+ * and a bad cron in one trigger are both reported.
+ */
 function readTimezone(ctx: Ctx, path: string, obj: JsonObject): string | undefined {
   const zone = optString(ctx, path, obj, 'timezone');
   if (zone !== undefined && !isValidTimezone(zone)) {
