@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { exampleFiles, readRepoFile } from '../support/repo';
 import { useStack } from '../support/stack';
-import { fromParamValue } from '@baton/sdk';
+import { fromParamValue, toParamMap } from '@baton/sdk';
+import { waitFor } from '@baton/testing';
 import { waitEnd } from './support';
 
 const env = useStack();
@@ -24,6 +25,8 @@ describe('examples run end to end', () => {
     'foreach-nested',
     'while-loop',
     'subworkflow-parent',
+    // Started by hand: its TARGET_RUN_HOUR describes the start time.
+    'cron-report',
   ];
   for (const name of runnable) {
     test(`${name} succeeds`, async () => {
@@ -57,4 +60,41 @@ describe('examples run end to end', () => {
       }
     });
   }
+
+  test('signal-producer announces demo/orders_landed, which starts signal-consumer for that day', async () => {
+    const st = await env.clients.scheduler.startWorkflow({ workflowId: 'demo.signal_producer' });
+    assert.equal(
+      (await waitEnd(env.clients, 'demo.signal_producer', st.instanceId, 60_000)).status,
+      'SUCCEEDED',
+    );
+    let consumer: Awaited<ReturnType<typeof waitEnd>> | undefined;
+    await waitFor(
+      async () => {
+        const list = await env.clients.scheduler.listInstances({ workflowId: 'demo.signal_consumer' });
+        consumer = list.instances[0];
+        return consumer !== undefined && consumer.status === 'SUCCEEDED';
+      },
+      { timeoutMs: 60_000, intervalMs: 200, what: 'the consumer to run' },
+    );
+    assert.equal(fromParamValue(consumer!.params.day!), 20240101);
+  });
+
+  test('signal-wait waits for demo/partition_ready of its date, then reads the path from it', async () => {
+    const st = await env.clients.scheduler.startWorkflow({ workflowId: 'demo.signal_wait' });
+    const ref = { workflowId: 'demo.signal_wait', instanceId: st.instanceId, runId: '0' };
+    await waitFor(
+      async () =>
+        (await env.clients.scheduler.getInstance({ ref })).instance!.steps[0]!.status ===
+        'WAITING_FOR_SIGNALS',
+      { timeoutMs: 30_000, intervalMs: 100, what: 'the step to wait for its signal' },
+    );
+    await env.clients.signal.publishSignal({
+      name: 'demo/partition_ready',
+      params: toParamMap({ date: 20240101, path: 's3://bucket/dt=20240101' }),
+    });
+    const inst = await waitEnd(env.clients, 'demo.signal_wait', st.instanceId, 60_000);
+    assert.equal(inst.status, 'SUCCEEDED');
+    const run = await env.clients.scheduler.getStepRun({ ref: inst.ref, stepId: 'publish' });
+    assert.equal(fromParamValue(run.stepRun!.params.path!), 's3://bucket/dt=20240101');
+  });
 });

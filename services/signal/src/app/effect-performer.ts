@@ -1,0 +1,157 @@
+import { Metadata } from '@grpc/grpc-js';
+import { InitiatorType, type ParamValue, type internal } from '@baton/proto';
+import { BatonClientError, type SchedulerClient, toParamValue } from '@baton/sdk';
+import type { Logger } from 'pino';
+import type { Effect, InitiatorSpec } from '../domain/effects';
+import type { SignalRefRecord } from '../domain/signal-instance';
+import { decodeValue } from '../domain/signal-values';
+import type { LineageStore } from '../store/lineage-store';
+import { runSubject, signalSubject } from '../store/lineage-store';
+import type { RunStore } from '../store/run-store';
+import type { WaitStore } from '../store/wait-store';
+import type { BackfillStore } from '../store/backfill-store';
+import type { Coordination } from '../redis/coordination';
+
+/** The scheduler's answers that make retrying a start pointless: the effect is given up (and logged). */
+const GIVE_UP = new Set(['NOT_FOUND', 'INVALID_ARGUMENT', 'FAILED_PRECONDITION']);
+
+/** Starts in flight at once while one decision's effects are performed. */
+const PARALLEL = 16;
+
+/**
+ * Performs ledger effects. Each is idempotent (see Effect), so a decision is performed again
+ * whole after a crash. A failure that may pass (scheduler unavailable) throws: the decision stays
+ * unapplied and is retried.
+ */
+export class EffectPerformer {
+  constructor(
+    private readonly scheduler: SchedulerClient,
+    private readonly reports: internal.SignalReportServiceClient,
+    private readonly runs: RunStore,
+    private readonly lineage: LineageStore,
+    private readonly waits: WaitStore,
+    private readonly backfills: BackfillStore,
+    private readonly coord: Coordination,
+    private readonly log: Logger,
+  ) {}
+
+  async performAll(effects: readonly Effect[]): Promise<void> {
+    let next = 0;
+    const worker = async () => {
+      while (next < effects.length) await this.perform(effects[next++]!);
+    };
+    await Promise.all(Array.from({ length: Math.min(PARALLEL, effects.length) }, worker));
+  }
+
+  private async perform(e: Effect): Promise<void> {
+    switch (e.type) {
+      case 'startRun':
+        return this.startRun(e);
+      case 'reportMatch':
+        return this.reportMatch(e);
+      case 'dropWait':
+        await this.waits.remove(e.waitKey);
+        await this.coord.removeWait(e.waitKey, e.names);
+        return;
+      case 'backfillDone':
+        return this.backfills.markDone(e.backfillId);
+    }
+  }
+
+  private async startRun(e: Extract<Effect, { type: 'startRun' }>): Promise<void> {
+    const runParams: Record<string, ParamValue> = {};
+    for (const [k, p] of Object.entries(e.runParams)) runParams[k] = toParamValue(p.value, p.type, k);
+    let res: Awaited<ReturnType<SchedulerClient['startWorkflow']>>;
+    try {
+      res = await this.scheduler.startWorkflow(
+        {
+          workflowId: e.workflowId,
+          version: 'active',
+          requestId: e.requestId,
+          runParams,
+          initiator: initiatorOf(e.initiator),
+        },
+        { timeoutMs: 30_000 },
+      );
+    } catch (err) {
+      if (err instanceof BatonClientError && GIVE_UP.has(err.code)) {
+        this.log.warn(
+          { workflowId: e.workflowId, requestId: e.requestId, code: err.code, err: err.message },
+          'trigger fire not started',
+        );
+        return;
+      }
+      throw err;
+    }
+    const instanceId = Number(res.instanceId);
+    const runId = Number(res.runId);
+    await this.runs.record(e.workflowId, e.requestId, instanceId, runId);
+    const time = e.initiator.time ?? Date.now();
+    for (const s of e.initiator.signals ?? []) {
+      await this.lineage.append(
+        [signalSubject(s.name, s.seq), runSubject(e.workflowId, instanceId)],
+        `started:${e.workflowId}:${instanceId}:${s.name}#${s.seq}`,
+        { signal: s, workflowId: e.workflowId, instanceId, runId, relation: 'STARTED', time },
+      );
+    }
+  }
+
+  private async reportMatch(e: Extract<Effect, { type: 'reportMatch' }>): Promise<void> {
+    await new Promise<void>((resolve, reject) =>
+      this.reports.reportSignalMatch(
+        {
+          instanceKey: e.instanceKey,
+          stepId: e.stepId,
+          waitKey: e.waitKey,
+          dependencyIndex: e.index,
+          signal: signalRefOf(e.signal),
+        },
+        new Metadata(),
+        { deadline: Date.now() + 10_000 },
+        (err) => (err ? reject(err) : resolve()),
+      ),
+    );
+    await this.lineage.append(
+      [signalSubject(e.signal.name, e.signal.seq), runSubject(e.workflowId, e.instanceId)],
+      `satisfied:${e.waitKey}:${e.index}`,
+      {
+        signal: e.signal,
+        workflowId: e.workflowId,
+        instanceId: e.instanceId,
+        runId: e.runId,
+        stepId: e.stepId,
+        relation: 'SATISFIED',
+        time: Date.now(),
+      },
+    );
+  }
+}
+
+export function signalRefOf(s: SignalRefRecord) {
+  const params: Record<string, ParamValue> = {};
+  for (const [k, v] of Object.entries(s.params)) {
+    const value = decodeValue(v);
+    params[k] =
+      typeof value === 'bigint'
+        ? { kind: { $case: 'longValue', value: value.toString() } }
+        : { kind: { $case: 'stringValue', value } };
+  }
+  return { name: s.name, seq: String(s.seq), params };
+}
+
+function initiatorOf(i: InitiatorSpec) {
+  const type =
+    i.kind === 'TIME'
+      ? InitiatorType.INITIATOR_TYPE_TIME
+      : i.kind === 'SIGNAL'
+        ? InitiatorType.INITIATOR_TYPE_SIGNAL
+        : InitiatorType.INITIATOR_TYPE_BACKFILL;
+  return {
+    type,
+    name: i.kind.toLowerCase(),
+    ...(i.time !== undefined ? { triggerTime: new Date(i.time) } : {}),
+    timezone: i.timezone ?? '',
+    triggerId: i.triggerId,
+    signals: (i.signals ?? []).map(signalRefOf),
+  };
+}

@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Effect } from '../domain/effects';
+import type { Coordination } from '../redis/coordination';
+import type { LedgerDoc } from '../store/documents';
+import { type LedgerStore, ledgerId } from '../store/ledger-store';
+import type { EffectPerformer } from './effect-performer';
+
+/** What one step of a ledger key decides. */
+export interface StepResult<S> {
+  state: S;
+  effects: Effect[];
+  /** Worth a decision (state or effects changed). */
+  changed: boolean;
+  /** Look at the key again then (epoch ms). */
+  wakeAt?: number;
+  /** More input is waiting (a read was capped): step again at once. */
+  again?: boolean;
+}
+
+/** One kind of ledger key (signal trigger, wait, time shard, backfill), by its key prefix. */
+export interface LedgerKind<S = unknown> {
+  /** The state of a key with no decision yet; undefined when the key is unknown (nothing to do). */
+  initial(key: string): Promise<S | undefined>;
+  /** Reads what is new and decides; undefined when the key is unknown now. */
+  step(key: string, state: S, now: number): Promise<StepResult<S> | undefined>;
+}
+
+export interface LedgerEngineOptions {
+  /** How long a key's lock lives (ms). A crashed holder delays others this long. */
+  lockTtlMs: number;
+  /** Decisions one process() call makes at most before giving the key back to the queue. */
+  maxRounds: number;
+}
+
+export const LEDGER_ENGINE_DEFAULTS: LedgerEngineOptions = { lockTtlMs: 15_000, maxRounds: 20 };
+
+/**
+ * The shell around the pure deciders (the scheduler's engine in small): take the key's lock
+ * (liveness), load its newest decision, redo its effects if it was not applied (a crash after the
+ * insert), decide from what is new, insert decision n+1 (the fence: a duplicate means another
+ * replica decided first — reload and go again), perform its effects, mark it applied.
+ */
+export class LedgerEngine {
+  private readonly token = randomUUID();
+
+  constructor(
+    private readonly ledger: LedgerStore,
+    private readonly coord: Coordination,
+    private readonly performer: EffectPerformer,
+    private readonly kinds: Record<string, LedgerKind<unknown>>,
+    private readonly log: Logger,
+    private readonly opts: LedgerEngineOptions = LEDGER_ENGINE_DEFAULTS,
+  ) {}
+
+  /** Processes one key. False when another replica holds it. */
+  async process(key: string): Promise<boolean> {
+    const kind = this.kinds[key.slice(0, key.indexOf(':'))];
+    if (!kind) {
+      this.log.warn({ key }, 'unknown ledger key');
+      return true;
+    }
+    if (!(await this.coord.tryLock(key, this.token, this.opts.lockTtlMs))) return false;
+    try {
+      for (let round = 0; round < this.opts.maxRounds; round++) {
+        const more = await this.round(key, kind);
+        if (!more) return true;
+      }
+      // Out of rounds with work left: back of the queue, so other keys get their turn.
+      await this.coord.nudge([key]);
+      return true;
+    } finally {
+      await this.coord.unlock(key, this.token).catch(() => {});
+    }
+  }
+
+  /** One decision; true when the key should be stepped again at once. */
+  private async round(key: string, kind: LedgerKind<unknown>): Promise<boolean> {
+    const latest = await this.ledger.latest(key);
+    if (latest && !latest.applied) {
+      await this.performer.performAll(JSON.parse(latest.effects) as Effect[]);
+      await this.ledger.markApplied(key, latest.n);
+    }
+    const state = latest ? (JSON.parse(latest.state) as unknown) : await kind.initial(key);
+    if (state === undefined) return false;
+    const now = Date.now();
+    const r = await kind.step(key, state, now);
+    if (!r) return false;
+    if (r.wakeAt !== undefined) await this.coord.setWakes([{ key, at: r.wakeAt }]);
+    if (!r.changed && latest) return r.again === true;
+    const n = (latest?.n ?? 0) + 1;
+    const doc: LedgerDoc = {
+      _id: ledgerId(key, n),
+      key,
+      n,
+      state: JSON.stringify(r.state),
+      effects: JSON.stringify(r.effects),
+      created_at: now,
+    };
+    if (r.effects.length === 0) doc.applied = true;
+    if (!(await this.ledger.insert(doc))) {
+      this.log.debug({ key, n }, 'ledger fence lost; reloading');
+      return true;
+    }
+    if (r.effects.length > 0) {
+      await this.performer.performAll(r.effects);
+      await this.ledger.markApplied(key, n);
+    }
+    return r.again === true;
+  }
+}

@@ -1,0 +1,99 @@
+import { isDuplicateKey, latestOf } from '@baton/kit';
+import type { Collection, Db } from 'mongodb';
+import { signalId } from '../domain/signal-instance';
+import { COLLECTIONS, type RequestDoc, type SignalDoc } from './documents';
+
+/** Parallel _id lookups in flight at once when a range of seqs is read. */
+const READ_PARALLEL = 32;
+
+/** Signal instances and request ids. */
+export class SignalStore {
+  readonly signals: Collection<SignalDoc>;
+  readonly requests: Collection<RequestDoc>;
+  /** Last seq seen per name (a lower bound: where lookups of the latest start). */
+  private readonly hints = new Map<string, number>();
+
+  constructor(db: Db) {
+    this.signals = db.collection<SignalDoc>(COLLECTIONS.signals);
+    this.requests = db.collection<RequestDoc>(COLLECTIONS.requests);
+  }
+
+  async ensureIndexes(): Promise<void> {
+    // The fence against publishing one request twice, even if a crash lost its request document.
+    await this.signals.createIndex({ request_key: 1 }, { unique: true, name: 'request_key' });
+  }
+
+  async exists(name: string, seq: number): Promise<boolean> {
+    return (await this.signals.findOne({ _id: signalId(name, seq) }, { projection: { _id: 1 } })) !== null;
+  }
+
+  /** The latest seq of a name (0 when none): O(log) lookups by _id from the last one seen. */
+  async latest(name: string): Promise<number> {
+    const n = await latestOf((k) => this.exists(name, k), this.hints.get(name) ?? 0);
+    this.hint(name, n);
+    return n;
+  }
+
+  /** The last seq this replica saw of a name, if any (it may be behind other replicas). */
+  knownLatest(name: string): number | undefined {
+    return this.hints.get(name);
+  }
+
+  hint(name: string, seq: number): void {
+    if (seq > (this.hints.get(name) ?? 0)) this.hints.set(name, seq);
+    if (this.hints.size > 100_000) this.hints.clear();
+  }
+
+  get(name: string, seq: number): Promise<SignalDoc | null> {
+    return this.signals.findOne({ _id: signalId(name, seq) });
+  }
+
+  /** The instances with these seqs (missing ones left out), in the order given. */
+  async getMany(name: string, seqs: readonly number[]): Promise<SignalDoc[]> {
+    const out: (SignalDoc | null)[] = new Array(seqs.length).fill(null);
+    let next = 0;
+    const worker = async () => {
+      while (next < seqs.length) {
+        const i = next++;
+        out[i] = await this.get(name, seqs[i]!);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(READ_PARALLEL, seqs.length) }, worker));
+    return out.filter((d): d is SignalDoc => d !== null);
+  }
+
+  /**
+   * Inserts documents numbered latest+1, latest+2... in order. Returns how many went in; the
+   * first one that did not is a duplicate (its seq taken by another replica, or its request id
+   * published already — the caller tells which). Ordered, so no seq is ever skipped: an insert
+   * stops at the first failure and everything after it is renumbered.
+   */
+  async insertOrdered(docs: SignalDoc[]): Promise<number> {
+    if (docs.length === 0) return 0;
+    try {
+      await this.signals.insertMany(docs, { ordered: true });
+      return docs.length;
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      const inserted = (err as { result?: { insertedCount?: number } }).result?.insertedCount;
+      const writeErrors = (err as { writeErrors?: { index: number }[] | { index: number } }).writeErrors;
+      const first = Array.isArray(writeErrors) ? writeErrors[0]?.index : writeErrors?.index;
+      return first ?? inserted ?? 0;
+    }
+  }
+
+  async insertRequests(docs: RequestDoc[]): Promise<void> {
+    if (docs.length === 0) return;
+    await this.requests.insertMany(docs, { ordered: false }).catch((err) => {
+      if (!isDuplicateKey(err)) throw err;
+    });
+  }
+
+  /** The seq a request id was given, or undefined. The slow path (a scan) covers a crash before its request document. */
+  async seqOfRequest(requestKey: string): Promise<number | undefined> {
+    const doc = await this.requests.findOne({ _id: requestKey });
+    if (doc) return doc.seq;
+    const sig = await this.signals.findOne({ request_key: requestKey }, { projection: { seq: 1 } });
+    return sig?.seq;
+  }
+}
