@@ -120,8 +120,12 @@ export class Publisher {
         throw new Error(`publishing ${name}: request ${group[0]!.input.requestId} vanished`);
       settle(group, seq, false);
     }
-    await this.store.insertRequests(created.map((c) => ({ _id: c.requestId, seq: c.seq })));
-    if (seqs.length > 0) await this.published(name, seqs).catch(() => {});
+    // Off the publish's path (its callers have their answers): the request documents only speed up
+    // a later repeat (the unique request_key already fences it), and wake-ups have the sweeper behind them.
+    void this.store
+      .insertRequests(created.map((c) => ({ _id: c.requestId, seq: c.seq })))
+      .catch(() => {});
+    if (seqs.length > 0) void this.published(name, seqs).catch(() => {});
   }
 
   private doc(w: Waiting, seq: number, now: number): SignalDoc {
