@@ -1,5 +1,6 @@
 import type { StepType } from '@baton/model';
 import type { JsonObject } from './json';
+import type { TriggerInfo } from './trigger-info';
 import type { InstanceStatus } from './statuses';
 
 /**
@@ -80,6 +81,8 @@ export interface StartChildAction {
   params: JsonObject;
   depth: number;
   initiator?: string;
+  /** The parent's trigger: the child reads the same trigger time zone and signals. */
+  trigger?: TriggerInfo;
   previous?: string[];
 }
 
