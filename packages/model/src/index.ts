@@ -42,7 +42,7 @@ export type { RunStrategy } from './run-strategy';
 export type { Tag } from './tags';
 export type { Duration } from './duration';
 export { parseDurationText } from './duration';
-export type { TimeTrigger, PredefinedSchedule } from './time-triggers';
+export { type TimeTrigger, type PredefinedSchedule, isValidTimezone } from './time-triggers';
 export type { SignalTrigger, SignalTriggerEntry, SignalDependency, SignalOutput } from './signals';
 export {
   PARAM_TYPES,
