@@ -56,7 +56,17 @@ export function paramText(pv: ParamValue | undefined): string {
 }
 
 /** baton.v1.InitiatorType by number (the CLI imports only types from @baton/proto, which it does not depend on). */
-const INITIATOR_TYPES = ['', 'MANUAL', 'TIME', 'SIGNAL', 'SUBWORKFLOW', 'FOREACH', 'WHILE', 'RESTART'];
+const INITIATOR_TYPES = [
+  '',
+  'MANUAL',
+  'TIME',
+  'SIGNAL',
+  'SUBWORKFLOW',
+  'FOREACH',
+  'WHILE',
+  'RESTART',
+  'BACKFILL',
+];
 
 function initiatorText(inst: Instance): string | undefined {
   const i = inst.initiator;
