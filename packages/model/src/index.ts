@@ -43,6 +43,7 @@ export type { Tag } from './tags';
 export type { Duration } from './duration';
 export { parseDurationText } from './duration';
 export type { TimeTrigger, PredefinedSchedule } from './time-triggers';
+export { isValidTimezone } from '@baton/schedule';
 export type { SignalTrigger, SignalTriggerEntry, SignalDependency, SignalOutput } from './signals';
 export { parseTriggerLists, type TriggerLists } from './trigger-lists';
 export { SIGNAL_LIMITS, signalNameProblem, signalParamNameProblem } from './signal-limits';

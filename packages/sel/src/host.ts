@@ -42,7 +42,14 @@ export interface ParamHost {
   getFromStep?(stepId: string, name: string): HostValue;
   /** The current step's param or special field (`params.getFromStep(NAME)`). */
   getFromCurrentStep?(name: string): HostValue;
+  /** A param of the signal instance `signalName` that fired the trigger which started the run. */
   getFromSignal?(signalName: string, paramName: string): HostValue;
+  /**
+   * A param of the first signal that fired the trigger (Maestro's one-argument
+   * `params.getFromSignal(param)`). A separate method rather than `getFromSignal(undefined, ...)`, so
+   * a host written for the two-argument form never sees an undefined signal name.
+   */
+  getFromFirstSignal?(paramName: string): HostValue;
   getFromSignalDependency?(signalName: string, paramName: string): HostValue;
   /** Values of `paramName` from every iteration of `stepId` inside the foreach step. */
   getFromForeach?(foreachStepId: string, stepId: string, paramName: string): HostValue;

@@ -7,6 +7,7 @@ export interface ParamHostData {
   steps?: Readonly<Record<string, Readonly<Record<string, HostValue>>>>;
   /** Fields of the step the expression belongs to (params.getFromStep(name)). */
   currentStep?: Readonly<Record<string, HostValue>>;
+  /** signals[signalName][param]; the first entry is the first signal (params.getFromSignal(param)). */
   signals?: Readonly<Record<string, Readonly<Record<string, HostValue>>>>;
   signalDependencies?: Readonly<Record<string, Readonly<Record<string, HostValue>>>>;
   /** foreach[foreachStepId][stepId][param] = values per iteration. */
@@ -30,6 +31,10 @@ export function createParamHost(data: ParamHostData = {}): ParamHost {
     getFromStep: (s, n) => own(own(data.steps, s), n),
     getFromCurrentStep: (n) => own(data.currentStep, n),
     getFromSignal: (s, n) => own(own(data.signals, s), n),
+    getFromFirstSignal: (n) => {
+      const first = data.signals ? Object.keys(data.signals)[0] : undefined;
+      return first === undefined ? undefined : own(own(data.signals, first), n);
+    },
     getFromSignalDependency: (s, n) => own(own(data.signalDependencies, s), n),
     getFromForeach: (f, s, n) => own(own(own(data.foreach, f), s), n),
     getFromSubworkflow: (w, s, n) => own(own(own(data.subworkflows, w), s), n),

@@ -85,7 +85,9 @@ async function join(c: BatonClients, startMs: number): Promise<Row[]> {
       properties: { run_strategy: { rule: 'PARALLEL', workflow_concurrency: 1000 } },
       workflow: {
         id: 'bench.join',
-        signal_triggers: [{ definitions: { 'bench/a': { join_keys: ['k'] }, 'bench/b': { join_keys: ['k'] } } }],
+        signal_triggers: [
+          { definitions: { 'bench/a': { join_keys: ['k'] }, 'bench/b': { join_keys: ['k'] } } },
+        ],
         steps: [{ step: { id: 'a', type: 'NoOp' } }],
       },
     }),
@@ -105,7 +107,11 @@ async function join(c: BatonClients, startMs: number): Promise<Row[]> {
     lags.length = 0;
     let token = '';
     do {
-      const page = await c.scheduler.listInstances({ workflowId: 'bench.join', pageSize: 500, pageToken: token });
+      const page = await c.scheduler.listInstances({
+        workflowId: 'bench.join',
+        pageSize: 500,
+        pageToken: token,
+      });
       for (const inst of page.instances) {
         const b = inst.initiator?.signals.find((s) => s.name === 'bench/b');
         const at = b && lastAt.get(b.seq);
@@ -198,7 +204,9 @@ async function main(): Promise<void> {
       { name: 'floor: Redis PING p50', value: round(f.redisMs, 3), unit: 'ms' },
     );
     await c.definition.pushWorkflow({
-      definitionJson: JSON.stringify({ workflow: { id: 'bench.start', steps: [{ step: { id: 'a', type: 'NoOp' } }] } }),
+      definitionJson: JSON.stringify({
+        workflow: { id: 'bench.start', steps: [{ step: { id: 'a', type: 'NoOp' } }] },
+      }),
     });
     const starts: number[] = [];
     for (let i = 0; i < 50; i++) {

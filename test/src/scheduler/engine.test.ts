@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { toParamMap } from '@baton/sdk';
+import { type Initiator, InitiatorType } from '@baton/proto';
+import { fromParamMap, toParamMap } from '@baton/sdk';
 import { expectCode, fields } from '../support/errors';
 import { useStack } from '../support/stack';
 import { noop, push, sleep, statuses, waitEnd } from './support';
@@ -104,6 +105,68 @@ describe('scheduler: starting and running workflows (NoOp, Sleep, Join, conditio
     // Nothing was started by the rejected calls.
     const list = await sched().listInstances({ workflowId: 'eng.params' });
     assert.equal(list.instances.length, 0);
+  });
+
+  test('a TIME initiator comes back from GetInstance, and its fire time and zone make RUN_TS and the dates', async () => {
+    await push(env.clients, {
+      id: 'eng.trigger',
+      params: { path: { value: 'dt=${TARGET_RUN_DATE}/hr=${TARGET_RUN_HOUR}', type: 'STRING' } },
+      steps: [noop('a')],
+    });
+    const fired = new Date('2024-03-10T09:30:00Z');
+    const initiator = {
+      type: InitiatorType.INITIATOR_TYPE_TIME,
+      name: 'cron',
+      triggerTime: fired,
+      timezone: 'America/Los_Angeles',
+      triggerId: 'eng.trigger:tt1',
+      signals: [],
+    };
+    const st = await sched().startWorkflow({ workflowId: 'eng.trigger', initiator });
+    const inst = await waitEnd(env.clients, 'eng.trigger', st.instanceId);
+    assert.equal(inst.status, 'SUCCEEDED', inst.error);
+    assert.deepEqual(inst.initiator, initiator);
+    const params = fromParamMap(inst.params);
+    assert.deepEqual(
+      [params.RUN_TS, params.TARGET_RUN_DATE, params.TARGET_RUN_HOUR, params.path],
+      [fired.getTime(), '20240310', '01', 'dt=20240310/hr=01'],
+    );
+    // The same definition started by hand reads the hour of its start, in UTC.
+    const byHand = await sched().startWorkflow({ workflowId: 'eng.trigger' });
+    const manual = await waitEnd(env.clients, 'eng.trigger', byHand.instanceId);
+    assert.equal(manual.status, 'SUCCEEDED', manual.error);
+    assert.deepEqual(
+      [manual.initiator?.type, manual.initiator?.name],
+      [InitiatorType.INITIATOR_TYPE_MANUAL, 'manual'],
+    );
+    assert.match(String(fromParamMap(manual.params).TARGET_RUN_HOUR), /^\d\d$/);
+  });
+
+  test('a hostile initiator is INVALID_ARGUMENT naming the field, and starts nothing', async () => {
+    const time: Initiator = {
+      type: InitiatorType.INITIATOR_TYPE_TIME,
+      name: '',
+      timezone: '',
+      triggerId: 'tt',
+      signals: [],
+    };
+    const cases: [Partial<Initiator>, string][] = [
+      [{}, 'initiator.trigger_time'],
+      [{ triggerTime: new Date(), timezone: 'Mars/Olympus' }, 'initiator.timezone'],
+      [
+        { type: InitiatorType.INITIATOR_TYPE_SIGNAL, signals: [{ name: '', seq: '1', params: {} }] },
+        'initiator.signals[0].name',
+      ],
+    ];
+    for (const [change, field] of cases) {
+      const err = await expectCode(
+        sched().startWorkflow({ workflowId: 'eng.trigger', initiator: { ...time, ...change } }),
+        'INVALID_ARGUMENT',
+      );
+      assert.ok(fields(err).includes(field), `${field} in ${JSON.stringify(err.violations)}`);
+    }
+    const list = await sched().listInstances({ workflowId: 'eng.trigger' });
+    assert.equal(list.instances.length, 2, 'only the two runs of the previous test');
   });
 
   test('stop ends a run STOPPED; kill ends it FAILED; actions on ended runs are FAILED_PRECONDITION', async () => {

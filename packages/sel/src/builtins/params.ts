@@ -98,7 +98,12 @@ export const PARAMS_METHODS: ReadonlyMap<string, MethodSpec> = table({
     const f = need(c, 'getFromStep', 'params.getFromStep');
     return callHost(c, `params.getFromStep('${step}', '${name}')`, () => f.call(c.host, step, name)) as Value;
   }),
-  getFromSignal: m(2, 2, 'Object', (c, _s, a) => {
+  getFromSignal: m(1, 2, 'Object', (c, _s, a) => {
+    if (a.length === 1) {
+      const p = argString(a[0], 'params.getFromSignal');
+      const f = need(c, 'getFromFirstSignal', 'params.getFromSignal(param) without a signal name');
+      return callHost(c, `params.getFromSignal('${p}')`, () => f.call(c.host, p)) as Value;
+    }
     const [s, p] = [argString(a[0], 'params.getFromSignal'), argString(a[1], 'params.getFromSignal')];
     const f = need(c, 'getFromSignal', 'params.getFromSignal');
     return callHost(c, `params.getFromSignal('${s}', '${p}')`, () => f.call(c.host, s, p)) as Value;

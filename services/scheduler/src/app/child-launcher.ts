@@ -191,6 +191,7 @@ export class ChildLauncher {
         },
         depth: a.depth,
         ...(a.initiator ? { initiator: a.initiator } : {}),
+        ...(a.trigger ? { trigger: a.trigger } : {}),
       },
       now,
     );
@@ -201,6 +202,7 @@ export class ChildLauncher {
       id: `${a.childKey}:start`,
       runParams,
       ...(a.initiator ? { initiator: a.initiator } : {}),
+      ...(a.trigger ? { trigger: a.trigger } : {}),
     };
     const foreachValues = await this.foreach?.hook(ctx, snapshot0);
     // The start is the child's decision 0 (its log has no separate "created" entry: one document

@@ -1,4 +1,11 @@
-import type { JsonObject, DecideContext, EngineConfig, InstanceSnapshot, RunParamMap } from '../domain';
+import type {
+  JsonObject,
+  DecideContext,
+  EngineConfig,
+  InstanceSnapshot,
+  RunParamMap,
+  TriggerInfo,
+} from '../domain';
 import { type DecisionDoc, type RunHead, type RunRef, decisionId } from '../store/documents';
 import type { InstanceStore } from '../store/instance-store';
 import type { PinnedWorkflow } from './definitions';
@@ -14,7 +21,12 @@ export interface NewRun {
   stepConcurrency?: number;
   parentKey?: string;
   snapshot: InstanceSnapshot;
-  start: { runParams?: RunParamMap; stepRunParams?: Record<string, RunParamMap>; initiator?: string } | null;
+  start: {
+    runParams?: RunParamMap;
+    stepRunParams?: Record<string, RunParamMap>;
+    initiator?: string;
+    trigger?: TriggerInfo;
+  } | null;
 }
 
 /**
@@ -68,6 +80,7 @@ export class Runs {
         ...(r.start.runParams ? { runParams: r.start.runParams } : {}),
         ...(r.start.stepRunParams ? { stepRunParams: r.start.stepRunParams } : {}),
         ...(r.start.initiator ? { initiator: r.start.initiator } : {}),
+        ...(r.start.trigger ? { trigger: r.start.trigger } : {}),
       });
     }
   }

@@ -5,6 +5,7 @@ import {
   type InstanceSnapshot,
   type RestartMode,
   type RunParamMap,
+  type TriggerInfo,
   childKeyOf,
   instanceKeyOf,
   isInstanceTerminal,
@@ -67,6 +68,7 @@ export class SchedulerApp {
     runParams?: RunParamMap;
     requestId: string;
     initiator: string;
+    trigger?: TriggerInfo;
   }): Promise<{ instanceId: number; runId: number; version: number; status: string; created: boolean }> {
     if (!input.workflowId)
       invalid('workflow_id is required', [{ field: 'workflow_id', description: 'is required' }]);
@@ -119,6 +121,7 @@ export class SchedulerApp {
         start: {
           ...(input.runParams ? { run_params: JSON.stringify(input.runParams) } : {}),
           initiator: input.initiator,
+          ...(input.trigger ? { trigger: JSON.stringify(input.trigger) } : {}),
         },
       }));
       instanceId = inst.instance_id;
@@ -129,7 +132,13 @@ export class SchedulerApp {
     const key = instanceKeyOf(input.workflowId, instanceId, 1);
     const snapshot = newInstanceSnapshot(
       ctx,
-      { workflowId: input.workflowId, instanceId, runId: 1, initiator: input.initiator },
+      {
+        workflowId: input.workflowId,
+        instanceId,
+        runId: 1,
+        initiator: input.initiator,
+        ...(input.trigger ? { trigger: input.trigger } : {}),
+      },
       now,
     );
     await this.runs.create(

@@ -6,6 +6,8 @@ import {
   type QueueEntry,
   type RunParamMap,
   type RunStrategyRule,
+  type StartEvent,
+  type TriggerInfo,
   admit,
   instanceKeyOf,
 } from '../domain';
@@ -23,6 +25,18 @@ function roomToSpare(
   latest: number,
 ): boolean {
   return strategy?.rule === 'PARALLEL' && latest - cursor + 1 <= strategy.workflow_concurrency;
+}
+
+type StartPayload = Pick<StartEvent, 'runParams' | 'initiator' | 'trigger'>;
+
+/** The start event's payload as StartWorkflow stored it on the instance document. */
+function startOf(inst: InstanceDoc): StartPayload {
+  const st = inst.start;
+  const out: StartPayload = {};
+  if (st?.run_params) out.runParams = JSON.parse(st.run_params) as RunParamMap;
+  if (st?.initiator) out.initiator = st.initiator;
+  if (st?.trigger) out.trigger = JSON.parse(st.trigger) as TriggerInfo;
+  return out;
 }
 
 /** How many instances one admission looks at past the cursor. */
@@ -97,12 +111,7 @@ export class WorkflowQueue {
       if ((await this.store.getEvent(`${key}:start`)) !== null) continue;
       const inst = await this.store.getInstance(workflowId, n);
       if (!inst) continue;
-      await this.events.append(key, {
-        type: 'start',
-        id: `${key}:start`,
-        ...(inst.start?.run_params ? { runParams: JSON.parse(inst.start.run_params) as RunParamMap } : {}),
-        ...(inst.start?.initiator ? { initiator: inst.start.initiator } : {}),
-      });
+      await this.events.append(key, { type: 'start', id: `${key}:start`, ...startOf(inst) });
       started.push(n);
     }
     return { start: started.reverse(), stop: [] };
@@ -130,7 +139,7 @@ export class WorkflowQueue {
     const fifo = rule === 'SEQUENTIAL' || rule === 'STRICT_SEQUENTIAL' || rule === 'PARALLEL';
     const enough = rule === 'PARALLEL' ? Math.max(1, concurrency) : 1;
     let queuedSeen = 0;
-    const starts = new Map<number, { runParams?: RunParamMap; initiator?: string }>();
+    const starts = new Map<number, StartPayload>();
     for (let n = cursor; n <= latest && n < cursor + WINDOW; n++) {
       if (fifo && queuedSeen >= enough) break;
       const inst = n === latest ? newest : await this.store.getInstance(workflowId, n);
@@ -145,10 +154,7 @@ export class WorkflowQueue {
       entries.push({ instanceId: n, runId, status: head.status, admitted, unblocked });
       if (!admitted && head.status === 'CREATED') queuedSeen++;
       if (!admitted) {
-        starts.set(n, {
-          ...(inst.start?.run_params ? { runParams: JSON.parse(inst.start.run_params) as RunParamMap } : {}),
-          ...(inst.start?.initiator ? { initiator: inst.start.initiator } : {}),
-        });
+        starts.set(n, startOf(inst));
       }
     }
     const a = admit(rule, concurrency, entries);

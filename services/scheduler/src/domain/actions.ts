@@ -1,6 +1,7 @@
 import type { StepType } from '@baton/model';
 import type { JsonObject } from './json';
 import type { SignalMatch } from './signal-types';
+import type { TriggerInfo } from './trigger-info';
 import type { InstanceStatus } from './statuses';
 
 /**
@@ -84,6 +85,8 @@ export interface StartChildAction {
   params: JsonObject;
   depth: number;
   initiator?: string;
+  /** The parent's trigger: the child reads the same trigger time zone and signals. */
+  trigger?: TriggerInfo;
   previous?: string[];
 }
 

@@ -12,7 +12,11 @@ const SUBWORKFLOW_CONTROL = new Set([
   'step_attempt_id',
 ]);
 
-/** The instance params a child inherits: the user's (system params are the child's own). */
+/**
+ * The instance params a child inherits: all but the system params (its identity is its own). The
+ * default params the parent evaluated come along, so an iteration or a subworkflow works on the
+ * parent's RUN_TS and dates, also when a run param moved RUN_TS to another day.
+ */
 export function inheritedParams(d: Draft): JsonObject {
   const system = systemInstanceParams(d, undefined);
   const out: JsonObject = {};
@@ -75,6 +79,7 @@ export function emitStartChild(
     params,
     depth: d.snap.depth + 1,
     ...(d.snap.initiator !== undefined ? { initiator: d.snap.initiator } : {}),
+    ...(d.snap.trigger !== undefined ? { trigger: d.snap.trigger } : {}),
     ...(previous && previous.length > 0 ? { previous } : {}),
   });
 }

@@ -173,7 +173,7 @@ describe('decide: child instances (subworkflow, foreach)', () => {
       workflow: wf,
       ops: [['start']],
     }).ofType('startChild')[0]!;
-    assert.deepEqual(implicit.params, { top: 'T', mine: 1 });
+    assert.deepEqual(implicit.params, { RUN_TS: T0, top: 'T', mine: 1 });
     assert.deepEqual(explicit.params, { mine: 1 });
     assert.deepEqual(implicit.run, { kind: 'subworkflow', workflowId: 'child.wf', version: 'default' });
   });

@@ -1,6 +1,7 @@
 import type { JsonValue } from './json';
 import type { RunParamMap } from './run-params';
 import type { SignalRef } from './signal-types';
+import type { TriggerInfo } from './trigger-info';
 import type { AttemptResult, InstanceStatus } from './statuses';
 
 /**
@@ -32,6 +33,8 @@ export interface StartEvent {
   runParams?: RunParamMap;
   stepRunParams?: Record<string, RunParamMap>;
   initiator?: string;
+  /** What trigger started the run, when one did (RUN_TS, time zone and signal params come from it). */
+  trigger?: TriggerInfo;
 }
 
 /** A worker claimed the attempt, or renewed its lease (heartbeat): STARTING → RUNNING. */

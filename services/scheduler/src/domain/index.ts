@@ -6,7 +6,9 @@
  *
  * 1. StartWorkflow: `validateRunParams(def, runParams, {stepRunParams})` → INVALID_ARGUMENT with the
  *    violations, else store `newInstanceSnapshot(ctx, identity, now)` (status CREATED, seq 0) and,
- *    when the run strategy lets it run, append a `start` event.
+ *    when the run strategy lets it run, append a `start` event. A run a trigger started carries a
+ *    `TriggerInfo` (on the snapshot and the start event): its fire time is RUN_TS, its zone and
+ *    signals feed the default params (default-params.ts) and `params.getFromSignal`.
  * 2. Every request or report becomes an `InstanceEvent` with a deterministic `id`, inserted into
  *    `instance_events` (duplicate key = already accepted), then the instance key is pushed to the
  *    ready-queue.
@@ -40,6 +42,7 @@ export { decide, type Decision } from './decide';
 export type { InstanceSnapshot, StepState, AttemptRecord, ChildState, ParentRef, PriorRun } from './snapshot';
 export { foreachIterationValue } from './scopes';
 export type { SignalRef, SignalMatch, StepSignals } from './signal-types';
+export type { TriggerInfo } from './trigger-info';
 export type {
   InstanceEvent,
   StartEvent,

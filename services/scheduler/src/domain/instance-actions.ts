@@ -11,7 +11,7 @@ import { isBlocking, isInstanceTerminal } from './statuses';
 import { resolveDuration } from './timeouts';
 
 /**
- * Starts a CREATED run: evaluates the instance params (system → definition → run → restart),
+ * Starts a CREATED run: evaluates the instance params (defaults → definition → run → restart),
  * resolves the instance timeout, and makes the roots (and, for a restarted run, every step whose
  * kept predecessors allow it) ready. A param or timeout that does not evaluate fails the run.
  */
@@ -21,6 +21,7 @@ export function onStart(d: Draft, ev: StartEvent): void {
   if (snap.runParams === undefined && ev.runParams) snap.runParams = ev.runParams;
   if (snap.stepRunParams === undefined && ev.stepRunParams) snap.stepRunParams = ev.stepRunParams;
   if (ev.initiator !== undefined && snap.initiator === undefined) snap.initiator = ev.initiator;
+  if (ev.trigger !== undefined && snap.trigger === undefined) snap.trigger = ev.trigger;
   snap.startedAt = d.now;
   try {
     snap.params = evaluateInstanceParams(d);

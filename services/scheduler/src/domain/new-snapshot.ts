@@ -2,6 +2,7 @@ import { instanceKeyOf } from './actions';
 import { type DecideContext, stepsOf } from './context';
 import { planOf } from './plan';
 import type { InstanceSnapshot, ParentRef, StepState } from './snapshot';
+import type { TriggerInfo } from './trigger-info';
 
 /** Identity of a new run. `key` defaults to `<workflowId>:<instanceId>:<runId>`; a child passes its child key. */
 export interface NewInstance {
@@ -12,6 +13,7 @@ export interface NewInstance {
   parent?: ParentRef;
   depth?: number;
   initiator?: string;
+  trigger?: TriggerInfo;
 }
 
 /** A fresh step: NOT_CREATED, waiting for all its predecessors; a root is enabled. */
@@ -52,5 +54,6 @@ export function newInstanceSnapshot(ctx: DecideContext, init: NewInstance, now: 
   };
   if (init.parent) snap.parent = init.parent;
   if (init.initiator !== undefined) snap.initiator = init.initiator;
+  if (init.trigger !== undefined) snap.trigger = init.trigger;
   return snap;
 }

@@ -29,6 +29,9 @@ export interface ScopeHooks {
   getFromForeach?: (stepId: string, innerStepId: string, name: string) => JsonValue | undefined;
   /** `params.getFromSignalDependency(index or name, param)`: the current step's matched signals. */
   getFromSignalDependency?: (dependency: string, name: string) => JsonValue | undefined;
+  /** A param of a signal that fired the run's trigger, by signal name or the first one. */
+  getFromSignal?: (signalName: string, name: string) => JsonValue | undefined;
+  getFromFirstSignal?: (name: string) => JsonValue | undefined;
   /** Names not defined in this layer (a step's scope falls back to the instance params). */
   fallback?: (name: string) => JsonValue | undefined;
   now: number;
@@ -39,6 +42,9 @@ export interface ScopeHooks {
  * Evaluates one layer of param definitions lazily: a param is evaluated when first read, so
  * expressions and `${name}` interpolations may refer to each other in any order; a cycle is an
  * error. Values are converted to the declared type and kept JSON-safe (see toJson).
+ *
+ * `optional` definitions (the default workflow params) sit under `defs` and the presets: they are
+ * evaluated only when something reads them, and `all()` lists only those that were read.
  */
 export class ParamEvaluator {
   private readonly values = new Map<string, JsonValue>();
@@ -51,6 +57,7 @@ export class ParamEvaluator {
     private readonly defs: ParamMap,
     private readonly preset: JsonObject,
     private readonly hooks: ScopeHooks,
+    private readonly optional: ParamMap = {},
   ) {
     this.host = {
       get: (n) => this.lookup(n) as HostValue,
@@ -61,6 +68,8 @@ export class ParamEvaluator {
       getFromSubworkflow: (w, s, n) => hooks.getFromSubworkflow?.(w, s, n) as HostValue,
       getFromForeach: (f, s, n) => hooks.getFromForeach?.(f, s, n) as HostValue,
       getFromSignalDependency: (dep, n) => hooks.getFromSignalDependency?.(dep, n) as HostValue,
+      getFromSignal: (s, n) => hooks.getFromSignal?.(s, n) as HostValue,
+      getFromFirstSignal: (n) => hooks.getFromFirstSignal?.(n) as HostValue,
       nextUniqueId: hooks.nextUniqueId,
       now: () => hooks.now,
     };
@@ -77,6 +86,15 @@ export class ParamEvaluator {
         configurable: true,
       });
     }
+    for (const name of Object.keys(this.optional)) {
+      if (!this.values.has(name) || Object.hasOwn(out, name)) continue;
+      Object.defineProperty(out, name, {
+        value: this.values.get(name),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
     return out;
   }
 
@@ -88,9 +106,11 @@ export class ParamEvaluator {
 
   private lookup(name: string): JsonValue | undefined {
     if (this.values.has(name)) return this.values.get(name);
+    let def = this.defs[name];
     if (!Object.hasOwn(this.defs, name)) {
       if (Object.hasOwn(this.preset, name)) return this.preset[name];
-      return this.hooks.fallback?.(name);
+      if (!Object.hasOwn(this.optional, name)) return this.hooks.fallback?.(name);
+      def = this.optional[name];
     }
     if (this.busy.has(name)) {
       // `i` defined as `i + 1` in a step reads the outer `i` (the instance's), as a loop body
@@ -102,7 +122,7 @@ export class ParamEvaluator {
     this.busy.add(name);
     this.stack.push(name);
     try {
-      const v = this.evalDef(name, this.defs[name]!);
+      const v = this.evalDef(name, def!);
       this.values.set(name, v);
       return v;
     } catch (e) {

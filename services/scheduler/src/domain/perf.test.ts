@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { WorkflowDef } from '@baton/model';
 import { decide } from './decide';
+import { DERIVED_DEFAULT_PARAMS } from './default-params';
+import { newInstanceSnapshot } from './new-snapshot';
+import type { InstanceSnapshot } from './snapshot';
 import { Run, T0, evId } from './test-kit';
 
 /** Builds big definitions directly (the model's 10,000-step limit applies to pushes, not to decide). */
@@ -39,7 +42,49 @@ function fanDef(width: number): WorkflowDef {
   };
 }
 
+/** Median µs of one start decision of a fresh 10-step NoOp run (decide only, after a warm-up). */
+function startMicros(workflow: WorkflowDef, rounds = 3000): { us: number; snap: InstanceSnapshot } {
+  const ctx = { workflow };
+  const once = (k: number) =>
+    decide(
+      newInstanceSnapshot(ctx, { workflowId: workflow.id, instanceId: k }, T0),
+      [{ type: 'start', id: 's' }],
+      T0,
+      ctx,
+    );
+  for (let k = 0; k < 500; k++) once(k);
+  const times: number[] = [];
+  let last = once(0);
+  for (let k = 0; k < rounds; k++) {
+    const t = performance.now();
+    last = once(k);
+    times.push(performance.now() - t);
+  }
+  times.sort((a, b) => a - b);
+  return { us: times[times.length >> 1]! * 1000, snap: last.snapshot };
+}
+
 describe('decide at scale', () => {
+  test('10-step NoOp start: the default params cost nothing unless the definition reads them', () => {
+    const plain = chainDef(10, 'NOOP');
+    const readsAll: WorkflowDef = {
+      ...plain,
+      params: { all: { type: 'STRING', expression: Object.keys(DERIVED_DEFAULT_PARAMS).join(' + ') } },
+    };
+    const a = startMicros(plain);
+    const b = startMicros(readsAll);
+    assert.equal(a.snap.status, 'SUCCEEDED');
+    assert.equal(b.snap.status, 'SUCCEEDED', b.snap.message);
+    // The guard that keeps the plain start cheap: it evaluates none of the SEL defaults.
+    assert.deepEqual(
+      Object.keys(a.snap.params).filter((k) => Object.hasOwn(DERIVED_DEFAULT_PARAMS, k)),
+      [],
+    );
+    console.log(
+      `10-step NoOp start: p50 ${a.us.toFixed(1)} µs; reading all ${Object.keys(DERIVED_DEFAULT_PARAMS).length} SEL defaults: p50 ${b.us.toFixed(1)} µs`,
+    );
+  });
+
   test('10,000-step Shell chain runs to completion, one result per decide', () => {
     const r = new Run({ workflow: chainDef(10_000, 'SHELL') });
     r.start();

@@ -96,6 +96,8 @@ export function restartSnapshot(
   const parent = opts.child?.parent ?? previous.parent;
   if (parent) snap.parent = parent;
   if (previous.initiator !== undefined) snap.initiator = previous.initiator;
+  // A restarted TIME run still stands for its fire time (same RUN_TS and dates).
+  if (previous.trigger !== undefined) snap.trigger = previous.trigger;
   const runParams = opts.child?.runParams ?? previous.runParams;
   if (runParams) snap.runParams = runParams;
   if (previous.stepRunParams) snap.stepRunParams = previous.stepRunParams;

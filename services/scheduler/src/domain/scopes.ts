@@ -1,46 +1,90 @@
 import type { ParamMap } from '@baton/model';
 import type { Draft } from './draft';
 import type { JsonObject, JsonValue } from './json';
+import {
+  DERIVED_DEFAULT_PARAMS,
+  defaultWorkflowParams,
+  firstTimeTriggerZone,
+  runTimestamp,
+} from './default-params';
 import { ParamEvaluator, type ScopeHooks } from './param-eval';
 import { layerParams } from './run-params';
 import type { InstanceSnapshot } from './snapshot';
 import { signalDependencyValue } from './signal-types';
+import type { TriggerInfo } from './trigger-info';
 
-/** `TARGET_RUN_DATE` as Maestro formats it by default: yyyyMMdd of RUN_TS (UTC). */
-export function targetRunDate(ms: number): string {
-  const d = new Date(ms);
-  const p = (n: number, w = 2) => String(n).padStart(w, '0');
-  return `${p(d.getUTCFullYear(), 4)}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}`;
-}
-
-/** System params of an instance: the bottom layer, under the definition's params. */
+/** System params of an instance: its identity and initiator, beside the definition's params. */
 export function systemInstanceParams(d: Draft, initiator: string | undefined): JsonObject {
   const s = d.snap;
-  const out: JsonObject = {
-    RUN_TS: d.now,
-    TARGET_RUN_DATE: targetRunDate(d.now),
+  return {
     workflow_id: s.workflowId,
     workflow_instance_id: s.instanceId,
     workflow_run_id: s.runId,
     workflow_instance_key: s.key,
     initiator: initiator ?? 'manual',
   };
-  return out;
 }
 
 function hooks(d: Draft): ScopeHooks {
   return {
     getFromStep: (stepId, name) => stepField(d, stepId, name),
-    getFromInstance: (name) => d.snap.params[name] ?? instanceField(d, name),
+    getFromInstance: (name) => instanceParam(d, name) ?? instanceField(d, name),
     getFromSubworkflow: (stepId, subStepId, name) => {
       const i = d.idx(stepId);
       return i === undefined ? undefined : d.get(i).child?.stepOutputs?.[subStepId]?.[name];
     },
     getFromForeach: (stepId, innerStepId, name) => foreachValues(d, stepId, innerStepId, name),
-    fallback: (name) => (Object.hasOwn(d.snap.params, name) ? d.snap.params[name] : undefined),
+    getFromSignal: (signal, name) =>
+      signalParam(
+        d.snap.trigger?.signals?.find((x) => x.name === signal),
+        name,
+      ),
+    getFromFirstSignal: (name) => signalParam(d.snap.trigger?.signals?.[0], name),
+    fallback: (name) => instanceParam(d, name),
     now: d.now,
     nextUniqueId: () => d.nextUniqueId(),
   };
+}
+
+function signalParam(
+  signal: NonNullable<TriggerInfo['signals']>[number] | undefined,
+  name: string,
+): JsonValue | undefined {
+  return signal && Object.hasOwn(signal.params, name) ? signal.params[name] : undefined;
+}
+
+/** An instance param seen from a step or an edge: evaluated at start, or a default read late. */
+function instanceParam(d: Draft, name: string): JsonValue | undefined {
+  if (Object.hasOwn(d.snap.params, name)) return d.snap.params[name];
+  return Object.hasOwn(DERIVED_DEFAULT_PARAMS, name) ? lateDefaults(d).get(name) : undefined;
+}
+
+const late = new WeakMap<Draft, ParamEvaluator>();
+
+/**
+ * The defaults the run did not read at start, evaluated when a step or an edge first reads one:
+ * over the params fixed at start (so RUN_TS and any override are the run's own), with the start
+ * time as the clock, so the value is the one start would have given.
+ */
+function lateDefaults(d: Draft): ParamEvaluator {
+  let ev = late.get(d);
+  if (!ev) {
+    const optional: ParamMap = {};
+    for (const [k, v] of Object.entries(DERIVED_DEFAULT_PARAMS))
+      if (!Object.hasOwn(d.snap.params, k)) optional[k] = v;
+    ev = new ParamEvaluator(
+      {},
+      d.snap.params,
+      {
+        getFromInstance: (name) => instanceField(d, name),
+        now: d.snap.startedAt ?? d.now,
+        nextUniqueId: () => d.nextUniqueId(),
+      },
+      optional,
+    );
+    late.set(d, ev);
+  }
+  return ev;
 }
 
 /** getFromForeach through the context hook, for a foreach step of this level whose iterations all ended. */
@@ -56,6 +100,10 @@ function instanceField(d: Draft, name: string): JsonValue | undefined {
   switch (name) {
     case 'INITIATOR':
       return d.snap.initiator ?? null;
+    case 'INITIATOR_TIMEZONE':
+      return d.snap.trigger?.timezone ?? '';
+    case 'FIRST_TIME_TRIGGER_TIMEZONE':
+      return firstTimeTriggerZone(d.ctx.workflow);
     case 'MAESTRO_WORKFLOW_STATUS':
     case 'status':
       return d.snap.status;
@@ -109,13 +157,26 @@ export function stepField(d: Draft, stepId: string, name: string): JsonValue | u
   }
 }
 
-/** Evaluates the instance params: system → definition → run params → restart params. */
+/**
+ * Evaluates the instance params: defaults → definition → run params → restart params, beside the
+ * system params. RUN_TS and every param the definition or a run gives are evaluated; the other
+ * defaults only when one of those reads them (see default-params.ts).
+ */
 export function evaluateInstanceParams(d: Draft): JsonObject {
   const s = d.snap;
-  const defs = layerParams(d.ctx.workflow.params, s.runParams, s.restartParams);
+  const defaults = defaultWorkflowParams(runTimestamp(s.trigger, d.now));
+  // Layered over the defaults so that a run param naming one takes its type when it gives none.
+  const layered = layerParams({ ...defaults, ...d.ctx.workflow.params }, s.runParams, s.restartParams);
+  const defs: ParamMap = {};
+  const optional: ParamMap = {};
+  for (const [k, v] of Object.entries(layered)) {
+    if (v === defaults[k] && k !== 'RUN_TS') optional[k] = v;
+    else defs[k] = v;
+  }
   const h = hooks(d);
   delete h.fallback;
-  return new ParamEvaluator(defs, systemInstanceParams(d, s.initiator), h).all();
+  h.getFromInstance = (name) => instanceField(d, name);
+  return new ParamEvaluator(defs, systemInstanceParams(d, s.initiator), h, optional).all();
 }
 
 /** The definitions of a step's params: step-type defaults → step definition → step run params. */

@@ -2,6 +2,7 @@ import type { PublishSignalsAction } from './actions';
 import type { JsonObject } from './json';
 import type { SignalRef, StepSignals } from './signal-types';
 import type { RunParamMap } from './run-params';
+import type { TriggerInfo } from './trigger-info';
 import type { AttemptStatus, InstanceStatus, RetryKind, StepStatus } from './statuses';
 
 /** One attempt of a step. Its `key` is the idempotency key user code receives. */
@@ -131,6 +132,8 @@ export interface InstanceSnapshot {
   startedAt?: number;
   endedAt?: number;
   initiator?: string;
+  /** The trigger that started the run (kept by a restart and passed down to child instances). */
+  trigger?: TriggerInfo;
   /** Why the instance ended, when not SUCCEEDED. */
   message?: string;
   /** Forced end reason (stop, kill, timeout, FAIL_IMMEDIATELY): wins over the computed status. */

@@ -227,8 +227,8 @@ describe('decide: while', () => {
     assert.deepEqual(
       starts.map((a) => [a.childKey, a.params]),
       [
-        ['wf:1:1:w:0', { top: 'T', mine: 'm', i: 0, loop_index: 0 }],
-        ['wf:1:1:w:1', { top: 'T', mine: 'm', i: 4, loop_index: 1 }],
+        ['wf:1:1:w:0', { RUN_TS: T0, top: 'T', mine: 'm', i: 0, loop_index: 0 }],
+        ['wf:1:1:w:1', { RUN_TS: T0, top: 'T', mine: 'm', i: 4, loop_index: 1 }],
       ],
     );
     assert.deepEqual(starts[0]!.run, { kind: 'foreach', workflowId: 'wf', stepId: 'w' });

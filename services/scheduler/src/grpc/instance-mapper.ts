@@ -17,6 +17,7 @@ import {
   leafCounts,
 } from '../domain';
 import type { LoadedRun } from '../app/scheduler-app';
+import { toApiInitiator } from './initiator-mapping';
 import { toApiParams } from './param-mapping';
 
 const date = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms));
@@ -75,6 +76,17 @@ export function toStepSummary(
   };
 }
 
+/** How a child instance was started: by a subworkflow, foreach or while step of its parent. */
+function childKind(run: LoadedRun, defs: Map<string, StepDef>): InitiatorType | undefined {
+  const { head, snapshot } = run;
+  if (!snapshot.parent) return undefined;
+  if (head.run.kind === 'subworkflow') return InitiatorType.INITIATOR_TYPE_SUBWORKFLOW;
+  // An iteration runs the nested steps of its parent's loop step, in the same definition.
+  return defs.get(snapshot.parent.stepId)?.kind === 'while'
+    ? InitiatorType.INITIATOR_TYPE_WHILE
+    : InitiatorType.INITIATOR_TYPE_FOREACH;
+}
+
 /** The API view of a run: status, params, steps, timeline, counts. */
 export function toApiInstance(run: LoadedRun, defs: Map<string, StepDef>): Instance {
   const { head, snapshot: s } = run;
@@ -88,13 +100,7 @@ export function toApiInstance(run: LoadedRun, defs: Map<string, StepDef>): Insta
     steps: s.steps.map((st) => toStepSummary(st, defs.get(st.id), s)),
     timeline: toApiTimeline(head.timeline),
     stepCounts: counts,
-    initiator: {
-      type: InitiatorType.INITIATOR_TYPE_MANUAL,
-      name: s.initiator ?? '',
-      timezone: '',
-      triggerId: '',
-      signals: [],
-    },
+    initiator: toApiInitiator(s.initiator, s.trigger, childKind(run, defs)),
     createdAt: date(s.createdAt),
     startedAt: date(s.startedAt),
     endedAt: date(s.endedAt),

@@ -12,6 +12,7 @@ import type { Definitions } from '../app/definitions';
 import type { LoadedRun, RunRefInput, SchedulerApp } from '../app/scheduler-app';
 import { isInstanceTerminal } from '../domain';
 import type { InstanceStore } from '../store/instance-store';
+import { fromApiInitiator } from './initiator-mapping';
 import { toApiInstance, toApiStepRun, toApiTimeline, toStepSummary } from './instance-mapper';
 import { toRunParams } from './param-mapping';
 
@@ -50,12 +51,14 @@ export function schedulerHandlers(app: SchedulerApp, defs: Definitions, store: I
   const instance = async (run: LoadedRun) => toApiInstance(run, await stepDefs(run));
 
   const StartWorkflow: U<api.StartWorkflowRequest, api.StartWorkflowResponse> = async (req) => {
+    const initiator = fromApiInitiator(req.initiator);
     const out = await app.start({
       workflowId: req.workflowId,
       version: req.version,
       runParams: toRunParams(req.runParams),
       requestId: req.requestId,
-      initiator: req.initiator?.name || 'manual',
+      initiator: initiator.name,
+      ...(initiator.trigger ? { trigger: initiator.trigger } : {}),
     });
     return {
       workflowId: req.workflowId,

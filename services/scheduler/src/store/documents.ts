@@ -21,8 +21,11 @@ export interface InstanceDoc {
   created_at: Date;
   /** The run strategy in force when it was started (properties snapshot). */
   run_strategy: { rule: string; workflow_concurrency: number };
-  /** The start event's payload, appended when the run strategy lets the instance run. */
-  start: { run_params?: string; initiator?: string };
+  /**
+   * The start event's payload, appended when the run strategy lets the instance run. Params and
+   * trigger are JSON text: their keys are user data, which may hold `.` or `$`.
+   */
+  start: { run_params?: string; initiator?: string; trigger?: string };
 }
 
 /** workflow_queues: `_id = <workflowId>`: where admission scans from (a lower bound, see WorkflowQueue). */

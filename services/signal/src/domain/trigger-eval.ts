@@ -30,8 +30,8 @@ export function signalHost(
   };
   const host: ParamHost = {
     get: (n) => (Object.hasOwn(own, n) ? own[n] : undefined),
-    getFromSignal: (name: string | undefined, param?: string) =>
-      param === undefined ? fromSignal(undefined, name ?? '') : fromSignal(name, param),
+    getFromSignal: (name, param) => fromSignal(name, param),
+    getFromFirstSignal: (param) => fromSignal(undefined, param),
     now: () => now,
   };
   return host;
