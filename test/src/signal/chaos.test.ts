@@ -17,6 +17,8 @@ const env = useStack({
     LOG_LEVEL: 'error',
   },
 });
+/** Runs may overlap: these tests are about the signal service, not the run strategy's queue. */
+const PARALLEL = { run_strategy: { rule: 'PARALLEL', workflow_concurrency: 200 } };
 const long = (v: number) => ({ kind: { $case: 'longValue' as const, value: String(v) } });
 
 /** Publishes with retries on UNAVAILABLE (the service is being killed), same request id each time. */

@@ -134,7 +134,7 @@ describe('step signal dependencies and signal outputs', () => {
               script: {
                 type: 'STRING',
                 value:
-                  'echo \'{"rows": 5, "baton_signals": [{"name": "out/extra", "params": {"k": "x"}}]}\' > "$BATON_OUTPUT_FILE"',
+                  'echo \'{"rows": 5, "baton_signals": [{"name": "out/extra", "params": {"k": "x"}}]}\' > "$$BATON_OUTPUT_FILE"',
               },
             },
             signal_outputs: [
@@ -156,7 +156,7 @@ describe('step signal dependencies and signal outputs', () => {
     const ready = (await env.clients.signal.getSignal({ name: 'out/ready', seq: '0' })).signal!;
     assert.deepEqual(ready.payload, { who: 'producer' });
     assert.equal(ready.producer?.workflowId, 'out.producer');
-    assert.equal(
+    assert.deepEqual(
       (await env.clients.signal.getSignal({ name: 'out/extra', seq: '0' })).signal!.params.k,
       str('x'),
     );

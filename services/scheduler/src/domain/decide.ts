@@ -36,7 +36,9 @@ export function decide(
   const d = new Draft(prev, ctx, now);
   d.snap.seq = prev.seq + 1;
   for (const ev of events) {
-    if (isInstanceTerminal(d.snap.status)) break;
+    // An ended run changes no more, but may still learn the seqs of the signals its last step
+    // published (the publish happens after the decision that ended it).
+    if (isInstanceTerminal(d.snap.status) && ev.type !== 'signalsPublished') continue;
     apply(d, ev);
   }
   if (!isInstanceTerminal(d.snap.status) && d.snap.status !== 'CREATED') {
