@@ -86,7 +86,7 @@ runServiceMain({
       log,
       { ...LEDGER_ENGINE_DEFAULTS, lockTtlMs },
     );
-    const sweeper = new Sweeper(registry, waits, backfills, coord, log);
+    const sweeper = new Sweeper(registry, waits, backfills, signals, coord, log);
     const workers = new Workers(redis.redis, coord, engine, registry, sweeper, log, {
       concurrency,
       timerTickMs: 50,

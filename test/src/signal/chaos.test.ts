@@ -31,11 +31,12 @@ async function publishRetrying(name: string, i: number): Promise<number> {
       );
       return Number(r.seq);
     } catch (err) {
-      if (
-        !(err instanceof BatonClientError) ||
-        !['UNAVAILABLE', 'DEADLINE_EXCEEDED', 'CANCELLED'].includes(err.code)
-      )
-        throw err;
+      // A connection cut by the kill surfaces as UNAVAILABLE, or as INTERNAL "RST_STREAM" mid-call.
+      const transport =
+        err instanceof BatonClientError &&
+        (['UNAVAILABLE', 'DEADLINE_EXCEEDED', 'CANCELLED'].includes(err.code) ||
+          (err.code === 'INTERNAL' && /RST_STREAM|Session closed/.test(err.message)));
+      if (!transport) throw err;
       await new Promise((r) => setTimeout(r, 50));
     }
   }

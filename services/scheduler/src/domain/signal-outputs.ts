@@ -3,8 +3,9 @@ import { interpolate } from '@baton/sel';
 import type { PublishSignalsAction } from './actions';
 import type { Draft } from './draft';
 import type { SignalsPublishedEvent } from './events';
-import type { JsonObject } from './json';
-import { edgeEvaluator, stepEvaluator } from './scopes';
+import type { JsonObject, JsonValue } from './json';
+import { ParamEvaluator } from './param-eval';
+import { edgeEvaluator } from './scopes';
 
 /** The output key under which user code lists signals to publish (`baton_signals` in its output file). */
 export const DYNAMIC_SIGNALS_KEY = 'baton_signals';
@@ -55,11 +56,31 @@ export function emitSignalOutputs(d: Draft, i: number): string | undefined {
   return undefined;
 }
 
-/** Evaluates a map of param definitions in the step's scope (its params and outputs, then the instance's). */
+/**
+ * Evaluates a map of param definitions (a signal output's params or payload) in the step's scope:
+ * names resolve to the other definitions of the map, then to the step's outputs and params, then the
+ * instance's. A definition may read the step value of its own name (`rows` = the step's `rows`).
+ */
 function evaluated(d: Draft, i: number, defs: ParamMap): JsonObject {
   if (Object.keys(defs).length === 0) return {};
-  const s = d.get(i);
-  const ev = stepEvaluator(d, i, defs, { ...(s.params ?? {}), ...(s.outputs ?? {}) });
+  const h = edgeEvaluator(d, i).host;
+  const ev = new ParamEvaluator(
+    defs,
+    {},
+    {
+      getFromStep: (s, n) => h.getFromStep?.(s, n) as JsonValue | undefined,
+      getFromCurrentStep: (n) => h.getFromCurrentStep?.(n) as JsonValue | undefined,
+      getFromInstance: (n) => h.getFromInstance?.(n) as JsonValue | undefined,
+      getFromSubworkflow: (w, s, n) => h.getFromSubworkflow?.(w, s, n) as JsonValue | undefined,
+      getFromForeach: (f, s, n) => h.getFromForeach?.(f, s, n) as JsonValue | undefined,
+      getFromSignalDependency: (dep, n) => h.getFromSignalDependency?.(dep, n) as JsonValue | undefined,
+      getFromSignal: (sig, n) => h.getFromSignal?.(sig, n) as JsonValue | undefined,
+      getFromFirstSignal: (n) => h.getFromFirstSignal?.(n) as JsonValue | undefined,
+      fallback: (n) => h.get(n) as JsonValue | undefined,
+      now: d.now,
+      nextUniqueId: () => d.nextUniqueId(),
+    },
+  );
   const out: JsonObject = {};
   for (const k of Object.keys(defs)) {
     Object.defineProperty(out, k, { value: ev.get(k), enumerable: true, writable: true, configurable: true });

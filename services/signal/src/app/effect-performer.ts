@@ -1,4 +1,4 @@
-import { Metadata } from '@grpc/grpc-js';
+import { Metadata, status } from '@grpc/grpc-js';
 import { InitiatorType, type ParamValue, type internal } from '@baton/proto';
 import { BatonClientError, type SchedulerClient, toParamValue } from '@baton/sdk';
 import type { Logger } from 'pino';
@@ -97,20 +97,17 @@ export class EffectPerformer {
   }
 
   private async reportMatch(e: Extract<Effect, { type: 'reportMatch' }>): Promise<void> {
-    await new Promise<void>((resolve, reject) =>
-      this.reports.reportSignalMatch(
-        {
-          instanceKey: e.instanceKey,
-          stepId: e.stepId,
-          waitKey: e.waitKey,
-          dependencyIndex: e.index,
-          signal: signalRefOf(e.signal),
-        },
-        new Metadata(),
-        { deadline: Date.now() + 10_000 },
-        (err) => (err ? reject(err) : resolve()),
-      ),
-    );
+    try {
+      await this.report(e);
+    } catch (err) {
+      // The run is gone or refuses the report: nothing will ever take it, so it is given up.
+      const code = (err as { code?: number }).code;
+      if (code === status.NOT_FOUND || code === status.INVALID_ARGUMENT) {
+        this.log.warn({ waitKey: e.waitKey, err: String(err) }, 'signal match not reported');
+        return;
+      }
+      throw err;
+    }
     await this.lineage.append(
       [signalSubject(e.signal.name, e.signal.seq), runSubject(e.workflowId, e.instanceId)],
       `satisfied:${e.waitKey}:${e.index}`,
@@ -123,6 +120,23 @@ export class EffectPerformer {
         relation: 'SATISFIED',
         time: Date.now(),
       },
+    );
+  }
+
+  private report(e: Extract<Effect, { type: 'reportMatch' }>): Promise<void> {
+    return new Promise<void>((resolve, reject) =>
+      this.reports.reportSignalMatch(
+        {
+          instanceKey: e.instanceKey,
+          stepId: e.stepId,
+          waitKey: e.waitKey,
+          dependencyIndex: e.index,
+          signal: signalRefOf(e.signal),
+        },
+        new Metadata(),
+        { deadline: Date.now() + 10_000 },
+        (err) => (err ? reject(err) : resolve()),
+      ),
     );
   }
 }

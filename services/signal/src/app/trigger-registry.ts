@@ -218,6 +218,11 @@ export class TriggerRegistry {
     return this.signalByKey.get(key);
   }
 
+  /** Every signal name some trigger joins. */
+  signalNames(): string[] {
+    return [...this.byName].filter(([, keys]) => keys.size > 0).map(([name]) => name);
+  }
+
   allSignalKeys(): string[] {
     return [...this.signalByKey.keys()];
   }
