@@ -122,7 +122,7 @@ export class Publisher {
     }
     // Off the publish's path (its callers have their answers): the request documents only speed up
     // a later repeat (the unique request_key already fences it), and wake-ups have the sweeper behind them.
-    void this.store.insertRequests(created.map((c) => ({ _id: c.requestId, seq: c.seq }))).catch(() => {});
+    this.store.recordRequests(created.map((c) => ({ _id: c.requestId, seq: c.seq })));
     if (seqs.length > 0) void this.published(name, seqs).catch(() => {});
   }
 

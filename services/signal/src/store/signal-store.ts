@@ -12,6 +12,9 @@ export class SignalStore {
   readonly requests: Collection<RequestDoc>;
   /** Last seq seen per name (a lower bound: where lookups of the latest start). */
   private readonly hints = new Map<string, number>();
+  /** Request documents waiting for the background insert (request key → seq). */
+  private readonly pendingRequests = new Map<string, number>();
+  private flushTimer: NodeJS.Timeout | undefined;
 
   constructor(db: Db) {
     this.signals = db.collection<SignalDoc>(COLLECTIONS.signals);
@@ -82,15 +85,40 @@ export class SignalStore {
     }
   }
 
-  async insertRequests(docs: RequestDoc[]): Promise<void> {
-    if (docs.length === 0) return;
-    await this.requests.insertMany(docs, { ordered: false }).catch((err) => {
-      if (!isDuplicateKey(err)) throw err;
-    });
+  /**
+   * Records request ids → seqs, written in the background in batches (one insert per ~20 ms
+   * rather than one per publish: FerretDB has one writer). They only speed up a later repeat: the
+   * unique request_key is the fence, and a repeat whose document is not written yet is answered
+   * from memory, or by the slow path.
+   */
+  recordRequests(docs: RequestDoc[]): void {
+    for (const d of docs) this.pendingRequests.set(d._id, d.seq);
+    this.flushSoon();
+  }
+
+  private flushSoon(): void {
+    if (this.flushTimer || this.pendingRequests.size === 0) return;
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = undefined;
+      const docs = [...this.pendingRequests].slice(0, 1000).map(([_id, seq]) => ({ _id, seq }));
+      this.requests
+        .insertMany(docs, { ordered: false })
+        .catch((err) => {
+          if (!isDuplicateKey(err)) throw err;
+        })
+        .then(() => {
+          for (const d of docs) this.pendingRequests.delete(d._id);
+        })
+        .catch(() => {})
+        .finally(() => this.flushSoon());
+    }, 20);
+    this.flushTimer.unref();
   }
 
   /** The seq a request id was given, or undefined. The slow path (a scan) covers a crash before its request document. */
   async seqOfRequest(requestKey: string): Promise<number | undefined> {
+    const pending = this.pendingRequests.get(requestKey);
+    if (pending !== undefined) return pending;
     const doc = await this.requests.findOne({ _id: requestKey });
     if (doc) return doc.seq;
     const sig = await this.signals.findOne({ request_key: requestKey }, { projection: { seq: 1 } });
