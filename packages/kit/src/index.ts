@@ -33,3 +33,4 @@ export {
 export { pageToken, readPageToken, pageSize } from './paging';
 export { latestOf } from './latest-of';
 export { CHANNELS } from './channels';
+export { tryLock, unlock } from './redis-lock';

@@ -1,8 +1,6 @@
+import { tryLock, unlock } from '@baton/kit';
 import type { Redis } from 'ioredis';
 import { KEYS } from './keys';
-
-// Compare-and-delete: only the holder releases its lock.
-const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 
 /**
  * Locks, the ready queue, wake-ups and the name → waits index. A lock is liveness only — the
@@ -12,11 +10,11 @@ export class Coordination {
   constructor(private readonly redis: Redis) {}
 
   async tryLock(key: string, token: string, ttlMs: number): Promise<boolean> {
-    return (await this.redis.set(KEYS.lock(key), token, 'PX', ttlMs, 'NX')) === 'OK';
+    return tryLock(this.redis, KEYS.lock(key), token, ttlMs);
   }
 
   async unlock(key: string, token: string): Promise<void> {
-    await this.redis.eval(RELEASE, 1, KEYS.lock(key), token);
+    await unlock(this.redis, KEYS.lock(key), token);
   }
 
   async nudge(keys: readonly string[]): Promise<void> {
