@@ -15,8 +15,9 @@ import type { Coordination } from '../redis/coordination';
 /** The scheduler's answers that make retrying a start pointless: the effect is given up (and logged). */
 const GIVE_UP = new Set(['NOT_FOUND', 'INVALID_ARGUMENT', 'FAILED_PRECONDITION']);
 
-/** Starts in flight at once while one decision's effects are performed. */
+/** Effects in flight at once while one decision's effects are performed, and over all decisions. */
 const PARALLEL = 16;
+const MAX_PARALLEL = 32;
 
 /**
  * Performs ledger effects. Each is idempotent (see Effect), so a decision is performed again
@@ -35,12 +36,38 @@ export class EffectPerformer {
     private readonly log: Logger,
   ) {}
 
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+
   async performAll(effects: readonly Effect[]): Promise<void> {
     let next = 0;
     const worker = async () => {
-      while (next < effects.length) await this.perform(effects[next++]!);
+      while (next < effects.length) {
+        const e = effects[next++]!;
+        await this.acquire();
+        try {
+          await this.perform(e);
+        } finally {
+          this.release();
+        }
+      }
     };
     await Promise.all(Array.from({ length: Math.min(PARALLEL, effects.length) }, worker));
+  }
+
+  /** A slot among MAX_PARALLEL: decisions performed in the background share them. */
+  private async acquire(): Promise<void> {
+    if (this.running < MAX_PARALLEL) {
+      this.running++;
+      return;
+    }
+    await new Promise<void>((r) => this.waiting.push(r));
+  }
+
+  private release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.running--;
   }
 
   private async perform(e: Effect): Promise<void> {

@@ -24,6 +24,12 @@ export interface LedgerKind<S = unknown> {
   initial(key: string): Promise<S | undefined>;
   /** Reads what is new and decides; undefined when the key is unknown now. */
   step(key: string, state: S, now: number): Promise<StepResult<S> | undefined>;
+  /**
+   * The next decision may be made while this one's effects are still being performed (its step
+   * never reads what the effects write). A trigger then fires run after run without waiting for
+   * each StartWorkflow; a backfill, which reads the runs it started, does not set it.
+   */
+  pipelined?: boolean;
 }
 
 export interface LedgerEngineOptions {
@@ -35,6 +41,15 @@ export interface LedgerEngineOptions {
 
 export const LEDGER_ENGINE_DEFAULTS: LedgerEngineOptions = { lockTtlMs: 15_000, maxRounds: 20 };
 
+/** Decisions whose effects this replica performs in the background at once, at most. */
+const MAX_IN_FLIGHT = 256;
+/**
+ * Only a decision with this few effects is performed in the background: that is the fire that
+ * must start at once. A burst (hundreds of fires in one decision) is performed before the next
+ * decision, so that a key never runs far ahead of the runs it started.
+ */
+const PIPELINE_MAX_EFFECTS = 8;
+
 /**
  * The shell around the pure deciders (the scheduler's engine in small): take the key's lock
  * (liveness), load its newest decision, redo its effects if it was not applied (a crash after the
@@ -43,6 +58,8 @@ export const LEDGER_ENGINE_DEFAULTS: LedgerEngineOptions = { lockTtlMs: 15_000, 
  */
 export class LedgerEngine {
   private readonly token = randomUUID();
+  /** Decisions (by _id) whose effects this replica is performing in the background. */
+  private readonly inFlight = new Map<string, Promise<void>>();
 
   constructor(
     private readonly ledger: LedgerStore,
@@ -77,10 +94,7 @@ export class LedgerEngine {
   /** One decision; true when the key should be stepped again at once. */
   private async round(key: string, kind: LedgerKind<unknown>): Promise<boolean> {
     const latest = await this.ledger.latest(key);
-    if (latest && !latest.applied) {
-      await this.performer.performAll(JSON.parse(latest.effects) as Effect[]);
-      await this.ledger.markApplied(key, latest.n);
-    }
+    if (latest && !latest.applied && !this.inFlight.has(latest._id)) await this.redo(key, latest);
     const state = latest ? (JSON.parse(latest.state) as unknown) : await kind.initial(key);
     if (state === undefined) return false;
     const now = Date.now();
@@ -103,9 +117,56 @@ export class LedgerEngine {
       return true;
     }
     if (r.effects.length > 0) {
-      await this.performer.performAll(r.effects);
-      await this.ledger.markApplied(key, n);
+      if (kind.pipelined && r.effects.length <= PIPELINE_MAX_EFFECTS) await this.performLater(doc, r.effects);
+      else await this.perform(doc, r.effects);
     }
     return r.again === true;
+  }
+
+  private async perform(doc: LedgerDoc, effects: Effect[]): Promise<void> {
+    await this.performer.performAll(effects);
+    await this.ledger.markApplied(doc.key, doc.n);
+  }
+
+  /**
+   * Performs a decision's effects in the background. Decision n+1 may then be inserted before n
+   * is applied, so a crash can leave several unapplied: whoever loads the key next redoes every
+   * one of them, oldest first (see redo). A failure leaves the decision unapplied and looks again
+   * in a second.
+   */
+  private async performLater(doc: LedgerDoc, effects: Effect[]): Promise<void> {
+    if (this.inFlight.size >= MAX_IN_FLIGHT) await Promise.race(this.inFlight.values());
+    const p = this.perform(doc, effects)
+      .catch((err) => {
+        this.log.warn({ key: doc.key, n: doc.n, err: String(err) }, 'effects failed; retrying later');
+        return this.coord.setWakes([{ key: doc.key, at: Date.now() + 1000 }]).catch(() => {});
+      })
+      .finally(() => this.inFlight.delete(doc._id));
+    this.inFlight.set(doc._id, p);
+  }
+
+  /**
+   * Redoes the effects of the newest decision and of every unapplied one before it (a crash
+   * between an insert and its effects), oldest first, skipping those this replica is performing.
+   */
+  private async redo(key: string, latest: LedgerDoc): Promise<void> {
+    const chain: LedgerDoc[] = [latest];
+    for (let n = latest.n - 1; n >= 1 && chain.length < MAX_IN_FLIGHT; n--) {
+      const d = await this.ledger.get(key, n);
+      if (!d || d.applied) break;
+      chain.unshift(d);
+    }
+    for (const d of chain) {
+      if (this.inFlight.has(d._id)) continue;
+      await this.perform(d, JSON.parse(d.effects) as Effect[]);
+    }
+  }
+
+  /** Waits (at most `ms`) for the effects being performed in the background. */
+  async settle(ms: number): Promise<void> {
+    await Promise.race([
+      Promise.allSettled([...this.inFlight.values()]),
+      new Promise((r) => setTimeout(r, ms)),
+    ]);
   }
 }

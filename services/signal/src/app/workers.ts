@@ -103,6 +103,8 @@ export class Workers {
     this.stopping = true;
     for (const t of this.timers) clearTimeout(t);
     await Promise.allSettled(this.loops);
+    // Effects still being performed finish if they can; any that do not are redone by the next loader.
+    await this.engine.settle(5000);
     for (const c of this.conns) c.disconnect();
     this.subscriber?.disconnect();
   }

@@ -26,6 +26,10 @@ export class LedgerStore {
     return this.ledger.findOne({ _id: ledgerId(key, n) });
   }
 
+  get(key: string, n: number): Promise<LedgerDoc | null> {
+    return this.ledger.findOne({ _id: ledgerId(key, n) });
+  }
+
   /** The fence: false when decision n of this key exists already (another replica decided). */
   async insert(doc: LedgerDoc): Promise<boolean> {
     try {

@@ -10,6 +10,8 @@ const READ_CAP = 500;
 
 /** Signal triggers: `strig:<workflow>|<trigger id>`. */
 export class SignalTriggerKind implements LedgerKind<SignalTriggerState> {
+  readonly pipelined = true;
+
   constructor(
     private readonly registry: TriggerRegistry,
     private readonly reader: SignalReader,

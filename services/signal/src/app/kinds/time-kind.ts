@@ -5,6 +5,8 @@ import type { TriggerRegistry } from '../trigger-registry';
 
 /** Time triggers, planned per shard: `time:<shard>`. */
 export class TimeKind implements LedgerKind<TimeShardState> {
+  readonly pipelined = true;
+
   constructor(
     private readonly registry: TriggerRegistry,
     /** Due fires later than this are "missed" (catch-up decides); earlier ones fire. */
