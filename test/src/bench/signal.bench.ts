@@ -61,7 +61,7 @@ async function publish(c: BatonClients, names: number, floor: number, inFlight =
         await c.signal.publishSignal({
           name: `bench/p${names}-${(i + client) % names}`,
           params: { i: long(i) },
-          requestId: `r${i}`,
+          requestId: `r${names}-${inFlight}-${i}`,
         });
         lat.push(performance.now() - t);
       }
