@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { fromParamMap } from '@baton/sdk';
 import { push, waitEnd } from '../scheduler/support';
 import { useStack } from '../support/stack';
-import { waitAllEnded, waitInstances, waitStep } from './support';
+import { waitAllEnded, waitStep } from './support';
 
 const env = useStack({ env: { SIGNAL_TRIGGER_SYNC_MS: '300', SIGNAL_SWEEP_MS: '1000' } });
 const long = (v: number) => ({ kind: { $case: 'longValue' as const, value: String(v) } });
@@ -191,7 +191,9 @@ describe('step signal dependencies and signal outputs', () => {
       ],
     });
     await env.clients.scheduler.startWorkflow({ workflowId: 'out.self' });
-    const list = await waitInstances(env.clients, 'out.self', 4);
+    // Wait for the runs to end: an instance is listed as soon as its number is allocated, before
+    // its run (and so its params) is written.
+    const list = await waitAllEnded(env.clients, 'out.self', 4);
     assert.deepEqual(list.map((i) => fromParamMap(i.params).n).sort(), [0, 1, 2, 3]);
   });
 });
