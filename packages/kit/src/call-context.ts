@@ -1,5 +1,6 @@
 import type { Metadata } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
+import type { Principal } from './security/principal';
 
 /** What a handler knows about the call it serves. */
 export interface CallContext {
@@ -13,6 +14,23 @@ export interface CallContext {
   /** Absolute deadline (ms since epoch) after the server's own cap. */
   deadline: number;
   log: Logger;
+  /** The decoded request message (middleware reads the call's target from it). */
+  request: unknown;
+  /** Who is at the other end of the connection, as the transport saw it. */
+  peer: Peer;
+  /**
+   * Who makes the call, set by the authentication middleware from the token or the service
+   * certificate — never from request fields. Undefined before it runs (and when no auth runs).
+   */
+  principal?: Principal;
+}
+
+/** The transport's view of the caller. */
+export interface Peer {
+  /** The address as grpc-js reports it (ipv4:127.0.0.1:5000). */
+  address: string;
+  /** The common name of a verified client certificate (mTLS), else undefined. */
+  certificateName?: string;
 }
 
 /** A unary handler in domain style: return the response or throw a BatonError. */

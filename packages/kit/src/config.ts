@@ -1,3 +1,5 @@
+import { type SecurityConfig, checkExposure, readSecurityConfig } from './security/security-config';
+
 /**
  * Typed configuration read from the environment once at start-up. Every problem is
  * collected and reported together, so a bad deployment fails fast with one clear
@@ -43,6 +45,11 @@ export class EnvReader {
     return raw as T;
   }
 
+  /** Records a problem that is not about one variable's form. */
+  problem(text: string): void {
+    this.problems.push(text);
+  }
+
   /** Throws ConfigError listing every problem seen so far. */
   done(): void {
     if (this.problems.length > 0) throw new ConfigError(this.problems);
@@ -71,6 +78,12 @@ export function redisUrl(value: string): string | undefined {
 
 /** Settings every service shares. Defaults match the local stack (`npm start`). */
 export interface ServiceConfig {
+  /** BATON_INTERNAL_HOST (default BATON_HOST): the address the internal port binds. */
+  internalHost: string;
+  /** <SERVICE>_INTERNAL_PORT: the port for service-to-service calls; default the public port + 10 (7411..7414). */
+  internalPort: number;
+  /** BATON_TLS, BATON_AUTH and friends (security/security-config.ts). */
+  security: SecurityConfig;
   /** BATON_HOST (default 127.0.0.1): the address the gRPC server binds. */
   host: string;
   /** <SERVICE>_PORT or BATON_PORT: the gRPC port; defaults per service (7401..7404). */
@@ -111,7 +124,18 @@ export function readServiceConfig(
     otlpEndpoint: r.string('OTEL_EXPORTER_OTLP_ENDPOINT', 'http://127.0.0.1:4318', loopbackUrl),
     maxDeadlineMs: r.int('BATON_MAX_DEADLINE_MS', 30_000, 100, 3_600_000),
     shutdownGraceMs: r.int('BATON_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    internalHost: '',
+    internalPort: r.int(
+      `${service.toUpperCase().replace(/-/g, '_')}_INTERNAL_PORT`,
+      defaultPort + 10,
+      0,
+      65535,
+    ),
+    security: readSecurityConfig(r),
   };
+  cfg.internalHost = r.string('BATON_INTERNAL_HOST', cfg.host);
+  const exposure = checkExposure(cfg.host, cfg.security) ?? checkExposure(cfg.internalHost, cfg.security);
+  if (exposure) r.problem(exposure);
   r.done();
   return cfg;
 }

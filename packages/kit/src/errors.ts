@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'DEADLINE_EXCEEDED'
   | 'UNIMPLEMENTED'
   | 'PERMISSION_DENIED'
+  | 'UNAUTHENTICATED'
   | 'INTERNAL';
 
 /** One problem with a request field; `field` is a JSON path such as `workflow.steps[2].id`. */
@@ -30,17 +31,20 @@ export class BatonError extends Error {
   readonly violations: FieldViolation[];
   /** Machine-readable reason (google.rpc.ErrorInfo.reason), e.g. WORKFLOW_NOT_FOUND. */
   readonly reason?: string;
+  /** When to try again (google.rpc.RetryInfo), for RESOURCE_EXHAUSTED. */
+  readonly retryAfterMs?: number;
 
   constructor(
     code: ErrorCode,
     message: string,
-    opts: { violations?: FieldViolation[]; reason?: string } = {},
+    opts: { violations?: FieldViolation[]; reason?: string; retryAfterMs?: number } = {},
   ) {
     super(message);
     this.name = 'BatonError';
     this.code = code;
     this.violations = opts.violations ?? [];
     this.reason = opts.reason;
+    this.retryAfterMs = opts.retryAfterMs;
   }
 
   static invalid(message: string, violations: FieldViolation[] = []): BatonError {
@@ -71,6 +75,7 @@ export const grpcCodeOf: Record<ErrorCode, GrpcStatus> = {
   DEADLINE_EXCEEDED: GrpcStatus.DEADLINE_EXCEEDED,
   UNIMPLEMENTED: GrpcStatus.UNIMPLEMENTED,
   PERMISSION_DENIED: GrpcStatus.PERMISSION_DENIED,
+  UNAUTHENTICATED: GrpcStatus.UNAUTHENTICATED,
   INTERNAL: GrpcStatus.INTERNAL,
 };
 

@@ -28,6 +28,10 @@ export interface GrpcServerOptions {
   maxDeadlineMs: number;
   /** How often dependencies are probed for readiness (ms). */
   readinessProbeMs?: number;
+  /** Transport security; default plaintext. */
+  credentials?: ServerCredentials;
+  /** Names this server in logs: public or internal. */
+  role?: string;
 }
 
 export interface RunningServer {
@@ -84,8 +88,10 @@ export async function startGrpcServer(opts: GrpcServerOptions): Promise<RunningS
   addReflection(server, Buffer.from(descriptorSetBase64, 'base64'), names);
 
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(`${opts.host}:${opts.port}`, ServerCredentials.createInsecure(), (err, p) =>
-      err ? reject(err) : resolve(p),
+    server.bindAsync(
+      `${opts.host}:${opts.port}`,
+      opts.credentials ?? ServerCredentials.createInsecure(),
+      (err, p) => (err ? reject(err) : resolve(p)),
     ),
   );
 
@@ -106,7 +112,7 @@ export async function startGrpcServer(opts: GrpcServerOptions): Promise<RunningS
   probe();
   const timer = setInterval(probe, opts.readinessProbeMs ?? 1000);
   timer.unref();
-  opts.log.info({ port, services: names }, 'gRPC server listening');
+  opts.log.info({ port, services: names, role: opts.role ?? 'public' }, 'gRPC server listening');
 
   return {
     port,

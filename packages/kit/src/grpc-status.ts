@@ -1,5 +1,5 @@
 import { Metadata, type ServiceError } from '@grpc/grpc-js';
-import { BadRequest, ErrorInfo, Status } from '@baton/proto';
+import { BadRequest, ErrorInfo, RetryInfo, Status } from '@baton/proto';
 import { type BatonError, grpcCodeOf } from './errors';
 
 const STATUS_DETAILS_KEY = 'grpc-status-details-bin';
@@ -23,6 +23,17 @@ export function toServiceError(err: BatonError, domain: string): Partial<Service
             localizedMessage: undefined,
           })),
         }).finish(),
+      ),
+    });
+  }
+  if (err.retryAfterMs !== undefined) {
+    const ms = Math.max(0, Math.ceil(err.retryAfterMs));
+    details.push({
+      typeUrl: 'type.googleapis.com/google.rpc.RetryInfo',
+      value: Buffer.from(
+        RetryInfo.encode({
+          retryDelay: { seconds: String(Math.floor(ms / 1000)), nanos: (ms % 1000) * 1_000_000 },
+        } as RetryInfo).finish(),
       ),
     });
   }

@@ -34,3 +34,5 @@ export { pageToken, readPageToken, pageSize } from './paging';
 export { latestOf } from './latest-of';
 export { CHANNELS } from './channels';
 export { tryLock, unlock } from './redis-lock';
+export * from './security';
+export { peerAddress, type PeerName, type Peers } from './run-service';

@@ -9,7 +9,7 @@ import {
   type sendUnaryData,
 } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import type { CallContext, Middleware, ServerStreamHandler, UnaryHandler } from './call-context';
+import type { CallContext, Middleware, Peer, ServerStreamHandler, UnaryHandler } from './call-context';
 import { BatonError } from './errors';
 import { toServiceError } from './grpc-status';
 
@@ -26,13 +26,24 @@ export interface AdapterOptions {
 // biome-ignore lint/suspicious/noExplicitAny: handlers are typed by the generated service definitions.
 type AnyHandler = UnaryHandler<any, any> | ServerStreamHandler<any, any>;
 
+/** The verified client certificate's common name, when the connection is mTLS. */
+function peerOf(call: ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown>): Peer {
+  const auth = call.getAuthContext();
+  const cn = auth?.sslPeerCertificate?.subject?.CN;
+  return {
+    address: call.getPeer(),
+    ...(typeof cn === 'string' && cn.length > 0 ? { certificateName: cn } : {}),
+  };
+}
+
 function makeContext(
   method: string,
-  metadata: Metadata,
-  deadline: Date | number | undefined,
+  call: ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown>,
   opts: AdapterOptions,
   endOnShutdown: boolean,
 ): { ctx: CallContext; abort: AbortController; done: () => void } {
+  const metadata = call.metadata;
+  const deadline = call.getDeadline();
   const given = metadata.get('x-request-id')[0];
   const requestId =
     typeof given === 'string' && given.length > 0 && given.length <= 128 ? given : randomUUID();
@@ -55,6 +66,8 @@ function makeContext(
     signal: abort.signal,
     deadline: effective,
     log: opts.log.child({ requestId, method }),
+    request: call.request,
+    peer: peerOf(call),
   };
   const done = () => {
     clearTimeout(timer);
@@ -111,7 +124,7 @@ export function adaptService(
       });
     if (method.responseStream && !method.requestStream) {
       out[name] = (call: ServerWritableStream<unknown, unknown>) => {
-        const { ctx, abort, done } = makeContext(method.path, call.metadata, call.getDeadline(), opts, true);
+        const { ctx, abort, done } = makeContext(method.path, call, opts, true);
         call.on('cancelled', () => abort.abort(new BatonError('ABORTED', 'cancelled by the client')));
         call.sendMetadata(responseMetadata(ctx));
         const send = (message: unknown) =>
@@ -132,7 +145,7 @@ export function adaptService(
       };
     } else if (!method.requestStream && !method.responseStream) {
       out[name] = (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
-        const { ctx, done } = makeContext(method.path, call.metadata, call.getDeadline(), opts, false);
+        const { ctx, done } = makeContext(method.path, call, opts, false);
         let response: unknown;
         run(ctx, middleware, async () => {
           response = await (handler as UnaryHandler<unknown, unknown>)(call.request, ctx);

@@ -24,6 +24,11 @@ export interface ClientOptions {
    * times in a row would fail calls for minutes after it is back).
    */
   channelOptions?: ChannelOptions;
+  /**
+   * A bearer token (static API token or JWT) sent as `authorization: Bearer <token>` with every call.
+   * `connect()` falls back to the BATON_TOKEN env variable.
+   */
+  token?: string;
   /** Metadata sent with every call (per-call metadata wins on conflicts). Default: none. */
   metadata?: Record<string, string>;
   /** Makes the x-request-id of calls that do not bring one. Default: `crypto.randomUUID`. */
@@ -31,7 +36,7 @@ export interface ClientOptions {
 }
 
 /** ClientOptions with every default applied; `address` is resolved by the caller. */
-export type ResolvedClientOptions = Required<Omit<ClientOptions, 'address'>> & { address: string };
+export type ResolvedClientOptions = Required<Omit<ClientOptions, 'address' | 'token'>> & { address: string };
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
@@ -49,7 +54,10 @@ export function resolveClientOptions(options: ClientOptions, address: string): R
     timeoutMs,
     credentials: options.credentials ?? credentials.createInsecure(),
     channelOptions: { ...DEFAULT_CHANNEL_OPTIONS, ...options.channelOptions },
-    metadata: options.metadata ?? {},
+    metadata: {
+      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+      ...options.metadata,
+    },
     newRequestId: options.newRequestId ?? randomUUID,
   };
 }

@@ -9,6 +9,9 @@ export interface ConnectOptions extends Omit<ClientOptions, 'address'> {
    * `BATON_SIGNAL_ADDR`), else to `127.0.0.1:7401`, `:7402`, `:7403`, `:7404`.
    */
   addresses?: Partial<Record<ServiceName, string>>;
-  /** Where the env fallbacks are read from. Default: `process.env`. */
+  /**
+   * Where the env fallbacks are read from (addresses; BATON_TOKEN; BATON_TLS_CA or BATON_TLS=on
+   * for TLS). Default: `process.env`.
+   */
   env?: NodeJS.ProcessEnv;
 }

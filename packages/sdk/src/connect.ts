@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { credentials } from '@grpc/grpc-js';
 import type { ConnectOptions } from './connect-options';
 import { createDefinitionClient, type DefinitionClient } from './definition-client';
 import { createSchedulerClient, type SchedulerClient } from './scheduler-client';
@@ -17,7 +19,13 @@ export interface BatonClients {
 
 /** Clients of all four services, sharing deadlines, credentials and metadata. */
 export function connect(options: ConnectOptions = {}): BatonClients {
-  const { addresses = {}, env = process.env, ...shared } = options;
+  const { addresses = {}, env = process.env, ...given } = options;
+  // TLS and the token come from the environment unless given: BATON_TLS_CA (a PEM file: TLS with
+  // this CA; BATON_TLS=on alone: TLS with the system's CAs) and BATON_TOKEN.
+  const shared = { ...given };
+  if (!shared.credentials && (env.BATON_TLS_CA || env.BATON_TLS === 'on'))
+    shared.credentials = credentials.createSsl(env.BATON_TLS_CA ? readFileSync(env.BATON_TLS_CA) : null);
+  if (!shared.token && env.BATON_TOKEN) shared.token = env.BATON_TOKEN;
   const definition = createDefinitionClient({
     ...shared,
     address: resolveAddress('definition', addresses.definition, env),

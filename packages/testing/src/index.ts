@@ -9,3 +9,4 @@ export * from './ferret';
 export * from './redis';
 export * from './infra';
 export * from './stack';
+export * from './security';

@@ -6,13 +6,24 @@ import { join } from 'node:path';
 import { credentials, makeGenericClientConstructor } from '@grpc/grpc-js';
 import { service as healthService } from 'grpc-health-check';
 import { type FerretHandle, findRepoRoot, startFerret } from './ferret';
+import { type SecurityMaterial, makeSecurityMaterial } from './security';
 import { type Proc, failure, killGroup, startProc, stopProc } from './process';
 import { type RedisHandle, startRedis } from './redis';
 import { freePort, waitFor } from './wait';
 
 export interface StackTable {
   infra: Record<'mongodb' | 'redis', { port: number; url: string; command: string[] }>;
-  services: { name: string; port: number; portEnv: string; grpcService: string; command: string[] }[];
+  services: {
+    name: string;
+    port: number;
+    portEnv: string;
+    /** The port for service-to-service calls, its variable, and where peers find it. */
+    internalPort: number;
+    internalPortEnv: string;
+    internalAddrEnv: string;
+    grpcService: string;
+    command: string[];
+  }[];
 }
 
 export function readStackTable(root = findRepoRoot()): StackTable {
@@ -35,11 +46,20 @@ export interface StackOptions {
   redisUrl?: string;
   /** Deadline for each service to report SERVING (default 30 s). */
   startTimeoutMs?: number;
+  /**
+   * "dev" (default): plaintext, no auth, as `npm start` runs on loopback. "secure": a throwaway CA
+   * and service certificates (TLS on every port, mTLS on the internal ones) and BATON_AUTH=required
+   * with the tokens of `security.tokens`.
+   */
+  security?: 'dev' | 'secure';
 }
 
 export interface ServiceProcess {
   name: string;
   port: number;
+  /** The internal (service-to-service) port, and 127.0.0.1:<it>. */
+  internalPort: number;
+  internalAddr: string;
   /** 127.0.0.1:<port> */
   addr: string;
   logFile: string;
@@ -62,17 +82,24 @@ export interface Stack {
   services: Record<string, ServiceProcess>;
   /** Service name → 127.0.0.1:port. */
   addresses: Record<string, string>;
-  /** Environment that points the SDK/CLI at this stack (BATON_<SERVICE>_ADDR). */
+  /** Environment that points the SDK/CLI at this stack (BATON_<SERVICE>_ADDR; in secure mode the CA and an admin token too). */
   clientEnv: Record<string, string>;
+  /** Service name → 127.0.0.1:internal port. */
+  internalAddresses: Record<string, string>;
+  /** Secure mode: the CA, certificates and tokens the stack made. */
+  security?: SecurityMaterial;
   /** Starts one more replica of a service (same environment, its own free port). */
   addReplica(name: string): Promise<ServiceProcess>;
   stop(): Promise<void>;
 }
 
 /** Asks grpc.health.v1.Health/Check once; resolves to the status name or an error text. */
-export function healthStatus(addr: string, service = '', timeoutMs = 1000): Promise<string> {
+export function healthStatus(addr: string, service = '', timeoutMs = 1000, caFile?: string): Promise<string> {
   const Client = makeGenericClientConstructor(healthService, 'Health');
-  const client = new Client(addr, credentials.createInsecure());
+  const client = new Client(
+    addr,
+    caFile ? credentials.createSsl(readFileSync(caFile)) : credentials.createInsecure(),
+  );
   return new Promise<string>((resolve) => {
     (client as unknown as Record<string, (...a: unknown[]) => void>).check(
       { service },
@@ -132,18 +159,36 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
 
   const wanted = table.services.filter((s) => !opts.services || opts.services.includes(s.name));
   const ports = new Map<string, number>();
-  for (const s of wanted) ports.set(s.name, await portFor(s, mode));
+  const internalPorts = new Map<string, number>();
+  for (const s of wanted) {
+    ports.set(s.name, await portFor(s, mode));
+    internalPorts.set(
+      s.name,
+      mode === 'free' ? await freePort() : Number(process.env[s.internalPortEnv] || s.internalPort),
+    );
+  }
   const addresses = Object.fromEntries(wanted.map((s) => [s.name, `127.0.0.1:${ports.get(s.name)}`]));
-  const clientEnv = Object.fromEntries(
-    wanted.map((s) => [`BATON_${s.name.toUpperCase().replace(/-/g, '_')}_ADDR`, addresses[s.name]]),
+  const internalAddresses = Object.fromEntries(
+    wanted.map((s) => [s.name, `127.0.0.1:${internalPorts.get(s.name)}`]),
   );
+  const security =
+    opts.security === 'secure'
+      ? makeSecurityMaterial(join(logDir, '..', `security-${process.pid}-${Date.now()}`))
+      : undefined;
+  const clientEnv: Record<string, string> = {
+    ...Object.fromEntries(
+      wanted.map((s) => [`BATON_${s.name.toUpperCase().replace(/-/g, '_')}_ADDR`, addresses[s.name]!]),
+    ),
+    ...(security ? { BATON_TLS_CA: security.caFile, BATON_TOKEN: security.tokens.admin! } : {}),
+  };
   const baseEnv: NodeJS.ProcessEnv = {
     ...process.env,
     MONGODB_URL: mongoUrl,
     REDIS_URL: redisUrl,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
-    // Each service finds the others here (scheduler → definition, step-runtime → scheduler...).
-    ...clientEnv,
+    // Each service finds the others on their internal ports (scheduler → definition, step-runtime → scheduler...).
+    ...Object.fromEntries(wanted.map((s) => [s.internalAddrEnv, internalAddresses[s.name]])),
+    ...(security ? security.serviceEnv : {}),
     ...opts.env,
   };
   const services: Record<string, ServiceProcess> = {};
@@ -152,9 +197,11 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       root,
       s,
       ports.get(s.name)!,
+      internalPorts.get(s.name)!,
       logDir,
       baseEnv,
       opts.startTimeoutMs ?? 30_000,
+      security,
     );
   try {
     await Promise.all(Object.values(services).map((s) => s.start()));
@@ -171,7 +218,9 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     redis,
     services,
     addresses,
+    internalAddresses,
     clientEnv,
+    ...(security ? { security } : {}),
     async addReplica(name: string) {
       const spec = table.services.find((s) => s.name === name);
       if (!spec) throw new Error(`no service ${name} in stack.json`);
@@ -179,9 +228,11 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         root,
         { ...spec, name: `${name}-${replicas.length + 2}` },
         await freePort(),
+        await freePort(),
         logDir,
         baseEnv,
         opts.startTimeoutMs ?? 30_000,
+        security,
       );
       replicas.push(replica);
       await replica.start();
@@ -198,9 +249,11 @@ function makeService(
   root: string,
   spec: StackTable['services'][number],
   port: number,
+  internalPort: number,
   logDir: string,
   baseEnv: NodeJS.ProcessEnv,
   timeoutMs: number,
+  security: SecurityMaterial | undefined,
 ): ServiceProcess {
   const addr = `127.0.0.1:${port}`;
   const logFile = join(logDir, `${spec.name}.log`);
@@ -209,6 +262,8 @@ function makeService(
   return {
     name: spec.name,
     port,
+    internalPort,
+    internalAddr: `127.0.0.1:${internalPort}`,
     addr,
     logFile,
     get pid() {
@@ -231,7 +286,7 @@ function makeService(
       if (proc && proc.exitInfo() === undefined) return;
       const p = startProc(cmd === 'node' ? process.execPath : cmd, args, spec.name, {
         cwd: root,
-        env: { ...baseEnv, [spec.portEnv]: String(port) },
+        env: { ...baseEnv, [spec.portEnv]: String(port), [spec.internalPortEnv]: String(internalPort) },
         logFile,
       });
       proc = p;
@@ -240,7 +295,7 @@ function makeService(
         await waitFor(
           async () => {
             if (p.exitInfo() !== undefined) throw new Error(`exited (${p.exitInfo()})`);
-            last = await healthStatus(addr, spec.grpcService);
+            last = await healthStatus(addr, spec.grpcService, 1000, security?.caFile);
             return last === 'SERVING';
           },
           { timeoutMs, intervalMs: 100, what: `${spec.name} to report SERVING on ${addr} (last: ${last})` },

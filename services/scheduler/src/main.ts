@@ -3,15 +3,10 @@ import { startTelemetry } from '@baton/kit/telemetry';
 
 startTelemetry('scheduler');
 
-import { credentials, Metadata } from '@grpc/grpc-js';
+import { Metadata } from '@grpc/grpc-js';
 import { EnvReader, runServiceMain } from '@baton/kit';
 import { internal, SchedulerServiceService } from '@baton/proto';
-import {
-  createDefinitionClient,
-  createStepRuntimeClient,
-  DEFAULT_CHANNEL_OPTIONS,
-  resolveAddress,
-} from '@baton/sdk';
+import { createDefinitionClient, createStepRuntimeClient, DEFAULT_CHANNEL_OPTIONS } from '@baton/sdk';
 import { ActionPerformer } from './app/action-performer';
 import { SignalBroker } from './app/signal-broker';
 import { ChildLauncher } from './app/child-launcher';
@@ -34,7 +29,7 @@ import { InstanceStore } from './store/instance-store';
 runServiceMain({
   name: 'scheduler',
   defaultPort: 7402,
-  setup: async ({ mongo, redis, log }) => {
+  setup: async ({ mongo, redis, log, peers }) => {
     const env = new EnvReader();
     const concurrency = env.int('SCHEDULER_CONCURRENCY', 8, 1, 256);
     const sweepEveryMs = env.int('SCHEDULER_SWEEP_MS', SWEEPER_DEFAULTS.everyMs, 100, 600_000);
@@ -67,16 +62,18 @@ runServiceMain({
     const store = new InstanceStore(mongo.db);
     const coord = new Coordination(redis.redis);
     const events = new EventLog(store, coord);
-    const defs = new Definitions(createDefinitionClient({ address: resolveAddress('definition') }));
-    const stepRuntime = createStepRuntimeClient({ address: resolveAddress('stepRuntime') });
+    // Peers are called on their internal ports, as a service (with this service's certificate).
+    const peer = { credentials: peers.credentials };
+    const defs = new Definitions(createDefinitionClient({ ...peer, address: peers.address('definition') }));
+    const stepRuntime = createStepRuntimeClient({ ...peer, address: peers.address('stepRuntime') });
     const stepInternal = new internal.StepRuntimeInternalServiceClient(
-      resolveAddress('stepRuntime'),
-      credentials.createInsecure(),
+      peers.address('stepRuntime'),
+      peers.credentials,
       DEFAULT_CHANNEL_OPTIONS,
     );
     const signalBroker = new internal.SignalBrokerServiceClient(
-      resolveAddress('signal'),
-      credentials.createInsecure(),
+      peers.address('signal'),
+      peers.credentials,
       DEFAULT_CHANNEL_OPTIONS,
     );
     const runs = new Runs(store, events, config);

@@ -3,15 +3,9 @@ import { startTelemetry } from '@baton/kit/telemetry';
 
 startTelemetry('signal');
 
-import { credentials } from '@grpc/grpc-js';
 import { EnvReader, runServiceMain } from '@baton/kit';
 import { SignalServiceService, internal } from '@baton/proto';
-import {
-  DEFAULT_CHANNEL_OPTIONS,
-  createDefinitionClient,
-  createSchedulerClient,
-  resolveAddress,
-} from '@baton/sdk';
+import { DEFAULT_CHANNEL_OPTIONS, createDefinitionClient, createSchedulerClient } from '@baton/sdk';
 import { BrokerApp } from './app/broker-app';
 import { EffectPerformer } from './app/effect-performer';
 import { BackfillKind } from './app/kinds/backfill-kind';
@@ -38,7 +32,7 @@ import { WaitStore } from './store/wait-store';
 runServiceMain({
   name: 'signal',
   defaultPort: 7404,
-  setup: async ({ mongo, redis, log }) => {
+  setup: async ({ mongo, redis, log, peers }) => {
     const env = new EnvReader();
     const concurrency = env.int('SIGNAL_CONCURRENCY', 8, 1, 256);
     const sweepEveryMs = env.int('SIGNAL_SWEEP_MS', 10_000, 100, 600_000);
@@ -56,11 +50,13 @@ runServiceMain({
     const runs = new RunStore(db);
     const backfills = new BackfillStore(db);
     const coord = new Coordination(redis.redis);
-    const scheduler = createSchedulerClient({ address: resolveAddress('scheduler') });
-    const definition = createDefinitionClient({ address: resolveAddress('definition') });
+    // Peers are called on their internal ports, as a service (with this service's certificate).
+    const peer = { credentials: peers.credentials };
+    const scheduler = createSchedulerClient({ ...peer, address: peers.address('scheduler') });
+    const definition = createDefinitionClient({ ...peer, address: peers.address('definition') });
     const reports = new internal.SignalReportServiceClient(
-      resolveAddress('scheduler'),
-      credentials.createInsecure(),
+      peers.address('scheduler'),
+      peers.credentials,
       DEFAULT_CHANNEL_OPTIONS,
     );
     const registry = new TriggerRegistry(definition, log, (keys) => {

@@ -20,7 +20,7 @@ export interface StepRuntimeConfig {
   resendAfterMs: number;
   /** STEP_RUNTIME_RECLAIM_IDLE_MS (default 30 000): a queue message read but not acked this long is taken over. */
   reclaimIdleMs: number;
-  /** BATON_SCHEDULER_ADDR (default 127.0.0.1:7402): where results are reported. */
+  /** BATON_SCHEDULER_INTERNAL_ADDR (default 127.0.0.1:7412): the scheduler's internal port, where results are reported. */
   schedulerAddr: string;
   /** STEP_RUNTIME_REPORT_TIMEOUT_MS (default 10 000): deadline of one ReportAttempt call. */
   reportTimeoutMs: number;
@@ -49,7 +49,7 @@ export function readStepRuntimeConfig(env: NodeJS.ProcessEnv = process.env): Ste
     sweepMs: r.int('STEP_RUNTIME_SWEEP_MS', 10_000, 100, 3_600_000),
     resendAfterMs: r.int('STEP_RUNTIME_RESEND_AFTER_MS', 30_000, 0, 3_600_000),
     reclaimIdleMs: r.int('STEP_RUNTIME_RECLAIM_IDLE_MS', 30_000, 1_000, 3_600_000),
-    schedulerAddr: r.string('BATON_SCHEDULER_ADDR', '127.0.0.1:7402', (v) =>
+    schedulerAddr: r.string('BATON_SCHEDULER_INTERNAL_ADDR', '127.0.0.1:7412', (v) =>
       HOST_PORT.test(v) ? undefined : 'expected host:port',
     ),
     reportTimeoutMs: r.int('STEP_RUNTIME_REPORT_TIMEOUT_MS', 10_000, 100, 600_000),

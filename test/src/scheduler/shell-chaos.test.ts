@@ -247,7 +247,7 @@ describe('Shell steps end to end, under crashes', () => {
 
   test('a duplicate report and a report from a superseded attempt are ignored', async () => {
     const report = new internal.StepReportServiceClient(
-      env.stack.addresses.scheduler,
+      env.stack.internalAddresses.scheduler!,
       credentials.createInsecure(),
     );
     const call = (req: Partial<internal.ReportAttemptRequest>) =>

@@ -5,6 +5,7 @@ import { repoRoot } from '../support/repo';
 export interface Replica {
   proc: Proc;
   addr: string;
+  internalAddr: string;
   stop(): Promise<void>;
 }
 
@@ -12,6 +13,7 @@ export interface Replica {
 export async function startReplica(stack: Stack, env: Record<string, string>): Promise<Replica> {
   const port = await freePort();
   const addr = `127.0.0.1:${port}`;
+  const internalPort = await freePort();
   const proc = startProc(
     process.execPath,
     [join(repoRoot, 'services/step-runtime/dist/main.js')],
@@ -24,6 +26,7 @@ export async function startReplica(stack: Stack, env: Record<string, string>): P
         MONGODB_URL: stack.mongoUrl,
         REDIS_URL: stack.redisUrl,
         STEP_RUNTIME_PORT: String(port),
+        STEP_RUNTIME_INTERNAL_PORT: String(internalPort),
       },
     },
   );
@@ -34,5 +37,5 @@ export async function startReplica(stack: Stack, env: Record<string, string>): P
     },
     { timeoutMs: 30_000, intervalMs: 100, what: `the second replica to serve on ${addr}` },
   );
-  return { proc, addr, stop: () => stopProc(proc, 15_000) };
+  return { proc, addr, internalAddr: `127.0.0.1:${internalPort}`, stop: () => stopProc(proc, 15_000) };
 }

@@ -25,7 +25,7 @@ describe('step-runtime: two replicas', () => {
     second = await startReplica(env.stack, {
       ...FAST_ENV,
       LOG_LEVEL: 'warn',
-      BATON_SCHEDULER_ADDR: env.scheduler.addr,
+      BATON_SCHEDULER_INTERNAL_ADDR: env.scheduler.addr,
     });
   });
   after(async () => {
@@ -116,7 +116,7 @@ describe('step-runtime: two replicas', () => {
       LOG_LEVEL: 'warn',
       STEP_RUNTIME_POOLS: 'drain',
       BATON_SHUTDOWN_GRACE_MS: '1000',
-      BATON_SCHEDULER_ADDR: env.scheduler.addr,
+      BATON_SCHEDULER_INTERNAL_ADDR: env.scheduler.addr,
     });
     const quick = shellStep(uniqueWorkflow('drain'), 'quick', 'sleep 0.5', { pool: 'drain' });
     const slow = shellStep(uniqueWorkflow('drain'), 'slow', 'echo started; sleep 30', { pool: 'drain' });
@@ -159,7 +159,7 @@ describe('step-runtime: two replicas', () => {
     if (owner === 'first') first.kill9();
     else process.kill(-second.proc.child.pid!, 'SIGKILL');
     // Ask the replica that is still alive (any replica answers CheckAttempts from MongoDB).
-    const survivor = owner === 'first' ? new InternalClient(second.addr) : env.internal;
+    const survivor = owner === 'first' ? new InternalClient(second.internalAddr) : env.internal;
     try {
       await waitFor(
         async () => {

@@ -34,11 +34,11 @@ export function useStepRuntime(env: Record<string, string> = {}): StepRuntimeFix
     await fixture.scheduler.start();
     fixture.stack = await startStack({
       services: ['step-runtime'],
-      env: { ...FAST_ENV, ...env, BATON_SCHEDULER_ADDR: fixture.scheduler.addr },
+      env: { ...FAST_ENV, ...env, BATON_SCHEDULER_INTERNAL_ADDR: fixture.scheduler.addr },
     });
     fixture.clients = connect({ addresses: { stepRuntime: fixture.stack.addresses['step-runtime'] } });
     fixture.queue = new WorkQueueClient(fixture.stack.redisUrl);
-    fixture.internal = new InternalClient(fixture.stack.addresses['step-runtime']);
+    fixture.internal = new InternalClient(fixture.stack.internalAddresses['step-runtime']!);
   });
   after(async () => {
     fixture.queue?.close();

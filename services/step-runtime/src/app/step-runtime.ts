@@ -35,7 +35,7 @@ export class StepRuntime {
     private readonly cfg: StepRuntimeConfig,
     private readonly deps: ServiceDeps,
   ) {
-    const { mongo, redis, log } = deps;
+    const { mongo, redis, log, peers } = deps;
     // The worker id names this process in claims, reports and the consumer group.
     this.worker = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
     const runner = resolveRunnerOptions({ workRoot: cfg.workDir, killGraceMs: cfg.killGraceMs });
@@ -48,7 +48,7 @@ export class StepRuntime {
     this.subscriber.on('error', () => {});
     this.cancels = new CancelChannel(redis.redis, this.subscriber);
     const queue = new WorkQueue(this.blocking, redis.redis, cfg.pools, this.worker);
-    this.reportClient = new ReportClient(cfg.schedulerAddr, cfg.reportTimeoutMs);
+    this.reportClient = new ReportClient(cfg.schedulerAddr, cfg.reportTimeoutMs, peers.credentials);
     const reporter = new Reporter(this.reportClient, this.worker);
     this.delivery = new ReportDelivery(claims, reporter);
     const lifecycle = new AttemptLifecycle({

@@ -1,4 +1,4 @@
-import { credentials, Metadata, type ServiceError, status } from '@grpc/grpc-js';
+import { type ChannelCredentials, Metadata, type ServiceError, status } from '@grpc/grpc-js';
 import { internal } from '@baton/proto';
 
 export type ReportRequest = internal.ReportAttemptRequest;
@@ -27,8 +27,9 @@ export class ReportClient {
   constructor(
     address: string,
     private readonly timeoutMs: number,
+    creds: ChannelCredentials,
   ) {
-    this.client = new internal.StepReportServiceClient(address, credentials.createInsecure(), {
+    this.client = new internal.StepReportServiceClient(address, creds, {
       'grpc.initial_reconnect_backoff_ms': 200,
       'grpc.max_reconnect_backoff_ms': 2_000,
     });

@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import type { Collection, Db, Filter } from 'mongodb';
+
+/** One audited call, as stored in the service's own `audit_events` collection. */
+export interface AuditDoc {
+  _id: string;
+  time: Date;
+  service: string;
+  principal: string;
+  method: string;
+  target: string;
+  request_id: string;
+  outcome: string;
+  message: string;
+}
+
+export interface AuditQuery {
+  principal?: string;
+  method?: string;
+  targetPrefix?: string;
+  since?: Date;
+  /** Continue after this (time, id), newest first. */
+  after?: { time: number; id: string };
+  limit: number;
+}
+
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+export class AuditStore {
+  private readonly col: Collection<AuditDoc>;
+
+  constructor(db: Db) {
+    this.col = db.collection<AuditDoc>('audit_events');
+  }
+
+  async ensureIndexes(): Promise<void> {
+    await this.col.createIndex({ time: -1, _id: -1 });
+  }
+
+  async record(e: Omit<AuditDoc, '_id'>): Promise<void> {
+    await this.col.insertOne({ _id: randomUUID(), ...e });
+  }
+
+  async list(q: AuditQuery): Promise<AuditDoc[]> {
+    const f: Filter<AuditDoc> = {};
+    if (q.principal) f.principal = q.principal;
+    if (q.method) f.method = q.method;
+    // The prefix is matched literally: regex characters in it are escaped.
+    if (q.targetPrefix) f.target = { $regex: `^${escapeRegex(q.targetPrefix)}` };
+    const time: Record<string, Date> = {};
+    if (q.since) time.$gte = q.since;
+    if (q.after) {
+      const at = new Date(q.after.time);
+      f.$or = [{ time: { ...time, $lt: at } }, { time: at, _id: { $lt: q.after.id } }];
+    } else if (q.since) f.time = time;
+    return this.col.find(f).sort({ time: -1, _id: -1 }).limit(q.limit).toArray();
+  }
+
+  /** Deletes records older than the cutoff; returns how many. */
+  async expire(before: Date): Promise<number> {
+    return (await this.col.deleteMany({ time: { $lt: before } })).deletedCount;
+  }
+}
