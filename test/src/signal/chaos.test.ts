@@ -47,7 +47,11 @@ async function runsBySignal(workflowId: string): Promise<Map<string, number>> {
   const seen = new Map<string, number>();
   let token = '';
   do {
-    const page = await env.clients.scheduler.listInstances({ workflowId, pageSize: 500, pageToken: token });
+    // Small pages with a long deadline: a page of runs is heavy to read while 1,000 runs start.
+    const page = await env.clients.scheduler.listInstances(
+      { workflowId, pageSize: 100, pageToken: token },
+      { timeoutMs: 60_000 },
+    );
     for (const inst of page.instances) {
       const key = inst.initiator!.signals.map((s) => `${s.name}#${s.seq}`).join('+');
       seen.set(key, (seen.get(key) ?? 0) + 1);
