@@ -55,6 +55,9 @@ export function fakeClients(
     scheduler: fake('scheduler', others.scheduler ?? {}) as unknown as SchedulerClient,
     stepRuntime: fake('stepRuntime', others.stepRuntime ?? {}) as unknown as StepRuntimeClient,
     signal: fake('signal', others.signal ?? {}) as unknown as SignalClient,
+    audit: new Proxy({} as BatonClients['audit'], {
+      get: (_t, name) => fake(`audit.${String(name)}`, {}),
+    }),
     close() {},
   };
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { credentials } from '@grpc/grpc-js';
+import { type AuditClient, createAuditClient } from './audit-client';
 import type { ConnectOptions } from './connect-options';
 import { createDefinitionClient, type DefinitionClient } from './definition-client';
 import { createSchedulerClient, type SchedulerClient } from './scheduler-client';
@@ -13,6 +14,8 @@ export interface BatonClients {
   scheduler: SchedulerClient;
   stepRuntime: StepRuntimeClient;
   signal: SignalClient;
+  /** Each service's audit record (AuditService on its public port). */
+  audit: Record<'definition' | 'scheduler' | 'stepRuntime' | 'signal', AuditClient>;
   /** Closes all four channels. */
   close(): void;
 }
@@ -39,13 +42,21 @@ export function connect(options: ConnectOptions = {}): BatonClients {
     address: resolveAddress('stepRuntime', addresses.stepRuntime, env),
   });
   const signal = createSignalClient({ ...shared, address: resolveAddress('signal', addresses.signal, env) });
+  const audit = {
+    definition: createAuditClient({ ...shared, address: definition.address }),
+    scheduler: createAuditClient({ ...shared, address: scheduler.address }),
+    stepRuntime: createAuditClient({ ...shared, address: stepRuntime.address }),
+    signal: createAuditClient({ ...shared, address: signal.address }),
+  };
   return {
     definition,
     scheduler,
     stepRuntime,
     signal,
+    audit,
     close() {
-      for (const client of [definition, scheduler, stepRuntime, signal]) client.close();
+      for (const client of [definition, scheduler, stepRuntime, signal, ...Object.values(audit)])
+        client.close();
     },
   };
 }

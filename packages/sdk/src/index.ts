@@ -30,3 +30,4 @@ export {
 } from './status-details';
 export { type StatusCodeName, statusCodeName } from './status-codes';
 export { createStepRuntimeClient, type StepRuntimeClient } from './step-runtime-client';
+export { type AuditClient, createAuditClient } from './audit-client';

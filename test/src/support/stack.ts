@@ -18,6 +18,8 @@ export function useStack(opts: StackOptions = {}): StackFixture {
     fixture.stack = await startStack({ env: { LOG_LEVEL: 'warn' }, ...opts });
     fixture.clients = connect({
       addresses: { ...fixture.stack.addresses, stepRuntime: fixture.stack.addresses['step-runtime'] },
+      // In secure mode: the stack's CA and its admin token.
+      env: { ...process.env, ...fixture.stack.clientEnv },
     });
   });
   after(async () => {
