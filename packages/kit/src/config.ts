@@ -82,6 +82,11 @@ export interface ServiceConfig {
   internalHost: string;
   /** <SERVICE>_INTERNAL_PORT: the port for service-to-service calls; default the public port + 10 (7411..7414). */
   internalPort: number;
+  /**
+   * BATON_HEALTH_PORT (default 0 = none): a plaintext port serving only grpc.health.v1, for probes
+   * that cannot speak TLS (Kubernetes' native gRPC probes) when BATON_TLS=on.
+   */
+  healthPort: number;
   /** BATON_TLS, BATON_AUTH and friends (security/security-config.ts). */
   security: SecurityConfig;
   /** BATON_HOST (default 127.0.0.1): the address the gRPC server binds. */
@@ -125,6 +130,7 @@ export function readServiceConfig(
     maxDeadlineMs: r.int('BATON_MAX_DEADLINE_MS', 30_000, 100, 3_600_000),
     shutdownGraceMs: r.int('BATON_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     internalHost: '',
+    healthPort: r.int('BATON_HEALTH_PORT', 0, 0, 65535),
     internalPort: r.int(
       `${service.toUpperCase().replace(/-/g, '_')}_INTERNAL_PORT`,
       defaultPort + 10,

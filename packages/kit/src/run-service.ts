@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { type ServiceConfig, readServiceConfig } from './config';
 import { type RunningServer, type ServiceRegistration, startGrpcServer } from './grpc-server';
 import { createLogger } from './logger';
-import type { ChannelCredentials, ServiceDefinition } from '@grpc/grpc-js';
+import { type ChannelCredentials, Server, ServerCredentials, type ServiceDefinition } from '@grpc/grpc-js';
 import { AuditStore } from './security/audit-store';
 import { auditService } from './security/audit-service';
 import { Authenticator } from './security/authenticator';
@@ -137,6 +137,18 @@ export async function startService(opts: RunServiceOptions): Promise<StartedServ
     middleware: [internalSecurity(sec.tls !== null)],
     role: 'internal',
   });
+  // Probes that cannot speak TLS ask the same health statuses on a plaintext port of their own.
+  const healthServer = config.healthPort ? new Server() : null;
+  if (healthServer) {
+    server.health.addToServer(healthServer);
+    await new Promise<number>((resolve, reject) =>
+      healthServer.bindAsync(
+        `${config.host}:${config.healthPort}`,
+        ServerCredentials.createInsecure(),
+        (err, p) => (err ? reject(err) : resolve(p)),
+      ),
+    );
+  }
   const retention = setInterval(() => {
     if (sec.auditRetentionDays === 0) return;
     audit
@@ -149,6 +161,7 @@ export async function startService(opts: RunServiceOptions): Promise<StartedServ
     stopped ??= (async () => {
       log.info('shutting down');
       clearInterval(retention);
+      healthServer?.forceShutdown();
       await Promise.all([
         server.shutdown(config.shutdownGraceMs),
         internalServer.shutdown(config.shutdownGraceMs),
