@@ -12,6 +12,9 @@ export interface GlobalOptions {
   signalAddr?: string;
   json?: boolean;
   timeout?: string;
+  token?: string;
+  tlsCa?: string;
+  tls?: boolean;
 }
 
 const SERVICE_FLAGS: Array<[ServiceName, keyof GlobalOptions, string, number]> = [
@@ -29,7 +32,10 @@ export function addGlobalOptions(program: Command): void {
       `host of all four services, at ports ${FIRST_PORT}..${FIRST_PORT + 3} or port..port+3`,
     )
     .addOption(new Option('--json', 'print the response as JSON (errors as JSON on stderr)'))
-    .option('--timeout <duration>', 'deadline of each call: 500ms, 10s, 2m', '10s');
+    .option('--timeout <duration>', 'deadline of each call: 500ms, 10s, 2m', '10s')
+    .option('--token <token>', 'bearer token (API token or JWT); default: $BATON_TOKEN')
+    .option('--tls-ca <file>', 'talk TLS, trusting this CA (PEM); default: $BATON_TLS_CA')
+    .option('--tls', "talk TLS, trusting the system's CAs; default: $BATON_TLS=on");
   for (const [, , flag, offset] of SERVICE_FLAGS) {
     const envName = `BATON_${flag.toUpperCase().replace('-', '_')}_ADDR`;
     program.option(
@@ -52,7 +58,14 @@ export function connectOptionsFrom(opts: GlobalOptions, env: NodeJS.ProcessEnv):
     if (typeof own === 'string' && own !== '') addresses[service] = own;
     else if (base) addresses[service] = `${base.host}:${base.port + offset}`;
   }
-  return { addresses, env, timeoutMs: parseDuration(opts.timeout ?? '10s') };
+  // The SDK reads BATON_TOKEN, BATON_TLS_CA and BATON_TLS from env; the flags win over them.
+  const withFlags: NodeJS.ProcessEnv = {
+    ...env,
+    ...(opts.token ? { BATON_TOKEN: opts.token } : {}),
+    ...(opts.tlsCa ? { BATON_TLS_CA: opts.tlsCa } : {}),
+    ...(opts.tls ? { BATON_TLS: 'on' } : {}),
+  };
+  return { addresses, env: withFlags, timeoutMs: parseDuration(opts.timeout ?? '10s') };
 }
 
 function splitHostPort(addr: string): { host: string; port: number } {

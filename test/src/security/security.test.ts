@@ -8,6 +8,7 @@ import { PERMISSIONS } from '@baton/kit';
 import { internal } from '@baton/proto';
 import { type BatonClients, BatonClientError } from '@baton/sdk';
 import { healthStatus } from '@baton/testing';
+import { baton } from '../cli-runs/baton';
 import { repoRoot } from '../support/repo';
 import { useStack } from '../support/stack';
 import { push, waitEnd } from '../scheduler/support';
@@ -261,6 +262,19 @@ describe('security: TLS, tokens, roles, audit', () => {
     assert.equal(await report(internalAddr, credentials.createInsecure()), '14');
     // Health answers without a token (probes), over TLS.
     assert.equal(await healthStatus(env.stack.addresses.scheduler!, '', 2000, sec.caFile), 'SERVING');
+  });
+
+  test('the CLI: the token and CA from the environment or flags; baton audit', () => {
+    const tokens = env.stack.security!.tokens;
+    const denied = baton(env, ['start', 'sec.wf', '--token', tokens.viewer!]);
+    assert.notEqual(denied.code, 0);
+    assert.match(denied.err, /PERMISSION_DENIED|lacks operator/);
+    const started = baton(env, ['start', 'sec.wf']);
+    assert.equal(started.code, 0, started.err);
+    const audit = baton(env, ['audit', '--target', 'sec.wf', '--principal', 'token:viewer', '--json']);
+    assert.equal(audit.code, 0, audit.err);
+    const events = JSON.parse(audit.out).events as { method: string; outcome: string }[];
+    assert.ok(events.some((e) => e.method.endsWith('/StartWorkflow') && e.outcome === 'PERMISSION_DENIED'));
   });
 
   test('a service bound beyond loopback refuses to start without auth and TLS', () => {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CommandContext } from '../command-context';
+import { registerAuditCommands } from './audit-commands';
 import { registerDefinitionCommands } from './definition-commands';
 import { registerLogCommands } from './log-commands';
 import { registerRunCommands } from './run-commands';
@@ -18,4 +19,5 @@ export const COMMAND_GROUPS: Array<(program: Command, ctx: () => CommandContext)
   registerSignalCommands,
   registerTriggerCommands,
   registerSelCommands,
+  registerAuditCommands,
 ];
