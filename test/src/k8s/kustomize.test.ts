@@ -1,11 +1,13 @@
 // The kustomize base (k8s/base) renders, and for every service in stack.json it
-// has a Deployment and a Service that agree with the table: port, command,
-// gRPC probes, resources, the shared ConfigMap, one image, hardened pods.
+// has a Deployment and a Service that agree with the table: public and internal
+// ports, command, gRPC probes on the plaintext health port, resources, the shared
+// ConfigMap (TLS and auth on, valid for the kit), the Secrets baton-tls and
+// baton-auth mounted (never rendered: no keys in git), one image, hardened pods.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, posix, relative } from 'node:path';
 import { describe, test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import { readStack, repoRoot } from './stack';
@@ -56,6 +58,17 @@ function configMap(): Obj {
   return maps[0];
 }
 
+/** BATON_HEALTH_PORT from the ConfigMap: the plaintext health-only port the probes use. */
+function healthPort(): number {
+  const port = Number(configMap().data.BATON_HEALTH_PORT);
+  assert.ok(Number.isInteger(port) && port > 0 && port < 65536, 'BATON_HEALTH_PORT set in the ConfigMap');
+  return port;
+}
+
+/** The ConfigMap variables that name files in the mounted Secrets. */
+const FILE_VARS = ['BATON_TLS_CERT', 'BATON_TLS_KEY', 'BATON_TLS_CA', 'BATON_AUTH_TOKENS_FILE'];
+const OPTIONAL_FILE_VARS = ['BATON_AUTH_JWT_SECRET_FILE', 'BATON_AUTH_JWKS_FILE'];
+
 /** Kubernetes resource quantities to plain numbers (cores, bytes). */
 function quantity(q: string | number): number {
   const s = String(q);
@@ -81,6 +94,7 @@ if (skip) test('k8s/base renders with kubectl kustomize', { skip }, () => {});
 describe('k8s/base (kubectl kustomize)', { skip }, () => {
   test('renders only the expected kinds, each labelled part-of baton', () => {
     const kinds = new Set(render().map((o) => o.kind));
+    // No Secret: keys and tokens never go into git (operators create baton-tls and baton-auth).
     assert.deepEqual([...kinds].sort(), ['ConfigMap', 'Deployment', 'Service']);
     assert.equal(render().filter((o) => o.kind === 'Deployment').length, stack.services.length);
     assert.equal(render().filter((o) => o.kind === 'Service').length, stack.services.length);
@@ -90,7 +104,7 @@ describe('k8s/base (kubectl kustomize)', { skip }, () => {
     }
   });
 
-  test('the shared ConfigMap holds the service settings, valid for the kit', () => {
+  test('the shared ConfigMap holds the service settings, with TLS and auth on', () => {
     const data = configMap().data;
     assert.equal(data.BATON_HOST, '0.0.0.0', 'in a pod the server must listen on every interface');
     assert.equal(data.BATON_OTEL_EXPORTER, 'none');
@@ -99,23 +113,80 @@ describe('k8s/base (kubectl kustomize)', { skip }, () => {
     assert.equal(new URL(data.MONGODB_URL).hostname, 'mongodb');
     assert.equal(new URL(data.REDIS_URL).protocol, 'redis:');
     assert.equal(new URL(data.REDIS_URL).hostname, 'redis');
-    for (const [k, v] of Object.entries(data)) assert.equal(typeof v, 'string', `${k} must be a string`);
-    assert.equal(data.BATON_PORT, undefined, 'ports are per Deployment, not shared');
-    // The real validator, when the kit is built (config errors would crash-loop every pod).
-    const kitConfig = join(root, 'packages', 'kit', 'dist', 'config.js');
-    if (existsSync(kitConfig)) {
-      const { readServiceConfig } = require(kitConfig) as {
-        readServiceConfig: (
-          s: string,
-          p: number,
-          env: NodeJS.ProcessEnv,
-        ) => { host: string; shutdownGraceMs: number };
-      };
-      for (const svc of stack.services) {
-        const cfg = readServiceConfig(svc.name, svc.port, { ...data, [svc.portEnv]: String(svc.port) });
-        assert.equal(cfg.host, '0.0.0.0');
-      }
+    for (const [k, v] of Object.entries(data)) {
+      assert.equal(typeof v, 'string', `${k} must be a string`);
+      assert.doesNotMatch(String(v), /BEGIN|PRIVATE KEY/, `${k}: key material belongs in a Secret`);
     }
+    assert.equal(data.BATON_PORT, undefined, 'ports are per Deployment, not shared');
+    // A non-loopback BATON_HOST makes the kit refuse to start without both.
+    assert.equal(data.BATON_TLS, 'on');
+    assert.equal(data.BATON_AUTH, 'required');
+    for (const k of FILE_VARS) assert.match(data[k] ?? '', /^\/etc\/baton\/(tls|auth)\/[^/]+$/, k);
+    assert.match(data.BATON_TLS_CERT, /^\/etc\/baton\/tls\//);
+    assert.match(data.BATON_AUTH_TOKENS_FILE, /^\/etc\/baton\/auth\//);
+    // The health port must not clash with any public or internal port.
+    const used = stack.services.flatMap((s) => [s.port, s.internalPort]);
+    assert.ok(
+      !used.includes(healthPort()),
+      `BATON_HEALTH_PORT ${healthPort()} clashes with ${used.join(', ')}`,
+    );
+    // Peers are found by Service name on the internal port.
+    for (const s of stack.services) {
+      assert.equal(data[s.internalAddrEnv], `${s.name}:${s.internalPort}`, s.internalAddrEnv);
+    }
+  });
+
+  test("the ConfigMap passes the kit's own validator (config errors would crash-loop every pod)", (t) => {
+    const kitConfig = join(root, 'packages', 'kit', 'dist', 'config.js');
+    if (!existsSync(kitConfig)) return t.skip('packages/kit is not built');
+    const { readServiceConfig } = require(kitConfig) as {
+      readServiceConfig: (
+        s: string,
+        p: number,
+        env: NodeJS.ProcessEnv,
+      ) => {
+        host: string;
+        port: number;
+        internalPort: number;
+        healthPort: number;
+        security: { tls: object | null; auth: object | null };
+      };
+    };
+    const data: Record<string, string> = configMap().data;
+    // readServiceConfig checks that the TLS and token files exist, and here there are no mounted
+    // Secrets. So the env passed to it is the ConfigMap with every /etc/baton/... file path moved
+    // into a temp dir holding stand-in files at the same relative paths (their content is not read
+    // at config time); everything else is the ConfigMap's own value.
+    const dir = mkdtempSync(join(tmpdir(), 'baton-k8s-config-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const env: Record<string, string> = { ...data };
+    for (const k of [...FILE_VARS, ...OPTIONAL_FILE_VARS]) {
+      if (!data[k]) continue;
+      const local = join(dir, posix.relative('/etc/baton', data[k]));
+      mkdirSync(dirname(local), { recursive: true });
+      writeFileSync(local, k === 'BATON_AUTH_TOKENS_FILE' ? '[]\n' : 'stand-in\n');
+      env[k] = local;
+    }
+    for (const svc of stack.services) {
+      const cfg = readServiceConfig(svc.name, svc.port, {
+        ...env,
+        [svc.portEnv]: String(svc.port),
+        [svc.internalPortEnv]: String(svc.internalPort),
+      });
+      assert.equal(cfg.host, '0.0.0.0');
+      assert.equal(cfg.port, svc.port);
+      assert.equal(cfg.internalPort, svc.internalPort);
+      assert.equal(cfg.healthPort, healthPort());
+      assert.ok(cfg.security.tls, 'TLS on');
+      assert.ok(cfg.security.auth, 'auth required');
+    }
+    // And the guard is real: the same settings without TLS, or without auth, are refused.
+    const svc = stack.services[0];
+    assert.throws(() => readServiceConfig(svc.name, svc.port, { ...env, BATON_TLS: 'off' }), /BATON_TLS=on/);
+    assert.throws(
+      () => readServiceConfig(svc.name, svc.port, { ...env, BATON_AUTH: 'off' }),
+      /BATON_AUTH=required/,
+    );
   });
 
   for (const svc of stack.services) {
@@ -131,22 +202,28 @@ describe('k8s/base (kubectl kustomize)', { skip }, () => {
         assert.equal(d.spec.replicas, undefined, 'replicas belong to overlays / autoscalers');
       });
 
-      test('listens on the stack.json port, named grpc, with its port env var', () => {
+      test('listens on the stack.json ports (grpc, internal) and the health port, with their env vars', () => {
         const c = find('Deployment', svc.name).spec.template.spec.containers[0];
         assert.deepEqual(
           c.ports.map((p: Obj) => [p.name, p.containerPort]),
-          [['grpc', svc.port]],
+          [
+            ['grpc', svc.port],
+            ['internal', svc.internalPort],
+            ['health', healthPort()],
+          ],
         );
         const env = Object.fromEntries((c.env ?? []).map((e: Obj) => [e.name, e.value]));
         assert.equal(env[svc.portEnv], String(svc.port));
+        assert.equal(env[svc.internalPortEnv], String(svc.internalPort));
       });
 
-      test('native gRPC readiness, liveness and startup probes on that port', () => {
+      test('native gRPC readiness, liveness and startup probes on the plaintext health port', () => {
         const c = find('Deployment', svc.name).spec.template.spec.containers[0];
         for (const kind of ['readinessProbe', 'livenessProbe', 'startupProbe']) {
           const p = c[kind];
           assert.ok(p?.grpc, `${kind} must be a grpc probe`);
-          assert.equal(p.grpc.port, svc.port, `${kind} port`);
+          // Native gRPC probes cannot speak TLS: the public port (TLS) would always fail them.
+          assert.equal(p.grpc.port, healthPort(), `${kind} port is BATON_HEALTH_PORT`);
           // Liveness asks the kit's "liveness" name (SERVING unless the process is stopping);
           // readiness and startup follow the dependencies through "" or the service's name.
           const allowed = kind === 'livenessProbe' ? ['liveness'] : [undefined, '', svc.grpcService];
@@ -223,6 +300,43 @@ describe('k8s/base (kubectl kustomize)', { skip }, () => {
         assert.ok(pod.volumes.find((v: Obj) => v.name === tmp.name)?.emptyDir, '/tmp is an emptyDir');
       });
 
+      test('mounts the Secrets baton-tls and baton-auth read-only where the ConfigMap points', () => {
+        const pod = find('Deployment', svc.name).spec.template.spec;
+        const c = pod.containers[0];
+        const data = configMap().data;
+        const secretVolume = (secretName: string) => {
+          const v = pod.volumes.find((x: Obj) => x.secret?.secretName === secretName);
+          assert.ok(v, `a volume from the Secret ${secretName}`);
+          const m = c.volumeMounts.find((x: Obj) => x.name === v.name);
+          assert.ok(m, `the Secret ${secretName} is mounted`);
+          assert.equal(m.readOnly, true, `${secretName} mounted read-only`);
+          assert.equal(v.secret.optional ?? false, false, `${secretName} must not be optional`);
+          return { v, m };
+        };
+        const tls = secretVolume('baton-tls');
+        const auth = secretVolume('baton-auth');
+        // Each file variable names a file in one of the two mounts, under a key the Secret has.
+        const expected: Record<string, [typeof tls, string]> = {
+          BATON_TLS_CERT: [tls, 'tls.crt'],
+          BATON_TLS_KEY: [tls, 'tls.key'],
+          BATON_TLS_CA: [tls, 'ca.crt'],
+          BATON_AUTH_TOKENS_FILE: [auth, 'tokens.json'],
+        };
+        for (const [k, [{ v, m }, key]] of Object.entries(expected)) {
+          assert.equal(
+            data[k],
+            posix.join(m.mountPath, key),
+            `${k} points into the ${v.secret.secretName} mount`,
+          );
+          const items: Obj[] | undefined = v.secret.items;
+          if (items)
+            assert.ok(
+              items.some((i) => i.key === key && i.path === key),
+              `${key} projected`,
+            );
+        }
+      });
+
       test('labels: name/component per service; selectors stay minimal and match the pods', () => {
         const d = find('Deployment', svc.name);
         const sel = d.spec.selector.matchLabels;
@@ -246,15 +360,23 @@ describe('k8s/base (kubectl kustomize)', { skip }, () => {
         }
       });
 
-      test('ClusterIP Service with a port named grpc on the stack.json port, selecting the pods', () => {
+      test('ClusterIP Service with ports grpc and internal on the stack.json ports, selecting the pods', () => {
         const s = find('Service', svc.name);
         const d = find('Deployment', svc.name);
         assert.equal(s.spec.type ?? 'ClusterIP', 'ClusterIP');
-        assert.equal(s.spec.ports.length, 1);
-        const p = s.spec.ports[0];
-        assert.equal(p.name, 'grpc');
-        assert.equal(p.port, svc.port);
-        assert.ok(p.targetPort === 'grpc' || p.targetPort === svc.port, `targetPort ${p.targetPort}`);
+        // The health port stays off the Service: only the kubelet probes it.
+        assert.deepEqual(
+          s.spec.ports.map((p: Obj) => [p.name, p.port]),
+          [
+            ['grpc', svc.port],
+            ['internal', svc.internalPort],
+          ],
+        );
+        for (const p of s.spec.ports) {
+          const port = p.name === 'grpc' ? svc.port : svc.internalPort;
+          assert.ok(p.targetPort === p.name || p.targetPort === port, `targetPort ${p.targetPort}`);
+        }
+        assert.notEqual(s.spec.ports[0].appProtocol, 'kubernetes.io/h2c', 'the ports speak TLS, not h2c');
         assert.deepEqual(s.spec.selector, d.spec.selector.matchLabels);
       });
     });

@@ -11,6 +11,11 @@ export interface StackService {
   name: string;
   port: number;
   portEnv: string;
+  /** The port for service-to-service calls (mTLS when BATON_TLS=on) and its env variable. */
+  internalPort: number;
+  internalPortEnv: string;
+  /** Where the other services find this one's internal port: BATON_<SERVICE>_INTERNAL_ADDR. */
+  internalAddrEnv: string;
   grpcService: string;
   command: string[];
 }

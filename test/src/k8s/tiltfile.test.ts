@@ -48,7 +48,10 @@ describe('tilt/Tiltfile reads stack.json instead of repeating it', () => {
   });
 
   test('no port from the table appears as a literal', () => {
-    const ports = [...Object.values(stack.infra).map((i) => i.port), ...stack.services.map((s) => s.port)];
+    const ports = [
+      ...Object.values(stack.infra).map((i) => i.port),
+      ...stack.services.flatMap((s) => [s.port, s.internalPort]),
+    ];
     for (const port of ports)
       assert.doesNotMatch(src, new RegExp(`\\b${port}\\b`), `port ${port} is hard-coded`);
     assert.doesNotMatch(src, /\b74\d\d\b/, 'a 74xx service port is hard-coded');
@@ -62,7 +65,15 @@ describe('tilt/Tiltfile reads stack.json instead of repeating it', () => {
       words.add(infra.url.replace(/\{port\}.*/, ''));
     }
     for (const s of stack.services) {
-      for (const w of [s.name, s.portEnv, s.grpcService, s.command.join(' '), ...s.command.slice(1)])
+      for (const w of [
+        s.name,
+        s.portEnv,
+        s.internalPortEnv,
+        s.internalAddrEnv,
+        s.grpcService,
+        s.command.join(' '),
+        ...s.command.slice(1),
+      ])
         words.add(w);
     }
     for (const w of words) {
@@ -189,6 +200,18 @@ function expectMatchesTable(resources: Resource[], table: Stack, base: string): 
     const env = r.serveEnv ?? {};
     assert.equal(env[s.portEnv], String(s.port));
     assert.equal(env.BATON_HOST, '127.0.0.1');
+    // Its own internal port, and every service's internal address (as @baton/testing sets them).
+    assert.equal(env[s.internalPortEnv], String(s.internalPort), `${s.name} internal port`);
+    for (const peer of table.services) {
+      assert.equal(
+        env[peer.internalAddrEnv],
+        `127.0.0.1:${peer.internalPort}`,
+        `${s.name} finds ${peer.name}`,
+      );
+    }
+    // Loopback binds run in dev mode; a dev stack must not half-enable security.
+    assert.equal(env.BATON_TLS, undefined);
+    assert.equal(env.BATON_AUTH, undefined);
     for (const [key, infra] of Object.entries(table.infra)) {
       assert.equal(
         env[`${key.toUpperCase()}_URL`],
@@ -253,7 +276,10 @@ describe('tilt/Tiltfile under the real Starlark interpreter', () => {
     mkdirSync(join(dir, 'packages', 'kit'), { recursive: true });
     const other: Stack = JSON.parse(JSON.stringify(stack));
     for (const i of Object.values(other.infra)) i.port += 1000;
-    for (const s of other.services) s.port += 1000;
+    for (const s of other.services) {
+      s.port += 1000;
+      s.internalPort += 1000;
+    }
     other.infra.queue = {
       port: 14222,
       url: 'nats://127.0.0.1:{port}',
@@ -263,6 +289,9 @@ describe('tilt/Tiltfile under the real Starlark interpreter', () => {
       name: 'extra',
       port: 18405,
       portEnv: 'EXTRA_PORT',
+      internalPort: 18415,
+      internalPortEnv: 'EXTRA_INTERNAL_PORT',
+      internalAddrEnv: 'BATON_EXTRA_INTERNAL_ADDR',
       grpcService: 'baton.v1.ExtraService',
       command: ['node', '{root}/services/extra/dist/main.js', '--port', '{port}'],
     });
