@@ -6,7 +6,7 @@
 // each reports SERVING, pushes examples/, prints how to use it, and runs until
 // Ctrl-C, then stops everything it started.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 
@@ -20,7 +20,18 @@ const { startStack } = require('@baton/testing');
 const { connect } = require('@baton/sdk');
 
 const dataDir = join(root, '.baton', 'data');
-console.log('starting FerretDB, Redis and the services...');
+// Dev mode by default: plaintext and no auth on loopback. BATON_TLS=on and BATON_AUTH=required
+// switch each on for the whole stack, with a throwaway CA in .baton/tls and an admin token in
+// .baton/admin.token (made anew at each start).
+const tls = process.env.BATON_TLS === 'on';
+const auth = process.env.BATON_AUTH === 'required';
+const tlsDir = join(root, '.baton', 'tls');
+const tokenFile = join(root, '.baton', 'admin.token');
+if (tls || auth) rmSync(tlsDir, { recursive: true, force: true });
+rmSync(tokenFile, { force: true });
+console.log(
+  `starting FerretDB, Redis and the services (${tls ? 'TLS' : 'plaintext'}, ${auth ? 'auth required' : 'no auth: dev mode'})...`,
+);
 const t0 = Date.now();
 let stack;
 try {
@@ -30,6 +41,7 @@ try {
     logDir: join(root, '.baton', 'logs'),
     mongoUrl: process.env.MONGODB_URL || undefined,
     redisUrl: process.env.REDIS_URL || undefined,
+    ...(tls || auth ? { security: 'secure', tls, auth, securityDir: tlsDir } : {}),
   });
 } catch (err) {
   console.error(`could not start the stack: ${err.message}`);
@@ -41,7 +53,16 @@ console.log(`  Redis    ${stack.redisUrl}`);
 for (const [name, addr] of Object.entries(stack.addresses))
   console.log(`  ${name.padEnd(13)}${addr}  (log .baton/logs/${name}.log)`);
 
-const clients = connect({ addresses: { ...stack.addresses, stepRuntime: stack.addresses['step-runtime'] } });
+if (auth) {
+  writeFileSync(tokenFile, `${stack.security.tokens.admin}\n`, { mode: 0o600 });
+  console.log(`  admin token  .baton/admin.token  (export BATON_TOKEN=$(cat .baton/admin.token))`);
+}
+if (tls) console.log(`  CA           .baton/tls/ca.pem  (export BATON_TLS_CA=.baton/tls/ca.pem)`);
+
+const clients = connect({
+  addresses: { ...stack.addresses, stepRuntime: stack.addresses['step-runtime'] },
+  env: { ...process.env, ...stack.clientEnv },
+});
 const examples = readdirSync(join(root, 'examples'))
   .filter((f) => f.endsWith('.json'))
   .sort();
@@ -63,13 +84,15 @@ for (const file of examples) {
 clients.close();
 
 const def = stack.addresses.definition;
+// grpcurl's flags for this mode: -plaintext, or the CA; the token as a header.
+const g = `${tls ? '-cacert .baton/tls/ca.pem' : '-plaintext'}${auth ? ' -H "authorization: Bearer $(cat .baton/admin.token)"' : ''}`;
 console.log(`
 Try it (grpcurl is in .baton/bin):
   export PATH="$PWD/.baton/bin:$PATH"
-  grpcurl -plaintext ${def} list
-  grpcurl -plaintext -d '{"id_prefix": "demo."}' ${def} baton.v1.DefinitionService/ListWorkflows
-  grpcurl -plaintext -d '{"workflow_id": "demo.hello_world"}' ${def} baton.v1.DefinitionService/GetWorkflow
-  jq -Rs '{definition_json: .}' examples/branching-dag.json | grpcurl -plaintext -d @ ${def} baton.v1.DefinitionService/PushWorkflow
+  grpcurl ${g} ${def} list
+  grpcurl ${g} -d '{"id_prefix": "demo."}' ${def} baton.v1.DefinitionService/ListWorkflows
+  grpcurl ${g} -d '{"workflow_id": "demo.hello_world"}' ${def} baton.v1.DefinitionService/GetWorkflow
+  jq -Rs '{definition_json: .}' examples/branching-dag.json | grpcurl ${g} -d @ ${def} baton.v1.DefinitionService/PushWorkflow
 
 Or with the CLI:
   npx baton list

@@ -94,7 +94,7 @@ export async function startService(opts: RunServiceOptions): Promise<StartedServ
   if (!sec.tls) log.warn('BATON_TLS is off: plaintext gRPC (dev mode; loopback binds only)');
   const mongo = await connectMongo(config.mongodbUrl, log);
   const redis = await connectRedis(config.redisUrl, log);
-  const audit = new AuditStore(mongo.db);
+  const audit = new AuditStore(mongo.db, opts.name);
   await audit.ensureIndexes();
   const peers: Peers = {
     credentials: serviceChannelCredentials(sec.tls),

@@ -52,6 +52,11 @@ export interface StackOptions {
    * with the tokens of `security.tokens`.
    */
   security?: 'dev' | 'secure';
+  /** Secure mode only: turn off one half (npm start's BATON_TLS / BATON_AUTH); both on by default. */
+  tls?: boolean;
+  auth?: boolean;
+  /** Secure mode: where the material is written (default a fresh folder beside the logs). */
+  securityDir?: string;
 }
 
 export interface ServiceProcess {
@@ -171,15 +176,26 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const internalAddresses = Object.fromEntries(
     wanted.map((s) => [s.name, `127.0.0.1:${internalPorts.get(s.name)}`]),
   );
-  const security =
+  const material =
     opts.security === 'secure'
-      ? makeSecurityMaterial(join(logDir, '..', `security-${process.pid}-${Date.now()}`))
+      ? makeSecurityMaterial(opts.securityDir ?? join(logDir, '..', `security-${process.pid}-${Date.now()}`))
       : undefined;
+  const tlsOn = material !== undefined && opts.tls !== false;
+  const authOn = material !== undefined && opts.auth !== false;
+  const security = material && {
+    ...material,
+    serviceEnv: Object.fromEntries(
+      Object.entries(material.serviceEnv).filter(
+        ([k]) => (tlsOn || !k.startsWith('BATON_TLS')) && (authOn || !k.startsWith('BATON_AUTH')),
+      ),
+    ),
+  };
   const clientEnv: Record<string, string> = {
     ...Object.fromEntries(
       wanted.map((s) => [`BATON_${s.name.toUpperCase().replace(/-/g, '_')}_ADDR`, addresses[s.name]!]),
     ),
-    ...(security ? { BATON_TLS_CA: security.caFile, BATON_TOKEN: security.tokens.admin! } : {}),
+    ...(security && tlsOn ? { BATON_TLS_CA: security.caFile } : {}),
+    ...(security && authOn ? { BATON_TOKEN: security.tokens.admin! } : {}),
   };
   const baseEnv: NodeJS.ProcessEnv = {
     ...process.env,
@@ -201,7 +217,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       logDir,
       baseEnv,
       opts.startTimeoutMs ?? 30_000,
-      security,
+      tlsOn ? security : undefined,
     );
   try {
     await Promise.all(Object.values(services).map((s) => s.start()));
@@ -232,7 +248,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         logDir,
         baseEnv,
         opts.startTimeoutMs ?? 30_000,
-        security,
+        tlsOn ? security : undefined,
       );
       replicas.push(replica);
       await replica.start();

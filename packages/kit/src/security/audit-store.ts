@@ -29,12 +29,16 @@ const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 export class AuditStore {
   private readonly col: Collection<AuditDoc>;
 
-  constructor(db: Db) {
+  /** `service`: the services may share one database; each answers for its own records. */
+  constructor(
+    db: Db,
+    private readonly service: string,
+  ) {
     this.col = db.collection<AuditDoc>('audit_events');
   }
 
   async ensureIndexes(): Promise<void> {
-    await this.col.createIndex({ time: -1, _id: -1 });
+    await this.col.createIndex({ service: 1, time: -1, _id: -1 });
   }
 
   async record(e: Omit<AuditDoc, '_id'>): Promise<void> {
@@ -42,7 +46,7 @@ export class AuditStore {
   }
 
   async list(q: AuditQuery): Promise<AuditDoc[]> {
-    const f: Filter<AuditDoc> = {};
+    const f: Filter<AuditDoc> = { service: this.service };
     if (q.principal) f.principal = q.principal;
     if (q.method) f.method = q.method;
     // The prefix is matched literally: regex characters in it are escaped.
@@ -58,6 +62,6 @@ export class AuditStore {
 
   /** Deletes records older than the cutoff; returns how many. */
   async expire(before: Date): Promise<number> {
-    return (await this.col.deleteMany({ time: { $lt: before } })).deletedCount;
+    return (await this.col.deleteMany({ service: this.service, time: { $lt: before } })).deletedCount;
   }
 }
