@@ -1,6 +1,6 @@
 import type { EvalContext } from '../context';
 import { SelError } from '../errors';
-import { SelArray, type Value, javaString } from '../values';
+import { SelArray, javaString } from '../values';
 import { type MethodSpec, argInt, argString, m, table } from './registry';
 import { runRegex } from './regex-runner';
 
