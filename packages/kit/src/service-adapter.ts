@@ -98,6 +98,41 @@ function responseMetadata(ctx: CallContext): Metadata {
 }
 
 /**
+ * What a request deserializer yields for bytes that are not a valid message (truncated,
+ * wrong wire type, nested past the decoder's stack). grpc-js answers INTERNAL when a
+ * deserializer throws, yet the fault is the caller's: the handler answers INVALID_ARGUMENT.
+ */
+class Undecodable {
+  constructor(readonly reason: string) {}
+  error(): BatonError {
+    return BatonError.invalid(`the request is not a valid protobuf message: ${this.reason}`, [
+      { field: 'request', description: `cannot be decoded: ${this.reason}` },
+    ]);
+  }
+}
+
+const GUARDED = Symbol('baton.guardedDeserialize');
+
+/**
+ * Wraps a method's request deserializer (in place: grpc-js reads it from the same definition
+ * object when the service is added) so that decoding failures reach the handler as data.
+ */
+function guardDecoding(method: ServiceDefinition[string]): void {
+  const m = method as typeof method & { [GUARDED]?: true };
+  if (m[GUARDED]) return;
+  const decode = method.requestDeserialize;
+  (m as { requestDeserialize: (b: Buffer) => unknown }).requestDeserialize = (bytes: Buffer) => {
+    try {
+      return decode(bytes);
+    } catch (err) {
+      const msg = err instanceof RangeError && /call stack/i.test(err.message) ? 'nested too deeply' : err;
+      return new Undecodable(String(msg instanceof Error ? msg.message : msg).slice(0, 200));
+    }
+  };
+  m[GUARDED] = true;
+}
+
+/**
  * Turns async domain-style handlers into grpc-js handlers, running the middleware
  * chain around each call. Methods missing from `impl` answer UNIMPLEMENTED, so a
  * service can be registered (and seen by reflection) before its issue lands.
@@ -117,6 +152,7 @@ export function adaptService(
     if (!known.has(key)) throw new Error(`handler ${key} matches no method of the service`);
   }
   for (const [name, method] of Object.entries(definition)) {
+    guardDecoding(method);
     const handler =
       impl[protoName(name)] ??
       (async () => {
@@ -125,6 +161,11 @@ export function adaptService(
     if (method.responseStream && !method.requestStream) {
       out[name] = (call: ServerWritableStream<unknown, unknown>) => {
         const { ctx, abort, done } = makeContext(method.path, call, opts, true);
+        if (call.request instanceof Undecodable) {
+          done();
+          call.emit('error', Object.assign(new Error(), toError(call.request.error(), ctx, opts)));
+          return;
+        }
         call.on('cancelled', () => abort.abort(new BatonError('ABORTED', 'cancelled by the client')));
         call.sendMetadata(responseMetadata(ctx));
         const send = (message: unknown) =>
@@ -146,6 +187,10 @@ export function adaptService(
     } else if (!method.requestStream && !method.responseStream) {
       out[name] = (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
         const { ctx, done } = makeContext(method.path, call, opts, false);
+        if (call.request instanceof Undecodable) {
+          done();
+          return callback(toError(call.request.error(), ctx, opts));
+        }
         let response: unknown;
         run(ctx, middleware, async () => {
           response = await (handler as UnaryHandler<unknown, unknown>)(call.request, ctx);

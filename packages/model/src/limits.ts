@@ -25,6 +25,14 @@ export const DEFINITION_LIMITS = {
   maxRetryBackoffSeconds: 24 * 3600,
   /** Maximum timeout of a workflow or step in seconds (120 days, as Maestro). */
   maxTimeoutSeconds: 120 * 24 * 3600,
+  /**
+   * Maximum nesting of JSON objects and arrays anywhere in the request. Ten step levels of
+   * foreach/while take about 40, MAP params a few more; deeper input only serves to exhaust the
+   * validator's stack, so it is refused with the path where it gets too deep.
+   */
+  maxJsonDepth: 128,
+  /** Maximum sleep_seconds of a Sleep step (120 days, the longest timeout). */
+  maxSleepSeconds: 120 * 24 * 3600,
   /** Maximum foreach concurrency (issue 5: up to 1,000; Maestro's FOREACH_CONCURRENCY_MAX_LIMIT is 500). */
   maxForeachConcurrency: 1000,
   /**

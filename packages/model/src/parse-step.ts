@@ -18,7 +18,7 @@ import { parseSignalDependencies, parseSignalOutputs } from './signals';
 import { STEP_KINDS, type StepCommon, type StepDef, type StepKind } from './step-types';
 import type { StepsState } from './steps-state';
 import { parseTags } from './tags';
-import { loopParamsOf, checkSubworkflowParams } from './step-kind-checks';
+import { checkSleepSeconds, checkSubworkflowParams, loopParamsOf } from './step-kind-checks';
 import { parseTransition } from './transition';
 import { type Ctx, checkSource, report } from './violations';
 
@@ -95,6 +95,7 @@ export function parseStepEntry(
         obj.retry_policy == null
           ? undefined
           : parseRetryPolicy(ctx, keyPath(base, 'retry_policy'), obj.retry_policy);
+      if (type === 'SLEEP') checkSleepSeconds(ctx, base, common?.params);
       if (!common) return undefined;
       return {
         kind,

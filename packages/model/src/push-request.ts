@@ -1,5 +1,5 @@
 import { parseJsonText } from './json-text';
-import { keyPath } from './json-path';
+import { indexPath, keyPath } from './json-path';
 import { DEFINITION_LIMITS } from './limits';
 import { type Properties, parseProperties } from './properties';
 import { type JsonObject, asObject, optBoolean, rejectUnknownKeys } from './reader';
@@ -73,6 +73,11 @@ export function parsePushRequest(text: string, opts: ValidateOptions = {}): Push
     report(ctx, '$', `malformed JSON at line ${json.line}, column ${json.column}: ${json.message}`);
     return { ok: false, violations: ctx.violations };
   }
+  const deep = tooDeepAt(json.value, DEFINITION_LIMITS.maxJsonDepth);
+  if (deep !== undefined) {
+    report(ctx, deep, `nested deeper than ${DEFINITION_LIMITS.maxJsonDepth} levels`);
+    return { ok: false, violations: ctx.violations };
+  }
   const root = asObject(ctx, '$', json.value, 'a JSON object {"properties": ..., "workflow": ...}');
   if (!root) return { ok: false, violations: ctx.violations };
   rejectUnknownKeys(ctx, '', root, KEYS);
@@ -117,4 +122,21 @@ function parseGitInfo(ctx: Ctx, v: unknown): GitInfo | undefined {
   const uncommitted = optBoolean(ctx, 'git_info', obj, 'uncommitted_changes');
   if (uncommitted !== undefined) info.uncommittedChanges = uncommitted;
   return info;
+}
+
+/**
+ * The path where a JSON value first nests deeper than `max`, found without recursion (the
+ * value may be hostile); undefined when it does not.
+ */
+function tooDeepAt(root: unknown, max: number): string | undefined {
+  const stack: [unknown, string, number][] = [[root, '', 0]];
+  while (stack.length > 0) {
+    const [v, path, depth] = stack.pop() as [unknown, string, number];
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= max) return path === '' ? '$' : path;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) stack.push([v[i], indexPath(path, i), depth + 1]);
+    } else for (const [k, x] of Object.entries(v)) stack.push([x, keyPath(path, k), depth + 1]);
+  }
+  return undefined;
 }

@@ -92,3 +92,20 @@ function checkForeachArrays(ctx: Ctx, path: string, loopParams: ParamMap): void 
     );
   }
 }
+
+/**
+ * A literal sleep_seconds must be a real duration: a huge one (1e300) would arm a timer that can
+ * never fire and overflows date arithmetic. Computed values are checked when the step starts.
+ */
+export function checkSleepSeconds(ctx: Ctx, base: string, params: ParamMap | undefined): void {
+  const p = params?.sleep_seconds;
+  if (!p || p.expression !== undefined || typeof p.value !== 'number') return;
+  const max = DEFINITION_LIMITS.maxSleepSeconds;
+  if (!Number.isFinite(p.value) || p.value < 0 || p.value > max) {
+    report(
+      ctx,
+      keyPath(keyPath(keyPath(base, 'params'), 'sleep_seconds'), 'value'),
+      `sleep_seconds must be from 0 to ${max} (120 days), got ${p.value}`,
+    );
+  }
+}

@@ -9,6 +9,9 @@ export interface Variable {
   value: Value;
 }
 
+/** Characters or elements a builtin may touch for the price of one interpreter step. */
+export const UNITS_PER_STEP = 64;
+
 /**
  * Per-evaluation state. A fresh context is built for every evaluation, which is what keeps
  * one expression from ever observing another one's variables or counters.
@@ -41,6 +44,22 @@ export class EvalContext {
     }
   }
 
+  /**
+   * Charges a builtin for `units` of input or output (characters, elements) and checks the
+   * wall clock. Builtins do work proportional to their input in one uninterruptible native
+   * call, so each one pays for what it touches and the deadline is checked around it, instead
+   * of counting a scan of a 1 MiB string as a single step.
+   */
+  charge(units: number): void {
+    this.tick(1 + Math.floor(units / UNITS_PER_STEP));
+    this.checkTime();
+  }
+
+  /** Milliseconds left before the deadline (never negative). */
+  remainingMs(): number {
+    return Math.max(0, this.deadline - Date.now());
+  }
+
   checkTime(): void {
     if (Date.now() > this.deadline) {
       throw new SelError('LIMIT_TIME', `evaluation exceeded ${this.limits.timeoutMs} ms`);
@@ -62,6 +81,6 @@ export class EvalContext {
     if (n > this.limits.maxArraySize) {
       throw new SelError('LIMIT_ARRAY', `${what} of ${n} elements exceeds ${this.limits.maxArraySize}`);
     }
-    this.tick(1 + (n >> 6));
+    this.tick(1 + Math.floor(n / UNITS_PER_STEP));
   }
 }

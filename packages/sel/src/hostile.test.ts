@@ -296,3 +296,104 @@ describe('hostile inputs', () => {
     );
   });
 });
+
+/**
+ * Builtins whose cost grows with their input: each probe used to count as one step however
+ * large its input, so the wall clock was checked too rarely (eight regex matches over 1 MiB
+ * held the process for 19 s). Each must now end within the time limit, plus a small margin
+ * for the last uninterruptible call, with a SEL limit error.
+ */
+describe('costly builtins stay within the time limit', () => {
+  const limit = 1000;
+  // Generous: the machine running the tests may be busy; without the fix these took tens of seconds.
+  const margin = 1000;
+  function within(src: string, codes: string[]): void {
+    const t0 = Date.now();
+    assert.throws(
+      () => evaluate(src, undefined, { timeoutMs: limit }),
+      (e: unknown) => e instanceof SelError && codes.includes(e.code),
+    );
+    const took = Date.now() - t0;
+    assert.ok(took < limit + margin, `took ${took} ms, limit ${limit} ms`);
+  }
+  const big = "String s = 'a'.repeat(1048576);";
+
+  test('eight regex matches over 1 MiB', () => {
+    within(
+      `${big} boolean b = false; for (int i = 0; i < 8; i++) b = s.matches('.*.*.*.*.*.*b'); return b;`,
+      ['LIMIT_TIME'],
+    );
+  });
+  test('25,000 loop iterations of a regex match over 1 MiB', () => {
+    within(`${big} int n = 0; for (int i = 0; i < 25000; i++) if (s.matches('(a|aa)*')) n++; return n;`, [
+      'LIMIT_TIME',
+      'LIMIT_STEPS',
+    ]);
+  });
+  test('one regex call over 1 MiB that alone takes longer than the limit', () => {
+    within(`${big} return s.matches('(.*)(.*)(.*)(.*)(.*)(.*)(.*)(.*)(.*)(.*)(.*)(.*)c');`, ['LIMIT_TIME']);
+  });
+  test('replaceAll and split over 1 MiB in a loop', () => {
+    within(
+      `${big} int n = 0; for (int i = 0; i < 25000; i++) n += s.replaceAll('(a|b)*c', 'x').length(); return n;`,
+      ['LIMIT_TIME', 'LIMIT_STEPS'],
+    );
+    within(`${big} int n = 0; for (int i = 0; i < 25000; i++) n += s.split('(a|aa)*b').length; return n;`, [
+      'LIMIT_TIME',
+      'LIMIT_STEPS',
+    ]);
+  });
+  test('catastrophic backtracking (a+)+$ on aaaa…!', () => {
+    // Linear time: 30 characters (2^30 paths for a backtracking engine) answer at once...
+    assert.equal(evaluate("return ('a'.repeat(30) + '!').matches('(a+)+$');"), false);
+    // ...and 1 MiB either answers or stops at the limit, depending on the machine's speed.
+    const t0 = Date.now();
+    try {
+      const r = evaluate("String s = 'a'.repeat(1048000) + '!'; return s.matches('(a+)+$');", undefined, {
+        timeoutMs: limit,
+      });
+      assert.equal(r, false);
+    } catch (e) {
+      assert.ok(e instanceof SelError && e.code === 'LIMIT_TIME', String(e));
+    }
+    assert.ok(Date.now() - t0 < limit + margin);
+  });
+  test('string building and scanning over 1 MiB in a loop', () => {
+    within(`${big} int n = 0; for (int i = 0; i < 25000; i++) n += s.toUpperCase().length(); return n;`, [
+      'LIMIT_TIME',
+      'LIMIT_STEPS',
+    ]);
+    within(`${big} int n = 0; for (int i = 0; i < 25000; i++) n += s.indexOf('b'); return n;`, [
+      'LIMIT_TIME',
+      'LIMIT_STEPS',
+    ]);
+    within(`${big} int n = 0; for (int i = 0; i < 25000; i++) n += s.hashCode(); return n;`, [
+      'LIMIT_TIME',
+      'LIMIT_STEPS',
+    ]);
+  });
+  test('collections: contains, join and text of a shared nested array', () => {
+    const arr = 'String[] a = new String[25000]; for (int i = 0; i < 25000; i++) a[i] = "x" + i;';
+    within(`${arr} int n = 0; for (int i = 0; i < 25000; i++) if (a.contains('nope')) n++; return n;`, [
+      'LIMIT_TIME',
+      'LIMIT_STEPS',
+    ]);
+    within(`${arr} int n = 0; for (int i = 0; i < 25000; i++) n += String.join(',', a).length(); return n;`, [
+      'LIMIT_TIME',
+      'LIMIT_STEPS',
+    ]);
+    within(
+      'Object[] b = new Object[25000]; Object[] a = new Object[25000]; for (int i = 0; i < 25000; i++) a[i] = b; Object[] c = new Object[100]; for (int i = 0; i < 100; i++) c[i] = a; return String.valueOf(c).length();',
+      ['LIMIT_STRING', 'LIMIT_TIME', 'LIMIT_STEPS'],
+    );
+  });
+  test('short regexes still run and answer', () => {
+    assert.equal(evaluate("return '2024-01-02'.matches('[0-9]{4}-[0-9]{2}-[0-9]{2}');"), true);
+    const r = evaluate("String s = 'ab,'.repeat(20000); return s.split('[,]').length;");
+    assert.equal(r, 20000);
+    assert.equal(
+      evaluate("String s = 'x1y22z'.repeat(5000); return s.replaceAll('[0-9]+', '#').length();"),
+      25000,
+    );
+  });
+});

@@ -414,12 +414,30 @@ function invoke(
     );
   }
   const vals = new Array<Value>(args.length);
-  for (let i = 0; i < args.length; i++) vals[i] = evalExpr(args[i], ctx);
+  let units = weight(self);
+  for (let i = 0; i < args.length; i++) {
+    vals[i] = evalExpr(args[i], ctx);
+    units += weight(vals[i]);
+  }
   try {
-    return spec.fn(ctx, self, vals);
+    // Every builtin pays for the size of what it reads before it runs and for what it built
+    // after, with the deadline checked both times: a builtin is one native call that the
+    // step counter cannot interrupt, so its cost has to be charged by size.
+    ctx.charge(units);
+    const out = spec.fn(ctx, self, vals);
+    ctx.charge(weight(out));
+    return out;
   } catch (err) {
     throw located(err, e.pos.line, e.pos.column);
   }
+}
+
+/** The size a builtin touches when it reads a value: characters, elements or entries. */
+function weight(v: Value): number {
+  if (typeof v === 'string') return v.length;
+  if (v instanceof SelArray) return v.items.length;
+  if (v instanceof SelMap) return v.map.size;
+  return 0;
 }
 
 function evalCall(e: Expr & { kind: 'call' }, ctx: EvalContext): Value {

@@ -3,12 +3,20 @@ import type { EvalContext } from './context';
 import { selEquals } from './equality';
 import { SelError } from './errors';
 import { arith, compare, doubleToInt, doubleToLong, numRank, toNumber } from './numeric';
-import { type ElemType, JDouble, SelArray, type Value, javaString, kindOf } from './values';
+import { type ElemType, JDouble, SelArray, SelMap, type Value, javaString, kindOf } from './values';
+
+function textWeight(v: Value): number {
+  return v instanceof SelArray ? v.items.length : v instanceof SelMap ? v.map.size : 0;
+}
 
 export function binaryOp(ctx: EvalContext, op: string, a: Value, b: Value): Value {
   switch (op) {
     case '+':
       if (typeof a === 'string' || typeof b === 'string') {
+        // Concatenating two strings is O(1) in V8 (a rope); only turning a collection into
+        // text does work proportional to its size, so only that is charged.
+        if (typeof a !== 'string') ctx.charge(textWeight(a));
+        if (typeof b !== 'string') ctx.charge(textWeight(b));
         const s = javaString(a) + javaString(b);
         if (s.length > ctx.limits.maxStringLength) ctx.str(s);
         return s;

@@ -1,3 +1,4 @@
+import { SelError } from './errors';
 import type { DateTime, Zone } from 'luxon';
 
 /**
@@ -120,8 +121,15 @@ export function javaDouble(d: number): string {
   return `${m}E${exp.startsWith('+') ? exp.slice(1) : exp}`;
 }
 
+/**
+ * Characters javaString builds for one array or map before it gives up. Arrays may hold the
+ * same array many times over, so the text of a nested array can be exponentially larger than
+ * the values behind it; building it must stop long before it could block the process.
+ */
+export const MAX_TEXT_BUILD = 4 * 1_048_576;
+
 /** Java's String.valueOf for any SEL value (used by `+` concatenation). */
-export function javaString(v: Value, depth = 0): string {
+export function javaString(v: Value, depth = 0, budget = { left: MAX_TEXT_BUILD }): string {
   switch (typeof v) {
     case 'string':
       return v;
@@ -135,10 +143,14 @@ export function javaString(v: Value, depth = 0): string {
   if (v === null) return 'null';
   if (v instanceof JDouble) return javaDouble(v.v);
   if (depth > 8) return '...';
-  if (v instanceof SelArray) return `[${v.items.map((x) => javaString(x, depth + 1)).join(', ')}]`;
+  if (v instanceof SelArray) {
+    const parts: string[] = [];
+    for (const x of v.items) parts.push(spend(javaString(x, depth + 1, budget), budget));
+    return `[${parts.join(', ')}]`;
+  }
   if (v instanceof SelMap) {
     const parts: string[] = [];
-    for (const [k, x] of v.map) parts.push(`${k}=${javaString(x, depth + 1)}`);
+    for (const [k, x] of v.map) parts.push(spend(`${k}=${javaString(x, depth + 1, budget)}`, budget));
     return `{${parts.join(', ')}}`;
   }
   if (v instanceof SelDateTime) return jodaIso(v.dt);
@@ -148,6 +160,14 @@ export function javaString(v: Value, depth = 0): string {
   if (v instanceof SelProperty) return `Property[${v.field}]`;
   if (v instanceof SelUuid) return v.text;
   return `class ${v.name}`;
+}
+
+function spend(part: string, budget: { left: number }): string {
+  budget.left -= part.length + 2;
+  if (budget.left < 0) {
+    throw new SelError('LIMIT_STRING', `text of a collection exceeds ${MAX_TEXT_BUILD} characters`);
+  }
+  return part;
 }
 
 /** Joda DateTime.toString(): ISO with millis and the zone offset (`Z` for UTC). */

@@ -107,3 +107,32 @@ export function javaReplacement(repl: string): (match: string, ...rest: unknown[
     return out;
   };
 }
+
+/** One regex operation of a script, as plain data so that it can run on another thread. */
+export type RegexJob =
+  | { op: 'matches'; subject: string; pattern: string }
+  | { op: 'replace'; subject: string; pattern: string; repl: string; all: boolean; maxLength: number }
+  | { op: 'split'; subject: string; pattern: string; limit: number };
+
+/** Runs a job where it is called; throws SelError. */
+export function runRegexJob(job: RegexJob): boolean | string | string[] {
+  switch (job.op) {
+    case 'matches':
+      return compileRegex(`^(?:${job.pattern})$`).test(job.subject);
+    case 'split':
+      return javaSplit(job.subject, job.pattern, job.limit);
+    case 'replace': {
+      const re = compileRegex(job.pattern, job.all ? 'g' : '');
+      const fn = javaReplacement(job.repl);
+      let size = job.subject.length;
+      return job.subject.replace(re, (match: string, ...rest: unknown[]) => {
+        const r = fn(match, ...rest);
+        size += r.length - match.length;
+        if (size > job.maxLength) {
+          throw new SelError('LIMIT_STRING', `replaceAll result exceeds ${job.maxLength} characters`);
+        }
+        return r;
+      });
+    }
+  }
+}

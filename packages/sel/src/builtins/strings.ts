@@ -1,8 +1,8 @@
 import type { EvalContext } from '../context';
 import { SelError } from '../errors';
-import { SelArray, type Value, javaString } from '../values';
+import { SelArray, javaString } from '../values';
 import { type MethodSpec, argInt, argString, m, table } from './registry';
-import { compileRegex, javaReplacement, javaSplit } from './regex';
+import { runRegex } from './regex-runner';
 
 function checkRange(s: string, begin: number, end: number): void {
   if (begin < 0 || end > s.length || begin > end) {
@@ -45,22 +45,8 @@ function replaceLiteral(ctx: EvalContext, s: string, target: string, repl: strin
 }
 
 function regexReplace(ctx: EvalContext, s: string, pattern: string, repl: string, all: boolean): string {
-  const re = compileRegex(pattern, all ? 'g' : '');
-  const fn = javaReplacement(repl);
-  let size = s.length;
-  return ctx.str(
-    s.replace(re, (match: string, ...rest: unknown[]) => {
-      const r = fn(match, ...rest);
-      size += r.length - match.length;
-      if (size > ctx.limits.maxStringLength) {
-        throw new SelError(
-          'LIMIT_STRING',
-          `replaceAll result exceeds ${ctx.limits.maxStringLength} characters`,
-        );
-      }
-      return r;
-    }),
-  );
+  const maxLength = ctx.limits.maxStringLength;
+  return ctx.str(runRegex(ctx, { op: 'replace', subject: s, pattern, repl, all, maxLength }) as string);
 }
 
 function escapeJava(s: string): string {
@@ -132,12 +118,17 @@ export const STRING_METHODS: ReadonlyMap<string, MethodSpec> = table({
   replaceFirst: m(2, 2, 'String', (c, s: string, a) =>
     regexReplace(c, s, argString(a[0], 'replaceFirst'), argString(a[1], 'replaceFirst'), false),
   ),
-  matches: m(1, 1, 'boolean', (_c, s: string, a) => {
-    const re = compileRegex(`^(?:${argString(a[0], 'matches')})$`);
-    return re.test(s);
-  }),
+  matches: m(
+    1,
+    1,
+    'boolean',
+    (c, s: string, a) =>
+      runRegex(c, { op: 'matches', subject: s, pattern: argString(a[0], 'matches') }) as boolean,
+  ),
   split: m(1, 2, 'String[]', (c, s: string, a) => {
-    const parts = javaSplit(s, argString(a[0], 'split'), a.length > 1 ? argInt(a[1], 'split') : 0);
+    const pattern = argString(a[0], 'split');
+    const limit = a.length > 1 ? argInt(a[1], 'split') : 0;
+    const parts = runRegex(c, { op: 'split', subject: s, pattern, limit }) as string[];
     c.size(parts.length);
     return new SelArray('String', parts);
   }),

@@ -1,3 +1,4 @@
+import { DEFINITION_LIMITS } from '@baton/model';
 import { attemptKeyOf } from './actions';
 import { startSubworkflow } from './children';
 import { startForeach } from './foreach';
@@ -68,12 +69,14 @@ function startSleep(d: Draft, i: number): void {
   const params = paramsOrFail(d, i, attempt);
   if (!params) return;
   const secs = params.sleep_seconds;
-  if (typeof secs !== 'number' || !Number.isFinite(secs) || secs < 0) {
+  // Computed values get the push-time bound too: a timer due in 1e300 s never fires.
+  const max = DEFINITION_LIMITS.maxSleepSeconds;
+  if (typeof secs !== 'number' || !Number.isFinite(secs) || secs < 0 || secs > max) {
     return failStep(
       d,
       i,
       'INTERNALLY_FAILED',
-      `a Sleep step needs a non-negative sleep_seconds param, got ${JSON.stringify(secs ?? null)}`,
+      `a Sleep step needs a sleep_seconds param from 0 to ${max}, got ${JSON.stringify(secs ?? null)}`,
     );
   }
   const s = begin(d, i, params, attempt);

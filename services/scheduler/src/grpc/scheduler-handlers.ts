@@ -10,7 +10,7 @@ import type { StepDef } from '@baton/model';
 import type * as api from '@baton/proto';
 import type { Definitions } from '../app/definitions';
 import type { LoadedRun, RunRefInput, SchedulerApp } from '../app/scheduler-app';
-import { isInstanceTerminal } from '../domain';
+import { INSTANCE_STATUSES, STEP_STATUSES, isInstanceTerminal } from '../domain';
 import type { InstanceStore } from '../store/instance-store';
 import { fromApiInitiator } from './initiator-mapping';
 import { toApiInstance, toApiStepRun, toApiTimeline, toStepSummary } from './instance-mapper';
@@ -21,9 +21,32 @@ type U<Req, Res> = UnaryHandler<Req, Res>;
 function refOf(ref: api.InstanceRef | undefined): RunRefInput {
   return {
     workflowId: ref?.workflowId ?? '',
-    instanceId: Number(ref?.instanceId ?? 0),
-    runId: Number(ref?.runId ?? 0),
+    instanceId: idOf(ref?.instanceId, 'ref.instance_id'),
+    runId: idOf(ref?.runId, 'ref.run_id'),
   };
+}
+
+/**
+ * Instance and run ids travel as int64 decimal strings but are numbers here; one beyond 2^53
+ * would be rounded to a neighbour's id, so it is refused rather than silently misread.
+ */
+export function idOf(value: string | undefined, field: string): number {
+  const s = value ?? '0';
+  const n = Number(s);
+  if (!/^-?\d+$/.test(s) || !Number.isSafeInteger(n) || n < 0) {
+    throw BatonError.invalid(`${field} must be an integer from 0 to 2^53-1, got ${s.slice(0, 40)}`, [
+      { field, description: `must be an integer from 0 to ${Number.MAX_SAFE_INTEGER}` },
+    ]);
+  }
+  return n;
+}
+
+/** An optional status filter must name a status that exists; an unknown one would match nothing. */
+function statusFilter(value: string, allowed: readonly string[], field = 'status'): string {
+  if (value === '' || allowed.includes(value.toUpperCase())) return value;
+  throw BatonError.invalid(`unknown ${field} '${value.slice(0, 40)}'`, [
+    { field, description: `must be one of ${allowed.join(', ')}` },
+  ]);
 }
 
 /** Proto ↔ domain mapping for baton.v1.SchedulerService; the rules live in SchedulerApp and decide. */
@@ -88,7 +111,7 @@ export function schedulerHandlers(app: SchedulerApp, defs: Definitions, store: I
   const ListInstances: U<api.ListInstancesRequest, api.ListInstancesResponse> = async (req) => {
     const size = pageSize(req.pageSize, 'page_size', 50, 500);
     const before = readPageToken<number>(req.pageToken);
-    const out = await app.list(req.workflowId, req.status, size, before);
+    const out = await app.list(req.workflowId, statusFilter(req.status, INSTANCE_STATUSES), size, before);
     return {
       instances: await Promise.all(out.runs.map(instance)),
       nextPageToken: out.next === undefined ? '' : pageToken(out.next),
@@ -162,7 +185,8 @@ export function schedulerHandlers(app: SchedulerApp, defs: Definitions, store: I
       const from = readPageToken<number>(req.pageToken) ?? 0;
       if (!req.stepId)
         throw BatonError.invalid('step_id is required', [{ field: 'step_id', description: 'is required' }]);
-      const out = await app.iterations(refOf(req.ref), req.stepId, req.status, size, from);
+      const status = statusFilter(req.status, [...INSTANCE_STATUSES, 'NOT_CREATED']);
+      const out = await app.iterations(refOf(req.ref), req.stepId, status, size, from);
       return {
         iterations: out.items.map((it) => ({
           index: String(it.index),
@@ -186,7 +210,7 @@ export function schedulerHandlers(app: SchedulerApp, defs: Definitions, store: I
       const size = pageSize(req.pageSize, 'page_size', 100, 1000);
       const from = readPageToken<number>(req.pageToken) ?? 0;
       const defsMap = await stepDefs(run);
-      const wanted = req.status.toUpperCase();
+      const wanted = statusFilter(req.status, STEP_STATUSES).toUpperCase();
       const all = run.snapshot.steps.filter((s) => !wanted || s.status === wanted);
       const page = all.slice(from, from + size);
       return {
