@@ -1,6 +1,7 @@
 import type { Buffer } from 'node:buffer';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
+import { constants as osConstants } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -13,7 +14,8 @@ import { terminateGroup, type TerminateResult } from './process-group.js';
 import { resolveRunnerOptions, type ResolvedRunnerOptions, type RunnerOptions } from './runner-options.js';
 import { buildProgram, type StepProgram } from './step-types/index.js';
 import { buildUserEnv } from './user-env.js';
-import { createWorkDir, removeWorkDir, type WorkDir } from './work-dir.js';
+import { isolatedArgv } from './isolation.js';
+import { createWorkDir, giveWorkDir, removeWorkDir, type WorkDir } from './work-dir.js';
 
 /** setTimeout's ceiling (~24.8 days); longer step timeouts are clamped to it. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -89,6 +91,9 @@ class AttemptRun {
         scriptPath = join(workDir.control, program.fileName);
         await writeFile(workDir.paramsFile, JSON.stringify(this.spec.params), { mode: 0o600 });
         await writeFile(scriptPath, program.contents, { mode: 0o600 });
+        const iso = this.opts.isolation;
+        if (iso)
+          await giveWorkDir(this.opts.workRoot, workDir, iso.uid, iso.gid, [workDir.paramsFile, scriptPath]);
       } catch (err) {
         return this.finish(
           verdictForError(
@@ -98,16 +103,20 @@ class AttemptRun {
         );
       }
       if (this.stopReason !== undefined) return this.finish(this.stoppedBeforeStart(), workDir);
-      const end = await this.execute(program, scriptPath, workDir);
-      if (end instanceof RunnerError) return this.finish(verdictForError(end), workDir);
+      const raw = await this.execute(program, scriptPath, workDir);
+      if (raw instanceof RunnerError) return this.finish(verdictForError(raw), workDir);
+      const end = this.opts.isolation?.pidNamespace ? fromInitStatus(raw) : raw;
       const ourDoing = this.stopReason !== undefined || this.timedOut;
       return this.finish(
-        decideOutcome({
-          end,
-          stopReason: this.stopReason,
-          timedOutAfterSeconds: this.timedOut ? this.spec.timeoutSeconds : undefined,
-          output: ourDoing ? undefined : await readOutputFile(workDir.outputFile, this.opts.maxOutputBytes),
-        }),
+        explainLimit(
+          this.opts,
+          decideOutcome({
+            end,
+            stopReason: this.stopReason,
+            timedOutAfterSeconds: this.timedOut ? this.spec.timeoutSeconds : undefined,
+            output: ourDoing ? undefined : await readOutputFile(workDir.outputFile, this.opts.maxOutputBytes),
+          }),
+        ),
         workDir,
       );
     } finally {
@@ -128,13 +137,17 @@ class AttemptRun {
       extraEnv: this.opts.extraEnv,
       maxEnvValueBytes: this.opts.maxEnvValueBytes,
     });
+    if (this.opts.isolation) env.USER = this.opts.isolation.user;
     return new Promise((resolve) => {
       const cannotStart = (err: unknown) =>
         resolve(new RunnerError('PLATFORM', `could not start ${program.command}: ${describeError(err)}`));
       let child: ChildProcess;
       try {
         // detached = setsid(): the child leads a new process group, so -pid reaches every descendant.
-        child = spawn(program.command, [...program.args, scriptPath], {
+        const [command, args] = this.opts.isolation
+          ? isolatedArgv(this.opts.isolation, program.command, [...program.args, scriptPath])
+          : [program.command, [...program.args, scriptPath]];
+        child = spawn(command, args, {
           cwd: workDir.dir,
           env,
           detached: true,
@@ -208,6 +221,31 @@ class AttemptRun {
       ...(workDir ? { workDir: workDir.dir } : {}),
     };
   }
+}
+
+/**
+ * The namespace init reports a script killed by signal N as exit code 128 + N (it cannot re-raise the
+ * signal: init ignores its own signals); turn that back into the signal.
+ */
+function fromInitStatus(end: ProcessEnd): ProcessEnd {
+  const code = end.exitCode;
+  if (code === null || code <= 128) return end;
+  const name = Object.entries(osConstants.signals).find(([, n]) => n === code - 128)?.[0];
+  return name ? { exitCode: null, signal: name } : end;
+}
+
+/** A death by an rlimit's signal names the limit, so the step's message says what to change. */
+function explainLimit(opts: ResolvedRunnerOptions, verdict: Verdict): Verdict {
+  const limits = opts.isolation?.limits;
+  if (!limits || verdict.error === undefined) return verdict;
+  if (verdict.signal === 'SIGXFSZ')
+    return {
+      ...verdict,
+      error: `${verdict.error} (file size limit of ${limits.fileSizeBytes} bytes exceeded)`,
+    };
+  if (verdict.signal === 'SIGXCPU')
+    return { ...verdict, error: `${verdict.error} (CPU time limit of ${limits.cpuSeconds} s exceeded)` };
+  return verdict;
 }
 
 function closedPromise(stream: Readable): Promise<void> {

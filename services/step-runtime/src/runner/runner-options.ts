@@ -1,6 +1,7 @@
 import { isAbsolute } from 'node:path';
 import type { LogChunk, StepType } from './attempt-types.js';
 import { RunnerError } from './errors.js';
+import type { StepIsolation } from './isolation.js';
 
 const MiB = 1024 * 1024;
 
@@ -35,11 +36,17 @@ export interface RunnerOptions {
   interpreters?: Partial<Record<StepType, string>>;
   /** Receives every log chunk in order as it arrives. Must not throw (exceptions are swallowed). */
   onLog?: (chunk: LogChunk) => void;
+  /**
+   * Confine user code (another user, a PID namespace, rlimits); see isolation.ts. Needs root.
+   * Default: none — the code runs as this process's user in its own process group.
+   */
+  isolation?: StepIsolation;
 }
 
-export type ResolvedRunnerOptions = Required<Omit<RunnerOptions, 'onLog' | 'interpreters'>> & {
+export type ResolvedRunnerOptions = Required<Omit<RunnerOptions, 'onLog' | 'interpreters' | 'isolation'>> & {
   interpreters: Partial<Record<StepType, string>>;
   onLog?: (chunk: LogChunk) => void;
+  isolation?: StepIsolation;
 };
 
 export const RUNNER_DEFAULTS = {
@@ -82,6 +89,7 @@ export function resolveRunnerOptions(opts: RunnerOptions): ResolvedRunnerOptions
     extraEnv: opts.extraEnv ?? {},
     interpreters: opts.interpreters ?? {},
     onLog: opts.onLog,
+    isolation: opts.isolation,
   };
   for (const key of ['maxLogBytes', 'maxOutputBytes', 'maxEnvValueBytes'] as const) {
     if (!Number.isSafeInteger(r[key]) || r[key] <= 0) bad(`${key} must be a positive integer`);
@@ -99,5 +107,16 @@ export function resolveRunnerOptions(opts: RunnerOptions): ResolvedRunnerOptions
     if (typeof path !== 'string' || path === '') bad(`interpreters.${type} must be a non-empty string`);
   }
   if (r.onLog !== undefined && typeof r.onLog !== 'function') bad('onLog must be a function');
+  if (r.isolation !== undefined) {
+    const iso = r.isolation;
+    for (const key of ['uid', 'gid'] as const) {
+      if (!Number.isSafeInteger(iso[key]) || iso[key] <= 0)
+        bad(`isolation.${key} must be a positive integer (not root)`);
+    }
+    for (const [key, value] of Object.entries(iso.limits ?? {})) {
+      if (!Number.isSafeInteger(value) || value < 0)
+        bad(`isolation.limits.${key} must be a non-negative integer`);
+    }
+  }
   return r;
 }
