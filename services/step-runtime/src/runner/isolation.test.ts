@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { after, test } from 'node:test';
 import type { AttemptOutcome, AttemptSpec } from './attempt-types.js';
 import { logSink, makeSpec, shell, tempRoot, waitFor } from './attempt-fixtures.js';
@@ -10,9 +10,6 @@ import { runAttempt } from './run-attempt.js';
 const skip = canIsolate() ? false : 'needs root';
 const { root, cleanup } = tempRoot('isolation');
 after(cleanup);
-
-// The step user must be able to read the interpreter; a per-user install (pyenv under /root) is not.
-const PYTHON = ['/usr/bin/python3', '/usr/local/bin/python3'].find((p) => existsSync(p)) ?? 'python3';
 
 const NO_LIMITS: StepLimits = { cpuSeconds: 0, memoryBytes: 0, processes: 0, fileSizeBytes: 0 };
 
@@ -27,7 +24,6 @@ function run(spec: AttemptSpec, limits: Partial<StepLimits> = {}) {
     workRoot: root,
     killGraceMs: 500,
     onLog: log.onLog,
-    interpreters: { PYTHON },
     isolation: isolation(limits),
   });
   return { running, log };

@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import { statSync } from 'node:fs';
+import { dirname, isAbsolute } from 'node:path';
 
 /**
  * How user code is confined when the service can confine it (it runs as root). Every piece is a
@@ -87,4 +89,25 @@ export function lookupUser(user: string): { uid: number; gid: number } {
 /** True when this process may switch users and create namespaces (root). */
 export function canIsolate(): boolean {
   return typeof process.getuid === 'function' && process.getuid() === 0;
+}
+
+/**
+ * PATH as the step user can use it: entries inside directories closed to others (a per-user install
+ * under a 0700 home, such as pyenv shims) are dropped, so `python3` finds the system interpreter
+ * instead of failing with "Permission denied".
+ */
+export function pathForStepUser(path: string): string {
+  const kept = path.split(':').filter((dir) => isAbsolute(dir) && searchableByOthers(dir));
+  return kept.join(':');
+}
+
+function searchableByOthers(dir: string): boolean {
+  for (let d = dir; ; d = dirname(d)) {
+    try {
+      if ((statSync(d).mode & 0o001) === 0) return false;
+    } catch {
+      return false;
+    }
+    if (d === dirname(d)) return true;
+  }
 }

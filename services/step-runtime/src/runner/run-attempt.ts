@@ -14,7 +14,7 @@ import { terminateGroup, type TerminateResult } from './process-group.js';
 import { resolveRunnerOptions, type ResolvedRunnerOptions, type RunnerOptions } from './runner-options.js';
 import { buildProgram, type StepProgram } from './step-types/index.js';
 import { buildUserEnv } from './user-env.js';
-import { isolatedArgv } from './isolation.js';
+import { isolatedArgv, pathForStepUser } from './isolation.js';
 import { createWorkDir, giveWorkDir, removeWorkDir, type WorkDir } from './work-dir.js';
 
 /** setTimeout's ceiling (~24.8 days); longer step timeouts are clamped to it. */
@@ -137,7 +137,10 @@ class AttemptRun {
       extraEnv: this.opts.extraEnv,
       maxEnvValueBytes: this.opts.maxEnvValueBytes,
     });
-    if (this.opts.isolation) env.USER = this.opts.isolation.user;
+    if (this.opts.isolation) {
+      env.USER = this.opts.isolation.user;
+      env.PATH = pathForStepUser(env.PATH ?? '');
+    }
     return new Promise((resolve) => {
       const cannotStart = (err: unknown) =>
         resolve(new RunnerError('PLATFORM', `could not start ${program.command}: ${describeError(err)}`));
