@@ -38,6 +38,8 @@ export interface StepRuntimeConfig {
   processes: number;
   /** STEP_LIMIT_FILE_SIZE_MB (default 1 024): largest file user code may write, MiB; 0 = unlimited. */
   fileSizeMb: number;
+  /** STEP_LIMIT_WORK_DIR_MB (default 10 240): quota on an attempt's work dir, checked every 2 s; 0 = none. */
+  workDirMb: number;
 }
 
 const POOL = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -74,6 +76,7 @@ export function readStepRuntimeConfig(env: NodeJS.ProcessEnv = process.env): Ste
     memoryMb: r.int('STEP_LIMIT_MEMORY_MB', 4_096, 0, 1_048_576),
     processes: r.int('STEP_LIMIT_PROCESSES', 512, 0, 1_000_000),
     fileSizeMb: r.int('STEP_LIMIT_FILE_SIZE_MB', 1_024, 0, 1_048_576),
+    workDirMb: r.int('STEP_LIMIT_WORK_DIR_MB', 10_240, 0, 1_048_576 * 16),
   };
   r.done();
   return cfg;

@@ -42,6 +42,7 @@ export class StepRuntime {
     const runner = resolveRunnerOptions({
       workRoot: cfg.workDir,
       killGraceMs: cfg.killGraceMs,
+      maxWorkDirBytes: cfg.workDirMb * 1024 * 1024,
       isolation: stepIsolation(cfg, log),
     });
     const { onLog: _unused, ...runnerOpts } = runner;

@@ -151,3 +151,21 @@ test('CPU limit: a busy loop is killed, naming the limit', { skip }, async () =>
   assert.equal(out.signal, 'SIGXCPU');
   assert.match(out.error ?? '', /CPU time limit of 1 s exceeded/);
 });
+
+test('work dir quota: a step that fills its dir past the quota is stopped and fails, naming it', async () => {
+  const spec = shell(
+    'quota',
+    'for i in $(seq 1 50); do head -c 1000000 /dev/zero > "f$i"; done\necho filled\nsleep 1000',
+  );
+  const log = logSink();
+  const running = runAttempt(spec, {
+    workRoot: root,
+    killGraceMs: 500,
+    onLog: log.onLog,
+    maxWorkDirBytes: 5_000_000,
+    diskCheckMs: 50,
+  });
+  const out = await running.result;
+  assert.equal(out.status, 'USER_FAILED', log.text());
+  assert.match(out.error ?? '', /work dir went over its quota of 5000000 bytes/);
+});

@@ -15,7 +15,7 @@ import { resolveRunnerOptions, type ResolvedRunnerOptions, type RunnerOptions } 
 import { buildProgram, type StepProgram } from './step-types/index.js';
 import { buildUserEnv } from './user-env.js';
 import { isolatedArgv, pathForStepUser } from './isolation.js';
-import { createWorkDir, giveWorkDir, removeWorkDir, type WorkDir } from './work-dir.js';
+import { createWorkDir, diskUsage, giveWorkDir, removeWorkDir, type WorkDir } from './work-dir.js';
 
 /** setTimeout's ceiling (~24.8 days); longer step timeouts are clamped to it. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -42,6 +42,8 @@ class AttemptRun {
   pid?: number;
   private stopReason?: string;
   private timedOut = false;
+  /** Set when the work dir went over its quota: the group is being terminated for it. */
+  private overQuota?: string;
   /** Set when the interpreter exited: from then on the outcome follows the exit, not cancel(). */
   private exited = false;
   private killing?: Promise<TerminateResult>;
@@ -106,6 +108,13 @@ class AttemptRun {
       const raw = await this.execute(program, scriptPath, workDir);
       if (raw instanceof RunnerError) return this.finish(verdictForError(raw), workDir);
       const end = this.opts.isolation?.pidNamespace ? fromInitStatus(raw) : raw;
+      if (this.overQuota !== undefined && this.stopReason === undefined && !this.timedOut) {
+        const ended = {
+          ...(end.exitCode !== null ? { exitCode: end.exitCode } : {}),
+          ...(end.signal !== null ? { signal: end.signal } : {}),
+        };
+        return this.finish({ status: 'USER_FAILED', ...ended, error: this.overQuota, outputs: {} }, workDir);
+      }
       const ourDoing = this.stopReason !== undefined || this.timedOut;
       return this.finish(
         explainLimit(
@@ -176,10 +185,12 @@ class AttemptRun {
       const pid = child.pid;
       this.pid = pid;
       const timer = this.armTimeout();
+      const quota = this.watchQuota(workDir);
       if (this.stopReason !== undefined) this.beginKill();
       child.once('exit', (exitCode, signal) => {
         this.exited = true;
         if (timer) clearTimeout(timer);
+        if (quota) clearInterval(quota);
         // Processes the script left running (`cmd &`) end with it: no orphan outlives its attempt.
         const groupGone = this.killing ?? terminateGroup(pid, this.opts.killGraceMs);
         void groupGone
@@ -204,6 +215,29 @@ class AttemptRun {
       },
       Math.min(Math.ceil(seconds * 1000), MAX_TIMER_MS),
     );
+  }
+
+  /** Checks the work dir's size now and then; over the quota, the attempt ends USER_FAILED. */
+  private watchQuota(workDir: WorkDir): NodeJS.Timeout | undefined {
+    const max = this.opts.maxWorkDirBytes;
+    if (max <= 0) return undefined;
+    let checking = false;
+    const timer = setInterval(() => {
+      if (checking || this.exited || this.overQuota !== undefined) return;
+      checking = true;
+      void diskUsage(workDir.dir, max)
+        .then((used) => {
+          if (used > max && !this.exited && this.stopReason === undefined && !this.timedOut) {
+            this.overQuota = `the work dir went over its quota of ${max} bytes (at least ${used} used)`;
+            this.beginKill();
+          }
+        })
+        .finally(() => {
+          checking = false;
+        });
+    }, this.opts.diskCheckMs);
+    timer.unref();
+    return timer;
   }
 
   private beginKill(): void {

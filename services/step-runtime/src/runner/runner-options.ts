@@ -23,6 +23,13 @@ export interface RunnerOptions {
   maxOutputBytes?: number;
   /** A scalar param longer than this (UTF-8 bytes) is not exported as env (still in the params file). Default 64 KiB. */
   maxEnvValueBytes?: number;
+  /**
+   * Quota on the attempt's work dir (its files, TMPDIR included), checked every `diskCheckMs`: over it,
+   * the group is terminated and the attempt is USER_FAILED. Default 0 = no quota.
+   */
+  maxWorkDirBytes?: number;
+  /** How often the work dir quota is checked. Default 2 000 ms. */
+  diskCheckMs?: number;
   /** Time between SIGTERM and SIGKILL of the process group (timeout, cancel, leftovers). Default 10 000 ms. */
   killGraceMs?: number;
   /**
@@ -57,6 +64,8 @@ export const RUNNER_DEFAULTS = {
   maxEnvValueBytes: 64 * 1024,
   killGraceMs: 10_000,
   stdioDrainMs: 1_000,
+  maxWorkDirBytes: 0,
+  diskCheckMs: 2_000,
 } as const;
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -86,6 +95,8 @@ export function resolveRunnerOptions(opts: RunnerOptions): ResolvedRunnerOptions
     maxEnvValueBytes: opts.maxEnvValueBytes ?? RUNNER_DEFAULTS.maxEnvValueBytes,
     killGraceMs: opts.killGraceMs ?? RUNNER_DEFAULTS.killGraceMs,
     stdioDrainMs: opts.stdioDrainMs ?? RUNNER_DEFAULTS.stdioDrainMs,
+    maxWorkDirBytes: opts.maxWorkDirBytes ?? RUNNER_DEFAULTS.maxWorkDirBytes,
+    diskCheckMs: opts.diskCheckMs ?? RUNNER_DEFAULTS.diskCheckMs,
     extraEnv: opts.extraEnv ?? {},
     interpreters: opts.interpreters ?? {},
     onLog: opts.onLog,
@@ -94,7 +105,8 @@ export function resolveRunnerOptions(opts: RunnerOptions): ResolvedRunnerOptions
   for (const key of ['maxLogBytes', 'maxOutputBytes', 'maxEnvValueBytes'] as const) {
     if (!Number.isSafeInteger(r[key]) || r[key] <= 0) bad(`${key} must be a positive integer`);
   }
-  for (const key of ['logTailBytes', 'killGraceMs', 'stdioDrainMs'] as const) {
+  if (!Number.isSafeInteger(r.diskCheckMs) || r.diskCheckMs < 10) bad('diskCheckMs must be an integer >= 10');
+  for (const key of ['logTailBytes', 'killGraceMs', 'stdioDrainMs', 'maxWorkDirBytes'] as const) {
     if (!Number.isSafeInteger(r[key]) || r[key] < 0) bad(`${key} must be a non-negative integer`);
   }
   if (r.logTailBytes >= r.maxLogBytes) bad('logTailBytes must be less than maxLogBytes');
