@@ -85,4 +85,40 @@ describe('params reach a Shell script safely (issue 10: `--param greeting=$(id)`
     assert.match(step.error, /NUL/);
     assert.equal(existsSync(marker), false);
   });
+
+  test('issue 10 probe: a step cannot read the service environment (MONGODB_URL) and is not root', async () => {
+    await push(env.clients, {
+      id: 'safety.environ',
+      steps: [
+        {
+          step: {
+            id: 'probe',
+            type: 'Shell',
+            params: {
+              script: {
+                // `$$` is a literal `$` (Maestro interpolation).
+                value: [
+                  'found=false; grep -l -s MONGODB_URL /proc/*/environ >/dev/null && found=true',
+                  'parent=false; cat "/proc/$$PPID/environ" >/dev/null 2>&1 && parent=true',
+                  'echo "{\\"uid\\": $(id -u), \\"found\\": $$found, \\"parent\\": $$parent}" > "$$BATON_OUTPUT_FILE"',
+                ].join('\n'),
+                type: 'STRING',
+              },
+            },
+          },
+        },
+      ],
+    });
+    const st = await env.clients.scheduler.startWorkflow({ workflowId: 'safety.environ' });
+    const inst = await waitEnd(env.clients, 'safety.environ', st.instanceId, 60_000);
+    const step = inst.steps.find((s) => s.stepId === 'probe')!;
+    assert.equal(inst.status, 'SUCCEEDED', `${inst.error} ${step.error}`);
+    assert.notEqual(Number(fromParamValue(step.outputs.uid)), 0, 'user code ran as root');
+    assert.equal(
+      fromParamValue(step.outputs.found),
+      false,
+      'MONGODB_URL was readable in some /proc/*/environ',
+    );
+    assert.equal(fromParamValue(step.outputs.parent), false, "the parent's environ was readable");
+  });
 });
