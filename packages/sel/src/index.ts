@@ -34,6 +34,8 @@ export {
   interpolate,
   interpolateValue,
   type InterpolationCheck,
+  type InterpolationPart,
+  scanInterpolation,
   type InterpolationValue,
   validateInterpolation,
 } from './interpolation';

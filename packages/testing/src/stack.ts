@@ -1,7 +1,7 @@
 // The whole local stack — FerretDB, Redis and the four services as separate
 // processes — as the tests and `npm start` use it. Ports, commands and port
 // variables come from stack.json (the table tilt/Tiltfile reads too).
-import { mkdirSync, readFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { credentials, makeGenericClientConstructor } from '@grpc/grpc-js';
 import { service as healthService } from 'grpc-health-check';
@@ -134,7 +134,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   let mongoUrl = opts.mongoUrl;
   let redisUrl = opts.redisUrl;
   const dataDir = opts.dataDir;
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  // Private to the service user: step code runs as another user and must not read the database files.
+  if (dataDir) privateDir(dataDir);
   try {
     await Promise.all([
       mongoUrl
@@ -160,7 +161,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   }
   const logDir =
     opts.logDir ?? join(dataDir ?? ferret?.dataDir ?? root, dataDir || ferret ? 'logs' : '.baton/logs');
-  mkdirSync(logDir, { recursive: true });
+  privateDir(logDir);
 
   const wanted = table.services.filter((s) => !opts.services || opts.services.includes(s.name));
   const ports = new Map<string, number>();
@@ -321,4 +322,10 @@ function makeService(
       }
     },
   };
+}
+
+/** Creates `dir` (0700), or closes an existing one to other users. */
+function privateDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
 }

@@ -24,6 +24,22 @@ export interface StepRuntimeConfig {
   schedulerAddr: string;
   /** STEP_RUNTIME_REPORT_TIMEOUT_MS (default 10 000): deadline of one ReportAttempt call. */
   reportTimeoutMs: number;
+  /**
+   * STEP_RUN_AS_USER (default `nobody`): the unprivileged account user code runs as, in its own PID
+   * namespace with the limits below. Empty = no isolation. Needs root; a service that is not root
+   * logs that and runs user code as its own user.
+   */
+  runAsUser: string;
+  /** STEP_LIMIT_CPU_SECONDS (default 3 600): CPU seconds per attempt; 0 = unlimited. */
+  cpuSeconds: number;
+  /** STEP_LIMIT_MEMORY_MB (default 4 096): address space per process, MiB; 0 = unlimited. */
+  memoryMb: number;
+  /** STEP_LIMIT_PROCESSES (default 512): processes of the step user (all attempts of this machine together); 0 = unlimited. */
+  processes: number;
+  /** STEP_LIMIT_FILE_SIZE_MB (default 1 024): largest file user code may write, MiB; 0 = unlimited. */
+  fileSizeMb: number;
+  /** STEP_LIMIT_WORK_DIR_MB (default 10 240): quota on an attempt's work dir, checked every 2 s; 0 = none. */
+  workDirMb: number;
 }
 
 const POOL = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -53,6 +69,14 @@ export function readStepRuntimeConfig(env: NodeJS.ProcessEnv = process.env): Ste
       HOST_PORT.test(v) ? undefined : 'expected host:port',
     ),
     reportTimeoutMs: r.int('STEP_RUNTIME_REPORT_TIMEOUT_MS', 10_000, 100, 600_000),
+    runAsUser: r.string('STEP_RUN_AS_USER', 'nobody', (v) =>
+      v === '' || /^[a-z_][a-z0-9_-]{0,31}$/i.test(v) ? undefined : 'expected a user name (or empty)',
+    ),
+    cpuSeconds: r.int('STEP_LIMIT_CPU_SECONDS', 3_600, 0, 7 * 86_400),
+    memoryMb: r.int('STEP_LIMIT_MEMORY_MB', 4_096, 0, 1_048_576),
+    processes: r.int('STEP_LIMIT_PROCESSES', 512, 0, 1_000_000),
+    fileSizeMb: r.int('STEP_LIMIT_FILE_SIZE_MB', 1_024, 0, 1_048_576),
+    workDirMb: r.int('STEP_LIMIT_WORK_DIR_MB', 10_240, 0, 1_048_576 * 16),
   };
   r.done();
   return cfg;

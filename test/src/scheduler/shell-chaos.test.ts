@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -167,7 +167,7 @@ describe('Shell steps end to end, under crashes', () => {
   });
 
   test('kill -9 the scheduler at random moments during runs of a 200-step Shell DAG: every step ran exactly once', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'baton-sh-'));
+    const out = openScratch();
     await push(env.clients, shellDag('sh.dag200', out, 10, 20));
     const st = await env.clients.scheduler.startWorkflow({ workflowId: 'sh.dag200' });
     const svc = env.stack.services.scheduler;
@@ -193,7 +193,7 @@ describe('Shell steps end to end, under crashes', () => {
   });
 
   test('kill -9 step-runtime during running steps: they run again under new attempt ids (platform failure, then success)', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'baton-sh-'));
+    const out = openScratch();
     await push(env.clients, shellDag('sh.worker', out, 3, 1, 3));
     const st = await env.clients.scheduler.startWorkflow({ workflowId: 'sh.worker' });
     await waitFor(() => readdirSync(out).length === 3, {
@@ -226,7 +226,7 @@ describe('Shell steps end to end, under crashes', () => {
   });
 
   test('two schedulers and two step-runtimes share the work; no step runs twice', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'baton-sh-'));
+    const out = openScratch();
     await push(env.clients, shellDag('sh.replicas', out, 8, 5));
     const sched2 = await env.stack.addReplica('scheduler');
     const worker2 = await env.stack.addReplica('step-runtime');
@@ -291,3 +291,10 @@ describe('Shell steps end to end, under crashes', () => {
     report.close();
   });
 });
+
+/** A dir for the steps' side-effect files, open to the unprivileged step user (STEP_RUN_AS_USER). */
+function openScratch(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'baton-sh-'));
+  chmodSync(dir, 0o1777);
+  return dir;
+}

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -10,6 +10,8 @@ import { shellStep, uniqueWorkflow } from './work';
 
 const env = useStepRuntime();
 const scratch = mkdtempSync(join(tmpdir(), 'baton-sr-test-'));
+// Steps run as an unprivileged user (STEP_RUN_AS_USER): their side-effect files need a dir open to it.
+chmodSync(scratch, 0o1777);
 
 function finalOf(key: string, timeoutMs = 15_000) {
   return waitFor(() => env.scheduler.finals(key).length > 0, {

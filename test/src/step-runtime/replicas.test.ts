@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -10,6 +10,8 @@ import { FAST_ENV, useStepRuntime } from './setup';
 import { InternalClient, shellStep, uniqueWorkflow } from './work';
 
 const scratch = mkdtempSync(join(tmpdir(), 'baton-sr-replicas-'));
+// Steps run as an unprivileged user (STEP_RUN_AS_USER): their side-effect files need a dir open to it.
+chmodSync(scratch, 0o1777);
 let second: Replica;
 
 type ClaimLike = { _id: string; [field: string]: unknown };

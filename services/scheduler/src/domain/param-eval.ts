@@ -9,6 +9,7 @@ import {
   toParamType,
 } from '@baton/sel';
 import { type JsonObject, type JsonValue, toJson } from './json';
+import { type ScriptLanguage, ScriptInterpolationError, interpolateScript } from './script-interpolation';
 
 /** A param that could not be evaluated: the step (or instance) fails with this message. */
 export class ParamEvalError extends Error {
@@ -36,7 +37,15 @@ export interface ScopeHooks {
   fallback?: (name: string) => JsonValue | undefined;
   now: number;
   nextUniqueId: () => number;
+  /**
+   * Set when evaluating the params of a Shell or Python step: its script param (`shell.script` /
+   * `python.script` or a top-level `script`) is interpolated safely (see script-interpolation.ts).
+   */
+  scriptLanguage?: ScriptLanguage;
 }
+
+/** The step param by which a definition asks for Maestro's raw splicing of values into its script. */
+export const SCRIPT_INTERPOLATION_PARAM = 'script_interpolation';
 
 /**
  * Evaluates one layer of param definitions lazily: a param is evaluated when first read, so
@@ -153,7 +162,16 @@ export class ParamEvaluator {
     };
     switch (type) {
       case 'STRING':
-        return typeof value === 'string' ? interpolate(value, find) : toJson(toParamType(value, type));
+        if (typeof value !== 'string') return toJson(toParamType(value, type));
+        if (this.isScript(name)) {
+          try {
+            return interpolateScript(this.hooks.scriptLanguage as ScriptLanguage, value, find);
+          } catch (e) {
+            if (e instanceof ScriptInterpolationError) throw new ParamEvalError(name, e.message);
+            throw e;
+          }
+        }
+        return interpolate(value, find);
       case 'STRING_ARRAY':
       case 'STRING_MAP':
         return toJson(toParamType(interpolateValue(value as string[], find), type));
@@ -162,6 +180,17 @@ export class ParamEvaluator {
       default:
         return toJson(toParamType(value, type));
     }
+  }
+
+  /** The script of a Shell/Python step, unless the step opted into raw splicing. */
+  private isScript(name: string): boolean {
+    const language = this.hooks.scriptLanguage;
+    if (!language) return false;
+    if (name !== 'script' && name !== `${language.toLowerCase()}.script`) return false;
+    const mode = this.lookup(SCRIPT_INTERPOLATION_PARAM);
+    if (mode === undefined || mode === 'quoted') return true;
+    if (mode === 'raw') return false;
+    throw new ParamEvalError(SCRIPT_INTERPOLATION_PARAM, `must be "quoted" (the default) or "raw"`);
   }
 
   /** A MAP literal: nested param definitions are evaluated, plain values kept. */

@@ -230,6 +230,24 @@ describe('params: steps', () => {
       step: 'a',
       expect: { shell: { script: 'echo me' } },
     },
+    {
+      name: 'a hostile value in a Shell script becomes a quoted variable, never script text',
+      wf: { params: { greeting: p('$(id) `id` \'"') } },
+      steps: [s('a', SH, undefined, { params: { script: p('echo "${greeting} from Baton"') } })],
+      step: 'a',
+      expect: { script: `__baton_v1='$(id) \`id\` '\\''"'\necho "\${__baton_v1} from Baton"` },
+    },
+    {
+      name: 'script_interpolation=raw keeps Maestro splicing (the definition trusts its values)',
+      wf: { params: { greeting: p('$(id)') } },
+      steps: [
+        s('a', SH, undefined, {
+          params: { script: p('echo ${greeting}'), script_interpolation: p('raw') },
+        }),
+      ],
+      step: 'a',
+      expect: { script: 'echo $(id)' },
+    },
   ];
   for (const c of cases) {
     test(c.name, () => {

@@ -9,6 +9,7 @@ import {
 } from './default-params';
 import { ParamEvaluator, type ScopeHooks } from './param-eval';
 import { layerParams } from './run-params';
+import type { ScriptLanguage } from './script-interpolation';
 import type { InstanceSnapshot } from './snapshot';
 import { signalDependencyValue } from './signal-types';
 import type { TriggerInfo } from './trigger-info';
@@ -201,12 +202,26 @@ export function evaluateStepParams(d: Draft, i: number, attempt: number): JsonOb
     step_instance_id: i + 1,
     step_attempt_id: attempt,
   };
-  return stepEvaluator(d, i, stepParamDefs(d, i), preset).all();
+  const language = def.kind === 'step' ? scriptLanguage(def.type) : undefined;
+  return stepEvaluator(d, i, stepParamDefs(d, i), preset, language).all();
+}
+
+/** Step types whose script param is code for an interpreter (their values need safe interpolation). */
+function scriptLanguage(type: string): ScriptLanguage | undefined {
+  const t = type.toLowerCase();
+  return t === 'shell' ? 'Shell' : t === 'python' ? 'Python' : undefined;
 }
 
 /** An evaluator over a step's scope (its params, then the instance's), for extra step fields. */
-export function stepEvaluator(d: Draft, i: number, defs: ParamMap, preset: JsonObject): ParamEvaluator {
+export function stepEvaluator(
+  d: Draft,
+  i: number,
+  defs: ParamMap,
+  preset: JsonObject,
+  language?: ScriptLanguage,
+): ParamEvaluator {
   const h = hooks(d);
+  h.scriptLanguage = language;
   const s = d.get(i);
   h.getFromCurrentStep = (name) => stepField(d, s.id, name);
   h.getFromSignalDependency = (dep, name) => signalDependencyValue(d.get(i).signals, dep, name);

@@ -5,6 +5,7 @@ import type { StepRuntimeConfig } from '../config.js';
 import { ReportClient } from '../grpc/report-client.js';
 import { CancelChannel } from '../redis/cancel-channel.js';
 import { WorkQueue } from '../redis/work-queue.js';
+import { canIsolate, lookupUser, type StepIsolation } from '../runner/isolation.js';
 import { resolveRunnerOptions } from '../runner/index.js';
 import { ClaimsStore } from '../store/claims-store.js';
 import { LogsStore } from '../store/logs-store.js';
@@ -38,7 +39,12 @@ export class StepRuntime {
     const { mongo, redis, log, peers } = deps;
     // The worker id names this process in claims, reports and the consumer group.
     this.worker = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
-    const runner = resolveRunnerOptions({ workRoot: cfg.workDir, killGraceMs: cfg.killGraceMs });
+    const runner = resolveRunnerOptions({
+      workRoot: cfg.workDir,
+      killGraceMs: cfg.killGraceMs,
+      maxWorkDirBytes: cfg.workDirMb * 1024 * 1024,
+      isolation: stepIsolation(cfg, log),
+    });
     const { onLog: _unused, ...runnerOpts } = runner;
     const claims = new ClaimsStore(mongo.db);
     const logs = new LogsStore(mongo.db);
@@ -113,4 +119,38 @@ export class StepRuntime {
     this.blocking.disconnect();
     this.subscriber.disconnect();
   }
+}
+
+const MiB = 1024 * 1024;
+
+/**
+ * The isolation settings, or none: STEP_RUN_AS_USER empty turns it off on purpose; a service that is
+ * not root cannot switch users or create namespaces, so it says so and runs user code as itself.
+ * An unknown user is a start-up error (a typo must not silently run code unconfined).
+ */
+function stepIsolation(cfg: StepRuntimeConfig, log: ServiceDeps['log']): StepIsolation | undefined {
+  if (cfg.runAsUser === '') {
+    log.warn("STEP_RUN_AS_USER is empty: user code runs as this service's user, not isolated");
+    return undefined;
+  }
+  if (!canIsolate()) {
+    log.warn(
+      { runAsUser: cfg.runAsUser },
+      "not running as root: user code runs as this service's user, without a PID namespace or rlimits",
+    );
+    return undefined;
+  }
+  const { uid, gid } = lookupUser(cfg.runAsUser);
+  return {
+    user: cfg.runAsUser,
+    uid,
+    gid,
+    pidNamespace: true,
+    limits: {
+      cpuSeconds: cfg.cpuSeconds,
+      memoryBytes: cfg.memoryMb * MiB,
+      processes: cfg.processes,
+      fileSizeBytes: cfg.fileSizeMb * MiB,
+    },
+  };
 }

@@ -1,6 +1,7 @@
 import type { Buffer } from 'node:buffer';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
+import { constants as osConstants } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -13,7 +14,8 @@ import { terminateGroup, type TerminateResult } from './process-group.js';
 import { resolveRunnerOptions, type ResolvedRunnerOptions, type RunnerOptions } from './runner-options.js';
 import { buildProgram, type StepProgram } from './step-types/index.js';
 import { buildUserEnv } from './user-env.js';
-import { createWorkDir, removeWorkDir, type WorkDir } from './work-dir.js';
+import { isolatedArgv, pathForStepUser } from './isolation.js';
+import { createWorkDir, diskUsage, giveWorkDir, removeWorkDir, type WorkDir } from './work-dir.js';
 
 /** setTimeout's ceiling (~24.8 days); longer step timeouts are clamped to it. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -40,6 +42,8 @@ class AttemptRun {
   pid?: number;
   private stopReason?: string;
   private timedOut = false;
+  /** Set when the work dir went over its quota: the group is being terminated for it. */
+  private overQuota?: string;
   /** Set when the interpreter exited: from then on the outcome follows the exit, not cancel(). */
   private exited = false;
   private killing?: Promise<TerminateResult>;
@@ -89,6 +93,9 @@ class AttemptRun {
         scriptPath = join(workDir.control, program.fileName);
         await writeFile(workDir.paramsFile, JSON.stringify(this.spec.params), { mode: 0o600 });
         await writeFile(scriptPath, program.contents, { mode: 0o600 });
+        const iso = this.opts.isolation;
+        if (iso)
+          await giveWorkDir(this.opts.workRoot, workDir, iso.uid, iso.gid, [workDir.paramsFile, scriptPath]);
       } catch (err) {
         return this.finish(
           verdictForError(
@@ -98,16 +105,27 @@ class AttemptRun {
         );
       }
       if (this.stopReason !== undefined) return this.finish(this.stoppedBeforeStart(), workDir);
-      const end = await this.execute(program, scriptPath, workDir);
-      if (end instanceof RunnerError) return this.finish(verdictForError(end), workDir);
+      const raw = await this.execute(program, scriptPath, workDir);
+      if (raw instanceof RunnerError) return this.finish(verdictForError(raw), workDir);
+      const end = this.opts.isolation?.pidNamespace ? fromInitStatus(raw) : raw;
+      if (this.overQuota !== undefined && this.stopReason === undefined && !this.timedOut) {
+        const ended = {
+          ...(end.exitCode !== null ? { exitCode: end.exitCode } : {}),
+          ...(end.signal !== null ? { signal: end.signal } : {}),
+        };
+        return this.finish({ status: 'USER_FAILED', ...ended, error: this.overQuota, outputs: {} }, workDir);
+      }
       const ourDoing = this.stopReason !== undefined || this.timedOut;
       return this.finish(
-        decideOutcome({
-          end,
-          stopReason: this.stopReason,
-          timedOutAfterSeconds: this.timedOut ? this.spec.timeoutSeconds : undefined,
-          output: ourDoing ? undefined : await readOutputFile(workDir.outputFile, this.opts.maxOutputBytes),
-        }),
+        explainLimit(
+          this.opts,
+          decideOutcome({
+            end,
+            stopReason: this.stopReason,
+            timedOutAfterSeconds: this.timedOut ? this.spec.timeoutSeconds : undefined,
+            output: ourDoing ? undefined : await readOutputFile(workDir.outputFile, this.opts.maxOutputBytes),
+          }),
+        ),
         workDir,
       );
     } finally {
@@ -128,13 +146,20 @@ class AttemptRun {
       extraEnv: this.opts.extraEnv,
       maxEnvValueBytes: this.opts.maxEnvValueBytes,
     });
+    if (this.opts.isolation) {
+      env.USER = this.opts.isolation.user;
+      env.PATH = pathForStepUser(env.PATH ?? '');
+    }
     return new Promise((resolve) => {
       const cannotStart = (err: unknown) =>
         resolve(new RunnerError('PLATFORM', `could not start ${program.command}: ${describeError(err)}`));
       let child: ChildProcess;
       try {
         // detached = setsid(): the child leads a new process group, so -pid reaches every descendant.
-        child = spawn(program.command, [...program.args, scriptPath], {
+        const [command, args] = this.opts.isolation
+          ? isolatedArgv(this.opts.isolation, program.command, [...program.args, scriptPath])
+          : [program.command, [...program.args, scriptPath]];
+        child = spawn(command, args, {
           cwd: workDir.dir,
           env,
           detached: true,
@@ -160,10 +185,12 @@ class AttemptRun {
       const pid = child.pid;
       this.pid = pid;
       const timer = this.armTimeout();
+      const quota = this.watchQuota(workDir);
       if (this.stopReason !== undefined) this.beginKill();
       child.once('exit', (exitCode, signal) => {
         this.exited = true;
         if (timer) clearTimeout(timer);
+        if (quota) clearInterval(quota);
         // Processes the script left running (`cmd &`) end with it: no orphan outlives its attempt.
         const groupGone = this.killing ?? terminateGroup(pid, this.opts.killGraceMs);
         void groupGone
@@ -190,6 +217,29 @@ class AttemptRun {
     );
   }
 
+  /** Checks the work dir's size now and then; over the quota, the attempt ends USER_FAILED. */
+  private watchQuota(workDir: WorkDir): NodeJS.Timeout | undefined {
+    const max = this.opts.maxWorkDirBytes;
+    if (max <= 0) return undefined;
+    let checking = false;
+    const timer = setInterval(() => {
+      if (checking || this.exited || this.overQuota !== undefined) return;
+      checking = true;
+      void diskUsage(workDir.dir, max)
+        .then((used) => {
+          if (used > max && !this.exited && this.stopReason === undefined && !this.timedOut) {
+            this.overQuota = `the work dir went over its quota of ${max} bytes (at least ${used} used)`;
+            this.beginKill();
+          }
+        })
+        .finally(() => {
+          checking = false;
+        });
+    }, this.opts.diskCheckMs);
+    timer.unref();
+    return timer;
+  }
+
   private beginKill(): void {
     if (this.pid !== undefined) this.killing ??= terminateGroup(this.pid, this.opts.killGraceMs);
   }
@@ -208,6 +258,31 @@ class AttemptRun {
       ...(workDir ? { workDir: workDir.dir } : {}),
     };
   }
+}
+
+/**
+ * The namespace init reports a script killed by signal N as exit code 128 + N (it cannot re-raise the
+ * signal: init ignores its own signals); turn that back into the signal.
+ */
+function fromInitStatus(end: ProcessEnd): ProcessEnd {
+  const code = end.exitCode;
+  if (code === null || code <= 128) return end;
+  const name = Object.entries(osConstants.signals).find(([, n]) => n === code - 128)?.[0];
+  return name ? { exitCode: null, signal: name } : end;
+}
+
+/** A death by an rlimit's signal names the limit, so the step's message says what to change. */
+function explainLimit(opts: ResolvedRunnerOptions, verdict: Verdict): Verdict {
+  const limits = opts.isolation?.limits;
+  if (!limits || verdict.error === undefined) return verdict;
+  if (verdict.signal === 'SIGXFSZ')
+    return {
+      ...verdict,
+      error: `${verdict.error} (file size limit of ${limits.fileSizeBytes} bytes exceeded)`,
+    };
+  if (verdict.signal === 'SIGXCPU')
+    return { ...verdict, error: `${verdict.error} (CPU time limit of ${limits.cpuSeconds} s exceeded)` };
+  return verdict;
 }
 
 function closedPromise(stream: Readable): Promise<void> {

@@ -1,6 +1,7 @@
 import { isAbsolute } from 'node:path';
 import type { LogChunk, StepType } from './attempt-types.js';
 import { RunnerError } from './errors.js';
+import type { StepIsolation } from './isolation.js';
 
 const MiB = 1024 * 1024;
 
@@ -22,6 +23,13 @@ export interface RunnerOptions {
   maxOutputBytes?: number;
   /** A scalar param longer than this (UTF-8 bytes) is not exported as env (still in the params file). Default 64 KiB. */
   maxEnvValueBytes?: number;
+  /**
+   * Quota on the attempt's work dir (its files, TMPDIR included), checked every `diskCheckMs`: over it,
+   * the group is terminated and the attempt is USER_FAILED. Default 0 = no quota.
+   */
+  maxWorkDirBytes?: number;
+  /** How often the work dir quota is checked. Default 2 000 ms. */
+  diskCheckMs?: number;
   /** Time between SIGTERM and SIGKILL of the process group (timeout, cancel, leftovers). Default 10 000 ms. */
   killGraceMs?: number;
   /**
@@ -35,11 +43,17 @@ export interface RunnerOptions {
   interpreters?: Partial<Record<StepType, string>>;
   /** Receives every log chunk in order as it arrives. Must not throw (exceptions are swallowed). */
   onLog?: (chunk: LogChunk) => void;
+  /**
+   * Confine user code (another user, a PID namespace, rlimits); see isolation.ts. Needs root.
+   * Default: none — the code runs as this process's user in its own process group.
+   */
+  isolation?: StepIsolation;
 }
 
-export type ResolvedRunnerOptions = Required<Omit<RunnerOptions, 'onLog' | 'interpreters'>> & {
+export type ResolvedRunnerOptions = Required<Omit<RunnerOptions, 'onLog' | 'interpreters' | 'isolation'>> & {
   interpreters: Partial<Record<StepType, string>>;
   onLog?: (chunk: LogChunk) => void;
+  isolation?: StepIsolation;
 };
 
 export const RUNNER_DEFAULTS = {
@@ -50,6 +64,8 @@ export const RUNNER_DEFAULTS = {
   maxEnvValueBytes: 64 * 1024,
   killGraceMs: 10_000,
   stdioDrainMs: 1_000,
+  maxWorkDirBytes: 0,
+  diskCheckMs: 2_000,
 } as const;
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -79,14 +95,18 @@ export function resolveRunnerOptions(opts: RunnerOptions): ResolvedRunnerOptions
     maxEnvValueBytes: opts.maxEnvValueBytes ?? RUNNER_DEFAULTS.maxEnvValueBytes,
     killGraceMs: opts.killGraceMs ?? RUNNER_DEFAULTS.killGraceMs,
     stdioDrainMs: opts.stdioDrainMs ?? RUNNER_DEFAULTS.stdioDrainMs,
+    maxWorkDirBytes: opts.maxWorkDirBytes ?? RUNNER_DEFAULTS.maxWorkDirBytes,
+    diskCheckMs: opts.diskCheckMs ?? RUNNER_DEFAULTS.diskCheckMs,
     extraEnv: opts.extraEnv ?? {},
     interpreters: opts.interpreters ?? {},
     onLog: opts.onLog,
+    isolation: opts.isolation,
   };
   for (const key of ['maxLogBytes', 'maxOutputBytes', 'maxEnvValueBytes'] as const) {
     if (!Number.isSafeInteger(r[key]) || r[key] <= 0) bad(`${key} must be a positive integer`);
   }
-  for (const key of ['logTailBytes', 'killGraceMs', 'stdioDrainMs'] as const) {
+  if (!Number.isSafeInteger(r.diskCheckMs) || r.diskCheckMs < 10) bad('diskCheckMs must be an integer >= 10');
+  for (const key of ['logTailBytes', 'killGraceMs', 'stdioDrainMs', 'maxWorkDirBytes'] as const) {
     if (!Number.isSafeInteger(r[key]) || r[key] < 0) bad(`${key} must be a non-negative integer`);
   }
   if (r.logTailBytes >= r.maxLogBytes) bad('logTailBytes must be less than maxLogBytes');
@@ -99,5 +119,16 @@ export function resolveRunnerOptions(opts: RunnerOptions): ResolvedRunnerOptions
     if (typeof path !== 'string' || path === '') bad(`interpreters.${type} must be a non-empty string`);
   }
   if (r.onLog !== undefined && typeof r.onLog !== 'function') bad('onLog must be a function');
+  if (r.isolation !== undefined) {
+    const iso = r.isolation;
+    for (const key of ['uid', 'gid'] as const) {
+      if (!Number.isSafeInteger(iso[key]) || iso[key] <= 0)
+        bad(`isolation.${key} must be a positive integer (not root)`);
+    }
+    for (const [key, value] of Object.entries(iso.limits ?? {})) {
+      if (!Number.isSafeInteger(value) || value < 0)
+        bad(`isolation.limits.${key} must be a non-negative integer`);
+    }
+  }
   return r;
 }

@@ -1,4 +1,4 @@
-import { chmod, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { chmod, chown, lstat, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /**
@@ -57,4 +57,48 @@ async function makeWritable(dir: string): Promise<void> {
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     if (entry.isDirectory()) await makeWritable(join(dir, entry.name));
   }
+}
+
+/**
+ * Hands the work dir to the step user: the dir, tmp and control dirs and the files the runner wrote
+ * become theirs (still 0700/0600), so user code can write its outputs and nothing of anyone else's.
+ */
+export async function giveWorkDir(
+  workRoot: string,
+  workDir: WorkDir,
+  uid: number,
+  gid: number,
+  files: string[],
+): Promise<void> {
+  // The root must be traversable by the step user but not listable: no attempt sees another's name.
+  await chmod(workRoot, 0o711);
+  for (const path of [workDir.dir, workDir.tmp, workDir.control, ...files]) await chown(path, uid, gid);
+}
+
+/**
+ * Bytes allocated under `dir` (blocks, so sparse files count as what they use), stopping early once
+ * over `limit`. Entries that vanish meanwhile are skipped; hard links count each time (conservative).
+ */
+export async function diskUsage(dir: string, limit: number): Promise<number> {
+  let total = 0;
+  const pending = [dir];
+  while (pending.length > 0 && total <= limit) {
+    const d = pending.pop() as string;
+    let entries: string[];
+    try {
+      entries = await readdir(d);
+    } catch {
+      continue;
+    }
+    for (const name of entries) {
+      try {
+        const st = await lstat(join(d, name));
+        total += st.blocks * 512;
+        if (st.isDirectory()) pending.push(join(d, name));
+      } catch {
+        // removed meanwhile
+      }
+    }
+  }
+  return total;
 }
