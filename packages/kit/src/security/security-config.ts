@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import type { EnvReader } from '../config';
+import type { EnvReader } from '../env-reader';
 
 /**
  * Transport and authentication settings, the same for every service. Dev mode (the default) is
