@@ -41,8 +41,34 @@ export class AuditStore {
     await this.col.createIndex({ service: 1, time: -1, _id: -1 });
   }
 
-  async record(e: Omit<AuditDoc, '_id'>): Promise<void> {
-    await this.col.insertOne({ _id: randomUUID(), ...e });
+  private queue: { doc: AuditDoc; done: (err?: unknown) => void }[] = [];
+  private flushing: Promise<void> | null = null;
+
+  /**
+   * Records one call; resolves once it is stored. Records that arrive while a write is in flight
+   * go together in the next insertMany, so a burst of calls costs a few inserts, not one each.
+   */
+  record(e: Omit<AuditDoc, '_id'>): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ doc: { _id: randomUUID(), ...e }, done: (err) => (err ? reject(err) : resolve()) });
+      this.flushing ??= this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, 500);
+      try {
+        await this.col.insertMany(
+          batch.map((b) => b.doc),
+          { ordered: false },
+        );
+        for (const b of batch) b.done();
+      } catch (err) {
+        for (const b of batch) b.done(err);
+      }
+    }
+    this.flushing = null;
   }
 
   async list(q: AuditQuery): Promise<AuditDoc[]> {
