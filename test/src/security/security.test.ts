@@ -7,7 +7,7 @@ import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
 import { PERMISSIONS } from '@baton/kit';
 import { internal } from '@baton/proto';
 import { type BatonClients, BatonClientError } from '@baton/sdk';
-import { healthStatus } from '@baton/testing';
+import { healthStatus, waitFor } from '@baton/testing';
 import { baton } from '../cli-runs/baton';
 import { repoRoot } from '../support/repo';
 import { useStack } from '../support/stack';
@@ -138,7 +138,6 @@ describe('security: TLS, tokens, roles, audit', () => {
     const done = await waitEnd(admin, 'sec.shell', st.instanceId);
     assert.equal(done.status, 'SUCCEEDED', done.error);
     await admin.signal.publishSignal({ name: 'sec/go', params: {} });
-    const { waitFor } = await import('@baton/testing');
     await waitFor(
       async () =>
         (await admin.scheduler.listInstances({ workflowId: 'sec.shell' })).instances.some(
@@ -151,8 +150,19 @@ describe('security: TLS, tokens, roles, audit', () => {
   test('the audit record: who did what, with the outcome; denied calls too', async () => {
     const st = await admin.scheduler.startWorkflow({ workflowId: 'sec.wf' }, { requestId: 'audit-probe-1' });
     await callCode(others.viewer!, '/baton.v1.SchedulerService/StopInstance', requestFor('sec.wf', 'x'));
-    const events = (await admin.audit.scheduler.listAuditEvents({ targetPrefix: 'sec.wf', pageSize: 500 }))
-      .events;
+    // Records are written just behind the response.
+    let events: Awaited<ReturnType<typeof admin.audit.scheduler.listAuditEvents>>['events'] = [];
+    await waitFor(
+      async () => {
+        events = (await admin.audit.scheduler.listAuditEvents({ targetPrefix: 'sec.wf', pageSize: 500 }))
+          .events;
+        return (
+          events.some((e) => e.requestId === 'audit-probe-1') &&
+          events.some((e) => e.principal === 'token:viewer' && e.outcome === 'PERMISSION_DENIED')
+        );
+      },
+      { timeoutMs: 10_000, intervalMs: 50, what: 'the audit records' },
+    );
     const start = events.find((e) => e.requestId === 'audit-probe-1');
     assert.ok(start, 'StartWorkflow is recorded');
     assert.equal(start.principal, 'token:admin');
@@ -186,8 +196,12 @@ describe('security: TLS, tokens, roles, audit', () => {
     try {
       const st = await alice.scheduler.startWorkflow({ workflowId: 'sec.wf' }, { requestId: 'jwt-alice' });
       assert.ok(st.instanceId);
-      const ev = (await admin.audit.scheduler.listAuditEvents({ principal: 'user:alice' })).events;
-      assert.equal(ev[0]?.requestId, 'jwt-alice');
+      await waitFor(
+        async () =>
+          (await admin.audit.scheduler.listAuditEvents({ principal: 'user:alice' })).events[0]?.requestId ===
+          'jwt-alice',
+        { timeoutMs: 10_000, intervalMs: 50, what: "alice's StartWorkflow in the audit record" },
+      );
       assert.equal(
         await callCode(alice, '/baton.v1.DefinitionService/PushWorkflow', requestFor('sec.wf', 'x')),
         'PERMISSION_DENIED',
@@ -264,13 +278,23 @@ describe('security: TLS, tokens, roles, audit', () => {
     assert.equal(await healthStatus(env.stack.addresses.scheduler!, '', 2000, sec.caFile), 'SERVING');
   });
 
-  test('the CLI: the token and CA from the environment or flags; baton audit', () => {
+  test('the CLI: the token and CA from the environment or flags; baton audit', async () => {
     const tokens = env.stack.security!.tokens;
     const denied = baton(env, ['start', 'sec.wf', '--token', tokens.viewer!]);
     assert.notEqual(denied.code, 0);
     assert.match(denied.err, /PERMISSION_DENIED|lacks operator/);
     const started = baton(env, ['start', 'sec.wf']);
     assert.equal(started.code, 0, started.err);
+    await waitFor(
+      async () =>
+        (
+          await env.clients.audit.scheduler.listAuditEvents({
+            principal: 'token:viewer',
+            targetPrefix: 'sec.wf',
+          })
+        ).events.some((e) => e.method.endsWith('/StartWorkflow') && e.outcome === 'PERMISSION_DENIED'),
+      { timeoutMs: 10_000, intervalMs: 50, what: 'the denied start in the audit record' },
+    );
     const audit = baton(env, ['audit', '--target', 'sec.wf', '--principal', 'token:viewer', '--json']);
     assert.equal(audit.code, 0, audit.err);
     const events = JSON.parse(audit.out).events as { method: string; outcome: string }[];
