@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
 import { PERMISSIONS } from '@baton/kit';
-import { internal } from '@baton/proto';
+import { InitiatorType, internal } from '@baton/proto';
 import { type BatonClients, BatonClientError } from '@baton/sdk';
 import { healthStatus, waitFor } from '@baton/testing';
 import { baton } from '../cli-runs/baton';
@@ -145,6 +145,43 @@ describe('security: TLS, tokens, roles, audit', () => {
         ),
       { timeoutMs: 30_000, intervalMs: 100, what: 'the signal-triggered run to succeed' },
     );
+  });
+
+  test('the principal comes from the token, never from the request: author, initiator, trigger runs', async () => {
+    const operator = others.operator!;
+    const pushed = await admin.definition.pushWorkflow({
+      definitionJson: JSON.stringify({
+        workflow: { id: 'sec.who', steps: [{ step: { id: 'a', type: 'NoOp' } }] },
+      }),
+      user: 'mallory',
+    });
+    const got = await admin.definition.getWorkflow({ workflowId: 'sec.who', version: pushed.version });
+    assert.equal(got.workflow?.createdBy, 'token:admin', 'the author is the token, not the user field');
+    const started = await operator.scheduler.startWorkflow({
+      workflowId: 'sec.who',
+      initiator: {
+        type: InitiatorType.INITIATOR_TYPE_MANUAL,
+        name: 'alice',
+        timezone: '',
+        triggerId: '',
+        signals: [],
+      },
+    });
+    const done = await waitEnd(admin, 'sec.who', started.instanceId);
+    assert.equal(done.initiator?.name, 'token:operator', 'the initiator is the token, not the claimed name');
+    // A forged trigger run: a token holder cannot pass a run off as a cron or signal start.
+    const forged = await callCode(operator, '/baton.v1.SchedulerService/StartWorkflow', {
+      workflowId: 'sec.who',
+      initiator: {
+        type: InitiatorType.INITIATOR_TYPE_TIME,
+        name: 'cron',
+        triggerTime: new Date(),
+        timezone: 'UTC',
+        triggerId: 'tt1',
+        signals: [],
+      },
+    });
+    assert.equal(forged, 'PERMISSION_DENIED');
   });
 
   test('the audit record: who did what, with the outcome; denied calls too', async () => {

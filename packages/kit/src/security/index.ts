@@ -7,6 +7,8 @@ export {
   type Principal,
   type Role,
   ROLES,
+  actorName,
+  isAuthenticatedCaller,
   parseGrant,
   parseGrants,
   superPrincipal,

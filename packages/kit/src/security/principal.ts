@@ -58,3 +58,22 @@ export function superPrincipal(name: string, kind: Principal['kind']): Principal
 export function roleCovers(have: Role, need: Role): boolean {
   return ROLES.indexOf(have) >= ROLES.indexOf(need);
 }
+
+/** The longest name a change is recorded under. */
+const MAX_ACTOR = 256;
+
+/**
+ * The name a change is recorded under (a definition's author, a run's initiator). A caller who
+ * proved who they are with a token is that name, whatever the request claims: request fields are
+ * for the two callers that cannot prove a person's name — dev mode without auth (anyone may
+ * claim any name, as before auth existed) and Baton's own services acting for a trigger.
+ */
+export function actorName(principal: Principal | undefined, claimed: string, fallback: string): string {
+  if (principal && (principal.kind === 'user' || principal.kind === 'token')) return principal.name;
+  return claimed ? claimed.slice(0, MAX_ACTOR) : fallback;
+}
+
+/** True when the caller proved a person's or a token's identity (not dev mode, not a service). */
+export function isAuthenticatedCaller(principal: Principal | undefined): boolean {
+  return principal !== undefined && (principal.kind === 'user' || principal.kind === 'token');
+}

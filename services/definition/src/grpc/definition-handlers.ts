@@ -1,4 +1,4 @@
-import type { CallContext, UnaryHandler } from '@baton/kit';
+import { type CallContext, type UnaryHandler, actorName } from '@baton/kit';
 import type {
   ActivateVersionRequest,
   ActivateVersionResponse,
@@ -37,11 +37,13 @@ type Handlers = {
   ListWorkflowTriggers: UnaryHandler<ListWorkflowTriggersRequest, ListWorkflowTriggersResponse>;
 };
 
-/** Who made a change: the request's user field, else the x-user metadata, else "anonymous". */
+/**
+ * Who made a change: the token's principal when the caller has one; in dev mode (no auth) the
+ * request's user field, else the x-user metadata, else "anonymous".
+ */
 function userOf(given: string, ctx: CallContext): string {
-  if (given) return given.slice(0, 256);
   const md = ctx.metadata.get('x-user')[0];
-  return typeof md === 'string' && md ? md.slice(0, 256) : 'anonymous';
+  return actorName(ctx.principal, given || (typeof md === 'string' ? md : ''), 'anonymous');
 }
 
 /** Proto ↔ domain mapping only; the rules live in WorkflowService. */

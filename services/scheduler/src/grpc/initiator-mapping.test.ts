@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { BatonError } from '@baton/kit';
+import { BatonError, type Principal, superPrincipal } from '@baton/kit';
 import { type Initiator, InitiatorType, type ParamValue } from '@baton/proto';
-import { fromApiInitiator, toApiInitiator } from './initiator-mapping';
+import { callerInitiator, fromApiInitiator, toApiInitiator } from './initiator-mapping';
 
 const T = Date.parse('2024-03-10T09:30:00Z');
 const str = (value: string): ParamValue => ({ kind: { $case: 'stringValue', value } });
@@ -133,6 +133,29 @@ describe('StartWorkflow initiator → name and trigger', () => {
           JSON.stringify(e.violations.map((v) => v.field)) === JSON.stringify(c.fields),
       ));
   }
+});
+
+describe('the caller decides who a start is recorded as', () => {
+  const who = (kind: Principal['kind']) => superPrincipal(`${kind}:x`, kind);
+  const manual = { name: 'alice' };
+  const timed = {
+    name: 'time',
+    trigger: { kind: 'TIME' as const, triggerId: 'tt1', time: T, timezone: 'UTC' },
+  };
+  test('a token or a user is its own principal, whatever the request claims', () => {
+    assert.deepEqual(callerInitiator(manual, who('token')), { name: 'token:x' });
+    assert.deepEqual(callerInitiator(manual, who('user')), { name: 'user:x' });
+  });
+  test('dev mode and services keep the request initiator, trigger starts included', () => {
+    assert.deepEqual(callerInitiator(manual, who('anonymous')), manual);
+    assert.deepEqual(callerInitiator(timed, who('service')), timed);
+    assert.deepEqual(callerInitiator(manual, undefined), manual);
+  });
+  test('a token holder cannot start a trigger run', () =>
+    assert.throws(
+      () => callerInitiator(timed, who('token')),
+      (e: unknown) => e instanceof BatonError && e.code === 'PERMISSION_DENIED',
+    ));
 });
 
 describe('run → API initiator', () => {

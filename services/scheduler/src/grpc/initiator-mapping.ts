@@ -1,4 +1,4 @@
-import { BatonError, type FieldViolation } from '@baton/kit';
+import { BatonError, type FieldViolation, type Principal, isAuthenticatedCaller } from '@baton/kit';
 import { isValidTimezone } from '@baton/model';
 import { type Initiator, InitiatorType, type ParamValue } from '@baton/proto';
 import { fromParamValue, toParamValue } from '@baton/sdk';
@@ -178,4 +178,22 @@ export function toApiInitiator(
 function apiKind(kind: TriggerInfo['kind']): InitiatorType {
   for (const [type, k] of TRIGGER_KINDS) if (k === kind) return type;
   return InitiatorType.INITIATOR_TYPE_MANUAL;
+}
+
+/**
+ * Who a start is recorded as: a caller with a token is its own principal, never the name the
+ * request claims; trigger starts (TIME, SIGNAL, BACKFILL) are the signal service's to make, so a
+ * token holder asking for one is refused rather than allowed to forge a trigger's run. Dev mode
+ * (no auth) and the services themselves keep the request's initiator.
+ */
+export function callerInitiator(init: StartInitiator, principal: Principal | undefined): StartInitiator {
+  if (!isAuthenticatedCaller(principal)) return init;
+  if (init.trigger) {
+    throw new BatonError(
+      'PERMISSION_DENIED',
+      `${principal?.name} may not start a ${init.trigger.kind} run: trigger runs are started by the signal service`,
+      { violations: [{ field: 'initiator.type', description: 'MANUAL for a caller with a token' }] },
+    );
+  }
+  return { name: principal?.name ?? init.name };
 }

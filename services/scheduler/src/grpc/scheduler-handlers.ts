@@ -12,7 +12,7 @@ import type { Definitions } from '../app/definitions';
 import type { LoadedRun, RunRefInput, SchedulerApp } from '../app/scheduler-app';
 import { INSTANCE_STATUSES, STEP_STATUSES, isInstanceTerminal } from '../domain';
 import type { InstanceStore } from '../store/instance-store';
-import { fromApiInitiator } from './initiator-mapping';
+import { callerInitiator, fromApiInitiator } from './initiator-mapping';
 import { toApiInstance, toApiStepRun, toApiTimeline, toStepSummary } from './instance-mapper';
 import { toRunParams } from './param-mapping';
 
@@ -73,8 +73,8 @@ export function schedulerHandlers(app: SchedulerApp, defs: Definitions, store: I
   };
   const instance = async (run: LoadedRun) => toApiInstance(run, await stepDefs(run));
 
-  const StartWorkflow: U<api.StartWorkflowRequest, api.StartWorkflowResponse> = async (req) => {
-    const initiator = fromApiInitiator(req.initiator);
+  const StartWorkflow: U<api.StartWorkflowRequest, api.StartWorkflowResponse> = async (req, ctx) => {
+    const initiator = callerInitiator(fromApiInitiator(req.initiator), ctx.principal);
     const out = await app.start({
       workflowId: req.workflowId,
       version: req.version,
