@@ -135,7 +135,7 @@ runServiceMain({
         {
           name: 'baton.internal.v1.StepReportService',
           definition: internal.StepReportServiceService,
-          handlers: reportHandlers(events),
+          handlers: reportHandlers(events, store),
         },
         {
           name: 'baton.internal.v1.SignalReportService',

@@ -3,7 +3,7 @@ import { chmodSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { credentials } from '@grpc/grpc-js';
+import { type ServiceError, credentials, status } from '@grpc/grpc-js';
 import { internal } from '@baton/proto';
 import { waitFor } from '@baton/testing';
 import { useStack } from '../support/stack';
@@ -288,6 +288,19 @@ describe('Shell steps end to end, under crashes', () => {
     });
     assert.equal(after.instance?.status, 'SUCCEEDED');
     assert.equal(statuses(after.instance!).l0d0, 'SUCCEEDED');
+    // A report for a run that does not exist is refused: no orphan event is stored.
+    await assert.rejects(
+      call({
+        workflowId: 'sh.worker',
+        instanceId: '999',
+        runId: '1',
+        stepId: 'l0d0',
+        attemptId: 1,
+        attemptKey: 'sh.worker:999:1:l0d0:1',
+        status: 'SUCCEEDED',
+      }),
+      (err: ServiceError) => err.code === status.NOT_FOUND && /no run sh\.worker:999:1/.test(err.details),
+    );
     report.close();
   });
 });

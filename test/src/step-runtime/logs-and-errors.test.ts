@@ -88,6 +88,16 @@ describe('step-runtime: logs and bad requests', () => {
       env.clients.stepRuntime.cancelAttempt({ attemptKey: '', reason: '' }),
       'INVALID_ARGUMENT',
     );
+    // Any string is not an attempt: no tombstone is written for a key the scheduler never makes.
+    for (const attemptKey of [
+      'anything',
+      'wf:1:1',
+      'wf:x:1:s:1',
+      'wf:1:1:s:1 ',
+      `wf:1:1:${'s'.repeat(1100)}:1`,
+    ]) {
+      await expectCode(env.clients.stepRuntime.cancelAttempt({ attemptKey, reason: '' }), 'INVALID_ARGUMENT');
+    }
   });
 
   test('CheckAttempts: empty, over 1,000 keys → INVALID_ARGUMENT; unknown keys → unclaimed', async () => {

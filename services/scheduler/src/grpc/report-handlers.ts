@@ -1,15 +1,18 @@
 import { BatonError, type UnaryHandler } from '@baton/kit';
 import type { internal } from '@baton/proto';
 import type { EventLog } from '../app/event-log';
-import { ATTEMPT_RESULTS, type AttemptResult } from '../domain';
+import { ATTEMPT_RESULTS, type AttemptResult, isInstanceTerminal } from '../domain';
+import type { InstanceStore } from '../store/instance-store';
 import { fromApiParams } from './param-mapping';
 
 /**
  * baton.internal.v1.StepReportService: step-runtime's reports become events of the
  * instance, keyed by attempt key — a repeated report is a duplicate insert, and a
- * report for an attempt that is not current is ignored by decide.
+ * report for an attempt that is not current is ignored by decide. A report for a run that does
+ * not exist is refused and one for a run that has ended is dropped, so neither leaves an event
+ * no decision will ever consume (the head is small; this read is one lookup by _id).
  */
-export function reportHandlers(events: EventLog) {
+export function reportHandlers(events: EventLog, store: InstanceStore) {
   const ReportAttempt: UnaryHandler<internal.ReportAttemptRequest, internal.ReportAttemptResponse> = async (
     req,
   ) => {
@@ -20,6 +23,9 @@ export function reportHandlers(events: EventLog) {
       ]);
     }
     const key = req.attemptKey.slice(0, -suffix.length);
+    const head = await store.getHead(key);
+    if (!head) throw BatonError.notFound(`no run ${key} for attempt ${req.attemptKey}`);
+    if (isInstanceTerminal(head.status)) return { applied: false };
     if (req.status === 'RUNNING') {
       const fresh = await events.append(key, {
         type: 'attemptStarted',

@@ -1,4 +1,5 @@
 import { BatonError } from '@baton/kit';
+import { isAttemptKey } from '../domain/attempt-key.js';
 import type { CancelChannel } from '../redis/cancel-channel.js';
 import type { ClaimsStore } from '../store/claims-store.js';
 
@@ -67,6 +68,13 @@ export class AttemptControl {
     if (attemptKey === '')
       throw BatonError.invalid('attempt_key is required', [
         { field: 'attempt_key', description: 'is required' },
+      ]);
+    if (!isAttemptKey(attemptKey))
+      throw BatonError.invalid('attempt_key is not an attempt key', [
+        {
+          field: 'attempt_key',
+          description: '<workflow>:<instance>:<run>:<step>:<attempt>, as GetInstance gives it',
+        },
       ]);
     const why = reason || 'cancel requested';
     if (await this.claims.insertTombstone(attemptKey, why)) return true;
