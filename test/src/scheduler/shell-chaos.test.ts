@@ -303,6 +303,68 @@ describe('Shell steps end to end, under crashes', () => {
     );
     report.close();
   });
+
+  test('a report made up for a future attempt does not wedge the step when that attempt runs', async () => {
+    const report = new internal.StepReportServiceClient(
+      env.stack.internalAddresses.scheduler!,
+      credentials.createInsecure(),
+    );
+    await push(env.clients, {
+      id: 'sh.wedge',
+      steps: [
+        {
+          step: {
+            id: 'w',
+            type: 'Shell',
+            retry_policy: { error_retry_limit: 1, ...FAST_RETRY },
+            params: {
+              script: {
+                value: 'if [ "$$BATON_ATTEMPT_NUMBER" = 1 ]; then sleep 1; exit 1; fi',
+                type: 'STRING',
+              },
+            },
+          },
+        },
+      ],
+    });
+    const st = await env.clients.scheduler.startWorkflow({ workflowId: 'sh.wedge' });
+    const ref = { workflowId: 'sh.wedge', instanceId: st.instanceId };
+    let firstKey = '';
+    await waitFor(
+      async () => {
+        const r = await env.clients.scheduler.getStepRun({ ref, stepId: 'w' });
+        const a = r.stepRun?.attempts[0];
+        firstKey = a?.attemptKey ?? '';
+        return a?.status === 'RUNNING';
+      },
+      { timeoutMs: 20_000, what: 'attempt 1 running' },
+    );
+    // Attempt 2 does not exist yet; its key is easy to guess.
+    const attemptKey = firstKey.replace(/:1$/, ':2');
+    const forged = await new Promise<internal.ReportAttemptResponse>((resolve, reject) =>
+      report.reportAttempt(
+        internal.ReportAttemptRequest.fromPartial({
+          workflowId: 'sh.wedge',
+          instanceId: st.instanceId,
+          runId: st.runId,
+          stepId: 'w',
+          attemptId: 2,
+          attemptKey,
+          status: 'FATALLY_FAILED',
+        }),
+        (err, res) => (err ? reject(err) : resolve(res!)),
+      ),
+    );
+    assert.equal(forged.applied, true, 'stored, then ignored: no such attempt yet');
+    const done = await waitEnd(env.clients, 'sh.wedge', st.instanceId);
+    assert.equal(done.status, 'SUCCEEDED', 'attempt 2 ran and its real report counted');
+    const run = await env.clients.scheduler.getStepRun({ ref, stepId: 'w' });
+    assert.deepEqual(
+      run.stepRun!.attempts.map((a) => a.status),
+      ['USER_FAILED', 'SUCCEEDED'],
+    );
+    report.close();
+  });
 });
 
 /** A dir for the steps' side-effect files, open to the unprivileged step user (STEP_RUN_AS_USER). */

@@ -22,14 +22,22 @@ export function reportHandlers(events: EventLog, store: InstanceStore) {
         { field: 'attempt_key', description: `must end with ${suffix}` },
       ]);
     }
+    if (req.worker.length > 256)
+      throw BatonError.invalid('worker is too long', [
+        { field: 'worker', description: 'at most 256 characters' },
+      ]);
     const key = req.attemptKey.slice(0, -suffix.length);
+    // The event ids name the worker that claimed the attempt: its retries and the sweeper's
+    // re-sends stay duplicates, but a report made up before the claim (a guessed future attempt
+    // key) cannot take the id of the real one and leave it dropped as a "duplicate".
+    const by = req.worker ? `@${req.worker}` : '';
     const head = await store.getHead(key);
     if (!head) throw BatonError.notFound(`no run ${key} for attempt ${req.attemptKey}`);
     if (isInstanceTerminal(head.status)) return { applied: false };
     if (req.status === 'RUNNING') {
       const fresh = await events.append(key, {
         type: 'attemptStarted',
-        id: `${req.attemptKey}:started`,
+        id: `${req.attemptKey}:started${by}`,
         stepId: req.stepId,
         attempt: req.attemptId,
         attemptKey: req.attemptKey,
@@ -43,7 +51,7 @@ export function reportHandlers(events: EventLog, store: InstanceStore) {
     }
     const fresh = await events.append(key, {
       type: 'attemptFinished',
-      id: `${req.attemptKey}:finished`,
+      id: `${req.attemptKey}:finished${by}`,
       stepId: req.stepId,
       attempt: req.attemptId,
       attemptKey: req.attemptKey,
