@@ -15,6 +15,7 @@ export interface BatonClientErrorInit {
   reason?: string;
   requestId?: string;
   method?: string;
+  retryAfterMs?: number;
   cause?: unknown;
 }
 
@@ -32,6 +33,8 @@ export class BatonClientError extends Error {
   /** The x-request-id of the failed call: quote it when reading service logs. */
   readonly requestId?: string;
   readonly method?: string;
+  /** RESOURCE_EXHAUSTED: how long the service asks the caller to wait (google.rpc.RetryInfo). */
+  readonly retryAfterMs?: number;
 
   constructor(code: StatusCodeName, message: string, init: BatonClientErrorInit = {}) {
     super(message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -41,6 +44,7 @@ export class BatonClientError extends Error {
     this.reason = init.reason;
     this.requestId = init.requestId;
     this.method = init.method;
+    this.retryAfterMs = init.retryAfterMs;
   }
 
   /** A plain object for logs and `--json` output (Error's own fields are not enumerable). */
@@ -51,6 +55,7 @@ export class BatonClientError extends Error {
     reason?: string;
     requestId?: string;
     method?: string;
+    retryAfterMs?: number;
   } {
     return {
       code: this.code,
@@ -59,6 +64,7 @@ export class BatonClientError extends Error {
       reason: this.reason,
       requestId: this.requestId,
       method: this.method,
+      retryAfterMs: this.retryAfterMs,
     };
   }
 }
@@ -93,6 +99,7 @@ export function toClientError(err: unknown, ctx: CallContext = {}): BatonClientE
     reason: details.reason,
     requestId: typeof echoed === 'string' && echoed !== '' ? echoed : ctx.requestId,
     method: ctx.method,
+    retryAfterMs: details.retryAfterMs,
     cause: err,
   });
 }

@@ -1,5 +1,5 @@
 import type { Metadata } from '@grpc/grpc-js';
-import { BadRequest, ErrorInfo, Status } from '@baton/proto';
+import { BadRequest, ErrorInfo, RetryInfo, Status } from '@baton/proto';
 
 /** The header in which Baton services (like Google APIs) send a binary google.rpc.Status. */
 export const STATUS_DETAILS_KEY = 'grpc-status-details-bin';
@@ -16,10 +16,13 @@ export interface StatusDetails {
   violations: FieldViolation[];
   reason?: string;
   domain?: string;
+  /** google.rpc.RetryInfo: how long to wait before trying again (RESOURCE_EXHAUSTED). */
+  retryAfterMs?: number;
 }
 
 const BAD_REQUEST = 'google.rpc.BadRequest';
 const ERROR_INFO = 'google.rpc.ErrorInfo';
+const RETRY_INFO = 'google.rpc.RetryInfo';
 
 /**
  * Decodes `grpc-status-details-bin` from a call's trailers. A missing or corrupt
@@ -48,6 +51,9 @@ export function decodeStatusDetails(trailers: Metadata | undefined): StatusDetai
         const info = ErrorInfo.decode(any.value);
         out.reason = info.reason || undefined;
         out.domain = info.domain || undefined;
+      } else if (typeName === RETRY_INFO) {
+        const delay = RetryInfo.decode(any.value).retryDelay;
+        if (delay) out.retryAfterMs = Number(delay.seconds) * 1000 + Math.ceil(delay.nanos / 1_000_000);
       }
     } catch {
       // One undecodable detail leaves the others usable.
