@@ -3,49 +3,14 @@
 // (lateness of each start). Each figure is printed beside its floor on this machine: a raw
 // FerretDB insert (what one publish must at least do), a Redis round trip, a StartWorkflow call.
 // Real FerretDB, Redis and services as processes. BENCH_SIGNAL=publish,join,cron picks cases.
-import { Redis } from 'ioredis';
-import { MongoClient } from 'mongodb';
 import { type BatonClients, connect } from '@baton/sdk';
 import { type Stack, startStack } from '@baton/testing';
 import { type Row, percentile, report } from './bench-kit';
+import { storageFloors as floors } from './bench-floors';
 
 const cases = (process.env.BENCH_SIGNAL ?? 'publish,join,cron').split(',');
 const long = (v: number) => ({ kind: { $case: 'longValue' as const, value: String(v) } });
 const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
-
-/** Floors: raw inserts/s with 8 concurrent writers, and a Redis round trip. */
-async function floors(stack: Stack): Promise<{ insertsPerSec: number; insertMs: number; redisMs: number }> {
-  const mongo = await MongoClient.connect(stack.mongoUrl);
-  const col = mongo.db().collection<{ _id: string; n: number }>('bench_floor');
-  const n = 2000;
-  let next = 0;
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: 8 }, async () => {
-      while (next < n) {
-        const i = next++;
-        await col.insertOne({ _id: `f${i}`, n: i });
-      }
-    }),
-  );
-  const insertsPerSec = n / ((performance.now() - t0) / 1000);
-  const single: number[] = [];
-  for (let i = 0; i < 200; i++) {
-    const t = performance.now();
-    await col.insertOne({ _id: `s${i}`, n: i });
-    single.push(performance.now() - t);
-  }
-  await mongo.close();
-  const redis = new Redis(stack.redisUrl);
-  const rtt: number[] = [];
-  for (let i = 0; i < 500; i++) {
-    const t = performance.now();
-    await redis.ping();
-    rtt.push(performance.now() - t);
-  }
-  redis.disconnect();
-  return { insertsPerSec, insertMs: percentile(single, 50), redisMs: percentile(rtt, 50) };
-}
 
 /** 8 clients, each with `inFlight` calls outstanding (1: a client that waits for each answer). */
 async function publish(c: BatonClients, names: number, floor: number, inFlight = 1): Promise<Row[]> {

@@ -1,0 +1,200 @@
+// The worker-step hot path (issue 11): Shell steps whose script is `true`, so what is measured is
+// orchestration — the round trips between scheduler, step-runtime, FerretDB and Redis — beside the
+// floors of this machine (bash spawned by node one after another and 8 at once, a FerretDB insert,
+// a Redis round trip) and the ratio to them. Shapes: a chain of 100 steps, a fan-out of 200 (and
+// 2,000 with BENCH_HOT_LARGE=1), 100 one-step workflows started by 8 clients, and StartWorkflow →
+// the first step running. Real services as processes; the step-runtime's default slots.
+import type { Instance } from '@baton/proto';
+import { type BatonClients, connect } from '@baton/sdk';
+import { type Stack, startStack, waitFor } from '@baton/testing';
+import { type Row, peakRssMiB, percentile, report, runToEnd } from './bench-kit';
+import { spawnFloors, storageFloors } from './bench-floors';
+
+const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
+const TERMINAL = ['SUCCEEDED', 'FAILED', 'STOPPED', 'TIMED_OUT'];
+
+const shell = (id: string, next?: string) => ({
+  step: {
+    id,
+    type: 'Shell',
+    params: { script: { type: 'STRING', value: 'true' } },
+    ...(next ? { transition: { successors: { [next]: 'true' } } } : {}),
+  },
+});
+
+async function mustSucceed(c: BatonClients, workflowId: string): Promise<{ inst: Instance; ms: number }> {
+  const out = await runToEnd(c, workflowId, { timeoutMs: 600_000, intervalMs: 10 });
+  if (out.inst.status !== 'SUCCEEDED')
+    throw new Error(`${workflowId} ended ${out.inst.status}: ${out.inst.error}`);
+  return out;
+}
+
+/** From one step's end to the next one's start along a chain (scheduler timestamps), ms. */
+function gaps(inst: Instance): number[] {
+  const byId = new Map(inst.steps.map((s) => [s.stepId, s]));
+  const out: number[] = [];
+  for (let i = 1; byId.has(`s${i}`); i++) {
+    const prev = byId.get(`s${i - 1}`)?.endedAt;
+    const cur = byId.get(`s${i}`)?.startedAt;
+    if (prev && cur) out.push(+cur - +prev);
+  }
+  return out;
+}
+
+async function chain(c: BatonClients, n: number, spawnMs: number): Promise<Row[]> {
+  await c.definition.pushWorkflow({
+    definitionJson: JSON.stringify({
+      workflow: {
+        id: 'hot.chain',
+        steps: Array.from({ length: n }, (_, i) => shell(`s${i}`, i + 1 < n ? `s${i + 1}` : undefined)),
+      },
+    }),
+  });
+  const { inst, ms } = await mustSucceed(c, 'hot.chain');
+  const perStep = ms / n;
+  const g = gaps(inst);
+  return [
+    {
+      name: `chain of ${n} Shell steps`,
+      value: round(perStep),
+      unit: 'ms/step',
+      target: '≤ 15',
+      met: perStep <= 15,
+      note: `floor: sequential bash spawn ${round(spawnMs)} ms (${round(perStep / spawnMs, 1)}x)`,
+    },
+    {
+      name: 'chain: step end → next step start',
+      value: round(percentile(g, 50)),
+      unit: 'ms p50',
+      target: 'p50 ≤ 5, p99 ≤ 20',
+      met: percentile(g, 50) <= 5 && percentile(g, 99) <= 20,
+      note: `p99 ${round(percentile(g, 99))} ms (scheduler timestamps)`,
+    },
+  ];
+}
+
+async function fanOut(c: BatonClients, n: number, spawnPerSec: number): Promise<Row> {
+  const id = `hot.fan${n}`;
+  await c.definition.pushWorkflow({
+    definitionJson: JSON.stringify({
+      workflow: { id, steps: Array.from({ length: n }, (_, i) => shell(`f${i}`)) },
+    }),
+  });
+  const { ms } = await mustSucceed(c, id);
+  const rate = n / (ms / 1000);
+  return {
+    name: `fan-out of ${n} Shell steps`,
+    value: round(rate),
+    unit: 'steps/s',
+    target: '≥ 100',
+    met: rate >= 100,
+    note: `floor: bash spawn 8 at once ${round(spawnPerSec)}/s (${round((rate / spawnPerSec) * 100)}%)`,
+  };
+}
+
+/** `total` one-step workflows, `clients` clients each starting one and waiting for its end. */
+async function oneStepRuns(
+  stack: Stack,
+  c: BatonClients,
+  total: number,
+  clients: number,
+  spawnPerSec: number,
+): Promise<Row> {
+  await c.definition.pushWorkflow({
+    definitionJson: JSON.stringify({ workflow: { id: 'hot.one', steps: [shell('only')] } }),
+  });
+  const cs = Array.from({ length: clients }, () => client(stack));
+  const lat: number[] = [];
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    cs.map(async (k) => {
+      while (next++ < total) lat.push((await mustSucceed(k, 'hot.one')).ms);
+    }),
+  );
+  const rate = total / ((performance.now() - t0) / 1000);
+  for (const k of cs) k.close();
+  const p99 = percentile(lat, 99);
+  return {
+    name: `${total} one-step workflows, ${clients} clients`,
+    value: round(rate),
+    unit: 'workflows/s',
+    target: '≥ 100, p99 ≤ 250 ms',
+    met: rate >= 100 && p99 <= 250,
+    note: `p50 ${round(percentile(lat, 50))} ms, p99 ${round(p99)} ms; floor: bash spawn ${round(spawnPerSec)}/s (${round(rate / spawnPerSec, 2)}x)`,
+  };
+}
+
+/** StartWorkflow called → the step's attempt RUNNING (scheduler's startedAt), one run at a time. */
+async function startToFirstStep(c: BatonClients, runs: number): Promise<Row> {
+  const lags: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const called = Date.now();
+    const st = await c.scheduler.startWorkflow({ workflowId: 'hot.one' });
+    const ref = { workflowId: 'hot.one', instanceId: st.instanceId };
+    let inst: Instance | undefined;
+    await waitFor(
+      async () => {
+        inst = (await c.scheduler.getInstance({ ref })).instance;
+        return TERMINAL.includes(inst?.status ?? '');
+      },
+      { timeoutMs: 60_000, intervalMs: 10, what: 'hot.one to end' },
+    );
+    const started = inst?.steps[0]?.startedAt;
+    if (started) lags.push(+started - called);
+  }
+  const p50 = percentile(lags, 50);
+  return {
+    name: 'StartWorkflow → first step started',
+    value: round(p50),
+    unit: 'ms p50',
+    target: '≤ 10',
+    met: p50 <= 10,
+    note: `p99 ${round(percentile(lags, 99))} ms over ${lags.length} runs`,
+  };
+}
+
+function client(stack: Stack): BatonClients {
+  return connect({
+    addresses: { definition: stack.addresses.definition, scheduler: stack.addresses.scheduler },
+    timeoutMs: 120_000,
+  });
+}
+
+async function main(): Promise<void> {
+  const spawn = await spawnFloors();
+  const stack = await startStack({ env: { LOG_LEVEL: 'warn' } });
+  const c = client(stack);
+  const rows: Row[] = [];
+  try {
+    const store = await storageFloors(stack);
+    rows.push(
+      { name: 'floor: bash spawn, sequential', value: round(spawn.sequentialMs, 2), unit: 'ms' },
+      { name: 'floor: bash spawn, 8 at once', value: round(spawn.perSec), unit: 'spawns/s' },
+      { name: 'floor: FerretDB insertOne p50', value: round(store.insertMs, 2), unit: 'ms' },
+      {
+        name: 'floor: FerretDB insertOne, 8 writers',
+        value: Math.round(store.insertsPerSec),
+        unit: 'inserts/s',
+      },
+      { name: 'floor: Redis PING p50', value: round(store.redisMs, 3), unit: 'ms' },
+    );
+    rows.push(...(await chain(c, 100, spawn.sequentialMs)));
+    rows.push(await fanOut(c, 200, spawn.perSec));
+    if (process.env.BENCH_HOT_LARGE === '1') rows.push(await fanOut(c, 2000, spawn.perSec));
+    rows.push(await oneStepRuns(stack, c, 100, 8, spawn.perSec));
+    rows.push(await startToFirstStep(c, 30));
+    for (const [name, p] of Object.entries(stack.services)) {
+      rows.push({ name: `peak RSS: ${name}`, value: peakRssMiB(p.pid), unit: 'MiB' });
+    }
+  } finally {
+    c.close();
+    await stack.stop();
+  }
+  report('hotpath', rows);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
