@@ -3,6 +3,15 @@ import type { InstanceStore } from '../store/instance-store';
 
 /** Runs handled together (their heads and decisions read in parallel, their deletes batched). */
 const GROUP = 100;
+/** Reads by `_id` in flight at once. */
+const READ_WIDTH = 64;
+
+async function inParallel<T, R>(items: T[], width: number, fn: (t: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < items.length; i += width)
+    out.push(...(await Promise.all(items.slice(i, i + width).map(fn))));
+  return out;
+}
 
 /**
  * Deletes runs with everything under them, leaves first, so that a purge killed at any point
@@ -44,22 +53,18 @@ export class RunPurge {
     }
     let deleted = children.length > 0 ? await this.purge(children) : 0;
     // 2. Events (named by the decisions that consumed them), inbox and live entries.
-    const eventIds: string[] = [];
-    const decisionIds: string[] = [];
-    for (let i = 0; i < heads.length; i++) {
-      const key = heads[i]!._id;
-      const last = Math.max(heads[i]!.seq, newest[i]?.seq ?? -1);
-      for (let seq = 0; seq <= last; seq++) {
-        decisionIds.push(`${key}:${seq}`);
-        const d = await this.store.getDecision(key, seq);
-        if (d) eventIds.push(...d.consumed, ...(d.inbox ?? []));
-      }
-      // The start event is consumed by the first decision; named here too in case it never was.
-      eventIds.push(`${key}:start`);
-    }
+    const decisionRefs = heads.flatMap((h, i) => {
+      const last = Math.max(h.seq, newest[i]?.seq ?? -1);
+      return Array.from({ length: last + 1 }, (_, seq) => ({ key: h._id, seq }));
+    });
+    const decisions = await inParallel(decisionRefs, READ_WIDTH, (r) => this.store.getDecision(r.key, r.seq));
+    // The start event is consumed by the first decision; named here too in case it never was.
+    const eventIds = [...keys.map((k) => `${k}:start`), ...decisions.flatMap((d) => d?.consumed ?? [])];
+    const inboxIds = decisions.flatMap((d) => d?.inbox ?? []);
     deleted += await this.store.deleteIds(this.store.events, eventIds);
-    deleted += await this.store.deleteIds(this.store.childEvents as never, eventIds);
+    deleted += await this.store.deleteIds(this.store.childEvents as never, inboxIds);
     deleted += await this.store.deleteIds(this.store.live as never, keys);
+    const decisionIds = decisionRefs.map((r) => `${r.key}:${r.seq}`);
     // 3. Decisions, 4. heads.
     deleted += await this.store.deleteIds(this.store.decisions, decisionIds);
     deleted += await this.store.deleteIds(this.store.instances, keys);
