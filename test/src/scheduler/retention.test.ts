@@ -134,4 +134,38 @@ describe('scheduler: retention of ended instances', () => {
     const next = await sched().startWorkflow({ workflowId: 'ret.once' });
     assert.equal(next.instanceId, String(Number(once.instanceId) + 1));
   });
+
+  test('a purge cut short (instance marked, decisions gone, head left) reads as not found and is finished by a later sweep', async () => {
+    await push(env.clients, { id: 'ret.half', steps: [noop('a')] });
+    const st = await sched().startWorkflow({ workflowId: 'ret.half' });
+    assert.equal((await waitEnd(env.clients, 'ret.half', st.instanceId)).status, 'SUCCEEDED');
+    const key = `ret.half:${st.instanceId}:1`;
+    const mongo = new MongoClient(env.stack.mongoUrl, { directConnection: true });
+    try {
+      const db = mongo.db();
+      const instances = db.collection<{ _id: string; purged_at?: Date }>('instances');
+      // What a sweep killed between deleting the run's decisions and its head leaves behind.
+      await instances.updateOne(
+        { _id: `ret.half:${st.instanceId}` },
+        { $set: { purging: { runs: 1, at: new Date() } } },
+      );
+      await db.collection<{ _id: string }>('decisions').deleteMany({ _id: { $regex: `^${esc(key)}:` } });
+      const message = await waitGone('ret.half', st.instanceId);
+      assert.match(message, /INSTANCE_RETENTION_DAYS/);
+      await expectCode(
+        sched().getInstance({ ref: { workflowId: 'ret.half', instanceId: st.instanceId, runId: '1' } }),
+        'NOT_FOUND',
+      );
+      await waitFor(
+        async () => (await instances.findOne({ _id: `ret.half:${st.instanceId}` }))?.purged_at !== undefined,
+        {
+          timeoutMs: 30_000,
+          what: 'the next sweep to finish the purge',
+        },
+      );
+      assert.equal(await instances.countDocuments({ _id: key }), 0, 'the head is gone');
+    } finally {
+      await mongo.close();
+    }
+  });
 });
