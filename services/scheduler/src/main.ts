@@ -14,6 +14,7 @@ import { Definitions } from './app/definitions';
 import { ENGINE_OPTIONS, Engine } from './app/engine';
 import { EventLog } from './app/event-log';
 import { ForeachValues } from './app/foreach-values';
+import { InstanceRetention } from './app/instance-retention';
 import { Runs } from './app/runs';
 import { SchedulerApp } from './app/scheduler-app';
 import { SWEEPER_DEFAULTS, Sweeper } from './app/sweeper';
@@ -57,6 +58,9 @@ runServiceMain({
         1000,
       ),
     };
+    // Retention of ended instances (off by default: deleting run history is the operator's call).
+    const retentionDays = env.number('INSTANCE_RETENTION_DAYS', 0, 0, 36_500);
+    const retentionEveryMs = env.int('SCHEDULER_RETENTION_SWEEP_MS', 3_600_000, 100, 86_400_000);
     env.done();
 
     const store = new InstanceStore(mongo.db);
@@ -124,6 +128,15 @@ runServiceMain({
       sweepEveryMs,
     });
     workers.start();
+    const retention = new InstanceRetention(
+      store,
+      redis.redis,
+      { days: retentionDays, everyMs: retentionEveryMs },
+      log,
+    );
+    retention.start();
+    if (retentionDays > 0)
+      log.info({ retentionDays }, 'ended instances are deleted after INSTANCE_RETENTION_DAYS');
     const app = new SchedulerApp(store, events, runs, defs, config, queue);
     return {
       services: [
@@ -144,6 +157,7 @@ runServiceMain({
         },
       ],
       stop: async () => {
+        await retention.stop();
         await workers.stop();
         stepInternal.close();
         signalBroker.close();

@@ -40,6 +40,18 @@ export interface StepRuntimeConfig {
   fileSizeMb: number;
   /** STEP_LIMIT_WORK_DIR_MB (default 10 240): quota on an attempt's work dir, checked every 2 s; 0 = none. */
   workDirMb: number;
+  /**
+   * STEP_LOG_RETENTION_DAYS (default 30): logs of attempts that ended longer ago are deleted;
+   * 0 = kept forever. Fractions are allowed (0.5 = twelve hours).
+   */
+  logRetentionDays: number;
+  /**
+   * STEP_ATTEMPT_RETENTION_DAYS (default 30): claims whose result was reported (and cancel
+   * tombstones) longer ago are deleted; 0 = kept forever.
+   */
+  attemptRetentionDays: number;
+  /** STEP_RETENTION_SWEEP_MS (default 3 600 000): how often one replica runs the retention sweep. */
+  retentionSweepMs: number;
 }
 
 const POOL = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -77,6 +89,9 @@ export function readStepRuntimeConfig(env: NodeJS.ProcessEnv = process.env): Ste
     processes: r.int('STEP_LIMIT_PROCESSES', 512, 0, 1_000_000),
     fileSizeMb: r.int('STEP_LIMIT_FILE_SIZE_MB', 1_024, 0, 1_048_576),
     workDirMb: r.int('STEP_LIMIT_WORK_DIR_MB', 10_240, 0, 1_048_576 * 16),
+    logRetentionDays: r.number('STEP_LOG_RETENTION_DAYS', 30, 0, 36_500),
+    attemptRetentionDays: r.number('STEP_ATTEMPT_RETENTION_DAYS', 30, 0, 36_500),
+    retentionSweepMs: r.int('STEP_RETENTION_SWEEP_MS', 3_600_000, 100, 86_400_000),
   };
   r.done();
   return cfg;

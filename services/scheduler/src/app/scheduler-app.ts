@@ -14,7 +14,7 @@ import {
   validateRunParams,
 } from '../domain';
 import type { RunHead } from '../store/documents';
-import type { InstanceStore } from '../store/instance-store';
+import { type InstanceStore, isPurged } from '../store/instance-store';
 import type { Definitions } from './definitions';
 import type { EventLog } from './event-log';
 import { contextOf } from './run-context';
@@ -191,6 +191,14 @@ export class SchedulerApp {
     if (!Number.isInteger(ref.runId) || ref.runId < 0)
       v.push({ field: 'ref.run_id', description: 'must be 0 (latest) or more' });
     if (v.length > 0) invalid('invalid instance reference', v);
+    // A top-level instance deleted (or being deleted) under retention reads as not found, saying
+    // why. Child keys have no instance document: the lookup finds nothing and changes nothing.
+    const doc = await this.store.getInstanceDoc(ref.workflowId, ref.instanceId);
+    if (doc && isPurged(doc))
+      throw BatonError.notFound(
+        `instance ${ref.workflowId}/${ref.instanceId} not found: it ended more than INSTANCE_RETENTION_DAYS ago and was deleted`,
+        'INSTANCE_NOT_FOUND',
+      );
     const runId = ref.runId || (await this.store.latestRunId(ref.workflowId, ref.instanceId));
     if (runId === 0)
       throw BatonError.notFound(

@@ -107,3 +107,10 @@ export {
   isDecided,
   isBlocking,
 } from './statuses';
+export {
+  retentionCutoff,
+  instanceExpired,
+  childKeysOf,
+  type ChildProbe,
+  type RunFacts,
+} from './retention';

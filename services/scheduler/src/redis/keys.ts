@@ -18,6 +18,8 @@ export const KEYS = {
   work: (pool: string) => `{baton}:work:${pool}`,
   /** The sweeper's lock (one replica sweeps at a time). */
   sweeper: '{baton}:sweeper',
+  /** The instance retention sweep's lock (one replica deletes ended instances at a time). */
+  retention: '{baton}:retention',
 } as const;
 
 export const WORK_GROUP = 'step-runtime';

@@ -26,6 +26,25 @@ export interface InstanceDoc {
    * trigger are JSON text: their keys are user data, which may hold `.` or `$`.
    */
   start: { run_params?: string; initiator?: string; trigger?: string };
+  /**
+   * Set by the retention sweep before it deletes anything of the instance: how many runs it had.
+   * From then on the instance reads as not found, and a sweep that died halfway finishes the job.
+   */
+  purging?: { runs: number; at: Date };
+}
+
+/**
+ * What is left of an instance deleted under INSTANCE_RETENTION_DAYS: its id stays taken (ids are
+ * allocated by inserting `<workflowId>:<n>` after the latest existing one, so a deleted document
+ * would let the allocator hand the id out again).
+ */
+export interface PurgedInstanceDoc {
+  _id: string;
+  kind: 'instance';
+  workflow_id: string;
+  instance_id: number;
+  created_at: Date;
+  purged_at: Date;
 }
 
 /** workflow_queues: `_id = <workflowId>`: where admission scans from (a lower bound, see WorkflowQueue). */

@@ -8,6 +8,7 @@ import {
   type EventDoc,
   type InstanceDoc,
   type LiveRunDoc,
+  type PurgedInstanceDoc,
   type QueueDoc,
   type RunHead,
   type StartRequestDoc,
@@ -84,6 +85,27 @@ async function inChunks<T, R>(items: T[], width: number, fn: (t: T) => Promise<R
   for (let i = 0; i < items.length; i += width)
     out.push(...(await Promise.all(items.slice(i, i + width).map(fn))));
   return out;
+}
+
+/** Deletes sent per round trip. */
+const DELETE_BATCH = 1_000;
+
+/**
+ * Deletes by `_id` in one round trip: a bulk of single-`_id` deletes, each answered by key on
+ * FerretDB (a `$in` filter would scan the collection).
+ */
+async function deleteByIds(c: Collection<IdDoc>, ids: string[]): Promise<number> {
+  if (ids.length === 0) return 0;
+  const res = await c.bulkWrite(
+    ids.map((id) => ({ deleteOne: { filter: { _id: id } } })),
+    { ordered: false },
+  );
+  return res.deletedCount;
+}
+
+/** An instance deleted, or being deleted, under retention. */
+export function isPurged(doc: InstanceDoc | PurgedInstanceDoc): boolean {
+  return 'purged_at' in doc || (doc as InstanceDoc).purging !== undefined;
 }
 
 /** MongoDB repository of the scheduler (see documents.ts for the invariants). */
@@ -164,10 +186,69 @@ export class InstanceStore {
     throw new Error(`too many concurrent starts of ${workflowId}`);
   }
 
-  getInstance(workflowId: string, instanceId: number): Promise<InstanceDoc | null> {
+  /** The instance, or null when it does not exist or was (or is being) deleted under retention. */
+  async getInstance(workflowId: string, instanceId: number): Promise<InstanceDoc | null> {
+    const doc = await this.getInstanceDoc(workflowId, instanceId);
+    return doc && !isPurged(doc) ? (doc as InstanceDoc) : null;
+  }
+
+  /** The instance document as stored: also a retention tombstone or an instance being deleted. */
+  getInstanceDoc(workflowId: string, instanceId: number): Promise<InstanceDoc | PurgedInstanceDoc | null> {
     return this.instances.findOne({
       _id: instanceDocId(workflowId, instanceId),
-    }) as Promise<InstanceDoc | null>;
+    }) as Promise<InstanceDoc | PurgedInstanceDoc | null>;
+  }
+
+  // ---- retention ------------------------------------------------------------------
+
+  /**
+   * Retention candidates: instance documents created before `cutoff`, not yet tombstoned, in `_id`
+   * order after `after` (a cursor, so instances that cannot go yet do not hide the rest). Not by
+   * `_id` alone, so FerretDB scans `instances` (run heads included): acceptable for a sweep that
+   * runs about hourly on one replica, never on a request path.
+   */
+  expiryCandidates(cutoff: number, after: string, limit: number): Promise<InstanceDoc[]> {
+    return this.instances
+      .find({
+        kind: 'instance',
+        created_at: { $lt: new Date(cutoff) },
+        purged_at: { $exists: false },
+        _id: { $gt: after },
+      } as Filter<IdDoc>)
+      .sort({ _id: 1 })
+      .limit(limit)
+      .toArray() as unknown as Promise<InstanceDoc[]>;
+  }
+
+  /** Marks an instance as being deleted (its only writer from now on is the retention sweep). */
+  async markPurging(doc: InstanceDoc, runs: number): Promise<void> {
+    await this.instances.updateOne({ _id: doc._id }, { $set: { purging: { runs, at: new Date() } } });
+  }
+
+  /** Undoes markPurging (a run appeared while the sweep worked: the instance lives on). */
+  async unmarkPurging(doc: InstanceDoc): Promise<void> {
+    await this.instances.updateOne({ _id: doc._id }, { $unset: { purging: '' } });
+  }
+
+  /** Replaces the instance document with its tombstone, the last step of deleting an instance. */
+  async tombstone(doc: InstanceDoc): Promise<void> {
+    const stone: PurgedInstanceDoc = {
+      _id: doc._id,
+      kind: 'instance',
+      workflow_id: doc.workflow_id,
+      instance_id: doc.instance_id,
+      created_at: doc.created_at,
+      purged_at: new Date(),
+    };
+    await this.instances.replaceOne({ _id: doc._id }, stone);
+  }
+
+  /** Deletes documents by `_id`, one round trip per 1,000 (see deleteByIds). */
+  async deleteIds(c: Collection<IdDoc> | Collection<StoredDecision> | Collection<EventDoc>, ids: string[]) {
+    let deleted = 0;
+    for (let i = 0; i < ids.length; i += DELETE_BATCH)
+      deleted += await deleteByIds(c as unknown as Collection<IdDoc>, ids.slice(i, i + DELETE_BATCH));
+    return deleted;
   }
 
   async latestRunId(workflowId: string, instanceId: number): Promise<number> {

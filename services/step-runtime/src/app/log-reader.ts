@@ -1,5 +1,7 @@
 import { BatonError } from '@baton/kit';
 import { attemptKeyFor } from '../domain/attempt-key.js';
+import { logExpired, retentionCutoff } from '../domain/retention.js';
+import type { ClaimsStore } from '../store/claims-store.js';
 import type { LogChunkDoc, LogMetaDoc, LogsStore } from '../store/logs-store.js';
 
 export interface LogAddress {
@@ -30,10 +32,19 @@ const READ_AHEAD = 8;
 
 /** GetStepLogs: an attempt's stored log from an offset, optionally following it live. */
 export class LogReader {
-  constructor(private readonly logs: LogsStore) {}
+  /**
+   * `claims` and `logRetentionDays` let a missing log be told apart: an attempt whose claim says
+   * it ended before the retention cutoff had its log deleted, not never written.
+   */
+  constructor(
+    private readonly logs: LogsStore,
+    private readonly claims?: Pick<ClaimsStore, 'get'>,
+    private readonly logRetentionDays = 0,
+  ) {}
 
   async stream(a: LogAddress, signal: AbortSignal, send: (p: LogPiece) => Promise<void>): Promise<void> {
     let key = await this.resolve(a);
+    if (key === undefined && (await this.expiredAttempt(a))) throw this.expiredError(a);
     while (key === undefined) {
       if (!a.follow)
         throw BatonError.notFound(
@@ -54,7 +65,13 @@ export class LogReader {
         );
         for (const c of batch) {
           if (signal.aborted) return;
-          if (!c) throw new BatonError('INTERNAL', `log chunk ${n} of ${key} is missing`);
+          if (!c) {
+            // Deleted under our feet by the retention sweep (chunks go first, the meta last)?
+            const now = await this.logs.getMeta(key);
+            const cutoff = retentionCutoff(this.logRetentionDays, Date.now());
+            if (now === null || (cutoff && logExpired(now, cutoff))) throw this.expiredError(a);
+            throw new BatonError('INTERNAL', `log chunk ${n} of ${key} is missing`);
+          }
           const piece = pieceFrom(c, a.offset);
           if (piece) await send(piece);
           n++;
@@ -64,6 +81,27 @@ export class LogReader {
       if (!(await pause(FOLLOW_POLL_MS, signal))) return;
       meta = (await this.logs.getMeta(key)) ?? meta;
     }
+  }
+
+  /**
+   * True when the addressed attempt (run/attempt 0 = the first: the latest cannot be told once
+   * its log is gone) has a claim whose result was recorded before the log retention cutoff.
+   * Once the claim has expired too, nothing is left to tell: plain not-found.
+   */
+  private async expiredAttempt(a: LogAddress): Promise<boolean> {
+    const cutoff = retentionCutoff(this.logRetentionDays, Date.now());
+    if (!cutoff || !this.claims) return false;
+    const key = attemptKeyFor(a.workflowId, a.instanceId, a.runId || 1, a.stepId, a.attemptId || 1);
+    const claim = await this.claims.get(key);
+    if (!claim?.result) return false;
+    return (claim.finished_at ?? claim.claimed_at) < cutoff;
+  }
+
+  private expiredError(a: LogAddress): BatonError {
+    return BatonError.notFound(
+      `the log of ${describe(a)} expired: logs are kept ${this.logRetentionDays} days after their attempt ends (STEP_LOG_RETENTION_DAYS)`,
+      'LOGS_EXPIRED',
+    );
   }
 
   /** The attempt key, resolving run 0 / attempt 0 to the latest with logs; undefined if none. */

@@ -15,6 +15,7 @@ import { LogReader } from './log-reader.js';
 import { ReportDelivery } from './report-delivery.js';
 import { Reporter } from './reporter.js';
 import { ReportSweeper } from './report-sweeper.js';
+import { RetentionSweeper } from './retention-sweeper.js';
 import { RunningAttempts } from './running-attempts.js';
 import { WorkerPool } from './worker-pool.js';
 
@@ -26,6 +27,7 @@ export class StepRuntime {
   readonly pool: WorkerPool;
   private readonly delivery: ReportDelivery;
   private readonly sweeper: ReportSweeper;
+  private readonly retention: RetentionSweeper;
   private readonly reportClient: ReportClient;
   private readonly cancels: CancelChannel;
   private readonly running = new RunningAttempts();
@@ -83,8 +85,20 @@ export class StepRuntime {
       { sweepMs: cfg.sweepMs, resendAfterMs: cfg.resendAfterMs, holder: this.worker },
       log,
     );
+    this.retention = new RetentionSweeper(
+      redis.redis,
+      logs,
+      claims,
+      {
+        logRetentionDays: cfg.logRetentionDays,
+        attemptRetentionDays: cfg.attemptRetentionDays,
+        sweepMs: cfg.retentionSweepMs,
+        holder: this.worker,
+      },
+      log,
+    );
     this.control = new AttemptControl(claims, this.cancels);
-    this.reader = new LogReader(logs);
+    this.reader = new LogReader(logs, claims, cfg.logRetentionDays);
   }
 
   async start(): Promise<void> {
@@ -95,12 +109,15 @@ export class StepRuntime {
     });
     await this.pool.start();
     this.sweeper.start();
+    this.retention.start();
     this.deps.log.info(
       {
         worker: this.worker,
         pools: this.cfg.pools,
         slots: this.cfg.slots,
         scheduler: this.cfg.schedulerAddr,
+        logRetentionDays: this.cfg.logRetentionDays,
+        attemptRetentionDays: this.cfg.attemptRetentionDays,
       },
       'step-runtime consuming work',
     );
@@ -114,6 +131,7 @@ export class StepRuntime {
   async stop(graceMs: number): Promise<void> {
     await this.pool.stop(graceMs);
     await this.sweeper.stop();
+    await this.retention.stop();
     await this.delivery.stop(2_000);
     this.reportClient.close();
     this.blocking.disconnect();

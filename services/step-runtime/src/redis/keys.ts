@@ -10,6 +10,8 @@ export const KEYS = {
   cancel: '{baton}:cancel',
   /** Lock of the report sweeper (one replica sweeps at a time). */
   reportSweep: '{baton}:step-runtime:report-sweep',
+  /** Lock of the retention sweeper (one replica deletes expired logs and claims at a time). */
+  retentionSweep: '{baton}:step-runtime:retention-sweep',
 } as const;
 
 /** The consumer group every step-runtime replica reads the work streams with. */

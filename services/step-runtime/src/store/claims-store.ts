@@ -1,13 +1,14 @@
 import { isDuplicateKey } from '@baton/kit';
-import type { Collection, Db } from 'mongodb';
+import type { Collection, Db, Filter } from 'mongodb';
 import { cancelMarkerId } from '../domain/attempt-key.js';
+import { deleteByIds } from './logs-store.js';
 import type { AttemptResult, CancelMarkerDoc, ClaimDoc, ClaimTarget } from './claim-documents.js';
 
 export const CLAIMS_COLLECTION = 'step_claims';
 
 /**
  * Repository of `step_claims`. Every read and write is by `_id` (FerretDB answers only those
- * without a scan), except `findUnreported`, the rare bounded sweep.
+ * without a scan), except `findUnreported` and `findExpired`, the rare bounded sweeps.
  */
 export class ClaimsStore {
   private readonly claims: Collection<ClaimDoc>;
@@ -118,5 +119,35 @@ export class ClaimsStore {
       .find({ reported: false, finished_at: { $lt: olderThan } })
       .limit(limit)
       .toArray();
+  }
+
+  /**
+   * Retention candidates: claims whose result was reported before `cutoff`, and cancel
+   * tombstones written before it (claimExpired has the rules and is applied to each again).
+   * A scan on FerretDB (no `_id` filter): only the hourly retention sweep calls it, `limit` at most.
+   */
+  findExpired(cutoff: Date, limit: number): Promise<ClaimDoc[]> {
+    return this.claims
+      .find({
+        kind: { $exists: false }, // not a cancel marker
+        $or: [
+          { reported: true, finished_at: { $lt: cutoff } },
+          {
+            reported: true,
+            result: { $exists: true },
+            finished_at: { $exists: false },
+            claimed_at: { $lt: cutoff },
+          },
+          { worker: null, claimed_at: { $lt: cutoff } },
+        ],
+      } as Filter<ClaimDoc>)
+      .limit(limit)
+      .toArray();
+  }
+
+  /** Deletes claims with their cancel markers (markers first: a marker alone is never read). */
+  async deleteClaims(attemptKeys: string[]): Promise<number> {
+    await deleteByIds(this.markers, attemptKeys.map(cancelMarkerId));
+    return deleteByIds(this.claims, attemptKeys);
   }
 }

@@ -1,5 +1,5 @@
 import { isDuplicateKey } from '@baton/kit';
-import type { Collection, Db } from 'mongodb';
+import type { Collection, Db, Filter } from 'mongodb';
 import { logChunkId, logMetaId } from '../domain/attempt-key.js';
 
 export const LOGS_COLLECTION = 'step_logs';
@@ -33,7 +33,10 @@ export interface LogMetaDoc {
   updated_at: Date;
 }
 
-/** Repository of `step_logs`; every read and write by `_id`. */
+/** Deletes by `_id` sent per round trip (one bulk `delete` command). */
+export const DELETE_BATCH = 1_000;
+
+/** Repository of `step_logs`; every read and write by `_id`, except the retention scan. */
 export class LogsStore {
   private readonly chunks: Collection<LogChunkDoc>;
   private readonly metas: Collection<LogMetaDoc>;
@@ -69,4 +72,46 @@ export class LogsStore {
   getChunk(attemptKey: string, n: number): Promise<LogChunkDoc | null> {
     return this.chunks.findOne({ _id: logChunkId(attemptKey, n) });
   }
+
+  /**
+   * Retention: metas of complete logs last written before `cutoff`, at most `limit`. Not by
+   * `_id`, so FerretDB scans the collection (chunks included): acceptable for a sweep that runs
+   * about hourly on one replica, never on a request path.
+   */
+  findExpiredMetas(cutoff: Date, limit: number): Promise<LogMetaDoc[]> {
+    return this.metas
+      .find({ done: true, updated_at: { $lt: cutoff } })
+      .limit(limit)
+      .toArray();
+  }
+
+  /**
+   * Deletes one attempt's log: its chunks first, the meta last, so a sweep that dies halfway
+   * leaves the meta behind and the next sweep finds it and finishes (orphan chunks without a
+   * meta could never be found again without a scan). Returns the documents deleted.
+   */
+  async deleteLog(meta: Pick<LogMetaDoc, '_id' | 'chunks'>): Promise<number> {
+    const attemptKey = meta._id.slice(0, -':meta'.length);
+    const ids = Array.from({ length: meta.chunks }, (_, n) => logChunkId(attemptKey, n));
+    let deleted = 0;
+    for (let i = 0; i < ids.length; i += DELETE_BATCH)
+      deleted += await deleteByIds(this.chunks, ids.slice(i, i + DELETE_BATCH));
+    return deleted + (await deleteByIds(this.metas, [meta._id]));
+  }
+}
+
+/**
+ * Deletes documents by `_id` in one round trip: a bulk of single-`_id` deletes, each of which
+ * FerretDB answers by key (a `$in` filter would scan the collection).
+ */
+export async function deleteByIds<T extends { _id: string }>(
+  c: Collection<T>,
+  ids: string[],
+): Promise<number> {
+  if (ids.length === 0) return 0;
+  const res = await c.bulkWrite(
+    ids.map((id) => ({ deleteOne: { filter: { _id: id } as Filter<T> } })),
+    { ordered: false },
+  );
+  return res.deletedCount;
 }
