@@ -21,7 +21,7 @@ import { SWEEPER_DEFAULTS, Sweeper } from './app/sweeper';
 import { Workers } from './app/workers';
 import { WorkflowQueue } from './app/workflow-queue';
 import { ENGINE_DEFAULTS, type EngineConfig } from './domain';
-import { reportHandlers } from './grpc/report-handlers';
+import { REPORT_DEFAULTS, reportHandlers } from './grpc/report-handlers';
 import { signalReportHandlers } from './grpc/signal-report-handlers';
 import { schedulerHandlers } from './grpc/scheduler-handlers';
 import { Coordination } from './redis/coordination';
@@ -34,6 +34,7 @@ runServiceMain({
     const env = new EnvReader();
     const concurrency = env.int('SCHEDULER_CONCURRENCY', 8, 1, 256);
     const sweepEveryMs = env.int('SCHEDULER_SWEEP_MS', SWEEPER_DEFAULTS.everyMs, 100, 600_000);
+    const runningDelayMs = env.int('SCHEDULER_RUNNING_DELAY_MS', REPORT_DEFAULTS.runningDelayMs, 0, 10_000);
     const unclaimedMs = env.int('SCHEDULER_UNCLAIMED_MS', SWEEPER_DEFAULTS.unclaimedMs, 1000, 3_600_000);
     const lockTtlMs = env.int('SCHEDULER_LOCK_TTL_MS', ENGINE_OPTIONS.lockTtlMs, 500, 600_000);
     // Loop limits (issue 5): Maestro's are 25,000 iterations and a concurrency of 500.
@@ -148,7 +149,7 @@ runServiceMain({
         {
           name: 'baton.internal.v1.StepReportService',
           definition: internal.StepReportServiceService,
-          handlers: reportHandlers(events, store),
+          handlers: reportHandlers(events, store, { ...REPORT_DEFAULTS, runningDelayMs }),
         },
         {
           name: 'baton.internal.v1.SignalReportService',

@@ -279,8 +279,10 @@ describe('Shell steps end to end, under crashes', () => {
       attemptId: 2,
       attemptKey: second.attemptKey,
       status: 'USER_FAILED',
+      worker: second.worker,
     });
-    assert.equal(dup.applied, false, 'attempt 2 was already reported');
+    assert.ok(second.worker, 'the attempt names its worker');
+    assert.equal(dup.applied, false, 'attempt 2 was already reported by this worker');
     assert.ok(late);
     await new Promise((r) => setTimeout(r, 500));
     const after = await env.clients.scheduler.getInstance({

@@ -36,6 +36,14 @@ export const ENGINE_OPTIONS: EngineOptions = { lockTtlMs: 10_000, maxEventsPerDe
  */
 export class Engine {
   private readonly token = randomUUID();
+  /**
+   * The runs this replica decided last, as it wrote them: the next decision starts from here
+   * instead of reading the head and the newest decision back. Safe with other replicas because
+   * the decision insert is the fence: if anyone decided since, our insert of seq+1 collides, and
+   * we drop the entry and reload. Only a decision with nothing to consume (a timer) reloads first,
+   * since no insert would catch a stale view there.
+   */
+  private readonly recent = new RecentRuns(10_000);
 
   constructor(
     private readonly store: InstanceStore,
@@ -55,18 +63,26 @@ export class Engine {
     let missing = false;
     try {
       // While we hold the lock, what we just wrote is what a reload would read: keep it.
-      let loaded: Loaded | undefined;
+      let loaded: Loaded | undefined = this.recent.get(key);
       for (let round = 0; round < 50; round++) {
-        const next = await this.step(key, loaded);
+        // Only the first round may start from a view remembered across lock holds.
+        const next = await this.step(key, loaded, round > 0);
         if (next === 'missing') missing = true;
         if (next === false || next === 'missing') break;
         loaded = next === true ? undefined : next;
+        if (next === true) this.recent.delete(key);
+        else if (next.carried.length === 0) this.recent.remember(key, next);
       }
       // Out of rounds with reports still in hand: make them durable, then write the head.
       if (loaded && loaded.carried.length > 0) {
+        this.recent.delete(key);
         await this.actions.deliver(loaded.carried.map((event) => ({ key, event })));
         await this.persist(loaded.head, loaded.head.status);
       }
+    } catch (err) {
+      // Whatever was half done, the next hold starts from the store (the redo log sorts it out).
+      this.recent.delete(key);
+      throw err;
     } finally {
       await this.coord.unlock(key, this.token).catch(() => {});
     }
@@ -81,9 +97,12 @@ export class Engine {
    * One decision (or one redo). False when nothing is left to do, 'missing' when the run has no
    * head (yet); otherwise the run as it now stands, or true when it must be reloaded (a lost fence).
    */
-  private async step(key: string, cached?: Loaded): Promise<Loaded | boolean | 'missing'> {
+  private async step(key: string, cached?: Loaded, heldSince = true): Promise<Loaded | boolean | 'missing'> {
     let head = cached?.head ?? (await this.store.getHead(key));
-    if (!head) return 'missing';
+    if (!head) {
+      this.recent.delete(key);
+      return 'missing';
+    }
     const latest = cached?.latest ?? (await this.store.latestDecision(key, head.seq));
     if (!latest) return false;
     if (latest.seq > head.seq) {
@@ -103,7 +122,15 @@ export class Engine {
     const due = snapshot.nextWakeAt !== undefined && snapshot.nextWakeAt <= now;
     // Logged events first: a subworkflow's childStarted (logged) precedes its carried childFinished.
     const events = [...pending.events, ...carried];
-    if (events.length === 0 && !due) return false;
+    if (events.length === 0 && !due) {
+      // A wake-up with nothing to consume: a view remembered from our last decision may be behind
+      // another replica's, whose timer this is. Look at the stored run before calling it idle.
+      if (cached && !heldSince) {
+        this.recent.delete(key);
+        return this.step(key);
+      }
+      return false;
+    }
     // Events for an ended run change nothing, but are consumed too, so they are not retried forever.
     const ctx = await this.context(head);
     const foreachValues = await this.foreach?.hook(ctx, snapshot);
@@ -192,6 +219,27 @@ export class Engine {
       // Off the decision's path: an entry left behind is dropped by the sweeper.
       this.store.deleteLive(next._id).catch(() => {});
     }
+  }
+}
+
+/** A bounded map of runs' last applied state, oldest forgotten first; ended runs are not kept. */
+class RecentRuns {
+  private readonly runs = new Map<string, Loaded>();
+  constructor(private readonly max: number) {}
+  get(key: string): Loaded | undefined {
+    return this.runs.get(key);
+  }
+  remember(key: string, loaded: Loaded): void {
+    this.runs.delete(key);
+    if (isInstanceTerminal(loaded.head.status)) return;
+    if (this.runs.size >= this.max) {
+      const oldest = this.runs.keys().next().value;
+      if (oldest !== undefined) this.runs.delete(oldest);
+    }
+    this.runs.set(key, loaded);
+  }
+  delete(key: string): void {
+    this.runs.delete(key);
   }
 }
 

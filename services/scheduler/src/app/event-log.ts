@@ -25,6 +25,18 @@ export class EventLog {
   }
 
   /**
+   * Appends an event that may wait up to `delayMs` for its decision: a step's RUNNING report.
+   * Most steps of a pipeline end within a few hundred milliseconds of starting; their RUNNING and
+   * their end are then decided together, one decision cycle per step instead of two.
+   */
+  async appendDeferred(key: string, event: InstanceEvent, delayMs: number): Promise<boolean> {
+    if (delayMs <= 0) return this.append(key, event);
+    const fresh = await this.store.insertEvent(key, event);
+    await this.coord.markPendingBy(key, event.id, Date.now() + delayMs);
+    return fresh;
+  }
+
+  /**
    * Appends childFinished events to their parents' inboxes (child_events) in one batch insert
    * and one Redis round trip: a foreach hears from thousands of iterations a second.
    */

@@ -34,14 +34,24 @@ export function onAttemptStarted(d: Draft, ev: AttemptStartedEvent): void {
   if (i === undefined || d.get(i).status !== 'STARTING') return;
   const s = d.mut(i);
   const last = s.attempts.length - 1;
-  s.attempts[last] = { ...s.attempts[last]!, status: 'RUNNING', startedAt: d.now };
+  s.attempts[last] = { ...s.attempts[last]!, status: 'RUNNING', startedAt: ev.at ?? d.now };
+  if (ev.worker) s.attempts[last]!.worker = ev.worker;
   d.setStatus(i, 'RUNNING', undefined, ev.attempt);
 }
 
-function endAttempt(d: Draft, i: number, status: AttemptResult, message?: string): void {
+function endAttempt(
+  d: Draft,
+  i: number,
+  status: AttemptResult,
+  message?: string,
+  times: { startedAt?: number; endedAt?: number; worker?: string } = {},
+): void {
   const s = d.mut(i);
   const last = s.attempts.length - 1;
-  const rec = { ...s.attempts[last]!, status, endedAt: d.now };
+  const rec = { ...s.attempts[last]!, status, endedAt: times.endedAt ?? d.now };
+  // The process's own start, measured by the worker, is more exact than the RUNNING report's.
+  if (times.startedAt !== undefined) rec.startedAt = times.startedAt;
+  if (times.worker) rec.worker = times.worker;
   if (message !== undefined) rec.message = message;
   s.attempts[last] = rec;
   delete s.timeoutAt;
@@ -50,7 +60,7 @@ function endAttempt(d: Draft, i: number, status: AttemptResult, message?: string
 export function onAttemptFinished(d: Draft, ev: AttemptFinishedEvent): void {
   const i = currentAttempt(d, ev.stepId, ev.attempt, ev.attemptKey);
   if (i === undefined) return;
-  endAttempt(d, i, ev.status, ev.message);
+  endAttempt(d, i, ev.status, ev.message, ev);
   if (ev.status === 'SUCCEEDED') {
     if (ev.outputs) {
       try {

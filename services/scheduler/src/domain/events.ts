@@ -44,6 +44,10 @@ export interface AttemptStartedEvent {
   stepId: string;
   attempt: number;
   attemptKey?: string;
+  /** When the worker started the process (epoch ms); the attempt's startedAt. */
+  at?: number;
+  /** The worker that claimed the attempt. */
+  worker?: string;
 }
 
 export interface AttemptFinishedEvent {
@@ -56,6 +60,11 @@ export interface AttemptFinishedEvent {
   status: AttemptResult;
   outputs?: Record<string, JsonValue>;
   message?: string;
+  /** When the worker's process started and ended (epoch ms), when it says. */
+  startedAt?: number;
+  endedAt?: number;
+  /** The worker that ran the attempt. */
+  worker?: string;
 }
 
 /**

@@ -16,6 +16,8 @@ export interface AttemptRecord {
   createdAt: number;
   startedAt?: number;
   endedAt?: number;
+  /** The step-runtime worker that ran it, as its reports name it. */
+  worker?: string;
 }
 
 /**

@@ -128,7 +128,7 @@ export function toApiStepRun(run: LoadedRun, step: StepState, def: StepDef | und
       error: a.message ?? '',
       startedAt: date(a.startedAt ?? a.createdAt),
       endedAt: date(a.endedAt),
-      worker: '',
+      worker: a.worker ?? '',
       outputs: {},
     })),
     timeline: toApiTimeline(run.head.timeline.filter((e) => e.stepId === step.id)),

@@ -12,7 +12,12 @@ import { fromApiParams } from './param-mapping';
  * not exist is refused and one for a run that has ended is dropped, so neither leaves an event
  * no decision will ever consume (the head is small; this read is one lookup by _id).
  */
-export function reportHandlers(events: EventLog, store: InstanceStore) {
+export function reportHandlers(
+  events: EventLog,
+  store: InstanceStore,
+  opts: ReportOptions = REPORT_DEFAULTS,
+) {
+  const known = new KnownRuns(opts.knownRuns);
   const ReportAttempt: UnaryHandler<internal.ReportAttemptRequest, internal.ReportAttemptResponse> = async (
     req,
   ) => {
@@ -31,17 +36,30 @@ export function reportHandlers(events: EventLog, store: InstanceStore) {
     // re-sends stay duplicates, but a report made up before the claim (a guessed future attempt
     // key) cannot take the id of the real one and leave it dropped as a "duplicate".
     const by = req.worker ? `@${req.worker}` : '';
-    const head = await store.getHead(key);
-    if (!head) throw BatonError.notFound(`no run ${key} for attempt ${req.attemptKey}`);
-    if (isInstanceTerminal(head.status)) return { applied: false };
+    const startedAt = epochMs(req.startedAtMs, 'started_at_ms');
+    const endedAt = epochMs(req.endedAtMs, 'ended_at_ms');
+    // Once a run's head is seen it exists for good (until retention, days after it ended), so one
+    // read per run on this replica, not one per report.
+    if (!known.has(key)) {
+      const head = await store.getHead(key);
+      if (!head) throw BatonError.notFound(`no run ${key} for attempt ${req.attemptKey}`);
+      if (isInstanceTerminal(head.status)) return { applied: false };
+      known.add(key);
+    }
     if (req.status === 'RUNNING') {
-      const fresh = await events.append(key, {
-        type: 'attemptStarted',
-        id: `${req.attemptKey}:started${by}`,
-        stepId: req.stepId,
-        attempt: req.attemptId,
-        attemptKey: req.attemptKey,
-      });
+      const fresh = await events.appendDeferred(
+        key,
+        {
+          type: 'attemptStarted',
+          id: `${req.attemptKey}:started${by}`,
+          stepId: req.stepId,
+          attempt: req.attemptId,
+          attemptKey: req.attemptKey,
+          ...(startedAt !== undefined ? { at: startedAt } : {}),
+          ...(req.worker ? { worker: req.worker } : {}),
+        },
+        opts.runningDelayMs,
+      );
       return { applied: fresh };
     }
     if (!(ATTEMPT_RESULTS as readonly string[]).includes(req.status)) {
@@ -58,8 +76,53 @@ export function reportHandlers(events: EventLog, store: InstanceStore) {
       status: req.status as AttemptResult,
       outputs: fromApiParams(req.outputs),
       ...(req.error ? { message: req.error } : {}),
+      ...(startedAt !== undefined ? { startedAt } : {}),
+      ...(endedAt !== undefined ? { endedAt } : {}),
+      ...(req.worker ? { worker: req.worker } : {}),
     });
     return { applied: fresh };
   };
   return { ReportAttempt };
+}
+
+export interface ReportOptions {
+  /**
+   * How long a RUNNING report may wait for its decision (SCHEDULER_RUNNING_DELAY_MS). A step that
+   * ends sooner is decided once, RUNNING and end together; a longer one shows RUNNING this late.
+   */
+  runningDelayMs: number;
+  /** Runs remembered as existing, so their reports skip the head read. */
+  knownRuns: number;
+}
+
+export const REPORT_DEFAULTS: ReportOptions = { runningDelayMs: 250, knownRuns: 100_000 };
+
+/** Latest time a report may name: the end of year 9999. */
+const MAX_EPOCH_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+/** A report's optional process time: undefined when 0 (unknown), INVALID_ARGUMENT when absurd. */
+function epochMs(raw: string, field: string): number | undefined {
+  const n = Number(raw);
+  if (n === 0) return undefined;
+  if (!Number.isSafeInteger(n) || n < 0 || n > MAX_EPOCH_MS)
+    throw BatonError.invalid(`${field} is not a time`, [
+      { field, description: 'ms since 1970, before the end of 9999, or 0' },
+    ]);
+  return n;
+}
+
+/** A bounded set of run keys known to have a head; the oldest are forgotten first. */
+class KnownRuns {
+  private readonly keys = new Set<string>();
+  constructor(private readonly max: number) {}
+  has(key: string): boolean {
+    return this.keys.has(key);
+  }
+  add(key: string): void {
+    if (this.keys.size >= this.max) {
+      const oldest = this.keys.values().next().value;
+      if (oldest !== undefined) this.keys.delete(oldest);
+    }
+    this.keys.add(key);
+  }
 }

@@ -25,6 +25,18 @@ export class Coordination {
     await m.exec();
   }
 
+  /**
+   * Records a pending event without waking the instance now: its timer is set to `at` unless an
+   * earlier wake-up is already set (ZADD LT). A decision before then — say, for the attempt's end —
+   * consumes it along with the rest.
+   */
+  async markPendingBy(key: string, eventId: string, at: number): Promise<void> {
+    const m = this.redis.multi();
+    m.sadd(KEYS.pending(key), eventId);
+    m.zadd(KEYS.timers, 'LT', at, key);
+    await m.exec();
+  }
+
   /** Marks many instances ready, each with its new inbox (child) events, in one round trip. */
   async markInboxReady(items: { key: string; eventId: string }[]): Promise<void> {
     if (items.length === 0) return;

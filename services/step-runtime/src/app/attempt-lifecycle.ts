@@ -152,9 +152,14 @@ export class AttemptLifecycle {
       { status: result.status, exitCode: outcome.exitCode, ms: outcome.endedAt - outcome.startedAt },
       'attempt ended',
     );
-    await this.d.delivery.record(key, result, log);
+    // The report goes out while the result is being recorded, not after: either one reaching its
+    // store is enough (a result the scheduler has makes a later lease expiry moot; a recorded
+    // result the scheduler lacks is re-sent by the report sweeper), and the step's successor
+    // should not wait for a database write it does not need.
+    const recorded = this.d.delivery.record(key, result, log);
     await running;
-    this.d.delivery.deliverInBackground(key, target, result, outputs, log);
+    this.d.delivery.deliverInBackground(key, target, result, outputs, log, recorded);
+    await recorded;
   }
 }
 
@@ -197,7 +202,13 @@ export function resultOf(
       error = converted.error;
     }
   }
-  const result: AttemptResult = { status, error, outputs_json: JSON.stringify(plain) };
+  const result: AttemptResult = {
+    status,
+    error,
+    outputs_json: JSON.stringify(plain),
+    started_at: o.startedAt,
+    ended_at: o.endedAt,
+  };
   if (o.exitCode !== undefined) result.exit_code = o.exitCode;
   result.log_bytes = o.logBytes;
   return { result, outputs };

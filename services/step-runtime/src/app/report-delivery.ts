@@ -30,7 +30,7 @@ export class ReportDelivery {
 
   /** `status: RUNNING` once, a few quick tries, no durable retry. Resolves when done trying. */
   async reportRunning(attemptKey: string, target: ClaimTarget, log: Log): Promise<void> {
-    const res = await this.reporter.deliver(this.reporter.request(attemptKey, target, 'RUNNING', '', {}), {
+    const res = await this.reporter.deliver(this.reporter.request(attemptKey, target, 'RUNNING', '', {}, undefined, { startedAt: Date.now() }), {
       maxTries: RUNNING_TRIES,
       timeoutMs: RUNNING_TIMEOUT_MS,
       signal: this.abort.signal,
@@ -61,8 +61,12 @@ export class ReportDelivery {
     result: AttemptResult,
     outputs: Record<string, ParamValue>,
     log: Log,
+    recorded: Promise<void> = Promise.resolve(),
   ): void {
-    const req = this.reporter.request(attemptKey, target, result.status, result.error, outputs);
+    const req = this.reporter.request(attemptKey, target, result.status, result.error, outputs, undefined, {
+      startedAt: result.started_at,
+      endedAt: result.ended_at,
+    });
     this.inFlight.add(attemptKey);
     const p = (async () => {
       const started = Date.now();
@@ -78,6 +82,8 @@ export class ReportDelivery {
         { status: result.status, applied: res.applied, rejected: res.rejected, ms: Date.now() - started },
         'result reported',
       );
+      // The claim's result write and the "reported" mark must not race (whole-document writes).
+      await recorded;
       await this.markReported(attemptKey, res.rejected, log);
     })()
       .catch((err) => log.error({ err: String(err) }, 'report delivery failed'))

@@ -28,8 +28,11 @@ export class Reporter {
     error: string,
     outputs: Record<string, ParamValue>,
     worker = this.worker,
+    times: { startedAt?: number; endedAt?: number } = {},
   ): ReportRequest {
     return {
+      startedAtMs: String(times.startedAt ?? 0),
+      endedAtMs: String(times.endedAt ?? 0),
       workflowId: t.workflowId,
       instanceId: String(t.instanceId),
       runId: String(t.runId),
@@ -46,7 +49,10 @@ export class Reporter {
   /** The request for a recorded result (re-sent by the sweeper after a crash). */
   fromRecord(attemptKey: string, t: ClaimTarget, r: AttemptResult, worker: string): ReportRequest {
     const converted = convertOutputs(JSON.parse(r.outputs_json || '{}') as Record<string, unknown>);
-    return this.request(attemptKey, t, r.status, r.error, converted.ok ? converted.outputs : {}, worker);
+    return this.request(attemptKey, t, r.status, r.error, converted.ok ? converted.outputs : {}, worker, {
+      startedAt: r.started_at,
+      endedAt: r.ended_at,
+    });
   }
 
   /**

@@ -18,6 +18,9 @@ export interface AttemptResult {
   outputs_json: string;
   exit_code?: number;
   log_bytes?: number;
+  /** When the process started and ended (epoch ms, this worker's clock). */
+  started_at?: number;
+  ended_at?: number;
 }
 
 /**

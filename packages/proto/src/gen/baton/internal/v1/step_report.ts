@@ -36,6 +36,13 @@ export interface ReportAttemptRequest {
   error: string;
   outputs: { [key: string]: ParamValue };
   worker: string;
+  /**
+   * When the attempt's process started and (final reports) ended, in ms since the epoch on the
+   * worker's clock; 0 when unknown. The attempt's record shows these rather than the times the
+   * scheduler happened to decide at.
+   */
+  startedAtMs: string;
+  endedAtMs: string;
 }
 
 export interface ReportAttemptRequest_OutputsEntry {
@@ -60,6 +67,8 @@ function createBaseReportAttemptRequest(): ReportAttemptRequest {
     error: "",
     outputs: {},
     worker: "",
+    startedAtMs: "0",
+    endedAtMs: "0",
   };
 }
 
@@ -94,6 +103,12 @@ export const ReportAttemptRequest: MessageFns<ReportAttemptRequest> = {
     });
     if (message.worker !== "") {
       writer.uint32(82).string(message.worker);
+    }
+    if (message.startedAtMs !== "0") {
+      writer.uint32(88).int64(message.startedAtMs);
+    }
+    if (message.endedAtMs !== "0") {
+      writer.uint32(96).int64(message.endedAtMs);
     }
     return writer;
   },
@@ -194,6 +209,22 @@ export const ReportAttemptRequest: MessageFns<ReportAttemptRequest> = {
             message.worker = reader.string();
             continue;
           }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.startedAtMs = reader.int64().toString();
+            continue;
+          }
+          case 12: {
+            if (tag !== 96) {
+              break;
+            }
+
+            message.endedAtMs = reader.int64().toString();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -255,6 +286,16 @@ export const ReportAttemptRequest: MessageFns<ReportAttemptRequest> = {
         )
         : {},
       worker: isSet(object.worker) ? globalThis.String(object.worker) : "",
+      startedAtMs: isSet(object.startedAtMs)
+        ? globalThis.String(object.startedAtMs)
+        : isSet(object.started_at_ms)
+        ? globalThis.String(object.started_at_ms)
+        : "0",
+      endedAtMs: isSet(object.endedAtMs)
+        ? globalThis.String(object.endedAtMs)
+        : isSet(object.ended_at_ms)
+        ? globalThis.String(object.ended_at_ms)
+        : "0",
     };
   },
 
@@ -296,6 +337,12 @@ export const ReportAttemptRequest: MessageFns<ReportAttemptRequest> = {
     if (message.worker !== "") {
       obj.worker = message.worker;
     }
+    if (message.startedAtMs !== "0") {
+      obj.startedAtMs = message.startedAtMs;
+    }
+    if (message.endedAtMs !== "0") {
+      obj.endedAtMs = message.endedAtMs;
+    }
     return obj;
   },
 
@@ -322,6 +369,8 @@ export const ReportAttemptRequest: MessageFns<ReportAttemptRequest> = {
       {},
     );
     message.worker = object.worker ?? "";
+    message.startedAtMs = object.startedAtMs ?? "0";
+    message.endedAtMs = object.endedAtMs ?? "0";
     return message;
   },
 };
