@@ -3,15 +3,16 @@
 //   1. biome (lint + format)   2. import boundaries and cycles (dependency-cruiser)
 //   3. buf lint                4. generated proto code is what proto/ produces
 //   5. buf breaking against main (against the previous commit when on main itself)
+//   6. tools/baton-isolate: go vet and its go tests (~3 s; most need root and skip without it)
 import { execFileSync, spawnSync } from 'node:child_process';
 
 const root = new URL('..', import.meta.url).pathname;
 const bin = (name) => `${root}node_modules/.bin/${name}`;
 let failed = 0;
 
-function step(title, cmd, args) {
+function step(title, cmd, args, cwd = root) {
   const started = Date.now();
-  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });
+  const r = spawnSync(cmd, args, { cwd, stdio: 'inherit' });
   const ok = r.status === 0;
   console.log(`${ok ? 'ok  ' : 'FAIL'} ${title} (${Date.now() - started} ms)`);
   if (!ok) failed++;
@@ -41,6 +42,10 @@ if (!against) {
 }
 if (against) step(`buf breaking against ${against}`, bin('buf'), ['breaking', 'proto', '--against', against]);
 else console.log('skip buf breaking (no earlier proto/ to compare with)');
+
+const isolate = `${root}tools/baton-isolate`;
+step('baton-isolate go vet', 'go', ['vet', './...'], isolate);
+step('baton-isolate go test', 'go', ['test', '-count=1', './...'], isolate);
 
 if (failed > 0) {
   console.error(`${failed} check(s) failed`);

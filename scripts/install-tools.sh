@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the local tools Baton's dev stack and tests need, into <repo>/.baton/bin (git-ignored):
 #   - ferretdb-launcher (our embedded FerretDB 1.24.2, built from tools/ferretdb-launcher)
+#   - baton-isolate (step-runtime's confinement of user code, built from tools/baton-isolate)
 #   - grpcurl v1.9.3
 #   - redis-server and jq (system packages, via apt-get when missing)
 # Idempotent: skips whatever is already present and up to date. Works from any cwd.
@@ -9,6 +10,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BIN="$ROOT/.baton/bin"
 LAUNCHER_SRC="$ROOT/tools/ferretdb-launcher"
+ISOLATE_SRC="$ROOT/tools/baton-isolate"
 GRPCURL_VERSION="v1.9.3"
 mkdir -p "$BIN"
 
@@ -30,6 +32,22 @@ else
   mv -f "$launcher.tmp" "$launcher"
   printf '%s\n' "$want" >"$stamp"
   say "built ferretdb-launcher in $((SECONDS - start))s -> $launcher"
+fi
+
+# --- baton-isolate ------------------------------------------------------------
+# Same stamp scheme. Static (CGO_ENABLED=0): its PID-namespace init relies on raw syscalls only.
+isolate="$BIN/baton-isolate"
+stamp="$isolate.sha256"
+want="$(cd "$ISOLATE_SRC" && cat go.mod $(ls *.go | grep -v _test.go) | sha256sum | cut -d' ' -f1) $(go env GOVERSION)"
+if [[ -x "$isolate" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
+  say "baton-isolate up to date ($isolate)"
+else
+  say "building baton-isolate..."
+  start=$SECONDS
+  (cd "$ISOLATE_SRC" && CGO_ENABLED=0 go build -trimpath -ldflags='-s -w' -o "$isolate.tmp" .)
+  mv -f "$isolate.tmp" "$isolate"
+  printf '%s\n' "$want" >"$stamp"
+  say "built baton-isolate in $((SECONDS - start))s -> $isolate"
 fi
 
 # --- grpcurl ---------------------------------------------------------------

@@ -30,6 +30,11 @@ export interface StepRuntimeConfig {
    * logs that and runs user code as its own user.
    */
   runAsUser: string;
+  /**
+   * STEP_ISOLATE_BIN (default: `.baton/bin/baton-isolate` of the repo when built there): the program
+   * that confines user code in one exec; `none` = util-linux's unshare/prlimit/setpriv chain.
+   */
+  isolateBin: string;
   /** STEP_LIMIT_CPU_SECONDS (default 3 600): CPU seconds per attempt; 0 = unlimited. */
   cpuSeconds: number;
   /** STEP_LIMIT_MEMORY_MB (default 4 096): address space per process, MiB; 0 = unlimited. */
@@ -83,6 +88,9 @@ export function readStepRuntimeConfig(env: NodeJS.ProcessEnv = process.env): Ste
     reportTimeoutMs: r.int('STEP_RUNTIME_REPORT_TIMEOUT_MS', 10_000, 100, 600_000),
     runAsUser: r.string('STEP_RUN_AS_USER', 'nobody', (v) =>
       v === '' || /^[a-z_][a-z0-9_-]{0,31}$/i.test(v) ? undefined : 'expected a user name (or empty)',
+    ),
+    isolateBin: r.string('STEP_ISOLATE_BIN', '', (v) =>
+      v === '' || v === 'none' || isAbsolute(v) ? undefined : "expected an absolute path or 'none'",
     ),
     cpuSeconds: r.int('STEP_LIMIT_CPU_SECONDS', 3_600, 0, 7 * 86_400),
     memoryMb: r.int('STEP_LIMIT_MEMORY_MB', 4_096, 0, 1_048_576),

@@ -66,3 +66,80 @@ export async function spawnFloors(parallel = 8, n = 400): Promise<{ sequentialMs
   );
   return { sequentialMs, perSec: n / ((performance.now() - t1) / 1000) };
 }
+
+/** The argv of a `bash -c true` confined as step-runtime confines a Shell step (see isolation.ts). */
+export function confinedTrueArgv(how: 'bare' | 'util-linux' | 'baton-isolate', isolateBin = ''): string[] {
+  const limits = { cpu: 3600, as: 4096 * 1024 * 1024, nproc: 512, fsize: 1024 * 1024 * 1024 }; // the defaults
+  const user = ['65534', '65534'];
+  if (how === 'bare') return ['bash', '-c', 'true'];
+  if (how === 'baton-isolate')
+    return [
+      isolateBin,
+      ...['--uid', user[0], '--gid', user[1], '--cpu', String(limits.cpu), '--as', String(limits.as)],
+      ...[
+        '--nproc',
+        String(limits.nproc),
+        '--fsize',
+        String(limits.fsize),
+        '--pidns',
+        '--',
+        'bash',
+        '-c',
+        'true',
+      ],
+    ];
+  const init = [
+    'trap \'kill -TERM "$c" 2>/dev/null\' TERM',
+    '"$@" & c=$!',
+    'while :; do wait "$c"; s=$?; kill -0 "$c" 2>/dev/null || exit "$s"; done',
+  ].join('\n');
+  return [
+    ...['unshare', '--pid', '--fork', '--kill-child', '--', 'sh', '-c', init, 'baton-init', 'prlimit'],
+    ...[`--cpu=${limits.cpu}:${limits.cpu + 1}`, `--as=${limits.as}`, `--nproc=${limits.nproc}`],
+    ...[`--fsize=${limits.fsize}`, '--', 'setpriv', `--reuid=${user[0]}`, `--regid=${user[1]}`],
+    ...['--clear-groups', '--inh-caps=-all', '--', 'bash', '-c', 'true'],
+  ];
+}
+
+function spawnArgv(argv: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    // detached, as the runner spawns user code (its own group and session)
+    const p = spawn(argv[0], argv.slice(1), { stdio: 'ignore', detached: true });
+    p.once('error', reject);
+    p.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${argv[0]} exited ${code}`))));
+  });
+}
+
+/**
+ * The isolation floor: ms per `bash -c true` spawned one after another, bare, through the util-linux
+ * chain and through baton-isolate. The variants take turns in rounds of 10 (`n` spawns each in all),
+ * so load from elsewhere on the machine hits them alike; reports the mean and the median per spawn.
+ * Needs root (and `isolateBin`, else that variant is skipped).
+ */
+export async function isolationFloors(
+  isolateBin: string | undefined,
+  n = 100,
+): Promise<Record<string, { meanMs: number; medianMs: number }>> {
+  const variants: Record<string, string[]> = {
+    bare: confinedTrueArgv('bare'),
+    'util-linux': confinedTrueArgv('util-linux'),
+  };
+  if (isolateBin) variants['baton-isolate'] = confinedTrueArgv('baton-isolate', isolateBin);
+  const times: Record<string, number[]> = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
+  for (const argv of Object.values(variants)) for (let i = 0; i < 5; i++) await spawnArgv(argv);
+  for (let round = 0; round < n / 10; round++) {
+    for (const [name, argv] of Object.entries(variants)) {
+      for (let i = 0; i < 10; i++) {
+        const t = performance.now();
+        await spawnArgv(argv);
+        times[name].push(performance.now() - t);
+      }
+    }
+  }
+  return Object.fromEntries(
+    Object.entries(times).map(([name, t]) => [
+      name,
+      { meanMs: t.reduce((a, b) => a + b, 0) / t.length, medianMs: percentile(t, 50) },
+    ]),
+  );
+}

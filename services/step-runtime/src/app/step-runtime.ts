@@ -5,7 +5,7 @@ import type { StepRuntimeConfig } from '../config.js';
 import { ReportClient } from '../grpc/report-client.js';
 import { CancelChannel } from '../redis/cancel-channel.js';
 import { WorkQueue } from '../redis/work-queue.js';
-import { canIsolate, lookupUser, type StepIsolation } from '../runner/isolation.js';
+import { canIsolate, lookupUser, resolveIsolateBin, type StepIsolation } from '../runner/isolation.js';
 import { resolveRunnerOptions } from '../runner/index.js';
 import { ClaimsStore } from '../store/claims-store.js';
 import { LogsStore } from '../store/logs-store.js';
@@ -159,7 +159,15 @@ function stepIsolation(cfg: StepRuntimeConfig, log: ServiceDeps['log']): StepIso
     return undefined;
   }
   const { uid, gid } = lookupUser(cfg.runAsUser);
+  const isolateBin = resolveIsolateBin(cfg.isolateBin);
+  if (isolateBin !== undefined) log.info({ isolateBin }, 'user code is confined by baton-isolate');
+  else
+    log.info(
+      { isolateBin: cfg.isolateBin || 'not found' },
+      'user code is confined by util-linux unshare/prlimit/setpriv (baton-isolate not in use; scripts/install-tools.sh builds it)',
+    );
   return {
+    ...(isolateBin !== undefined ? { isolateBin } : {}),
     user: cfg.runAsUser,
     uid,
     gid,

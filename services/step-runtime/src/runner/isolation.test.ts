@@ -3,7 +3,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { after, test } from 'node:test';
 import type { AttemptOutcome, AttemptSpec } from './attempt-types.js';
 import { logSink, makeSpec, shell, tempRoot, waitFor } from './attempt-fixtures.js';
-import { canIsolate, lookupUser, type StepIsolation, type StepLimits } from './isolation.js';
+import {
+  canIsolate,
+  isolatedArgv,
+  lookupUser,
+  resolveIsolateBin,
+  type StepIsolation,
+  type StepLimits,
+} from './isolation.js';
 import { runAttempt } from './run-attempt.js';
 
 // Isolation needs root (setuid, namespaces); CI and local stacks run as root. Elsewhere these skip.
@@ -13,10 +20,66 @@ after(cleanup);
 
 const NO_LIMITS: StepLimits = { cpuSeconds: 0, memoryBytes: 0, processes: 0, fileSizeBytes: 0 };
 
+// baton-isolate when scripts/install-tools.sh built it; STEP_ISOLATE_BIN=none tests the util-linux chain.
+const isolateBin = resolveIsolateBin(process.env.STEP_ISOLATE_BIN);
+
 function isolation(limits: Partial<StepLimits> = {}): StepIsolation {
   const { uid, gid } = lookupUser('nobody');
-  return { user: 'nobody', uid, gid, pidNamespace: true, limits: { ...NO_LIMITS, ...limits } };
+  return {
+    user: 'nobody',
+    uid,
+    gid,
+    pidNamespace: true,
+    limits: { ...NO_LIMITS, ...limits },
+    ...(isolateBin !== undefined ? { isolateBin } : {}),
+  };
 }
+
+test(`confined by ${isolateBin ?? 'the util-linux chain'}`, () => {
+  const iso: StepIsolation = {
+    user: 'nobody',
+    uid: 65534,
+    gid: 65534,
+    pidNamespace: true,
+    limits: { cpuSeconds: 10, memoryBytes: 1024, processes: 0, fileSizeBytes: 7 },
+  };
+  assert.deepEqual(isolatedArgv({ ...iso, isolateBin: '/x/baton-isolate' }, 'bash', ['s.sh']), [
+    '/x/baton-isolate',
+    [
+      '--uid',
+      '65534',
+      '--gid',
+      '65534',
+      '--cpu',
+      '10',
+      '--as',
+      '1024',
+      '--fsize',
+      '7',
+      '--pidns',
+      '--',
+      'bash',
+      's.sh',
+    ],
+  ]);
+  const [unshare, args] = isolatedArgv(iso, 'bash', ['s.sh']);
+  assert.equal(unshare, 'unshare');
+  assert.deepEqual(args.slice(-13), [
+    'prlimit',
+    '--cpu=10:11',
+    '--as=1024',
+    '--fsize=7',
+    '--',
+    'setpriv',
+    '--reuid=65534',
+    '--regid=65534',
+    '--clear-groups',
+    '--inh-caps=-all',
+    '--',
+    'bash',
+    's.sh',
+  ]);
+});
 
 function run(spec: AttemptSpec, limits: Partial<StepLimits> = {}) {
   const log = logSink();

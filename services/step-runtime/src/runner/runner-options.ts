@@ -129,6 +129,8 @@ export function resolveRunnerOptions(opts: RunnerOptions): ResolvedRunnerOptions
       if (!Number.isSafeInteger(value) || value < 0)
         bad(`isolation.limits.${key} must be a non-negative integer`);
     }
+    if (iso.isolateBin !== undefined && !isAbsolute(iso.isolateBin))
+      bad('isolation.isolateBin must be an absolute path');
   }
   return r;
 }

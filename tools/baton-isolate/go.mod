@@ -1,0 +1,3 @@
+module baton.local/baton-isolate
+
+go 1.24
