@@ -24,6 +24,7 @@ import { ENGINE_DEFAULTS, type EngineConfig } from './domain';
 import { REPORT_DEFAULTS, reportHandlers } from './grpc/report-handlers';
 import { signalReportHandlers } from './grpc/signal-report-handlers';
 import { schedulerHandlers } from './grpc/scheduler-handlers';
+import { RunChanges } from './redis/run-changes';
 import { Coordination } from './redis/coordination';
 import { InstanceStore } from './store/instance-store';
 
@@ -35,6 +36,7 @@ runServiceMain({
     const concurrency = env.int('SCHEDULER_CONCURRENCY', 8, 1, 256);
     const sweepEveryMs = env.int('SCHEDULER_SWEEP_MS', SWEEPER_DEFAULTS.everyMs, 100, 600_000);
     const runningDelayMs = env.int('SCHEDULER_RUNNING_DELAY_MS', REPORT_DEFAULTS.runningDelayMs, 0, 10_000);
+    const watchFallbackMs = env.int('SCHEDULER_WATCH_FALLBACK_MS', 2_000, 100, 3_600_000);
     const unclaimedMs = env.int('SCHEDULER_UNCLAIMED_MS', SWEEPER_DEFAULTS.unclaimedMs, 1000, 3_600_000);
     const lockTtlMs = env.int('SCHEDULER_LOCK_TTL_MS', ENGINE_OPTIONS.lockTtlMs, 500, 600_000);
     // Loop limits (issue 5): Maestro's are 25,000 iterations and a concurrency of 500.
@@ -66,6 +68,10 @@ runServiceMain({
 
     const store = new InstanceStore(mongo.db);
     const coord = new Coordination(redis.redis);
+    // WatchInstance waits on head writes announced over pub/sub (a connection of its own).
+    const changesConn = redis.redis.duplicate();
+    changesConn.on('error', () => {}); // reconnects by itself; watchers fall back to their timer
+    const changes = new RunChanges(changesConn, watchFallbackMs);
     const events = new EventLog(store, coord);
     // Peers are called on their internal ports, as a service (with this service's certificate).
     const peer = { credentials: peers.credentials };
@@ -144,7 +150,7 @@ runServiceMain({
         {
           name: 'baton.v1.SchedulerService',
           definition: SchedulerServiceService,
-          handlers: schedulerHandlers(app, defs, store),
+          handlers: schedulerHandlers(app, defs, store, changes),
         },
         {
           name: 'baton.internal.v1.StepReportService',
@@ -160,6 +166,7 @@ runServiceMain({
       stop: async () => {
         await retention.stop();
         await workers.stop();
+        changesConn.disconnect();
         stepInternal.close();
         signalBroker.close();
         stepRuntime.close();

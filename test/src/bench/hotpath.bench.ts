@@ -6,12 +6,11 @@
 // the first step running. Real services as processes; the step-runtime's default slots.
 import type { Instance, StepRun } from '@baton/proto';
 import { type BatonClients, connect } from '@baton/sdk';
-import { type Stack, startStack, waitFor } from '@baton/testing';
+import { type Stack, startStack } from '@baton/testing';
 import { type Row, peakRssMiB, percentile, report, runToEnd } from './bench-kit';
 import { spawnFloors, storageFloors } from './bench-floors';
 
 const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
-const TERMINAL = ['SUCCEEDED', 'FAILED', 'STOPPED', 'TIMED_OUT'];
 
 const shell = (id: string, next?: string) => ({
   step: {
@@ -23,7 +22,7 @@ const shell = (id: string, next?: string) => ({
 });
 
 async function mustSucceed(c: BatonClients, workflowId: string): Promise<{ inst: Instance; ms: number }> {
-  const out = await runToEnd(c, workflowId, { timeoutMs: 600_000, intervalMs: 10 });
+  const out = await runToEnd(c, workflowId, { timeoutMs: 600_000 });
   if (out.inst.status !== 'SUCCEEDED')
     throw new Error(`${workflowId} ended ${out.inst.status}: ${out.inst.error}`);
   return out;
@@ -65,7 +64,7 @@ async function chain(c: BatonClients, n: number, spawnMs: number): Promise<Row[]
   const runs: StepRun[] = [];
   for (let i = 0; i < n; i++) {
     const r = await c.scheduler.getStepRun({
-      ref: { workflowId: 'hot.chain', instanceId: '1' },
+      ref: inst.ref,
       stepId: `s${i}`,
     });
     if (r.stepRun) runs.push(r.stepRun);
@@ -145,22 +144,14 @@ async function oneStepRuns(
   };
 }
 
-/** StartWorkflow called → the step's attempt RUNNING (scheduler's startedAt), one run at a time. */
+/** StartWorkflow called → the step's process started (the worker's time), one run at a time. */
 async function startToFirstStep(c: BatonClients, runs: number): Promise<Row> {
   const lags: number[] = [];
   for (let i = 0; i < runs; i++) {
     const called = Date.now();
-    const st = await c.scheduler.startWorkflow({ workflowId: 'hot.one' });
-    const ref = { workflowId: 'hot.one', instanceId: st.instanceId };
-    let inst: Instance | undefined;
-    await waitFor(
-      async () => {
-        inst = (await c.scheduler.getInstance({ ref })).instance;
-        return TERMINAL.includes(inst?.status ?? '');
-      },
-      { timeoutMs: 60_000, intervalMs: 10, what: 'hot.one to end' },
-    );
-    const started = inst?.steps[0]?.startedAt;
+    const { inst } = await mustSucceed(c, 'hot.one');
+    const step = await c.scheduler.getStepRun({ ref: inst.ref, stepId: 'only' });
+    const started = step.stepRun?.attempts[0]?.startedAt;
     if (started) lags.push(+started - called);
   }
   const p50 = percentile(lags, 50);

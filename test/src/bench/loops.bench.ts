@@ -46,7 +46,7 @@ async function push(c: BatonClients, workflow: unknown): Promise<void> {
 }
 
 const runToEnd = (c: BatonClients, workflowId: string) =>
-  runWorkflow(c, workflowId, { timeoutMs: 3_600_000, intervalMs: 100 });
+  runWorkflow(c, workflowId, { timeoutMs: 3_600_000 });
 
 /**
  * Lag from a slot freeing to the next iteration starting, over the first `sample` iterations:

@@ -6,7 +6,11 @@ import { expectCode, fields } from '../support/errors';
 import { useStack } from '../support/stack';
 import { noop, push, sleep, statuses, waitEnd } from './support';
 
-const env = useStack({ services: ['definition', 'scheduler'] });
+// A watcher's fallback timer far beyond any test: WatchInstance must be woken by the engine.
+const env = useStack({
+  services: ['definition', 'scheduler'],
+  env: { SCHEDULER_WATCH_FALLBACK_MS: '600000' },
+});
 const sched = () => env.clients.scheduler;
 
 describe('scheduler: starting and running workflows (NoOp, Sleep, Join, conditions)', () => {
@@ -218,12 +222,13 @@ describe('scheduler: starting and running workflows (NoOp, Sleep, Join, conditio
     );
   });
 
-  test('WatchInstance streams changes until the run ends', async () => {
+  test('WatchInstance streams changes until the run ends, woken by the engine (no polling)', async () => {
     const st = await sched().startWorkflow({ workflowId: 'eng.sleep' });
     const seen: string[] = [];
-    for await (const msg of sched().watchInstance({
-      ref: { workflowId: 'eng.sleep', instanceId: st.instanceId },
-    })) {
+    for await (const msg of sched().watchInstance(
+      { ref: { workflowId: 'eng.sleep', instanceId: st.instanceId } },
+      { signal: AbortSignal.timeout(20_000) },
+    )) {
       seen.push(msg.instance!.status);
     }
     assert.equal(seen[seen.length - 1], 'SUCCEEDED');

@@ -214,7 +214,7 @@ export class Engine {
   /** Writes a run's head (and what hangs on it: its wake-up, its live entry). */
   private async persist(next: RunHead, previousStatus: RunHead['status']): Promise<void> {
     await this.store.writeHead(next);
-    await this.coord.setWake(next._id, next.next_wake_at);
+    await this.coord.headWritten(next._id, next.next_wake_at);
     if (isInstanceTerminal(next.status) && !isInstanceTerminal(previousStatus)) {
       // Off the decision's path: an entry left behind is dropped by the sweeper.
       this.store.deleteLive(next._id).catch(() => {});

@@ -11,6 +11,7 @@ import type * as api from '@baton/proto';
 import type { Definitions } from '../app/definitions';
 import type { LoadedRun, RunRefInput, SchedulerApp } from '../app/scheduler-app';
 import { INSTANCE_STATUSES, STEP_STATUSES, isInstanceTerminal } from '../domain';
+import type { RunChanges } from '../redis/run-changes';
 import type { InstanceStore } from '../store/instance-store';
 import { callerInitiator, fromApiInitiator } from './initiator-mapping';
 import { toApiInstance, toApiStepRun, toApiTimeline, toStepSummary } from './instance-mapper';
@@ -50,7 +51,12 @@ function statusFilter(value: string, allowed: readonly string[], field = 'status
 }
 
 /** Proto ↔ domain mapping for baton.v1.SchedulerService; the rules live in SchedulerApp and decide. */
-export function schedulerHandlers(app: SchedulerApp, defs: Definitions, store: InstanceStore) {
+export function schedulerHandlers(
+  app: SchedulerApp,
+  defs: Definitions,
+  store: InstanceStore,
+  changes: RunChanges,
+) {
   const stepDefs = async (run: LoadedRun): Promise<Map<string, StepDef>> => {
     const map = new Map<string, StepDef>();
     try {
@@ -124,33 +130,29 @@ export function schedulerHandlers(app: SchedulerApp, defs: Definitions, store: I
     send,
   ) => {
     const key = await app.resolveKey(refOf(req.ref));
-    let lastSeq = -1;
-    for (;;) {
-      const head = await store.getHead(key);
-      if (!head) throw BatonError.notFound(`run ${key} not found`, 'INSTANCE_NOT_FOUND');
-      if (head.seq !== lastSeq) {
-        const run = await app.load(key);
-        const changes = [];
-        for (let s = Math.max(lastSeq + 1, head.seq - 50); s <= run.snapshot.seq; s++) {
-          const d = await store.getDecision(key, s);
-          if (d) changes.push(...toApiTimeline(d.timeline));
+    // Woken by the engine's head writes (Redis pub/sub), with a slow timer behind it.
+    const watch = await changes.watch(key);
+    try {
+      let lastSeq = -1;
+      for (;;) {
+        const head = await store.getHead(key);
+        if (!head) throw BatonError.notFound(`run ${key} not found`, 'INSTANCE_NOT_FOUND');
+        if (head.seq !== lastSeq) {
+          const run = await app.load(key);
+          const changed = [];
+          for (let s = Math.max(lastSeq + 1, head.seq - 50); s <= run.snapshot.seq; s++) {
+            const d = await store.getDecision(key, s);
+            if (d) changed.push(...toApiTimeline(d.timeline));
+          }
+          lastSeq = run.snapshot.seq;
+          await send({ instance: await instance(run), changes: changed });
+          if (isInstanceTerminal(run.snapshot.status)) return;
         }
-        lastSeq = run.snapshot.seq;
-        await send({ instance: await instance(run), changes });
-        if (isInstanceTerminal(run.snapshot.status)) return;
+        await watch.next(ctx.signal);
+        if (ctx.signal.aborted) return;
       }
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, 100);
-        ctx.signal.addEventListener(
-          'abort',
-          () => {
-            clearTimeout(t);
-            resolve();
-          },
-          { once: true },
-        );
-      });
-      if (ctx.signal.aborted) return;
+    } finally {
+      watch.close();
     }
   };
 

@@ -76,6 +76,15 @@ export class Coordination {
     await m.exec();
   }
 
+  /** After a run's head is written: its wake-up (or none), and the news for its watchers. */
+  async headWritten(key: string, at: number | undefined): Promise<void> {
+    const m = this.redis.multi();
+    if (at === undefined) m.zrem(KEYS.timers, key);
+    else m.zadd(KEYS.timers, at, key);
+    m.publish(KEYS.runChanged(key), '1');
+    await m.exec();
+  }
+
   async setWake(key: string, at: number | undefined): Promise<void> {
     if (at === undefined) await this.redis.zrem(KEYS.timers, key);
     else await this.redis.zadd(KEYS.timers, at, key);

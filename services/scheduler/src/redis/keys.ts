@@ -18,6 +18,8 @@ export const KEYS = {
   work: (pool: string) => `{baton}:work:${pool}`,
   /** The sweeper's lock (one replica sweeps at a time). */
   sweeper: '{baton}:sweeper',
+  /** Pub/sub channel announcing that a run's head was written (WatchInstance wake-ups). */
+  runChanged: (key: string) => `{baton}:run:${key}`,
   /** The instance retention sweep's lock (one replica deletes ended instances at a time). */
   retention: '{baton}:retention',
 } as const;

@@ -30,11 +30,14 @@ export class ReportDelivery {
 
   /** `status: RUNNING` once, a few quick tries, no durable retry. Resolves when done trying. */
   async reportRunning(attemptKey: string, target: ClaimTarget, log: Log): Promise<void> {
-    const res = await this.reporter.deliver(this.reporter.request(attemptKey, target, 'RUNNING', '', {}, undefined, { startedAt: Date.now() }), {
-      maxTries: RUNNING_TRIES,
-      timeoutMs: RUNNING_TIMEOUT_MS,
-      signal: this.abort.signal,
-    });
+    const res = await this.reporter.deliver(
+      this.reporter.request(attemptKey, target, 'RUNNING', '', {}, undefined, { startedAt: Date.now() }),
+      {
+        maxTries: RUNNING_TRIES,
+        timeoutMs: RUNNING_TIMEOUT_MS,
+        signal: this.abort.signal,
+      },
+    );
     if (!res) log.warn('RUNNING report not delivered (best effort; the final report follows)');
   }
 
