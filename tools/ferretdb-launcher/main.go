@@ -28,6 +28,8 @@ func main() {
 	idIndexes := flag.Duration("id-index-interval", 200*time.Millisecond,
 		"how often to add the _id expression index that FerretDB's SQLite lookups need (0 = never; see id_index.go)")
 	stdinWatch := flag.Bool("exit-on-stdin-close", false, "shut down when stdin reaches EOF (the parent died)")
+	pgURL := flag.String("postgresql-url", "",
+		"store in this PostgreSQL database instead of SQLite files (FerretDB's postgresql handler; -data is then only a scratch dir)")
 	flag.Parse()
 
 	if *data == "" {
@@ -53,12 +55,18 @@ func main() {
 	}
 
 	// New already binds the listener, so connections made after "ready" queue until Run accepts them.
-	f, err := ferretdb.New(&ferretdb.Config{
+	cfg := &ferretdb.Config{
 		Listener:  ferretdb.ListenerConfig{TCP: *listen},
 		Logger:    logger,
 		Handler:   "sqlite",
 		SQLiteURL: sqliteURL(dir, *sqliteQuery),
-	})
+	}
+	if *pgURL != "" {
+		// PostgreSQL has its own _id indexes and many concurrent writers (SQLite has one).
+		cfg.Handler, cfg.SQLiteURL, cfg.PostgreSQLURL = "postgresql", "", *pgURL
+		*idIndexes = 0
+	}
+	f, err := ferretdb.New(cfg)
 	if err != nil {
 		fail("%v", err)
 	}

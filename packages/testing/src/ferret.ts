@@ -33,6 +33,8 @@ export interface FerretOptions {
   startTimeoutMs?: number;
   /** Launcher log level (default "warn"; its logs go to the error tail). */
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
+  /** Store in this PostgreSQL database (FerretDB's postgresql handler) instead of SQLite files. */
+  postgresqlUrl?: string;
 }
 
 export interface FerretHandle {
@@ -91,6 +93,7 @@ export async function startFerret(opts: FerretOptions = {}): Promise<FerretHandl
         '-log-level',
         opts.logLevel ?? 'warn',
         '-exit-on-stdin-close',
+        ...(opts.postgresqlUrl ? ['-postgresql-url', opts.postgresqlUrl] : []),
       ],
       'ferretdb-launcher',
     );

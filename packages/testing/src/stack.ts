@@ -41,6 +41,8 @@ export interface StackOptions {
   services?: string[];
   /** Extra environment for the services (e.g. LOG_LEVEL). */
   env?: Record<string, string>;
+  /** The FerretDB started stores in this PostgreSQL database instead of SQLite (benchmarks). */
+  ferretPostgresqlUrl?: string;
   /** Use these servers instead of starting FerretDB / Redis. */
   mongoUrl?: string;
   redisUrl?: string;
@@ -140,13 +142,15 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     await Promise.all([
       mongoUrl
         ? undefined
-        : startFerret({ port: infraPort('mongodb'), dataDir: dataDir && join(dataDir, 'ferretdb') }).then(
-            (f) => {
-              ferret = f;
-              stopInfra.push(() => f.stop());
-              mongoUrl = `mongodb://127.0.0.1:${f.port}/baton`;
-            },
-          ),
+        : startFerret({
+            port: infraPort('mongodb'),
+            dataDir: dataDir && join(dataDir, 'ferretdb'),
+            ...(opts.ferretPostgresqlUrl ? { postgresqlUrl: opts.ferretPostgresqlUrl } : {}),
+          }).then((f) => {
+            ferret = f;
+            stopInfra.push(() => f.stop());
+            mongoUrl = `mongodb://127.0.0.1:${f.port}/baton`;
+          }),
       redisUrl
         ? undefined
         : startRedis({ port: infraPort('redis'), dir: dataDir && join(dataDir, 'redis') }).then((r) => {

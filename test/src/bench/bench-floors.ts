@@ -1,6 +1,6 @@
 // Floors the benchmarks print beside their figures: what the machine does with no orchestration
 // at all — raw FerretDB inserts, a Redis round trip, spawning a process.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { MongoClient } from 'mongodb';
 import type { Stack } from '@baton/testing';
@@ -142,4 +142,31 @@ export async function isolationFloors(
       { meanMs: t.reduce((a, b) => a + b, 0) / t.length, medianMs: percentile(t, 50) },
     ]),
   );
+}
+
+/**
+ * BENCH_FERRETDB=postgresql: FerretDB stores in a fresh database of the PostgreSQL at
+ * BENCH_POSTGRES_URL (default the local server, trust auth) instead of SQLite files, to compare
+ * the two backends on one machine; the database is dropped afterwards. Otherwise: SQLite.
+ */
+export function ferretBackend(): { label: string; postgresqlUrl?: string; drop: () => void } {
+  if (process.env.BENCH_FERRETDB !== 'postgresql') return { label: 'FerretDB/SQLite', drop: () => {} };
+  const server = new URL(process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+  const name = `baton_bench_${process.pid}`;
+  const args = [
+    '-h',
+    server.hostname,
+    '-p',
+    server.port || '5432',
+    '-U',
+    decodeURIComponent(server.username),
+  ];
+  execFileSync('createdb', [...args, name], { stdio: 'inherit' });
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  return {
+    label: 'FerretDB/PostgreSQL',
+    postgresqlUrl: url.toString(),
+    drop: () => execFileSync('dropdb', ['--if-exists', '--force', ...args, name], { stdio: 'inherit' }),
+  };
 }

@@ -8,7 +8,7 @@ import type { Instance, StepRun } from '@baton/proto';
 import { type BatonClients, connect } from '@baton/sdk';
 import { type Stack, startStack } from '@baton/testing';
 import { type Row, peakRssMiB, percentile, report, runToEnd } from './bench-kit';
-import { spawnFloors, storageFloors } from './bench-floors';
+import { ferretBackend, spawnFloors, storageFloors } from './bench-floors';
 
 const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
 
@@ -119,8 +119,13 @@ async function oneStepRuns(
   clients: number,
   spawnPerSec: number,
 ): Promise<Row> {
+  // PARALLEL: Maestro's default run strategy is SEQUENTIAL (one instance at a time), which would
+  // measure the queue, not the hot path; Temporal's comparison runs the workflows concurrently.
   await c.definition.pushWorkflow({
-    definitionJson: JSON.stringify({ workflow: { id: 'hot.one', steps: [shell('only')] } }),
+    definitionJson: JSON.stringify({
+      properties: { owner: 'bench', run_strategy: { rule: 'parallel', workflow_concurrency: 1000 } },
+      workflow: { id: 'hot.one', steps: [shell('only')] },
+    }),
   });
   const cs = Array.from({ length: clients }, () => client(stack));
   const lat: number[] = [];
@@ -174,7 +179,11 @@ function client(stack: Stack): BatonClients {
 
 async function main(): Promise<void> {
   const spawn = await spawnFloors();
-  const stack = await startStack({ env: { LOG_LEVEL: 'warn' } });
+  const backend = ferretBackend();
+  const stack = await startStack({
+    env: { LOG_LEVEL: 'warn' },
+    ...(backend.postgresqlUrl ? { ferretPostgresqlUrl: backend.postgresqlUrl } : {}),
+  });
   const c = client(stack);
   const rows: Row[] = [];
   try {
@@ -182,9 +191,9 @@ async function main(): Promise<void> {
     rows.push(
       { name: 'floor: bash spawn, sequential', value: round(spawn.sequentialMs, 2), unit: 'ms' },
       { name: 'floor: bash spawn, 8 at once', value: round(spawn.perSec), unit: 'spawns/s' },
-      { name: 'floor: FerretDB insertOne p50', value: round(store.insertMs, 2), unit: 'ms' },
+      { name: `floor: ${backend.label} insertOne p50`, value: round(store.insertMs, 2), unit: 'ms' },
       {
-        name: 'floor: FerretDB insertOne, 8 writers',
+        name: `floor: ${backend.label} insertOne, 8 writers`,
         value: Math.round(store.insertsPerSec),
         unit: 'inserts/s',
       },
@@ -201,8 +210,10 @@ async function main(): Promise<void> {
   } finally {
     c.close();
     await stack.stop();
+    backend.drop();
   }
-  report('hotpath', rows);
+  console.log(`store: ${backend.label}`);
+  report(backend.postgresqlUrl ? 'hotpath-postgresql' : 'hotpath', rows);
 }
 
 main().catch((err) => {
