@@ -115,13 +115,28 @@ export class SignalStore {
     this.flushTimer.unref();
   }
 
-  /** The seq a request id was given, or undefined. The slow path (a scan) covers a crash before its request document. */
-  async seqOfRequest(requestKey: string): Promise<number | undefined> {
-    const pending = this.pendingRequests.get(requestKey);
-    if (pending !== undefined) return pending;
-    const doc = await this.requests.findOne({ _id: requestKey });
-    if (doc) return doc.seq;
-    const sig = await this.signals.findOne({ request_key: requestKey }, { projection: { seq: 1 } });
-    return sig?.seq;
+  /**
+   * The seqs these request ids were given (those never published are left out): one read of the
+   * request documents, then one of the instances for the ids whose document a crash lost before
+   * its background write. The ids found that way are recorded again, so their next repeat is cheap.
+   */
+  async seqsOfRequests(requestKeys: readonly string[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    let missing: string[] = [];
+    for (const k of new Set(requestKeys)) {
+      const pending = this.pendingRequests.get(k);
+      if (pending !== undefined) out.set(k, pending);
+      else missing.push(k);
+    }
+    if (missing.length === 0) return out;
+    for (const d of await this.requests.find({ _id: { $in: missing } }).toArray()) out.set(d._id, d.seq);
+    missing = missing.filter((k) => !out.has(k));
+    if (missing.length === 0) return out;
+    const found = await this.signals
+      .find({ request_key: { $in: missing } }, { projection: { seq: 1, request_key: 1 } })
+      .toArray();
+    for (const d of found) out.set(d.request_key, d.seq);
+    this.recordRequests(found.map((d) => ({ _id: d.request_key, seq: d.seq })));
+    return out;
   }
 }
