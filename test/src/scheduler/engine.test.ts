@@ -62,6 +62,27 @@ describe('scheduler: starting and running workflows (NoOp, Sleep, Join, conditio
     assert.equal(new Set(parallel.map((p) => p.instanceId)).size, 5, 'five request ids, five instances');
   });
 
+  test('a repeated request_id with other run params is refused with ALREADY_EXISTS naming the first instance', async () => {
+    const limit = (v: number) => toParamMap({ limit: v }, { limit: 'LONG' });
+    const a = await sched().startWorkflow({ workflowId: 'eng.dag', requestId: 'with-params', runParams: limit(7) });
+    // The same params again: the same instance.
+    const b = await sched().startWorkflow({ workflowId: 'eng.dag', requestId: 'with-params', runParams: limit(7) });
+    assert.equal(b.instanceId, a.instanceId);
+    assert.equal(b.created, false);
+    const err = await expectCode(
+      sched().startWorkflow({ workflowId: 'eng.dag', requestId: 'with-params', runParams: limit(8) }),
+      'ALREADY_EXISTS',
+    );
+    assert.match(err.message, new RegExp(`eng\\.dag/${a.instanceId}\\b`));
+    await expectCode(
+      sched().startWorkflow({ workflowId: 'eng.dag', requestId: 'with-params' }),
+      'ALREADY_EXISTS',
+    );
+    const list = await sched().listInstances({ workflowId: 'eng.dag', pageSize: 500 });
+    assert.equal(list.instances.filter((i) => i.ref?.instanceId === a.instanceId).length, 1);
+    assert.equal(Math.max(...list.instances.map((i) => Number(i.ref?.instanceId))), Number(a.instanceId));
+  });
+
   test('Sleep is a timer; the run waits for it', async () => {
     await push(env.clients, { id: 'eng.sleep', steps: [sleep('nap', 1, { after: 'true' }), noop('after')] });
     const t0 = Date.now();
@@ -202,8 +223,15 @@ describe('scheduler: starting and running workflows (NoOp, Sleep, Join, conditio
     });
     const re = await sched().restartInstance({
       ref: { workflowId: 'eng.restart', instanceId: st.instanceId },
+      requestId: 'restart-once',
     });
     assert.equal(re.ref?.runId, '2');
+    // A repeat of the request (a client retrying) starts nothing: it answers run 2, which is running.
+    const again = await sched().restartInstance({
+      ref: { workflowId: 'eng.restart', instanceId: st.instanceId },
+      requestId: 'restart-once',
+    });
+    assert.equal(again.ref?.runId, '2');
     const run2 = (
       await sched().getInstance({ ref: { workflowId: 'eng.restart', instanceId: st.instanceId, runId: '2' } })
     ).instance!;
@@ -213,6 +241,16 @@ describe('scheduler: starting and running workflows (NoOp, Sleep, Join, conditio
     const done = await waitEnd(env.clients, 'eng.restart', st.instanceId, 15_000, 2);
     assert.equal(done.status, 'SUCCEEDED');
     assert.equal(statuses(done).wait, 'SKIPPED');
+    // Still run 2 after it ended: the request made run 2 and nothing else.
+    const late = await sched().restartInstance({
+      ref: { workflowId: 'eng.restart', instanceId: st.instanceId },
+      requestId: 'restart-once',
+    });
+    assert.equal(late.ref?.runId, '2');
+    await expectCode(
+      sched().getInstance({ ref: { workflowId: 'eng.restart', instanceId: st.instanceId, runId: '3' } }),
+      'NOT_FOUND',
+    );
     await expectCode(
       sched().restartInstance({
         ref: { workflowId: 'eng.restart', instanceId: st.instanceId },

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { BatonError, type FieldViolation } from '@baton/kit';
+import { canonicalJson } from '@baton/model';
 import {
   type InstanceEvent,
   type InstanceSnapshot,
@@ -32,6 +33,12 @@ export interface RunRefInput {
 export interface LoadedRun {
   head: RunHead;
   snapshot: InstanceSnapshot;
+}
+
+/** Run params compared by content: key order and "none" versus "empty" do not tell starts apart. */
+function paramsText(params: string | RunParamMap | undefined): string {
+  const value = typeof params === 'string' ? (JSON.parse(params) as RunParamMap) : params;
+  return value && Object.keys(value).length > 0 ? canonicalJson(value) : '';
 }
 
 function invalid(message: string, violations: FieldViolation[]): never {
@@ -102,6 +109,14 @@ export class SchedulerApp {
       const found = await this.waitForRequest(reqKey);
       instanceId = found;
       const inst = await this.store.getInstance(input.workflowId, instanceId);
+      // A request id names one start: the same id with other params is a client bug (two different
+      // starts sharing an id), and answering with the first instance would hide it.
+      if (inst && paramsText(inst.start.run_params) !== paramsText(input.runParams))
+        throw new BatonError(
+          'ALREADY_EXISTS',
+          `request_id ${requestId} already started ${input.workflowId}/${instanceId} with other run params`,
+          { reason: 'REQUEST_ID_REUSED' },
+        );
       version = inst?.workflow_version ?? version;
     } else {
       const inst = await this.store.allocateInstance((n) => ({
@@ -275,16 +290,37 @@ export class SchedulerApp {
     return step.status;
   }
 
+  /**
+   * Starts the next run of an ended instance. With a request id, a repeat answers the run the
+   * first call made (even once that run is going or has ended) and starts nothing: the request
+   * document names the run it makes before the run is created, and creating a run is idempotent,
+   * so a repeat after a crash between the two finishes the job.
+   */
   async restart(
     ref: RunRefInput,
     mode: string,
     params: RunParamMap | undefined,
-  ): Promise<{ key: string; runId: number }> {
+    requestId = '',
+  ): Promise<{ key: string; runId: number; created: boolean }> {
     const m = (mode || 'RESTART_FROM_INCOMPLETE').toUpperCase();
     if (m !== 'RESTART_FROM_INCOMPLETE' && m !== 'RESTART_FROM_BEGINNING') {
       invalid(`unknown restart mode ${mode}`, [
         { field: 'mode', description: 'RESTART_FROM_INCOMPLETE or RESTART_FROM_BEGINNING' },
       ]);
+    }
+    if (requestId.length > 256)
+      invalid('request_id is too long', [{ field: 'request_id', description: 'at most 256 characters' }]);
+    // Workflow ids never hold '|', so these keys cannot meet a StartWorkflow request's.
+    const reqKey = requestId ? `restart|${ref.workflowId}|${ref.instanceId}|${requestId}` : '';
+    const asked = reqKey ? await this.store.getRequest(reqKey) : null;
+    if (asked?.run_id !== undefined) {
+      const latest = await this.store.latestRunId(ref.workflowId, ref.instanceId);
+      if (latest >= asked.run_id)
+        return {
+          key: instanceKeyOf(ref.workflowId, ref.instanceId, asked.run_id),
+          runId: asked.run_id,
+          created: false,
+        };
     }
     const { head, snapshot } = await this.loadRef({ ...ref, runId: 0 });
     if (!isInstanceTerminal(snapshot.status)) {
@@ -306,6 +342,23 @@ export class SchedulerApp {
       now,
     );
     const key = instanceKeyOf(head.workflow_id, head.instance_id, next.runId);
+    if (reqKey && !asked) {
+      const claimed = await this.store.claimRequest({
+        _id: reqKey,
+        workflow_id: head.workflow_id,
+        instance_id: head.instance_id,
+        run_id: next.runId,
+        created_at: now,
+      });
+      // A concurrent repeat claimed it: it creates the same run (the create is idempotent).
+      const winner = claimed ? undefined : await this.store.getRequest(reqKey);
+      if (winner?.run_id !== undefined && winner.run_id !== next.runId)
+        return {
+          key: instanceKeyOf(head.workflow_id, head.instance_id, winner.run_id),
+          runId: winner.run_id,
+          created: false,
+        };
+    }
     await this.runs.create(
       {
         key,
@@ -320,7 +373,7 @@ export class SchedulerApp {
       },
       now,
     );
-    return { key, runId: next.runId };
+    return { key, runId: next.runId, created: true };
   }
 
   /**

@@ -175,7 +175,7 @@ export function schedulerHandlers(
       status: await app.command(refOf(req.ref), 'kill', req.reason, req.requestId),
     })) as U<api.KillInstanceRequest, api.KillInstanceResponse>,
     RestartInstance: (async (req) => {
-      const out = await app.restart(refOf(req.ref), req.mode, toRunParams(req.runParams));
+      const out = await app.restart(refOf(req.ref), req.mode, toRunParams(req.runParams), req.requestId);
       const ref = refOf(req.ref);
       return {
         ref: { workflowId: ref.workflowId, instanceId: String(ref.instanceId), runId: String(out.runId) },

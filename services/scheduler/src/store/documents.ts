@@ -151,6 +151,8 @@ export interface StartRequestDoc {
   _id: string;
   workflow_id: string;
   instance_id: number | null;
+  /** RestartInstance requests: the run the request makes (named before it is created). */
+  run_id?: number;
   created_at: number;
 }
 

@@ -39,7 +39,10 @@ export interface StartWorkflowRequest {
   /** "latest", "active", "default" (or empty), or a version number. */
   version: string;
   runParams: { [key: string]: ParamValue };
-  /** Idempotency key: a repeat returns the same instance. */
+  /**
+   * Idempotency key (at most 256 characters): a repeat returns the same instance and
+   * starts nothing; a repeat with other run_params is refused with ALREADY_EXISTS.
+   */
   requestId: string;
   initiator?: Initiator | undefined;
 }
@@ -223,6 +226,10 @@ export interface RestartInstanceRequest {
   /** RESTART_FROM_INCOMPLETE (default) or RESTART_FROM_BEGINNING. */
   mode: string;
   runParams: { [key: string]: ParamValue };
+  /**
+   * Idempotency key (at most 256 characters): a repeat answers the run the first call
+   * made, even after that run has ended, and starts nothing.
+   */
   requestId: string;
 }
 
