@@ -64,9 +64,17 @@ describe('scheduler: starting and running workflows (NoOp, Sleep, Join, conditio
 
   test('a repeated request_id with other run params is refused with ALREADY_EXISTS naming the first instance', async () => {
     const limit = (v: number) => toParamMap({ limit: v }, { limit: 'LONG' });
-    const a = await sched().startWorkflow({ workflowId: 'eng.dag', requestId: 'with-params', runParams: limit(7) });
+    const a = await sched().startWorkflow({
+      workflowId: 'eng.dag',
+      requestId: 'with-params',
+      runParams: limit(7),
+    });
     // The same params again: the same instance.
-    const b = await sched().startWorkflow({ workflowId: 'eng.dag', requestId: 'with-params', runParams: limit(7) });
+    const b = await sched().startWorkflow({
+      workflowId: 'eng.dag',
+      requestId: 'with-params',
+      runParams: limit(7),
+    });
     assert.equal(b.instanceId, a.instanceId);
     assert.equal(b.created, false);
     const err = await expectCode(
