@@ -81,8 +81,8 @@ function medianOf(rounds: Figures[]): Figures {
 }
 
 async function main(): Promise<void> {
-  // Both stacks up at once and measured in turns (dev, secure, dev, secure…), so a slow moment of
-  // the machine falls on both sides; the median of the rounds is reported.
+  // All stacks up at once and measured in turns (dev, secure, token only, dev…), so a slow moment
+  // of the machine falls on every side; the median of the rounds is reported.
   const rounds = Number(process.env.BENCH_SECURITY_ROUNDS ?? 3);
   // A third stack with tokens but plaintext splits the cost between authentication and TLS.
   const [devStack, secStack, authStack] = [

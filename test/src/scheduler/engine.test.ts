@@ -259,6 +259,14 @@ describe('scheduler: starting and running workflows (NoOp, Sleep, Join, conditio
       sched().getInstance({ ref: { workflowId: 'eng.restart', instanceId: st.instanceId, runId: '3' } }),
       'NOT_FOUND',
     );
+    const long = await expectCode(
+      sched().restartInstance({
+        ref: { workflowId: 'eng.restart', instanceId: st.instanceId },
+        requestId: 'x'.repeat(257),
+      }),
+      'INVALID_ARGUMENT',
+    );
+    assert.deepEqual(fields(long), ['request_id']);
     await expectCode(
       sched().restartInstance({
         ref: { workflowId: 'eng.restart', instanceId: st.instanceId },

@@ -45,6 +45,12 @@ function invalid(message: string, violations: FieldViolation[]): never {
   throw BatonError.invalid(message, violations);
 }
 
+/** Idempotency keys are stored and indexed: StartWorkflow and RestartInstance bound them alike. */
+function checkRequestId(requestId: string): void {
+  if (requestId.length > 256)
+    invalid('request_id is too long', [{ field: 'request_id', description: 'at most 256 characters' }]);
+}
+
 /** The scheduler's use cases behind the RPCs. Every change is an appended event or a fenced insert. */
 export class SchedulerApp {
   constructor(
@@ -79,9 +85,7 @@ export class SchedulerApp {
   }): Promise<{ instanceId: number; runId: number; version: number; status: string; created: boolean }> {
     if (!input.workflowId)
       invalid('workflow_id is required', [{ field: 'workflow_id', description: 'is required' }]);
-    if (input.requestId.length > 256) {
-      invalid('request_id is too long', [{ field: 'request_id', description: 'at most 256 characters' }]);
-    }
+    checkRequestId(input.requestId);
     const pinned = await this.defs.resolve(input.workflowId, input.version || 'default');
     const violations = validateRunParams(pinned.workflow, input.runParams, { phase: 'start' }).map((v) => ({
       field: v.field.replace(/^params\./, 'run_params.'),
@@ -301,15 +305,14 @@ export class SchedulerApp {
     mode: string,
     params: RunParamMap | undefined,
     requestId = '',
-  ): Promise<{ key: string; runId: number; created: boolean }> {
+  ): Promise<{ key: string; runId: number }> {
     const m = (mode || 'RESTART_FROM_INCOMPLETE').toUpperCase();
     if (m !== 'RESTART_FROM_INCOMPLETE' && m !== 'RESTART_FROM_BEGINNING') {
       invalid(`unknown restart mode ${mode}`, [
         { field: 'mode', description: 'RESTART_FROM_INCOMPLETE or RESTART_FROM_BEGINNING' },
       ]);
     }
-    if (requestId.length > 256)
-      invalid('request_id is too long', [{ field: 'request_id', description: 'at most 256 characters' }]);
+    checkRequestId(requestId);
     // Workflow ids never hold '|', so these keys cannot meet a StartWorkflow request's.
     const reqKey = requestId ? `restart|${ref.workflowId}|${ref.instanceId}|${requestId}` : '';
     const asked = reqKey ? await this.store.getRequest(reqKey) : null;
@@ -319,7 +322,6 @@ export class SchedulerApp {
         return {
           key: instanceKeyOf(ref.workflowId, ref.instanceId, asked.run_id),
           runId: asked.run_id,
-          created: false,
         };
     }
     const { head, snapshot } = await this.loadRef({ ...ref, runId: 0 });
@@ -356,7 +358,6 @@ export class SchedulerApp {
         return {
           key: instanceKeyOf(head.workflow_id, head.instance_id, winner.run_id),
           runId: winner.run_id,
-          created: false,
         };
     }
     await this.runs.create(
@@ -373,7 +374,7 @@ export class SchedulerApp {
       },
       now,
     );
-    return { key, runId: next.runId, created: true };
+    return { key, runId: next.runId };
   }
 
   /**
