@@ -1,7 +1,7 @@
 /**
  * SEL benchmark: evaluations/s for a cached simple expression, a DateTime/zone expression and a
  * 20-line script, plus the 100,000-case fuzz run. Prints a table and writes
- * /work/main/bench-results/sel.json. Run: node packages/sel/dist/sel.bench.js
+ * bench-results/sel.json (under the repository root). Run: node packages/sel/dist/sel.bench.js
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
