@@ -3,7 +3,8 @@
 #   - ferretdb-launcher (our embedded FerretDB 1.24.2, built from tools/ferretdb-launcher)
 #   - baton-isolate (step-runtime's confinement of user code, built from tools/baton-isolate)
 #   - grpcurl v1.9.3
-#   - redis-server and jq (system packages, via apt-get when missing)
+#   - redis-server, jq, and the PostgreSQL and MariaDB servers the SQL step tests start privately
+#     (system packages, via apt-get when missing)
 # Idempotent: skips whatever is already present and up to date. Works from any cwd.
 set -euo pipefail
 
@@ -60,14 +61,17 @@ else
   say "installed grpcurl $GRPCURL_VERSION -> $grpcurl"
 fi
 
-# --- redis-server and jq (Debian packages) ------------------------------------
+# --- redis-server, jq, PostgreSQL, MariaDB (Debian packages) ------------------
 # redis-server: the tests and the local stack start their own on free ports.
 # jq: the README's grpcurl walkthrough wraps definition files with it.
 missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v jq >/dev/null 2>&1 || missing+=(jq)
+# PostgreSQL and MariaDB server binaries: the SQL step tests start private servers from them.
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
+command -v mariadbd >/dev/null 2>&1 || missing+=(mariadb-server)
 if [[ ${#missing[@]} -eq 0 ]]; then
-  say "redis-server present ($(command -v redis-server)); jq present ($(command -v jq))"
+  say "redis-server, jq, PostgreSQL and MariaDB binaries present"
 else
   say "installing ${missing[*]} with apt-get..."
   SUDO=""

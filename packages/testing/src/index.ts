@@ -10,3 +10,4 @@ export * from './redis';
 export * from './infra';
 export * from './stack';
 export * from './security';
+export * from './sql-servers';

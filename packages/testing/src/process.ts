@@ -82,7 +82,7 @@ export function startProc(
   cmd: string,
   args: string[],
   label: string,
-  opts: { env?: NodeJS.ProcessEnv; cwd?: string; logFile?: string } = {},
+  opts: { env?: NodeJS.ProcessEnv; cwd?: string; logFile?: string; uid?: number; gid?: number } = {},
 ): Proc {
   installExitHook();
   const child = spawn(cmd, args, {
@@ -90,6 +90,8 @@ export function startProc(
     stdio: ['pipe', 'pipe', 'pipe'],
     env: opts.env ?? process.env,
     cwd: opts.cwd,
+    ...(opts.uid !== undefined ? { uid: opts.uid } : {}),
+    ...(opts.gid !== undefined ? { gid: opts.gid } : {}),
   });
   live.add(child);
   let out = '';

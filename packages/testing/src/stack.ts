@@ -305,7 +305,10 @@ function makeService(
     },
     async start() {
       if (proc && proc.exitInfo() === undefined) return;
-      const p = startProc(cmd === 'node' ? process.execPath : cmd, args, spec.name, {
+      // BATON_SERVICE_NODE_ARGS: extra node flags for the services (e.g. --cpu-prof when profiling a bench).
+      const nodeArgs =
+        cmd === 'node' ? (process.env.BATON_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean) : [];
+      const p = startProc(cmd === 'node' ? process.execPath : cmd, [...nodeArgs, ...args], spec.name, {
         cwd: root,
         env: { ...baseEnv, [spec.portEnv]: String(port), [spec.internalPortEnv]: String(internalPort) },
         logFile,

@@ -1,6 +1,7 @@
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { EnvReader } from '@baton/kit';
+import { parseAllowList } from './jobs/http/address-guard.js';
 
 /** step-runtime's own settings, read once at start-up (every problem reported together). */
 export interface StepRuntimeConfig {
@@ -57,6 +58,13 @@ export interface StepRuntimeConfig {
   attemptRetentionDays: number;
   /** STEP_RETENTION_SWEEP_MS (default 3 600 000): how often one replica runs the retention sweep. */
   retentionSweepMs: number;
+  /**
+   * BATON_HTTP_ALLOW (default empty): private, loopback or link-local hosts and networks Http steps
+   * may reach anyway — comma-separated host names, addresses or CIDRs.
+   */
+  httpAllow: string;
+  /** BATON_CONNECTIONS_FILE (default none): the SQL connections file (see the runner README). */
+  connectionsFile: string;
 }
 
 const POOL = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -100,6 +108,13 @@ export function readStepRuntimeConfig(env: NodeJS.ProcessEnv = process.env): Ste
     logRetentionDays: r.number('STEP_LOG_RETENTION_DAYS', 30, 0, 36_500),
     attemptRetentionDays: r.number('STEP_ATTEMPT_RETENTION_DAYS', 30, 0, 36_500),
     retentionSweepMs: r.int('STEP_RETENTION_SWEEP_MS', 3_600_000, 100, 86_400_000),
+    httpAllow: r.string('BATON_HTTP_ALLOW', '', (v) => {
+      const parsed = parseAllowList(v);
+      return typeof parsed === 'string' ? parsed : undefined;
+    }),
+    connectionsFile: r.string('BATON_CONNECTIONS_FILE', '', (v) =>
+      v === '' || isAbsolute(v) ? undefined : 'must be an absolute path',
+    ),
   };
   r.done();
   return cfg;

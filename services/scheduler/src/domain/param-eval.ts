@@ -173,6 +173,16 @@ export class ParamEvaluator {
         }
         return interpolate(value, find);
       case 'STRING_ARRAY':
+        if (this.isScript(name) && Array.isArray(value)) {
+          const language = this.hooks.scriptLanguage as ScriptLanguage;
+          try {
+            return value.map((v) => (typeof v === 'string' ? interpolateScript(language, v, find) : v));
+          } catch (e) {
+            if (e instanceof ScriptInterpolationError) throw new ParamEvalError(name, e.message);
+            throw e;
+          }
+        }
+        return toJson(toParamType(interpolateValue(value as string[], find), type));
       case 'STRING_MAP':
         return toJson(toParamType(interpolateValue(value as string[], find), type));
       case 'MAP':
@@ -182,10 +192,12 @@ export class ParamEvaluator {
     }
   }
 
-  /** The script of a Shell/Python step, unless the step opted into raw splicing. */
+  /** The script of a Shell/Python step (unless the step opted into raw splicing), or a SQL step's statements. */
   private isScript(name: string): boolean {
     const language = this.hooks.scriptLanguage;
     if (!language) return false;
+    // SQL text is always guarded: there is no raw mode for it (bind values are the way in).
+    if (language === 'SQL') return name === 'sql.statements';
     if (name !== 'script' && name !== `${language.toLowerCase()}.script`) return false;
     const mode = this.lookup(SCRIPT_INTERPOLATION_PARAM);
     if (mode === undefined || mode === 'quoted') return true;

@@ -238,6 +238,27 @@ describe('params: steps', () => {
       expect: { script: `__baton_v1='$(id) \`id\` '\\''"'\necho "\${__baton_v1} from Baton"` },
     },
     {
+      name: 'a SQL step splices a plain value into its statements (STRING_ARRAY too)',
+      wf: { params: { day: p('20240101') } },
+      steps: [
+        s('a', 'SQL', undefined, {
+          params: {
+            sql: {
+              type: 'MAP',
+              value: {
+                connection: p('warehouse'),
+                statements: p(['DELETE FROM t_${day}', 'SELECT 1 FROM t_${day}'], 'STRING_ARRAY'),
+              },
+            },
+          },
+        }),
+      ],
+      step: 'a',
+      expect: {
+        sql: { connection: 'warehouse', statements: ['DELETE FROM t_20240101', 'SELECT 1 FROM t_20240101'] },
+      },
+    },
+    {
       name: 'script_interpolation=raw keeps Maestro splicing (the definition trusts its values)',
       wf: { params: { greeting: p('$(id)') } },
       steps: [

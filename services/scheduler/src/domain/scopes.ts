@@ -206,10 +206,10 @@ export function evaluateStepParams(d: Draft, i: number, attempt: number): JsonOb
   return stepEvaluator(d, i, stepParamDefs(d, i), preset, language).all();
 }
 
-/** Step types whose script param is code for an interpreter (their values need safe interpolation). */
+/** Step types whose script param is code for an interpreter or a database (their values need safe interpolation). */
 function scriptLanguage(type: string): ScriptLanguage | undefined {
   const t = type.toLowerCase();
-  return t === 'shell' ? 'Shell' : t === 'python' ? 'Python' : undefined;
+  return t === 'shell' ? 'Shell' : t === 'python' ? 'Python' : t === 'sql' ? 'SQL' : undefined;
 }
 
 /** An evaluator over a step's scope (its params, then the instance's), for extra step fields. */

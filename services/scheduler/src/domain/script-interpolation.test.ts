@@ -101,3 +101,34 @@ describe('Python script interpolation', () => {
     }
   });
 });
+
+describe('SQL statement interpolation', () => {
+  test('identifiers, numbers and dates are spliced; anything that could change the SQL fails with advice', () => {
+    assert.equal(
+      interpolateScript('SQL', 'SELECT count(*) FROM events_${day} WHERE n > ${n}', (k) =>
+        k === 'day' ? '20240101' : 5,
+      ),
+      'SELECT count(*) FROM events_20240101 WHERE n > 5',
+    );
+    assert.equal(
+      interpolateScript('SQL', "WHERE d = '${d}'", () => '2024-01-01'),
+      "WHERE d = '2024-01-01'",
+    );
+    for (const value of [
+      "x' OR '1'='1",
+      '1; DROP TABLE t',
+      '1 --',
+      'a--',
+      '1/**/OR/**/1=1',
+      '0 UNION SELECT password FROM users',
+      '# comment',
+      ...Object.values(HOSTILE),
+    ]) {
+      assert.throws(
+        () => interpolateScript('SQL', 'SELECT * FROM t WHERE id = ${id}', () => value),
+        /put it in the MAP param sql\.bind and write :id/,
+        value,
+      );
+    }
+  });
+});

@@ -14,14 +14,20 @@ import type { JsonValue } from './json';
  * - Python: the step fails with a message saying how to read the value instead (os.environ or
  *   BATON_PARAMS_FILE): no quoting is right in every Python context (strings, f-strings, code).
  *
- * A step asks for Maestro's raw splicing explicitly with the step param
+ * - SQL (the `sql.statements` of a SQL step): values that are not plain identifiers, numbers or dates
+ *   fail the step, saying to pass them in `sql.bind` as query parameters instead. There is no raw mode.
+ *
+ * A Shell or Python step asks for Maestro's raw splicing explicitly with the step param
  * `script_interpolation: "raw"`; it then trusts every value its script refers to.
  */
-export type ScriptLanguage = 'Shell' | 'Python';
+export type ScriptLanguage = 'Shell' | 'Python' | 'SQL';
 
 /** Values that mean the same as text in every shell and Python context. */
 const SHELL_SAFE = /^[A-Za-z0-9_.,:/@+-]*$/;
 const PYTHON_SAFE = /^[A-Za-z0-9_.,:/@+ -]*$/;
+/** SQL: identifiers, numbers and dates only — no quote, space, comment (`--`, `/*`, `#`) or `;`. */
+const SQL_SAFE = /^(?!.*--)[A-Za-z0-9_.-]*$/;
+const SAFE: Record<ScriptLanguage, RegExp> = { Shell: SHELL_SAFE, Python: PYTHON_SAFE, SQL: SQL_SAFE };
 
 export class ScriptInterpolationError extends Error {}
 
@@ -42,9 +48,15 @@ export function interpolateScript(
     if (value === undefined)
       throw new SelError('INTERPOLATION', `unknown parameter '${name}' in interpolation`, 1, part.offset + 1);
     const rendered = render(value);
-    if ((language === 'Shell' ? SHELL_SAFE : PYTHON_SAFE).test(rendered)) {
+    if (SAFE[language].test(rendered)) {
       out += rendered;
       continue;
+    }
+    if (language === 'SQL') {
+      throw new ScriptInterpolationError(
+        `the value of '${name}' cannot be spliced into SQL text safely; put it in the MAP param ` +
+          `sql.bind and write :${name.replace(/\W/g, '_')} in the statement (a query parameter)`,
+      );
     }
     if (language === 'Python') {
       throw new ScriptInterpolationError(

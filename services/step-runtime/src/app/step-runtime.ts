@@ -7,6 +7,8 @@ import { CancelChannel } from '../redis/cancel-channel.js';
 import { WorkQueue } from '../redis/work-queue.js';
 import { canIsolate, lookupUser, resolveIsolateBin, type StepIsolation } from '../runner/isolation.js';
 import { resolveRunnerOptions } from '../runner/index.js';
+import type { JobSettings } from '../jobs/job.js';
+import { jobSettings } from '../jobs/job-settings.js';
 import { ClaimsStore } from '../store/claims-store.js';
 import { LogsStore } from '../store/logs-store.js';
 import { AttemptControl } from './attempt-control.js';
@@ -33,6 +35,8 @@ export class StepRuntime {
   private readonly running = new RunningAttempts();
   private readonly blocking: ServiceDeps['redis']['redis'];
   private readonly subscriber: ServiceDeps['redis']['redis'];
+  /** Http/SQL settings; the SQL pools live as long as the service. */
+  private readonly jobs: JobSettings;
 
   constructor(
     private readonly cfg: StepRuntimeConfig,
@@ -41,11 +45,13 @@ export class StepRuntime {
     const { mongo, redis, log, peers } = deps;
     // The worker id names this process in claims, reports and the consumer group.
     this.worker = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+    this.jobs = jobSettings(cfg.httpAllow, cfg.connectionsFile);
     const runner = resolveRunnerOptions({
       workRoot: cfg.workDir,
       killGraceMs: cfg.killGraceMs,
       maxWorkDirBytes: cfg.workDirMb * 1024 * 1024,
       isolation: stepIsolation(cfg, log),
+      jobs: this.jobs,
     });
     const { onLog: _unused, ...runnerOpts } = runner;
     const claims = new ClaimsStore(mongo.db);
@@ -134,6 +140,7 @@ export class StepRuntime {
     await this.retention.stop();
     await this.delivery.stop(2_000);
     this.reportClient.close();
+    await this.jobs.sql.close();
     this.blocking.disconnect();
     this.subscriber.disconnect();
   }

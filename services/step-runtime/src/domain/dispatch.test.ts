@@ -46,6 +46,8 @@ test('parseDispatch: every problem is named', () => {
 test('isRunnableType: the runner types only', () => {
   assert.equal(isRunnableType('SHELL'), true);
   assert.equal(isRunnableType('PYTHON'), true);
-  assert.equal(isRunnableType('SQL'), false);
+  assert.equal(isRunnableType('SQL'), true);
+  assert.equal(isRunnableType('HTTP'), true);
+  assert.equal(isRunnableType('NOTEBOOK'), false);
   assert.equal(isRunnableType('NOOP'), false);
 });

@@ -70,6 +70,6 @@ export function parseDispatch(raw: string | undefined): ParsedDispatch {
 }
 
 /** The step types this service runs (the runner's). Anything else is reported FATALLY_FAILED. */
-export function isRunnableType(stepType: string): stepType is 'SHELL' | 'PYTHON' {
-  return stepType === 'SHELL' || stepType === 'PYTHON';
+export function isRunnableType(stepType: string): stepType is 'SHELL' | 'PYTHON' | 'HTTP' | 'SQL' {
+  return stepType === 'SHELL' || stepType === 'PYTHON' || stepType === 'HTTP' || stepType === 'SQL';
 }

@@ -7,6 +7,9 @@ export type StepParams = Record<string, JsonValue>;
 /** Step types this runner can execute on the machine; each has one module under `step-types/`. */
 export type StepType = 'SHELL' | 'PYTHON';
 
+/** Step types run inside step-runtime (see jobs/): their params are data, not code. */
+export type JobStepType = 'HTTP' | 'SQL';
+
 /** One step attempt to run. Everything user code learns about the attempt comes from here. */
 export interface AttemptSpec {
   workflowId: string;
@@ -20,7 +23,7 @@ export interface AttemptSpec {
    * BATON_ATTEMPT_ID. A lost attempt is replaced by a new attempt with a new key, never re-run.
    */
   attemptKey: string;
-  stepType: StepType;
+  stepType: StepType | JobStepType;
   params: StepParams;
   /** Wall-clock limit from the process start; absent or 0 = no limit. Fractions allowed. */
   timeoutSeconds?: number;

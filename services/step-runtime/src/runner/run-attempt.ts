@@ -15,6 +15,8 @@ import { resolveRunnerOptions, type ResolvedRunnerOptions, type RunnerOptions } 
 import { buildProgram, type StepProgram } from './step-types/index.js';
 import { buildUserEnv } from './user-env.js';
 import { isolatedArgv, pathForStepUser } from './isolation.js';
+import { isJobType, runJobAttempt } from '../jobs/run-job.js';
+import { UNCONFIGURED_JOBS } from '../jobs/job-settings.js';
 import { createWorkDir, diskUsage, giveWorkDir, removeWorkDir, type WorkDir } from './work-dir.js';
 
 /** setTimeout's ceiling (~24.8 days); longer step timeouts are clamped to it. */
@@ -27,7 +29,9 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * rejects.
  */
 export function runAttempt(spec: AttemptSpec, options: RunnerOptions): RunningAttempt {
-  const run = new AttemptRun(spec, resolveRunnerOptions(options));
+  const resolved = resolveRunnerOptions(options);
+  if (isJobType(spec.stepType)) return runJobAttempt(spec, resolved, resolved.jobs ?? UNCONFIGURED_JOBS);
+  const run = new AttemptRun(spec, resolved);
   const result = run.run();
   return {
     result,

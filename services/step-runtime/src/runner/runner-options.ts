@@ -2,6 +2,7 @@ import { isAbsolute } from 'node:path';
 import type { LogChunk, StepType } from './attempt-types.js';
 import { RunnerError } from './errors.js';
 import type { StepIsolation } from './isolation.js';
+import type { JobSettings } from '../jobs/job.js';
 
 const MiB = 1024 * 1024;
 
@@ -48,12 +49,17 @@ export interface RunnerOptions {
    * Default: none — the code runs as this process's user in its own process group.
    */
   isolation?: StepIsolation;
+  /** What job step types (Http, SQL) need: the SSRF allow list and the SQL connections. Without it they fail PLATFORM_FAILED. */
+  jobs?: JobSettings;
 }
 
-export type ResolvedRunnerOptions = Required<Omit<RunnerOptions, 'onLog' | 'interpreters' | 'isolation'>> & {
+export type ResolvedRunnerOptions = Required<
+  Omit<RunnerOptions, 'onLog' | 'interpreters' | 'isolation' | 'jobs'>
+> & {
   interpreters: Partial<Record<StepType, string>>;
   onLog?: (chunk: LogChunk) => void;
   isolation?: StepIsolation;
+  jobs?: JobSettings;
 };
 
 export const RUNNER_DEFAULTS = {
@@ -101,6 +107,7 @@ export function resolveRunnerOptions(opts: RunnerOptions): ResolvedRunnerOptions
     interpreters: opts.interpreters ?? {},
     onLog: opts.onLog,
     isolation: opts.isolation,
+    jobs: opts.jobs,
   };
   for (const key of ['maxLogBytes', 'maxOutputBytes', 'maxEnvValueBytes'] as const) {
     if (!Number.isSafeInteger(r[key]) || r[key] <= 0) bad(`${key} must be a positive integer`);

@@ -1,0 +1,84 @@
+import type { JsonValue, StepParams } from '../runner/attempt-types.js';
+import type { SqlPools } from './sql/sql-pools.js';
+import type { HttpAllowList } from './http/address-guard.js';
+
+/**
+ * Job step types run inside step-runtime rather than as a user process: their "code" is data (a
+ * request, SQL statements), and what they need to reach — a connection's credentials, the network —
+ * stays with the service and never reaches user code.
+ */
+export type JobType = 'HTTP' | 'SQL';
+
+/** How a job failed; each kind maps to one attempt status (see run-job.ts). */
+export type JobFailureKind =
+  /** The job ran and the outcome is the step's fault (HTTP status, SQL error): USER_FAILED, retried per the user policy. */
+  | 'USER'
+  /** The step's params can never work (bad URL, unknown bind name): FATALLY_FAILED. */
+  | 'FATAL'
+  /** This machine could not do the job (connection file, driver, unreachable database): PLATFORM_FAILED. */
+  | 'PLATFORM';
+
+export class JobFailure extends Error {
+  override readonly name = 'JobFailure';
+  constructor(
+    readonly kind: JobFailureKind,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** What step-runtime gives every job: its settings and shared connection pools. */
+export interface JobSettings {
+  /** BATON_HTTP_ALLOW: private addresses an Http step may reach anyway. */
+  httpAllow: HttpAllowList;
+  /** SQL connection pools by name, from BATON_CONNECTIONS_FILE. */
+  sql: SqlPools;
+}
+
+export interface JobContext {
+  /** Aborted when the attempt is stopped or times out; a job ends promptly and cleans up. */
+  signal: AbortSignal;
+  /** Appends a line to the step's log. */
+  log(stream: 'stdout' | 'stderr', text: string): void;
+  settings: JobSettings;
+}
+
+/** One job step type. `prepare` checks the params (throwing JobFailure FATAL naming the param); `run` does the job. */
+export interface JobModule<P> {
+  type: JobType;
+  prepare(params: StepParams): P;
+  run(prepared: P, ctx: JobContext): Promise<Record<string, JsonValue>>;
+}
+
+/** A MAP param by name (`http`, `sql`), or a FATAL failure saying what is missing. */
+export function mapParam(params: StepParams, name: string, typeName: string): Record<string, JsonValue> {
+  const v = params[name];
+  if (v === undefined || v === null)
+    throw new JobFailure('FATAL', `${typeName} step needs a MAP param '${name}'`);
+  if (typeof v !== 'object' || Array.isArray(v))
+    throw new JobFailure('FATAL', `${typeName} step: param '${name}' must be a MAP`);
+  return v;
+}
+
+export function optString(map: Record<string, JsonValue>, key: string, path: string): string | undefined {
+  const v = map[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'string') throw new JobFailure('FATAL', `param '${path}.${key}' must be a STRING`);
+  return v;
+}
+
+export function optNumber(
+  map: Record<string, JsonValue>,
+  key: string,
+  path: string,
+  min: number,
+  max: number,
+): number | undefined {
+  const raw = map[key];
+  if (raw === undefined || raw === null) return undefined;
+  const v = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max)
+    throw new JobFailure('FATAL', `param '${path}.${key}' must be a number from ${min} to ${max}`);
+  return v;
+}
