@@ -69,7 +69,7 @@ function http(params: Record<string, JsonValue>, opts: { timeoutSeconds?: number
 }
 
 describe('Http step', () => {
-  test('POST of a MAP body as JSON; a JSON answer becomes the body output', async () => {
+  test('POST of a MAP body as JSON; a JSON answer becomes the json output', async () => {
     const { attempt, sink } = http({
       method: 'POST',
       url: `${base}/json`,
@@ -79,7 +79,8 @@ describe('Http step', () => {
     const out = await attempt.result;
     assert.equal(out.status, 'SUCCEEDED', out.error);
     assert.equal(out.outputs.status_code, 200);
-    assert.deepEqual(out.outputs.body, { ok: true, echo: { a: 1 }, method: 'POST' });
+    assert.deepEqual(out.outputs.json, { ok: true, echo: { a: 1 }, method: 'POST' });
+    assert.equal(typeof out.outputs.body, 'string');
     const req = seen.at(-1)!;
     assert.equal(req.headers['content-type'], 'application/json');
     assert.equal(req.headers['x-trace'], 't1');
@@ -99,7 +100,7 @@ describe('Http step', () => {
     const out = await http({ method: 'POST', body: 'x', url: `${base}/redirect?code=303&to=/json` }).attempt
       .result;
     assert.equal(out.status, 'SUCCEEDED', out.error);
-    assert.equal((out.outputs.body as { method: string }).method, 'GET');
+    assert.equal((out.outputs.json as { method: string }).method, 'GET');
     assert.equal(out.outputs.url, `${base}/json`);
     const loop = await http({ url: `${base}/loop`, max_redirects: 3 }).attempt.result;
     assert.equal(loop.status, 'USER_FAILED');

@@ -285,9 +285,11 @@ async function runHttp(job: HttpJob, ctx: JobContext): Promise<Record<string, Js
     const outputs: Record<string, JsonValue> = {
       status_code: res.status,
       headers: res.headers,
-      body: bodyValue(res),
+      body: res.body.toString('utf8'),
       url: url.href,
     };
+    const json = jsonValue(res);
+    if (json !== undefined) outputs.json = json;
     if (res.truncated) outputs.body_truncated = true;
     if (!job.expected(res.status)) {
       const excerpt = res.body.subarray(0, 2048).toString('utf8');
@@ -301,18 +303,19 @@ async function runHttp(job: HttpJob, ctx: JobContext): Promise<Record<string, Js
   }
 }
 
-/** JSON bodies become values (so later steps read fields); anything else is text. */
-function bodyValue(res: Response): JsonValue {
-  const text = res.body.toString('utf8');
+/**
+ * A JSON answer as a MAP output, so later steps read its fields: an object as it is, any other JSON
+ * value (an array, a number) under the key `value` (a param holds a list of objects only inside a MAP).
+ */
+function jsonValue(res: Response): Record<string, JsonValue> | undefined {
   const type = res.headers['content-type'] ?? '';
-  if (!res.truncated && /[/+]json\b/i.test(type)) {
-    try {
-      return JSON.parse(text) as JsonValue;
-    } catch {
-      return text;
-    }
+  if (res.truncated || !/[/+]json\b/i.test(type)) return undefined;
+  try {
+    const v = JSON.parse(res.body.toString('utf8')) as JsonValue;
+    return v !== null && typeof v === 'object' && !Array.isArray(v) ? v : { value: v };
+  } catch {
+    return undefined;
   }
-  return text;
 }
 
 export const httpJob: JobModule<HttpJob> = {

@@ -71,10 +71,14 @@ for (const [conn, sleep] of [
       assert.equal(out.outputs.row_count, 2);
       assert.deepEqual(out.outputs.columns, ['id', 'name']);
       // The hostile value is stored as data, and the table is still there.
-      assert.deepEqual(out.outputs.rows, [
-        { id: 1, name: HOSTILE },
-        { id: 2, name: 'plain' },
-      ]);
+      assert.deepEqual(out.outputs.result, {
+        rows: [
+          { id: 1, name: HOSTILE },
+          { id: 2, name: 'plain' },
+        ],
+        truncated: false,
+      });
+      assert.deepEqual(out.outputs.first_row, { id: 1, name: HOSTILE });
       assert.match(sink.text('stdout'), /statement 3\/3: SELECT id, name FROM items/);
     });
 
@@ -82,9 +86,8 @@ for (const [conn, sleep] of [
       const out = await sql({ connection: conn, statements: 'SELECT id FROM items ORDER BY id', max_rows: 1 })
         .attempt.result;
       assert.equal(out.status, 'SUCCEEDED', out.error);
-      assert.deepEqual(out.outputs.rows, [{ id: 1 }]);
+      assert.deepEqual(out.outputs.result, { rows: [{ id: 1 }], truncated: true });
       assert.equal(out.outputs.row_count, 2);
-      assert.equal(out.outputs.rows_truncated, true);
     });
 
     test('a failing statement fails USER_FAILED with the server message; a transaction rolls back', async () => {
@@ -98,7 +101,7 @@ for (const [conn, sleep] of [
       assert.match(out.error ?? '', /statement 2 failed: .*(duplicate|Duplicate)/);
       const count = await sql({ connection: conn, statements: 'SELECT COUNT(*) AS n FROM items' }).attempt
         .result;
-      assert.equal(Number((count.outputs.rows as { n: JsonValue }[])[0]!.n), 2, 'row 3 was rolled back');
+      assert.equal(Number((count.outputs.first_row as { n: JsonValue }).n), 2, 'row 3 was rolled back');
     });
 
     test('statement_timeout, the step timeout and stop cancel the statement on the server', async () => {
@@ -118,7 +121,7 @@ for (const [conn, sleep] of [
           ? "SELECT COUNT(*) AS n FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep%' AND state = 'active'"
           : "SELECT COUNT(*) AS n FROM information_schema.processlist WHERE info LIKE 'SELECT SLEEP%'";
       const left = await sql({ connection: conn, statements: activity }).attempt.result;
-      assert.equal(Number((left.outputs.rows as { n: JsonValue }[])[0]!.n), 0);
+      assert.equal(Number((left.outputs.first_row as { n: JsonValue }).n), 0);
     });
 
     test('an unknown bind name fails FATALLY before anything runs', async () => {

@@ -168,6 +168,12 @@ async function runSql(job: SqlJob, ctx: JobContext): Promise<Record<string, Json
   }
 }
 
+/**
+ * rows_affected always; for a last statement that returned rows, also `columns`, `row_count`,
+ * `first_row` (a MAP, handy for one-value queries) and `result`: a MAP holding `rows` (objects, at
+ * most max_rows and MAX_SQL_ROWS_BYTES of JSON) and `truncated` (a param holds a list of objects
+ * only inside a MAP).
+ */
 function outputsOf(affected: number, last: StatementResult, maxRows: number): Record<string, JsonValue> {
   const out: Record<string, JsonValue> = { rows_affected: affected };
   if (!last.rows) return out;
@@ -179,8 +185,8 @@ function outputsOf(affected: number, last: StatementResult, maxRows: number): Re
   }
   out.columns = last.columns ?? [];
   out.row_count = last.rows.length;
-  out.rows = rows;
-  if (truncated) out.rows_truncated = true;
+  if (last.rows.length > 0) out.first_row = jsonOf(last.rows[0]);
+  out.result = { rows, truncated };
   return out;
 }
 

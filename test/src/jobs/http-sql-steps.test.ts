@@ -1,0 +1,141 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { type Server, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { type BatonClients, connect, fromParamValue } from '@baton/sdk';
+import { type SqlServerHandle, type Stack, startPostgres, startStack } from '@baton/testing';
+import { push, waitEnd } from '../scheduler/support';
+
+// Http and SQL steps through the real services: a workflow fetches JSON from a local HTTP server,
+// writes what it got into a private PostgreSQL through a named connection, and reads it back;
+// each step's outputs feed the next one's params.
+let stack: Stack;
+let clients: BatonClients;
+let pg: SqlServerHandle;
+let server: Server;
+let base = '';
+const dir = mkdtempSync(join(tmpdir(), 'baton-jobs-e2e-'));
+
+before(async () => {
+  server = createServer((req, res) => {
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify({ region: 'eu', orders: 42, path: req.url }));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  pg = await startPostgres();
+  const connections = join(dir, 'connections.json');
+  writeFileSync(connections, JSON.stringify({ warehouse: { driver: 'postgres', url: pg.url } }));
+  stack = await startStack({
+    env: { LOG_LEVEL: 'warn', BATON_HTTP_ALLOW: '127.0.0.1', BATON_CONNECTIONS_FILE: connections },
+  });
+  clients = connect({
+    addresses: { ...stack.addresses, stepRuntime: stack.addresses['step-runtime'] },
+    env: { ...process.env, ...stack.clientEnv },
+  });
+});
+after(async () => {
+  clients?.close();
+  await stack?.stop();
+  await pg?.stop();
+  server?.closeAllConnections();
+  server?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const str = (value: string) => ({ type: 'STRING', value });
+const map = (value: Record<string, unknown>) => ({ type: 'MAP', value });
+
+describe('Http and SQL steps end to end', () => {
+  test('fetch → insert with binds → query; outputs flow between steps', async () => {
+    await push(clients, {
+      id: 'jobs.e2e',
+      params: { day: str('20240101'), base: str(base) },
+      steps: [
+        {
+          step: {
+            id: 'fetch',
+            type: 'Http',
+            params: { http: map({ url: str('${base}/orders/${day}') }) },
+            transition: { successors: { load: 'true' } },
+          },
+        },
+        {
+          step: {
+            id: 'load',
+            type: 'SQL',
+            params: {
+              sql: map({
+                connection: str('warehouse'),
+                statements: {
+                  type: 'STRING_ARRAY',
+                  value: [
+                    'CREATE TABLE orders_${day} (region TEXT, n INT)',
+                    'INSERT INTO orders_${day} VALUES (:region, :n)',
+                  ],
+                },
+                bind: map({
+                  region: { type: 'STRING', expression: 'params.getFromStep("fetch", "json")["region"]' },
+                  n: { type: 'LONG', expression: 'params.getFromStep("fetch", "json")["orders"]' },
+                }),
+              }),
+            },
+            transition: { successors: { report: 'true' } },
+          },
+        },
+        {
+          step: {
+            id: 'report',
+            type: 'SQL',
+            params: {
+              sql: map({
+                connection: str('warehouse'),
+                statements: str('SELECT region, n FROM orders_${day}'),
+              }),
+            },
+          },
+        },
+      ],
+    });
+    const st = await clients.scheduler.startWorkflow({ workflowId: 'jobs.e2e' });
+    const inst = await waitEnd(clients, 'jobs.e2e', st.instanceId, 60_000);
+    assert.equal(
+      inst.status,
+      'SUCCEEDED',
+      JSON.stringify(inst.steps.map((s) => [s.stepId, s.status, s.error])),
+    );
+    const ref = { workflowId: 'jobs.e2e', instanceId: st.instanceId };
+    const outputs = async (stepId: string) =>
+      (await clients.scheduler.getStepRun({ ref, stepId })).stepRun!.summary!.outputs;
+    const fetch = await outputs('fetch');
+    assert.equal(fromParamValue(fetch.status_code!), 200);
+    const load = await outputs('load');
+    assert.equal(fromParamValue(load.rows_affected!), 1);
+    const report = await outputs('report');
+    assert.deepEqual(fromParamValue(report.result!), { rows: [{ region: 'eu', n: 42 }], truncated: false });
+    assert.deepEqual(fromParamValue(report.first_row!), { region: 'eu', n: 42 });
+  });
+
+  test('a hostile param cannot reach SQL text: the step fails and names sql.bind', async () => {
+    await push(clients, {
+      id: 'jobs.inject',
+      params: { day: str('1; DROP TABLE orders_20240101; --') },
+      steps: [
+        {
+          step: {
+            id: 'q',
+            type: 'SQL',
+            params: { sql: map({ connection: str('warehouse'), statements: str('SELECT ${day}') }) },
+          },
+        },
+      ],
+    });
+    const st = await clients.scheduler.startWorkflow({ workflowId: 'jobs.inject' });
+    const inst = await waitEnd(clients, 'jobs.inject', st.instanceId, 60_000);
+    assert.equal(inst.status, 'FAILED');
+    assert.match(inst.steps[0]!.error, /sql\.bind/);
+  });
+});
