@@ -18,6 +18,7 @@ import { parseSignalDependencies, parseSignalOutputs } from './signals';
 import { STEP_KINDS, type StepCommon, type StepDef, type StepKind } from './step-types';
 import type { StepsState } from './steps-state';
 import { parseTags } from './tags';
+import { checkJobParams } from './job-params';
 import { checkSleepSeconds, checkSubworkflowParams, loopParamsOf } from './step-kind-checks';
 import { parseTransition } from './transition';
 import { type Ctx, checkSource, report } from './violations';
@@ -96,6 +97,7 @@ export function parseStepEntry(
           ? undefined
           : parseRetryPolicy(ctx, keyPath(base, 'retry_policy'), obj.retry_policy);
       if (type === 'SLEEP') checkSleepSeconds(ctx, base, common?.params);
+      if (type === 'HTTP' || type === 'SQL') checkJobParams(ctx, base, type, common?.params);
       if (!common) return undefined;
       return {
         kind,
