@@ -33,6 +33,23 @@ console.log(
   `starting FerretDB, Redis and the services (${tls ? 'TLS' : 'plaintext'}, ${auth ? 'auth required' : 'no auth: dev mode'})...`,
 );
 const t0 = Date.now();
+// SQL steps need a connections file; unless one is given, a private PostgreSQL (a throwaway demo
+// warehouse, when the machine has PostgreSQL's binaries) backs the connection `demo` of the examples.
+let demoDb;
+const jobEnv = {};
+if (!process.env.BATON_CONNECTIONS_FILE) {
+  try {
+    const { startPostgres } = require('@baton/testing');
+    demoDb = await startPostgres();
+    const file = join(root, '.baton', 'connections.json');
+    writeFileSync(file, JSON.stringify({ demo: { driver: 'postgres', url: demoDb.url } }, null, 2), {
+      mode: 0o600,
+    });
+    jobEnv.BATON_CONNECTIONS_FILE = file;
+  } catch (err) {
+    console.log(`  (no demo PostgreSQL for SQL steps: ${err.message.split('\n')[0]})`);
+  }
+}
 let stack;
 try {
   stack = await startStack({
@@ -42,9 +59,11 @@ try {
     mongoUrl: process.env.MONGODB_URL || undefined,
     redisUrl: process.env.REDIS_URL || undefined,
     ...(tls || auth ? { security: 'secure', tls, auth, securityDir: tlsDir } : {}),
+    env: jobEnv,
   });
 } catch (err) {
   console.error(`could not start the stack: ${err.message}`);
+  await demoDb?.stop();
   process.exit(1);
 }
 console.log(`ready in ${Date.now() - t0} ms`);
@@ -52,6 +71,10 @@ console.log(`  MongoDB  ${stack.mongoUrl}${stack.ferret ? ' (FerretDB, data in .
 console.log(`  Redis    ${stack.redisUrl}`);
 for (const [name, addr] of Object.entries(stack.addresses))
   console.log(`  ${name.padEnd(13)}${addr}  (log .baton/logs/${name}.log)`);
+if (demoDb)
+  console.log(
+    `  SQL      connection "demo": a private PostgreSQL (${demoDb.url}), in .baton/connections.json`,
+  );
 
 if (auth) {
   writeFileSync(tokenFile, `${stack.security.tokens.admin}\n`, { mode: 0o600 });
@@ -108,6 +131,7 @@ const shutdown = async (signal) => {
   stopping = true;
   console.log(`\n${signal}: stopping...`);
   await stack.stop();
+  await demoDb?.stop();
   console.log('stopped.');
   process.exit(0);
 };

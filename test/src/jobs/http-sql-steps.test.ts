@@ -8,6 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { type BatonClients, connect, fromParamValue } from '@baton/sdk';
 import { type SqlServerHandle, type Stack, startPostgres, startStack } from '@baton/testing';
 import { push, waitEnd } from '../scheduler/support';
+import { readRepoFile } from '../support/repo';
 
 // Http and SQL steps through the real services: a workflow fetches JSON from a local HTTP server,
 // writes what it got into a private PostgreSQL through a named connection, and reads it back;
@@ -28,7 +29,14 @@ before(async () => {
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   pg = await startPostgres();
   const connections = join(dir, 'connections.json');
-  writeFileSync(connections, JSON.stringify({ warehouse: { driver: 'postgres', url: pg.url } }));
+  // `demo` is the connection the examples use (npm start makes it the same way).
+  writeFileSync(
+    connections,
+    JSON.stringify({
+      warehouse: { driver: 'postgres', url: pg.url },
+      demo: { driver: 'postgres', url: pg.url },
+    }),
+  );
   stack = await startStack({
     env: { LOG_LEVEL: 'warn', BATON_HTTP_ALLOW: '127.0.0.1', BATON_CONNECTIONS_FILE: connections },
   });
@@ -117,6 +125,24 @@ describe('Http and SQL steps end to end', () => {
     const report = await outputs('report');
     assert.deepEqual(fromParamValue(report.result!), { rows: [{ region: 'eu', n: 42 }], truncated: false });
     assert.deepEqual(fromParamValue(report.first_row!), { region: 'eu', n: 42 });
+  });
+
+  test('the SQL example (examples/sql-daily-orders.json) runs, twice, and the Http example is valid', async () => {
+    for (const name of ['sql-daily-orders', 'http-status'])
+      await clients.definition.pushWorkflow({ definitionJson: readRepoFile('examples', `${name}.json`) });
+    for (let run = 1; run <= 2; run++) {
+      const st = await clients.scheduler.startWorkflow({ workflowId: 'demo.sql_daily_orders' });
+      const inst = await waitEnd(clients, 'demo.sql_daily_orders', st.instanceId, 60_000);
+      assert.equal(
+        inst.status,
+        'SUCCEEDED',
+        JSON.stringify(inst.steps.map((s) => [s.stepId, s.status, s.error])),
+      );
+      const ref = { workflowId: 'demo.sql_daily_orders', instanceId: st.instanceId };
+      const count = (await clients.scheduler.getStepRun({ ref, stepId: 'count' })).stepRun!.summary!.outputs;
+      // The same day twice: the load replaces its row, so the count stays one day of 42 orders.
+      assert.deepEqual(fromParamValue(count.first_row!), { days: '1', orders: '42' });
+    }
   });
 
   test('a hostile param cannot reach SQL text: the step fails and names sql.bind', async () => {
