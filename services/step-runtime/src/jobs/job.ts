@@ -1,6 +1,9 @@
 import type { JsonValue, StepParams } from '../runner/attempt-types.js';
 import type { SqlPools } from './sql/sql-pools.js';
 import type { HttpAllowList } from './http/address-guard.js';
+import { JobFailure } from './job-failure.js';
+
+export { JobFailure, type JobFailureKind } from './job-failure.js';
 
 /**
  * Job step types run inside step-runtime rather than as a user process: their "code" is data (a
@@ -8,25 +11,6 @@ import type { HttpAllowList } from './http/address-guard.js';
  * stays with the service and never reaches user code.
  */
 export type JobType = 'HTTP' | 'SQL';
-
-/** How a job failed; each kind maps to one attempt status (see run-job.ts). */
-export type JobFailureKind =
-  /** The job ran and the outcome is the step's fault (HTTP status, SQL error): USER_FAILED, retried per the user policy. */
-  | 'USER'
-  /** The step's params can never work (bad URL, unknown bind name): FATALLY_FAILED. */
-  | 'FATAL'
-  /** This machine could not do the job (connection file, driver, unreachable database): PLATFORM_FAILED. */
-  | 'PLATFORM';
-
-export class JobFailure extends Error {
-  override readonly name = 'JobFailure';
-  constructor(
-    readonly kind: JobFailureKind,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 /** What step-runtime gives every job: its settings and shared connection pools. */
 export interface JobSettings {

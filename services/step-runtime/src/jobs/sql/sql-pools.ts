@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
-import { JobFailure } from '../job.js';
+import { JobFailure } from '../job-failure.js';
 import type { Dialect } from './named-binds.js';
 
 /** One statement's result, driver-neutral. */
