@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -6,7 +7,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type BatonClients, connect, fromParamValue } from '@baton/sdk';
-import { type SqlServerHandle, type Stack, startPostgres, startStack } from '@baton/testing';
+import {
+  type SqlServerHandle,
+  type Stack,
+  startMariadb,
+  startPostgres,
+  startStack,
+  waitFor,
+} from '@baton/testing';
+import pgDriver from 'pg';
 import { push, waitEnd } from '../scheduler/support';
 import { readRepoFile } from '../support/repo';
 
@@ -16,6 +25,7 @@ import { readRepoFile } from '../support/repo';
 let stack: Stack;
 let clients: BatonClients;
 let pg: SqlServerHandle;
+let maria: SqlServerHandle;
 let server: Server;
 let base = '';
 const dir = mkdtempSync(join(tmpdir(), 'baton-jobs-e2e-'));
@@ -27,7 +37,7 @@ before(async () => {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  pg = await startPostgres();
+  [pg, maria] = await Promise.all([startPostgres(), startMariadb()]);
   const connections = join(dir, 'connections.json');
   // `demo` is the connection the examples use (npm start makes it the same way).
   writeFileSync(
@@ -35,10 +45,18 @@ before(async () => {
     JSON.stringify({
       warehouse: { driver: 'postgres', url: pg.url },
       demo: { driver: 'postgres', url: pg.url },
+      mart: { driver: 'mysql', url: maria.url },
     }),
   );
   stack = await startStack({
-    env: { LOG_LEVEL: 'warn', BATON_HTTP_ALLOW: '127.0.0.1', BATON_CONNECTIONS_FILE: connections },
+    env: {
+      LOG_LEVEL: 'warn',
+      BATON_HTTP_ALLOW: '127.0.0.1',
+      BATON_CONNECTIONS_FILE: connections,
+      // A lost attempt is noticed soon after its worker dies (the kill -9 test).
+      STEP_RUNTIME_LEASE_MS: '3000',
+      STEP_RUNTIME_SWEEP_MS: '1000',
+    },
   });
   clients = connect({
     addresses: { ...stack.addresses, stepRuntime: stack.addresses['step-runtime'] },
@@ -48,7 +66,7 @@ before(async () => {
 after(async () => {
   clients?.close();
   await stack?.stop();
-  await pg?.stop();
+  await Promise.all([pg?.stop(), maria?.stop()]);
   server?.closeAllConnections();
   server?.close();
   rmSync(dir, { recursive: true, force: true });
@@ -164,4 +182,116 @@ describe('Http and SQL steps end to end', () => {
     assert.equal(inst.status, 'FAILED');
     assert.match(inst.steps[0]!.error, /sql\.bind/);
   });
+});
+
+const mariadb = (sql: string) =>
+  execFileSync(
+    'mariadb',
+    ['--no-defaults', '--protocol=tcp', '-h127.0.0.1', `-P${maria.port}`, '-uroot', '-N', 'baton', '-e', sql],
+    {
+      encoding: 'utf8',
+    },
+  );
+
+/** Statements of the kill -9 test still running on a server, through the server's own client. */
+async function runningOn(server: 'pg' | 'mariadb'): Promise<number> {
+  if (server === 'pg') {
+    const db = new pgDriver.Client({ connectionString: pg.url });
+    await db.connect();
+    try {
+      const q =
+        "SELECT count(*) AS n FROM pg_stat_activity WHERE query LIKE '%pg_sleep%' AND state = 'active' AND pid <> pg_backend_pid()";
+      return Number((await db.query(q)).rows[0].n);
+    } finally {
+      await db.end();
+    }
+  }
+  return Number(
+    mariadb(
+      "SELECT COUNT(*) FROM information_schema.processlist WHERE INFO LIKE '%UPDATE locks%' AND ID <> CONNECTION_ID()",
+    ).trim(),
+  );
+}
+
+describe('kill -9 of step-runtime mid-statement', () => {
+  // PostgreSQL: a sleep (the server checks its client every second, as step-runtime asks).
+  // MariaDB: an UPDATE waiting for a row lock another session holds — MariaDB never notices that
+  // such a statement's client is gone; step-runtime's orphan sweeper must stop it.
+  for (const [server, connection, statement] of [
+    ['pg', 'warehouse', 'SELECT pg_sleep(CASE WHEN :attempt = 1 THEN 120 ELSE 0 END) AS slept'],
+    ['mariadb', 'mart', 'UPDATE locks SET n = n + 1 WHERE id = :attempt'],
+  ] as const) {
+    test(`${server}: the orphaned statement is stopped, and the step succeeds on a new attempt`, async () => {
+      let holder: ChildProcess | undefined;
+      if (server === 'mariadb') {
+        mariadb('CREATE TABLE locks (id INT PRIMARY KEY, n INT); INSERT INTO locks VALUES (1, 0), (2, 0)');
+        holder = spawn(
+          'mariadb',
+          [
+            '--no-defaults',
+            '--protocol=tcp',
+            '-h127.0.0.1',
+            `-P${maria.port}`,
+            '-uroot',
+            'baton',
+            '-e',
+            'BEGIN; SELECT id FROM locks WHERE id = 1 FOR UPDATE; SELECT SLEEP(120); COMMIT;',
+          ],
+          { stdio: 'ignore' },
+        );
+      }
+      const workflowId = `jobs.kill_${server}`;
+      await push(clients, {
+        id: workflowId,
+        steps: [
+          {
+            step: {
+              id: 'slow',
+              type: 'SQL',
+              retry_policy: { backoff: { type: 'FIXED_BACKOFF', platform_retry_backoff_in_secs: 1 } },
+              params: {
+                sql: map({
+                  connection: str(connection),
+                  // The first attempt blocks; the one that replaces it returns at once.
+                  statements: str(statement),
+                  bind: map({ attempt: { type: 'LONG', expression: 'step_attempt_id' } }),
+                }),
+              },
+            },
+          },
+        ],
+      });
+      try {
+        const st = await clients.scheduler.startWorkflow({ workflowId });
+        await waitFor(async () => (await runningOn(server)) === 1, {
+          timeoutMs: 30_000,
+          what: 'the statement to run',
+        });
+        const runtime = stack.services['step-runtime']!;
+        runtime.kill9();
+        await runtime.exited();
+        await runtime.start();
+        await waitFor(async () => (await runningOn(server)) === 0, {
+          timeoutMs: 10_000,
+          what: `${server} to stop the statement of the dead step-runtime`,
+        });
+        const inst = await waitEnd(clients, workflowId, st.instanceId, 90_000);
+        assert.equal(
+          inst.status,
+          'SUCCEEDED',
+          JSON.stringify(inst.steps.map((s) => [s.stepId, s.status, s.error])),
+        );
+        const run = (
+          await clients.scheduler.getStepRun({
+            ref: { workflowId, instanceId: st.instanceId },
+            stepId: 'slow',
+          })
+        ).stepRun!;
+        assert.ok(run.attempts.length >= 2, 'a new attempt replaced the lost one');
+        assert.notEqual(run.attempts[0]!.attemptKey, run.attempts.at(-1)!.attemptKey);
+      } finally {
+        holder?.kill('SIGKILL');
+      }
+    });
+  }
 });

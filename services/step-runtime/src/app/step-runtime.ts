@@ -9,6 +9,7 @@ import { canIsolate, lookupUser, resolveIsolateBin, type StepIsolation } from '.
 import { resolveRunnerOptions } from '../runner/index.js';
 import type { JobSettings } from '../jobs/job.js';
 import { jobSettings } from '../jobs/job-settings.js';
+import { OrphanStatementSweeper } from './orphan-statement-sweeper.js';
 import { ClaimsStore } from '../store/claims-store.js';
 import { LogsStore } from '../store/logs-store.js';
 import { AttemptControl } from './attempt-control.js';
@@ -37,6 +38,7 @@ export class StepRuntime {
   private readonly subscriber: ServiceDeps['redis']['redis'];
   /** Http/SQL settings; the SQL pools live as long as the service. */
   private readonly jobs: JobSettings;
+  private readonly orphans: OrphanStatementSweeper;
 
   constructor(
     private readonly cfg: StepRuntimeConfig,
@@ -103,6 +105,7 @@ export class StepRuntime {
       },
       log,
     );
+    this.orphans = new OrphanStatementSweeper(this.jobs, claims, cfg.sweepMs, log);
     this.control = new AttemptControl(claims, this.cancels);
     this.reader = new LogReader(logs, claims, cfg.logRetentionDays);
   }
@@ -116,6 +119,7 @@ export class StepRuntime {
     await this.pool.start();
     this.sweeper.start();
     this.retention.start();
+    if (this.cfg.connectionsFile) this.orphans.start();
     this.deps.log.info(
       {
         worker: this.worker,
@@ -138,6 +142,7 @@ export class StepRuntime {
     await this.pool.stop(graceMs);
     await this.sweeper.stop();
     await this.retention.stop();
+    await this.orphans.stop();
     await this.delivery.stop(2_000);
     this.reportClient.close();
     await this.jobs.sql.close();

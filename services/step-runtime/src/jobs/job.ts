@@ -21,6 +21,8 @@ export interface JobSettings {
 }
 
 export interface JobContext {
+  /** The attempt's unique key (SQL statements carry it, so orphans can be found after a crash). */
+  attemptKey: string;
   /** Aborted when the attempt is stopped or times out; a job ends promptly and cleans up. */
   signal: AbortSignal;
   /** Appends a line to the step's log. */

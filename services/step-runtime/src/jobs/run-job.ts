@@ -56,6 +56,7 @@ export function runJobAttempt(
       const prepared = module.prepare(spec.params);
       if (stopReason !== undefined) return finish(ourDoing());
       const outputs = await module.run(prepared, {
+        attemptKey: spec.attemptKey,
         signal: abort.signal,
         settings,
         log: (stream, text) => log.write(stream, Buffer.from(text, 'utf8')),

@@ -90,6 +90,14 @@ export class ClaimsStore {
     return this.claims.findOne({ _id: attemptKey });
   }
 
+  /** Of these attempts, those still running somewhere: claimed, no result yet, lease not expired. */
+  async liveAttempts(attemptKeys: string[], now = new Date()): Promise<Set<string>> {
+    const docs = await this.claims
+      .find({ _id: { $in: attemptKeys } }, { projection: { _id: 1, result: 1, lease_until: 1 } })
+      .toArray();
+    return new Set(docs.filter((d) => !d.result && d.lease_until && d.lease_until > now).map((d) => d._id));
+  }
+
   /** Lease renewal by the claim's worker (its only writer while the code runs). */
   async renewLease(attemptKey: string, leaseMs: number): Promise<Date> {
     const until = new Date(Date.now() + leaseMs);

@@ -1,7 +1,7 @@
 import type { JsonValue } from '../../runner/attempt-types.js';
 import { type JobContext, JobFailure, type JobModule, mapParam, optNumber, optString } from '../job.js';
 import { rewriteBinds } from './named-binds.js';
-import { type StatementResult, errorText } from './sql-pools.js';
+import { type StatementResult, attemptTag, errorText } from './sql-pools.js';
 
 /** Rows of the last result kept as the `rows` output by default, and at most. */
 export const DEFAULT_SQL_MAX_ROWS = 100;
@@ -100,7 +100,10 @@ async function runSql(job: SqlJob, ctx: JobContext): Promise<Record<string, Json
           'FATAL',
           `statement ${i + 1} refers to :${missing[0]}, which param 'sql.bind' does not hold`,
         );
-      return { text: r.text, values: r.names.map((n) => driverValue(job.bind[n]!)) };
+      return {
+        text: `${attemptTag(ctx.attemptKey)} ${r.text}`,
+        values: r.names.map((n) => driverValue(job.bind[n]!)),
+      };
     });
   } catch (err) {
     session.release(false);

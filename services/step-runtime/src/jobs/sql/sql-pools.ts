@@ -26,7 +26,23 @@ interface SqlDriver {
   dialect: Dialect;
   session(): Promise<SqlSession>;
   close(): Promise<void>;
+  /**
+   * Statements running on the server that carry an attempt tag, for servers that do not notice a
+   * dead client by themselves (MySQL/MariaDB); PostgreSQL checks its clients (see postgresDriver).
+   */
+  taggedStatements?(): Promise<{ id: number; attemptKey: string }[]>;
+  /** Ends a server connection (its client is gone) and the statement it runs. */
+  kill?(id: number): Promise<void>;
 }
+
+/**
+ * Every statement starts with this comment naming its attempt: the server's process list then
+ * tells which attempt a statement belongs to, so one whose step-runtime died can be stopped.
+ */
+export function attemptTag(attemptKey: string): string {
+  return `/* baton-attempt ${attemptKey.replace(/[^A-Za-z0-9_.:-]/g, '_')} */`;
+}
+const TAG = /^\/\* baton-attempt ([A-Za-z0-9_.:-]+) \*\//;
 
 interface ConnectionSpec {
   driver: Dialect;
@@ -59,6 +75,54 @@ export class SqlPools {
         `no SQL connection named '${name}' in BATON_CONNECTIONS_FILE (known: ${known})`,
       );
     }
+    const driver = this.driverFor(name);
+    try {
+      return { session: await driver.session(), dialect: driver.dialect };
+    } catch (err) {
+      throw new JobFailure('PLATFORM', `could not connect to SQL connection '${name}': ${errorText(err)}`);
+    }
+  }
+
+  /**
+   * Stops statements whose attempt is no longer running anywhere (its step-runtime was killed
+   * before it could cancel them), on every connection whose server does not notice a dead client by
+   * itself. `live` says which of the given attempt keys are still running. Returns how many it stopped.
+   */
+  async sweepOrphans(live: (attemptKeys: string[]) => Promise<Set<string>>): Promise<number> {
+    if (this.file === '') return 0;
+    await this.load();
+    let stopped = 0;
+    for (const name of this.specs.keys()) {
+      if (this.specs.get(name)!.driver !== 'mysql') continue;
+      const driver = this.driverFor(name);
+      try {
+        const tagged = (await driver.taggedStatements?.()) ?? [];
+        if (tagged.length === 0) continue;
+        const alive = await live([...new Set(tagged.map((t) => t.attemptKey))]);
+        for (const t of tagged) {
+          if (alive.has(t.attemptKey)) continue;
+          await driver.kill?.(t.id).catch(() => {}); // gone already
+          stopped++;
+        }
+      } catch {
+        // An unreachable server is retried at the next sweep.
+      }
+    }
+    return stopped;
+  }
+
+  /** Ends every pool; a pool still lending a connection after 5 s is left to the process exit. */
+  async close(): Promise<void> {
+    const all = Promise.allSettled([...this.drivers.values()].map((d) => d.driver.close()));
+    this.drivers.clear();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([all, new Promise((r) => (timer = setTimeout(r, 5_000).unref()))]);
+    clearTimeout(timer);
+  }
+
+  /** The pool of a connection of the loaded file (a new one when its driver or URL changed). */
+  private driverFor(name: string): SqlDriver {
+    const spec = this.specs.get(name)!;
     const key = `${spec.driver}|${spec.url}`;
     let entry = this.drivers.get(name);
     if (entry && entry.key !== key) {
@@ -69,20 +133,7 @@ export class SqlPools {
       entry = { key, driver: spec.driver === 'postgres' ? postgresDriver(spec.url) : mysqlDriver(spec.url) };
       this.drivers.set(name, entry);
     }
-    try {
-      return { session: await entry.driver.session(), dialect: entry.driver.dialect };
-    } catch (err) {
-      throw new JobFailure('PLATFORM', `could not connect to SQL connection '${name}': ${errorText(err)}`);
-    }
-  }
-
-  /** Ends every pool; a pool still lending a connection after 5 s is left to the process exit. */
-  async close(): Promise<void> {
-    const all = Promise.allSettled([...this.drivers.values()].map((d) => d.driver.close()));
-    this.drivers.clear();
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([all, new Promise((r) => (timer = setTimeout(r, 5_000).unref()))]);
-    clearTimeout(timer);
+    return entry.driver;
   }
 
   private async load(): Promise<void> {
@@ -135,7 +186,14 @@ export function errorText(err: unknown): string {
 }
 
 function postgresDriver(url: string): SqlDriver {
-  const pool = new pg.Pool({ connectionString: url, max: POOL_SIZE, connectionTimeoutMillis: 10_000 });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: POOL_SIZE,
+    connectionTimeoutMillis: 10_000,
+    // The server checks every second that the client is still there, so a statement whose
+    // step-runtime died (kill -9: no cancel sent) stops within a second rather than running on.
+    options: '-c client_connection_check_interval=1000',
+  });
   pool.on('error', () => {}); // an idle connection that dies is dropped by the pool; nothing to report
   return {
     dialect: 'postgres',
@@ -207,5 +265,19 @@ function mysqlDriver(url: string): SqlDriver {
       };
     },
     close: () => pool.end(),
+    async taggedStatements() {
+      const [rows] = await pool.query(
+        "SELECT ID AS id, INFO AS info FROM information_schema.PROCESSLIST WHERE INFO LIKE '/* baton-attempt %'",
+      );
+      const out: { id: number; attemptKey: string }[] = [];
+      for (const r of rows as { id: number; info: string }[]) {
+        const m = TAG.exec(r.info);
+        if (m) out.push({ id: Number(r.id), attemptKey: m[1]! });
+      }
+      return out;
+    },
+    async kill(id) {
+      await pool.query(`KILL ${Number(id)}`);
+    },
   };
 }
