@@ -3,7 +3,8 @@
 #   - ferretdb-launcher (our embedded FerretDB 1.24.2, built from tools/ferretdb-launcher)
 #   - baton-isolate (step-runtime's confinement of user code, built from tools/baton-isolate)
 #   - grpcurl v1.9.3
-#   - redis-server, jq, and the PostgreSQL and MariaDB servers the SQL step tests start privately
+#   - redis-server, jq, the PostgreSQL and MariaDB servers the SQL step tests start privately,
+#     and python3-nbclient / python3-ipykernel for Notebook steps
 #     (system packages, via apt-get when missing)
 # Idempotent: skips whatever is already present and up to date. Works from any cwd.
 set -euo pipefail
@@ -70,8 +71,10 @@ command -v jq >/dev/null 2>&1 || missing+=(jq)
 # PostgreSQL and MariaDB server binaries: the SQL step tests start private servers from them.
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 command -v mariadbd >/dev/null 2>&1 || missing+=(mariadb-server)
+# Jupyter's nbclient and an IPython kernel for Notebook steps (Debian's python3).
+/usr/bin/python3 -c 'import nbclient, ipykernel' >/dev/null 2>&1 || missing+=(python3-nbclient python3-ipykernel)
 if [[ ${#missing[@]} -eq 0 ]]; then
-  say "redis-server, jq, PostgreSQL and MariaDB binaries present"
+  say "redis-server, jq, PostgreSQL, MariaDB and Jupyter (nbclient, ipykernel) present"
 else
   say "installing ${missing[*]} with apt-get..."
   SUDO=""

@@ -48,6 +48,7 @@ test('isRunnableType: the runner types only', () => {
   assert.equal(isRunnableType('PYTHON'), true);
   assert.equal(isRunnableType('SQL'), true);
   assert.equal(isRunnableType('HTTP'), true);
-  assert.equal(isRunnableType('NOTEBOOK'), false);
+  assert.equal(isRunnableType('NOTEBOOK'), true);
+  assert.equal(isRunnableType('KUBERNETES'), false);
   assert.equal(isRunnableType('NOOP'), false);
 });

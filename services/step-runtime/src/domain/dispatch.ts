@@ -70,6 +70,8 @@ export function parseDispatch(raw: string | undefined): ParsedDispatch {
 }
 
 /** The step types this service runs (the runner's). Anything else is reported FATALLY_FAILED. */
-export function isRunnableType(stepType: string): stepType is 'SHELL' | 'PYTHON' | 'HTTP' | 'SQL' {
-  return stepType === 'SHELL' || stepType === 'PYTHON' || stepType === 'HTTP' || stepType === 'SQL';
+export function isRunnableType(
+  stepType: string,
+): stepType is 'SHELL' | 'PYTHON' | 'NOTEBOOK' | 'HTTP' | 'SQL' {
+  return ['SHELL', 'PYTHON', 'NOTEBOOK', 'HTTP', 'SQL'].includes(stepType);
 }

@@ -5,7 +5,7 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
 export type StepParams = Record<string, JsonValue>;
 
 /** Step types this runner can execute on the machine; each has one module under `step-types/`. */
-export type StepType = 'SHELL' | 'PYTHON';
+export type StepType = 'SHELL' | 'PYTHON' | 'NOTEBOOK';
 
 /** Step types run inside step-runtime (see jobs/): their params are data, not code. */
 export type JobStepType = 'HTTP' | 'SQL';
@@ -59,6 +59,8 @@ export interface AttemptOutcome {
   truncated: boolean;
   /** The attempt's working directory (it no longer exists unless keepWorkDirs). */
   workDir?: string;
+  /** A file the step type keeps (the executed notebook), when the program wrote one. */
+  artifact?: { name: string; data: Buffer };
 }
 
 /** A piece of the attempt's log, delivered in order. */

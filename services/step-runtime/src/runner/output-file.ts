@@ -11,45 +11,43 @@ export type OutputRead =
 
 const MAX_USER_ERROR_CHARS = 4096;
 
+/** A file user code left in its control dir, read without trusting it. */
+export type FileRead = { kind: 'absent' } | { kind: 'ok'; data: Buffer } | { kind: 'bad'; why: string };
+
 /**
- * Reads BATON_OUTPUT_FILE after the process group is gone. Absent or blank = no outputs. It must be a
- * regular file (a FIFO or a symlink to /dev/zero would hang or flood us) of at most `maxBytes`
- * holding one JSON object.
+ * Reads a file user code wrote, after its process group is gone. It must be a regular file (a FIFO
+ * or a symlink to /dev/zero would hang or flood us; a symlink to a file of ours would leak it) of at
+ * most `maxBytes`.
  */
-export async function readOutputFile(path: string, maxBytes: number): Promise<OutputRead> {
-  let text: string;
+export async function readUserFile(path: string, maxBytes: number): Promise<FileRead> {
   try {
     const file = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
     try {
       const stat = await file.stat();
-      if (!stat.isFile())
-        return { ok: false, error: 'output file (BATON_OUTPUT_FILE) is not a regular file' };
-      if (stat.size > maxBytes) {
-        return {
-          ok: false,
-          error: `output file (BATON_OUTPUT_FILE) is ${stat.size} bytes; the limit is ${maxBytes}`,
-        };
-      }
+      if (!stat.isFile()) return { kind: 'bad', why: 'is not a regular file' };
+      if (stat.size > maxBytes)
+        return { kind: 'bad', why: `is ${stat.size} bytes; the limit is ${maxBytes}` };
       const buffer = Buffer.alloc(maxBytes + 1);
       const { bytesRead } = await file.read(buffer, 0, buffer.length, 0);
-      if (bytesRead > maxBytes) {
-        return { ok: false, error: `output file (BATON_OUTPUT_FILE) is over the limit of ${maxBytes} bytes` };
-      }
-      text = buffer.subarray(0, bytesRead).toString('utf8');
+      if (bytesRead > maxBytes) return { kind: 'bad', why: `is over the limit of ${maxBytes} bytes` };
+      return { kind: 'ok', data: buffer.subarray(0, bytesRead) };
     } finally {
       await file.close();
     }
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { ok: true, outputs: {}, retryable: true };
-    if (code === 'ELOOP')
-      return { ok: false, error: 'output file (BATON_OUTPUT_FILE) must not be a symlink' };
-    return {
-      ok: false,
-      error: `output file (BATON_OUTPUT_FILE) could not be read: ${(err as Error).message}`,
-    };
+    if (code === 'ENOENT') return { kind: 'absent' };
+    if (code === 'ELOOP') return { kind: 'bad', why: 'must not be a symlink' };
+    return { kind: 'bad', why: `could not be read: ${(err as Error).message}` };
   }
-  return parseOutputs(text);
+}
+
+/** Reads BATON_OUTPUT_FILE (see readUserFile). Absent or blank = no outputs; else one JSON object. */
+export async function readOutputFile(path: string, maxBytes: number): Promise<OutputRead> {
+  const r = await readUserFile(path, maxBytes);
+  if (r.kind === 'absent') return { ok: true, outputs: {}, retryable: true };
+  if (r.kind === 'bad') return { ok: false, error: `output file (BATON_OUTPUT_FILE) ${r.why}` };
+  return parseOutputs(r.data.toString('utf8'));
 }
 
 /** Parses the output file's text and separates the reserved keys from the output params. */

@@ -1,4 +1,4 @@
-import type { Buffer } from 'node:buffer';
+import { Buffer } from 'node:buffer';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { constants as osConstants } from 'node:os';
@@ -9,7 +9,7 @@ import type { AttemptOutcome, AttemptSpec, RunningAttempt } from './attempt-type
 import { describeError, RunnerError } from './errors.js';
 import { LogCapture } from './log-capture.js';
 import { decideOutcome, verdictForError, type ProcessEnd, type Verdict } from './outcome.js';
-import { readOutputFile } from './output-file.js';
+import { readOutputFile, readUserFile } from './output-file.js';
 import { terminateGroup, type TerminateResult } from './process-group.js';
 import { resolveRunnerOptions, type ResolvedRunnerOptions, type RunnerOptions } from './runner-options.js';
 import { buildProgram, type StepProgram } from './step-types/index.js';
@@ -120,6 +120,7 @@ class AttemptRun {
         return this.finish({ status: 'USER_FAILED', ...ended, error: this.overQuota, outputs: {} }, workDir);
       }
       const ourDoing = this.stopReason !== undefined || this.timedOut;
+      const artifact = program.artifact ? await this.readArtifact(workDir, program.artifact) : undefined;
       return this.finish(
         explainLimit(
           this.opts,
@@ -131,6 +132,7 @@ class AttemptRun {
           }),
         ),
         workDir,
+        artifact,
       );
     } finally {
       if (workDir && !this.opts.keepWorkDirs) await removeWorkDir(workDir.dir);
@@ -252,7 +254,7 @@ class AttemptRun {
     return decideOutcome({ end: { exitCode: null, signal: null }, stopReason: this.stopReason });
   }
 
-  private finish(verdict: Verdict, workDir?: WorkDir): AttemptOutcome {
+  private finish(verdict: Verdict, workDir?: WorkDir, artifact?: AttemptOutcome['artifact']): AttemptOutcome {
     const logs = this.log.finish();
     return {
       ...verdict,
@@ -260,7 +262,16 @@ class AttemptRun {
       endedAt: Date.now(),
       ...logs,
       ...(workDir ? { workDir: workDir.dir } : {}),
+      ...(artifact ? { artifact } : {}),
     };
+  }
+
+  /** The step type's kept file, if the program wrote one; a bad one is noted in the log and dropped. */
+  private async readArtifact(workDir: WorkDir, name: string): Promise<AttemptOutcome['artifact']> {
+    const r = await readUserFile(join(workDir.control, name), this.opts.maxArtifactBytes);
+    if (r.kind === 'ok') return { name, data: r.data };
+    if (r.kind === 'bad') this.log.write('stderr', Buffer.from(`[baton] ${name} not kept: it ${r.why}\n`));
+    return undefined;
   }
 }
 

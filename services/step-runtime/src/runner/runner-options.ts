@@ -22,6 +22,8 @@ export interface RunnerOptions {
   logTailBytes?: number;
   /** Cap on the size of BATON_OUTPUT_FILE. Default 1 MiB. */
   maxOutputBytes?: number;
+  /** Cap on a kept file (the executed notebook); a larger one is dropped with a note in the log. Default 8 MiB. */
+  maxArtifactBytes?: number;
   /** A scalar param longer than this (UTF-8 bytes) is not exported as env (still in the params file). Default 64 KiB. */
   maxEnvValueBytes?: number;
   /**
@@ -67,6 +69,7 @@ export const RUNNER_DEFAULTS = {
   maxLogBytes: 10 * MiB,
   logTailBytes: 1 * MiB,
   maxOutputBytes: 1 * MiB,
+  maxArtifactBytes: 8 * MiB,
   maxEnvValueBytes: 64 * 1024,
   killGraceMs: 10_000,
   stdioDrainMs: 1_000,
@@ -98,6 +101,7 @@ export function resolveRunnerOptions(opts: RunnerOptions): ResolvedRunnerOptions
         Math.floor((opts.maxLogBytes ?? RUNNER_DEFAULTS.maxLogBytes) / 2),
       ),
     maxOutputBytes: opts.maxOutputBytes ?? RUNNER_DEFAULTS.maxOutputBytes,
+    maxArtifactBytes: opts.maxArtifactBytes ?? RUNNER_DEFAULTS.maxArtifactBytes,
     maxEnvValueBytes: opts.maxEnvValueBytes ?? RUNNER_DEFAULTS.maxEnvValueBytes,
     killGraceMs: opts.killGraceMs ?? RUNNER_DEFAULTS.killGraceMs,
     stdioDrainMs: opts.stdioDrainMs ?? RUNNER_DEFAULTS.stdioDrainMs,
@@ -109,7 +113,7 @@ export function resolveRunnerOptions(opts: RunnerOptions): ResolvedRunnerOptions
     isolation: opts.isolation,
     jobs: opts.jobs,
   };
-  for (const key of ['maxLogBytes', 'maxOutputBytes', 'maxEnvValueBytes'] as const) {
+  for (const key of ['maxLogBytes', 'maxOutputBytes', 'maxEnvValueBytes', 'maxArtifactBytes'] as const) {
     if (!Number.isSafeInteger(r[key]) || r[key] <= 0) bad(`${key} must be a positive integer`);
   }
   if (!Number.isSafeInteger(r.diskCheckMs) || r.diskCheckMs < 10) bad('diskCheckMs must be an integer >= 10');

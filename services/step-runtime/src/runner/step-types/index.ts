@@ -1,5 +1,6 @@
 import type { StepParams, StepType } from '../attempt-types.js';
 import { RunnerError } from '../errors.js';
+import { notebookStep } from './notebook.js';
 import { pythonStep } from './python.js';
 import { shellStep } from './shell.js';
 import type { StepProgram, StepTypeModule } from './step-program.js';
@@ -10,6 +11,7 @@ export type { StepProgram, StepTypeModule } from './step-program.js';
 export const STEP_TYPES: Readonly<Record<StepType, StepTypeModule>> = {
   SHELL: shellStep,
   PYTHON: pythonStep,
+  NOTEBOOK: notebookStep,
 };
 
 /** Unknown types are PLATFORM errors: this worker cannot run them, another build might. */

@@ -11,6 +11,8 @@ export interface StepProgram {
   args: string[];
   /** Variables this step type needs (they lose to params and to BATON_*). */
   env: Record<string, string>;
+  /** A file the program writes in the control dir that is kept after the attempt (the executed notebook). */
+  artifact?: string;
 }
 
 /** One module per step type implements this; register it in `step-types/index.ts`. */
