@@ -46,7 +46,17 @@ function jobMap(
   return { entries: p.value as Record<string, unknown>, at: keyPath(path, 'value') };
 }
 
-/** What can be known at push about an Http or SQL step's params; the rest is checked when it runs. */
+function isNotebookText(v: unknown): boolean {
+  if (typeof v !== 'string') return false;
+  try {
+    const nb = JSON.parse(v) as { cells?: unknown };
+    return typeof nb === 'object' && nb !== null && Array.isArray(nb.cells);
+  } catch {
+    return false;
+  }
+}
+
+/** What can be known at push about an Http, SQL or Notebook step's params; the rest is checked when it runs. */
 export function checkJobParams(ctx: Ctx, base: string, type: string, params: ParamMap | undefined): void {
   if (type === 'HTTP') {
     const m = jobMap(ctx, base, params, 'http', 'Http');
@@ -66,6 +76,20 @@ export function checkJobParams(ctx: Ctx, base: string, type: string, params: Par
     const method = literal(m.entries, 'method');
     if (method && !(HTTP_METHODS as readonly string[]).includes(String(method.value).toUpperCase()))
       report(ctx, at(m.at, method.path), `http.method must be one of ${HTTP_METHODS.join(', ')}`);
+    return;
+  }
+  if (type === 'NOTEBOOK') {
+    const m = jobMap(ctx, base, params, 'notebook', 'Notebook');
+    if (!m) return;
+    if (m.entries.source === undefined && m.entries.path === undefined)
+      report(ctx, m.at, 'a Notebook step needs notebook.source (the .ipynb JSON text) or notebook.path');
+    const source = literal(m.entries, 'source');
+    if (source && !isNotebookText(source.value))
+      report(
+        ctx,
+        at(m.at, source.path),
+        'notebook.source must be the JSON text of a notebook (with its cells)',
+      );
     return;
   }
   if (type === 'SQL') {

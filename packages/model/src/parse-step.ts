@@ -97,7 +97,8 @@ export function parseStepEntry(
           ? undefined
           : parseRetryPolicy(ctx, keyPath(base, 'retry_policy'), obj.retry_policy);
       if (type === 'SLEEP') checkSleepSeconds(ctx, base, common?.params);
-      if (type === 'HTTP' || type === 'SQL') checkJobParams(ctx, base, type, common?.params);
+      if (type === 'HTTP' || type === 'SQL' || type === 'NOTEBOOK')
+        checkJobParams(ctx, base, type, common?.params);
       if (!common) return undefined;
       return {
         kind,

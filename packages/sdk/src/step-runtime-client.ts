@@ -1,5 +1,6 @@
 import {
   CancelAttemptRequest,
+  GetStepArtifactRequest,
   GetStepLogsRequest,
   StepRuntimeServiceClient,
   StepRuntimeServiceService,
@@ -20,6 +21,7 @@ const spec: ServiceSpec<StepRuntimeServiceService> = {
   requests: {
     getStepLogs: GetStepLogsRequest,
     cancelAttempt: CancelAttemptRequest,
+    getStepArtifact: GetStepArtifactRequest,
   },
 };
 

@@ -24,7 +24,7 @@ runServiceMain({
         {
           name: 'baton.v1.StepRuntimeService',
           definition: StepRuntimeServiceService,
-          handlers: stepRuntimeHandlers(runtime.control, runtime.reader),
+          handlers: stepRuntimeHandlers(runtime.control, runtime.reader, runtime.artifactReader),
         },
         {
           name: 'baton.internal.v1.StepRuntimeInternalService',

@@ -71,7 +71,7 @@ describe('step-runtime: running attempts', () => {
   test('non-zero exit → USER_FAILED; an unsupported type → FATALLY_FAILED', async () => {
     const wf = uniqueWorkflow('fail');
     const bad = shellStep(wf, 'bad', 'echo oops >&2; exit 3');
-    const sql = shellStep(wf, 'sql', '', { stepType: 'SQL', params: { sql: 'select 1' } });
+    const sql = shellStep(wf, 'sql', '', { stepType: 'KUBERNETES', params: {} });
     await env.queue.enqueue(bad);
     await env.queue.enqueue(sql);
     const failed = await finalOf(bad.attemptKey);
@@ -79,7 +79,7 @@ describe('step-runtime: running attempts', () => {
     assert.match(failed.error, /3/);
     const fatal = await finalOf(sql.attemptKey);
     assert.equal(fatal.status, 'FATALLY_FAILED');
-    assert.equal(fatal.error, 'step type SQL is not supported by step-runtime');
+    assert.equal(fatal.error, 'step type KUBERNETES is not supported by step-runtime');
   });
 
   test('the same attempt enqueued three times runs once', async () => {

@@ -1,3 +1,5 @@
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { CliExit, ExitCode } from '../cli-errors';
 import type { CommandContext } from '../command-context';
@@ -64,7 +66,48 @@ export async function logsCommand(
   }
 }
 
+/**
+ * `baton notebook`: the executed notebook a Notebook step attempt kept (GetStepArtifact), to stdout
+ * or to `--out FILE`.
+ */
+export async function notebookCommand(
+  ctx: CommandContext,
+  workflowId: string,
+  instance: string,
+  stepId: string,
+  flags: Omit<LogsFlags, 'follow'> & { out?: string } = {},
+): Promise<void> {
+  const ref = refOf(workflowId, instance, flags.run);
+  const attemptId =
+    flags.attempt === undefined ? 0 : parsePositiveInt(flags.attempt, '--attempt', 2 ** 31 - 1);
+  const chunks: Buffer[] = [];
+  let name = '';
+  for await (const c of ctx
+    .clients()
+    .stepRuntime.getStepArtifact(
+      { workflowId, instanceId: ref.instanceId, runId: ref.runId, stepId, attemptId },
+      { signal: ctx.io.signal },
+    )) {
+    name = c.name;
+    chunks.push(Buffer.from(c.data));
+  }
+  const data = Buffer.concat(chunks);
+  if (flags.out) {
+    await writeFile(resolve(ctx.io.cwd ?? process.cwd(), flags.out), data);
+    ctx.io.stderr.write(`wrote ${name} (${data.length} bytes) to ${flags.out}\n`);
+  } else ctx.io.stdout.write(data.toString('utf8')); // a notebook is JSON text
+}
+
 export function registerLogCommands(program: Command, ctx: () => CommandContext): void {
+  program
+    .command('notebook <workflow-id> <instance> <step-id>')
+    .description('the executed notebook a Notebook step kept (stdout, or --out FILE)')
+    .option('--run <r>', 'run number (default: the latest run)')
+    .option('--attempt <n>', 'attempt number (default: the latest attempt)')
+    .option('--out <file>', 'write it to this file')
+    .action((id: string, instance: string, stepId: string, flags: LogsFlags & { out?: string }) =>
+      notebookCommand(ctx(), id, instance, stepId, flags),
+    );
   program
     .command('logs <workflow-id> <instance> <step-id>')
     .description("a step attempt's output: stdout to stdout, stderr to stderr")

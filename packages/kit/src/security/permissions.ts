@@ -87,6 +87,7 @@ export const PERMISSIONS: Readonly<Record<string, Rule>> = {
 
   '/baton.v1.StepRuntimeService/GetStepLogs': read(workflow),
   '/baton.v1.StepRuntimeService/CancelAttempt': operate(attempt),
+  '/baton.v1.StepRuntimeService/GetStepArtifact': read(workflow),
 
   '/baton.v1.AuditService/ListAuditEvents': {
     role: 'admin',

@@ -6,6 +6,7 @@ import { type AttemptOutcome, type RunnerOptions, runAttempt } from '../runner/i
 import type { AttemptResult, ClaimTarget } from '../store/claim-documents.js';
 import type { ClaimsStore } from '../store/claims-store.js';
 import { LogWriter } from '../store/log-writer.js';
+import type { ArtifactsStore } from '../store/artifacts-store.js';
 import type { LogsStore } from '../store/logs-store.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import type { Log } from './log.js';
@@ -16,6 +17,8 @@ export interface LifecycleDeps {
   queue: WorkQueue;
   claims: ClaimsStore;
   logs: LogsStore;
+  /** Where an attempt's kept file (the executed notebook) is stored before its result is reported. */
+  artifacts: ArtifactsStore;
   running: RunningAttempts;
   delivery: ReportDelivery;
   worker: string;
@@ -147,6 +150,17 @@ export class AttemptLifecycle {
       lease.stop();
     }
     if (!(await logs.close(outcome.truncated))) log.error('could not store the end of the log');
+    if (outcome.artifact) {
+      // Stored before the result is reported, so a run seen as ended has its notebook to fetch.
+      try {
+        await this.d.artifacts.put(key, outcome.artifact.name, outcome.artifact.data);
+      } catch (err) {
+        log.error(
+          { err: String(err) },
+          `could not store ${outcome.artifact.name}; the result is reported without it`,
+        );
+      }
+    }
     const { result, outputs } = resultOf(outcome, entry);
     log.info(
       { status: result.status, exitCode: outcome.exitCode, ms: outcome.endedAt - outcome.startedAt },

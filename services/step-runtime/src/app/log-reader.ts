@@ -105,7 +105,10 @@ export class LogReader {
   }
 
   /** The attempt key, resolving run 0 / attempt 0 to the latest with logs; undefined if none. */
-  private async resolve(a: LogAddress): Promise<string | undefined> {
+  /** The attempt key an address names (the latest run / attempt with logs for 0), if any. */
+  async resolve(
+    a: Pick<LogAddress, 'workflowId' | 'instanceId' | 'runId' | 'stepId' | 'attemptId'>,
+  ): Promise<string | undefined> {
     const has = async (run: number, attempt: number) =>
       (await this.logs.getMeta(attemptKeyFor(a.workflowId, a.instanceId, run, a.stepId, attempt))) !== null;
     const runs = a.runId > 0 ? [a.runId] : await this.latest((r) => this.anyAttempt(has, r));

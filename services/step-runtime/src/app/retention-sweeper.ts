@@ -2,6 +2,8 @@ import type { Redis } from 'ioredis';
 import { claimExpired, logExpired, retentionCutoff } from '../domain/retention.js';
 import { KEYS } from '../redis/keys.js';
 import { tryTakeSweepLock } from '../redis/sweep-lock.js';
+import { attemptKeyOfMeta } from '../domain/attempt-key.js';
+import type { ArtifactsStore } from '../store/artifacts-store.js';
 import type { ClaimsStore } from '../store/claims-store.js';
 import type { LogsStore } from '../store/logs-store.js';
 import type { Log } from './log.js';
@@ -43,6 +45,7 @@ export class RetentionSweeper {
     private readonly redis: Redis,
     private readonly logs: LogsStore,
     private readonly claims: ClaimsStore,
+    private readonly artifacts: ArtifactsStore,
     private readonly opts: RetentionOptions,
     private readonly log: Log,
   ) {}
@@ -95,6 +98,7 @@ export class RetentionSweeper {
     let deleted = 0;
     for (const meta of metas) {
       if (!logExpired(meta, cutoff)) continue; // the query says so; the rule is checked here too
+      await this.artifacts.deleteMany([attemptKeyOfMeta(meta._id)]); // an attempt's kept file goes with its log
       await this.logs.deleteLog(meta);
       deleted++;
     }

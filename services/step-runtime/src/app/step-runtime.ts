@@ -15,6 +15,8 @@ import { LogsStore } from '../store/logs-store.js';
 import { AttemptControl } from './attempt-control.js';
 import { AttemptLifecycle } from './attempt-lifecycle.js';
 import { LogReader } from './log-reader.js';
+import { ArtifactReader } from './artifact-reader.js';
+import { ArtifactsStore } from '../store/artifacts-store.js';
 import { ReportDelivery } from './report-delivery.js';
 import { Reporter } from './reporter.js';
 import { ReportSweeper } from './report-sweeper.js';
@@ -27,6 +29,7 @@ export class StepRuntime {
   readonly worker: string;
   readonly control: AttemptControl;
   readonly reader: LogReader;
+  readonly artifactReader: ArtifactReader;
   readonly pool: WorkerPool;
   private readonly delivery: ReportDelivery;
   private readonly sweeper: ReportSweeper;
@@ -58,6 +61,7 @@ export class StepRuntime {
     const { onLog: _unused, ...runnerOpts } = runner;
     const claims = new ClaimsStore(mongo.db);
     const logs = new LogsStore(mongo.db);
+    const artifacts = new ArtifactsStore(mongo.db);
     this.blocking = redis.redis.duplicate();
     this.subscriber = redis.redis.duplicate();
     this.blocking.on('error', () => {});
@@ -71,6 +75,7 @@ export class StepRuntime {
       queue,
       claims,
       logs,
+      artifacts,
       running: this.running,
       delivery: this.delivery,
       worker: this.worker,
@@ -97,6 +102,7 @@ export class StepRuntime {
       redis.redis,
       logs,
       claims,
+      artifacts,
       {
         logRetentionDays: cfg.logRetentionDays,
         attemptRetentionDays: cfg.attemptRetentionDays,
@@ -108,6 +114,7 @@ export class StepRuntime {
     this.orphans = new OrphanStatementSweeper(this.jobs, claims, cfg.sweepMs, log);
     this.control = new AttemptControl(claims, this.cancels);
     this.reader = new LogReader(logs, claims, cfg.logRetentionDays);
+    this.artifactReader = new ArtifactReader(this.reader, artifacts);
   }
 
   async start(): Promise<void> {

@@ -15,6 +15,7 @@ export function attemptKeyFor(
 /** `step_logs` ids: chunk n of an attempt, and its meta document. */
 export const logChunkId = (attemptKey: string, n: number): string => `${attemptKey}:${n}`;
 export const logMetaId = (attemptKey: string): string => `${attemptKey}:meta`;
+export const attemptKeyOfMeta = (metaId: string): string => metaId.replace(/:meta$/, '');
 
 /** `step_claims` id of the cancel marker of an attempt (see store/claims-store.ts). */
 export const cancelMarkerId = (attemptKey: string): string => `${attemptKey}:cancel`;

@@ -8,14 +8,17 @@ import {
 import type {
   CancelAttemptRequest,
   CancelAttemptResponse,
+  GetStepArtifactRequest,
+  GetStepArtifactResponse,
   GetStepLogsRequest,
   GetStepLogsResponse,
 } from '@baton/proto';
+import type { ArtifactReader } from '../app/artifact-reader.js';
 import type { AttemptControl } from '../app/attempt-control.js';
 import type { LogAddress, LogReader } from '../app/log-reader.js';
 
 /** baton.v1.StepRuntimeService: proto ↔ domain only. */
-export function stepRuntimeHandlers(control: AttemptControl, reader: LogReader) {
+export function stepRuntimeHandlers(control: AttemptControl, reader: LogReader, artifacts: ArtifactReader) {
   const getStepLogs: ServerStreamHandler<GetStepLogsRequest, GetStepLogsResponse> = async (
     req,
     ctx,
@@ -31,10 +34,26 @@ export function stepRuntimeHandlers(control: AttemptControl, reader: LogReader) 
     ctx.log.info({ attemptKey: req.attemptKey, reason: req.reason, cancelled }, 'cancel requested');
     return { cancelled };
   };
-  return { GetStepLogs: getStepLogs, CancelAttempt: cancelAttempt };
+  const getStepArtifact: ServerStreamHandler<GetStepArtifactRequest, GetStepArtifactResponse> = async (
+    req,
+    ctx,
+    send,
+  ) => {
+    const address = toLogAddress({ ...req, follow: false, offset: '0' }, 'GetStepArtifact');
+    await artifacts.stream(address, ctx.signal, (c) =>
+      send({
+        name: c.name,
+        size: String(c.size),
+        attemptId: c.attemptId,
+        data: c.data,
+        offset: String(c.offset),
+      }),
+    );
+  };
+  return { GetStepLogs: getStepLogs, CancelAttempt: cancelAttempt, GetStepArtifact: getStepArtifact };
 }
 
-export function toLogAddress(req: GetStepLogsRequest): LogAddress {
+export function toLogAddress(req: GetStepLogsRequest, rpc = 'GetStepLogs'): LogAddress {
   const v: FieldViolation[] = [];
   requireField(req.workflowId, 'workflow_id', v);
   requireField(req.stepId, 'step_id', v);
@@ -51,7 +70,7 @@ export function toLogAddress(req: GetStepLogsRequest): LogAddress {
   if (!Number.isSafeInteger(offset) || offset < 0) v.push({ field: 'offset', description: 'must be ≥ 0' });
   if (v.length > 0)
     throw BatonError.invalid(
-      `invalid GetStepLogs request: ${v.map((x) => `${x.field} ${x.description}`).join('; ')}`,
+      `invalid ${rpc} request: ${v.map((x) => `${x.field} ${x.description}`).join('; ')}`,
       v,
     );
   return {

@@ -110,7 +110,7 @@ describe('Notebook step', () => {
     const none = await run({ notebook: { kernel: 'python3' } }).attempt.result;
     assert.equal(none.status, 'FATALLY_FAILED');
     assert.match(none.error ?? '', /notebook.source/);
-    const escape = await run({ notebook: { path: '../../etc/passwd' } }).attempt.result;
-    assert.equal(escape.status, 'FATALLY_FAILED');
+    const outside = await run({ notebook: { path: '../../etc/passwd' } }).attempt.result;
+    assert.equal(outside.status, 'FATALLY_FAILED');
   });
 });

@@ -420,7 +420,7 @@ test('an unknown step type or a malformed spec → PLATFORM_FAILED; bad options 
     opts,
   ).result;
   assert.equal(unknown.status, 'PLATFORM_FAILED');
-  assert.match(unknown.error ?? '', /step type 'SPARK' cannot run here \(known: SHELL, PYTHON\)/);
+  assert.match(unknown.error ?? '', /step type 'SPARK' cannot run here \(known: SHELL, PYTHON, NOTEBOOK\)/);
 
   const badSpec = await runAttempt(shell('badspec', 'true', { timeoutSeconds: -1 }), opts).result;
   assert.equal(badSpec.status, 'PLATFORM_FAILED');

@@ -55,6 +55,26 @@ export interface CancelAttemptResponse {
   cancelled: boolean;
 }
 
+export interface GetStepArtifactRequest {
+  workflowId: string;
+  instanceId: string;
+  /** 0 = the latest run. */
+  runId: string;
+  stepId: string;
+  /** 0 = the latest attempt. */
+  attemptId: number;
+}
+
+export interface GetStepArtifactResponse {
+  /** The file's name (executed.ipynb), its size and the attempt that kept it: set on every chunk. */
+  name: string;
+  size: string;
+  attemptId: number;
+  /** This chunk and where it starts in the file. */
+  data: Buffer;
+  offset: string;
+}
+
 function createBaseGetStepLogsRequest(): GetStepLogsRequest {
   return { workflowId: "", instanceId: "0", runId: "0", stepId: "", attemptId: 0, follow: false, offset: "0" };
 }
@@ -513,6 +533,296 @@ export const CancelAttemptResponse: MessageFns<CancelAttemptResponse> = {
   },
 };
 
+function createBaseGetStepArtifactRequest(): GetStepArtifactRequest {
+  return { workflowId: "", instanceId: "0", runId: "0", stepId: "", attemptId: 0 };
+}
+
+export const GetStepArtifactRequest: MessageFns<GetStepArtifactRequest> = {
+  encode(message: GetStepArtifactRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.workflowId !== "") {
+      writer.uint32(10).string(message.workflowId);
+    }
+    if (message.instanceId !== "0") {
+      writer.uint32(16).int64(message.instanceId);
+    }
+    if (message.runId !== "0") {
+      writer.uint32(24).int64(message.runId);
+    }
+    if (message.stepId !== "") {
+      writer.uint32(34).string(message.stepId);
+    }
+    if (message.attemptId !== 0) {
+      writer.uint32(40).int32(message.attemptId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetStepArtifactRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetStepArtifactRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.workflowId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.instanceId = reader.int64().toString();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.runId = reader.int64().toString();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.stepId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.attemptId = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetStepArtifactRequest {
+    return {
+      workflowId: isSet(object.workflowId)
+        ? globalThis.String(object.workflowId)
+        : isSet(object.workflow_id)
+        ? globalThis.String(object.workflow_id)
+        : "",
+      instanceId: isSet(object.instanceId)
+        ? globalThis.String(object.instanceId)
+        : isSet(object.instance_id)
+        ? globalThis.String(object.instance_id)
+        : "0",
+      runId: isSet(object.runId)
+        ? globalThis.String(object.runId)
+        : isSet(object.run_id)
+        ? globalThis.String(object.run_id)
+        : "0",
+      stepId: isSet(object.stepId)
+        ? globalThis.String(object.stepId)
+        : isSet(object.step_id)
+        ? globalThis.String(object.step_id)
+        : "",
+      attemptId: isSet(object.attemptId)
+        ? globalThis.Number(object.attemptId)
+        : isSet(object.attempt_id)
+        ? globalThis.Number(object.attempt_id)
+        : 0,
+    };
+  },
+
+  toJSON(message: GetStepArtifactRequest): unknown {
+    const obj: any = {};
+    if (message.workflowId !== "") {
+      obj.workflowId = message.workflowId;
+    }
+    if (message.instanceId !== "0") {
+      obj.instanceId = message.instanceId;
+    }
+    if (message.runId !== "0") {
+      obj.runId = message.runId;
+    }
+    if (message.stepId !== "") {
+      obj.stepId = message.stepId;
+    }
+    if (message.attemptId !== 0) {
+      obj.attemptId = Math.round(message.attemptId);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<GetStepArtifactRequest>): GetStepArtifactRequest {
+    return GetStepArtifactRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetStepArtifactRequest>): GetStepArtifactRequest {
+    const message = createBaseGetStepArtifactRequest();
+    message.workflowId = object.workflowId ?? "";
+    message.instanceId = object.instanceId ?? "0";
+    message.runId = object.runId ?? "0";
+    message.stepId = object.stepId ?? "";
+    message.attemptId = object.attemptId ?? 0;
+    return message;
+  },
+};
+
+function createBaseGetStepArtifactResponse(): GetStepArtifactResponse {
+  return { name: "", size: "0", attemptId: 0, data: Buffer.alloc(0), offset: "0" };
+}
+
+export const GetStepArtifactResponse: MessageFns<GetStepArtifactResponse> = {
+  encode(message: GetStepArtifactResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.size !== "0") {
+      writer.uint32(16).int64(message.size);
+    }
+    if (message.attemptId !== 0) {
+      writer.uint32(24).int32(message.attemptId);
+    }
+    if (message.data.length !== 0) {
+      writer.uint32(34).bytes(message.data);
+    }
+    if (message.offset !== "0") {
+      writer.uint32(40).int64(message.offset);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetStepArtifactResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetStepArtifactResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.size = reader.int64().toString();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.attemptId = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.data = Buffer.from(reader.bytes());
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.offset = reader.int64().toString();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetStepArtifactResponse {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      size: isSet(object.size) ? globalThis.String(object.size) : "0",
+      attemptId: isSet(object.attemptId)
+        ? globalThis.Number(object.attemptId)
+        : isSet(object.attempt_id)
+        ? globalThis.Number(object.attempt_id)
+        : 0,
+      data: isSet(object.data) ? Buffer.from(bytesFromBase64(object.data)) : Buffer.alloc(0),
+      offset: isSet(object.offset) ? globalThis.String(object.offset) : "0",
+    };
+  },
+
+  toJSON(message: GetStepArtifactResponse): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.size !== "0") {
+      obj.size = message.size;
+    }
+    if (message.attemptId !== 0) {
+      obj.attemptId = Math.round(message.attemptId);
+    }
+    if (message.data.length !== 0) {
+      obj.data = base64FromBytes(message.data);
+    }
+    if (message.offset !== "0") {
+      obj.offset = message.offset;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<GetStepArtifactResponse>): GetStepArtifactResponse {
+    return GetStepArtifactResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetStepArtifactResponse>): GetStepArtifactResponse {
+    const message = createBaseGetStepArtifactResponse();
+    message.name = object.name ?? "";
+    message.size = object.size ?? "0";
+    message.attemptId = object.attemptId ?? 0;
+    message.data = object.data ?? Buffer.alloc(0);
+    message.offset = object.offset ?? "0";
+    return message;
+  },
+};
+
 /** Runs step attempts (claimed from the work queues) and keeps their logs. */
 export type StepRuntimeServiceService = typeof StepRuntimeServiceService;
 export const StepRuntimeServiceService = {
@@ -537,6 +847,21 @@ export const StepRuntimeServiceService = {
       Buffer.from(CancelAttemptResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): CancelAttemptResponse => CancelAttemptResponse.decode(value),
   },
+  /**
+   * The file an attempt kept (a Notebook step's executed notebook), in chunks of at most 1 MiB.
+   * NOT_FOUND when the attempt kept none (or has not ended).
+   */
+  getStepArtifact: {
+    path: "/baton.v1.StepRuntimeService/GetStepArtifact" as const,
+    requestStream: false as const,
+    responseStream: true as const,
+    requestSerialize: (value: GetStepArtifactRequest): Buffer =>
+      Buffer.from(GetStepArtifactRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetStepArtifactRequest => GetStepArtifactRequest.decode(value),
+    responseSerialize: (value: GetStepArtifactResponse): Buffer =>
+      Buffer.from(GetStepArtifactResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetStepArtifactResponse => GetStepArtifactResponse.decode(value),
+  },
 } as const;
 
 export interface StepRuntimeServiceServer extends UntypedServiceImplementation {
@@ -544,6 +869,11 @@ export interface StepRuntimeServiceServer extends UntypedServiceImplementation {
   getStepLogs: handleServerStreamingCall<GetStepLogsRequest, GetStepLogsResponse>;
   /** Terminates a running attempt's process group. */
   cancelAttempt: handleUnaryCall<CancelAttemptRequest, CancelAttemptResponse>;
+  /**
+   * The file an attempt kept (a Notebook step's executed notebook), in chunks of at most 1 MiB.
+   * NOT_FOUND when the attempt kept none (or has not ended).
+   */
+  getStepArtifact: handleServerStreamingCall<GetStepArtifactRequest, GetStepArtifactResponse>;
 }
 
 export interface StepRuntimeServiceClient extends Client {
@@ -570,6 +900,19 @@ export interface StepRuntimeServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: CancelAttemptResponse) => void,
   ): ClientUnaryCall;
+  /**
+   * The file an attempt kept (a Notebook step's executed notebook), in chunks of at most 1 MiB.
+   * NOT_FOUND when the attempt kept none (or has not ended).
+   */
+  getStepArtifact(
+    request: GetStepArtifactRequest,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<GetStepArtifactResponse>;
+  getStepArtifact(
+    request: GetStepArtifactRequest,
+    metadata?: Metadata,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<GetStepArtifactResponse>;
 }
 
 export const StepRuntimeServiceClient = makeGenericClientConstructor(
