@@ -65,6 +65,11 @@ export interface StepRuntimeConfig {
   httpAllow: string;
   /** BATON_CONNECTIONS_FILE (default none): the SQL connections file (see the runner README). */
   connectionsFile: string;
+  /**
+   * STEP_NOTEBOOK_PYTHON (default /usr/bin/python3 when present, else python3 on PATH): the Python
+   * with nbclient and ipykernel that runs Notebook steps.
+   */
+  notebookPython: string;
 }
 
 const POOL = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -115,6 +120,7 @@ export function readStepRuntimeConfig(env: NodeJS.ProcessEnv = process.env): Ste
     connectionsFile: r.string('BATON_CONNECTIONS_FILE', '', (v) =>
       v === '' || isAbsolute(v) ? undefined : 'must be an absolute path',
     ),
+    notebookPython: r.string('STEP_NOTEBOOK_PYTHON', ''),
   };
   r.done();
   return cfg;

@@ -27,6 +27,7 @@ describe('examples run end to end', () => {
     'subworkflow-parent',
     // Started by hand: its TARGET_RUN_HOUR describes the start time.
     'cron-report',
+    'notebook-report',
   ];
   for (const name of runnable) {
     test(`${name} succeeds`, async () => {

@@ -57,6 +57,7 @@ export class StepRuntime {
       maxWorkDirBytes: cfg.workDirMb * 1024 * 1024,
       isolation: stepIsolation(cfg, log),
       jobs: this.jobs,
+      ...(cfg.notebookPython ? { interpreters: { NOTEBOOK: cfg.notebookPython } } : {}),
     });
     const { onLog: _unused, ...runnerOpts } = runner;
     const claims = new ClaimsStore(mongo.db);
