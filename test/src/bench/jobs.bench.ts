@@ -1,8 +1,9 @@
-// Job step types (issue 12): what a chain of Http steps and of SQL steps costs per step, beside
+// Job step types (issue 12): what a chain of Http, SQL and Notebook steps costs per step, beside
 // the same chain of Shell `true` steps (a process per step) and the floors of this machine: a bare
 // HTTP GET on a fresh connection and a bare `SELECT 1` on a pooled PostgreSQL connection, from node.
 // "In step-runtime" is the attempt's own time (start → end of the job); the rest of a step is
 // orchestration, as for Shell. Real services, a local HTTP server and a private PostgreSQL.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { type Server, createServer, request } from 'node:http';
@@ -18,14 +19,26 @@ const N = Number(process.env.BENCH_JOBS_STEPS ?? 50);
 const round = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
 const str = (value: string) => ({ type: 'STRING', value });
 
-type Kind = 'Shell' | 'Http' | 'SQL';
+type Kind = 'Shell' | 'Http' | 'SQL' | 'Notebook';
+
+/** A one-cell notebook, the smallest a Notebook step runs. */
+const NOTEBOOK = JSON.stringify({
+  nbformat: 4,
+  nbformat_minor: 5,
+  metadata: {},
+  cells: [{ cell_type: 'code', id: 'c', metadata: {}, execution_count: null, outputs: [], source: '1 + 1' }],
+});
+/** The floor of a Notebook step: the same notebook run by nbclient in a fresh python3, no Baton. */
+const BARE_NBCLIENT = `import nbformat, sys\nfrom nbclient import NotebookClient\nNotebookClient(nbformat.reads(sys.stdin.read(), as_version=4), kernel_name='python3').execute()`;
 function step(kind: Kind, id: string, next: string | undefined, url: string) {
   const params =
     kind === 'Shell'
       ? { script: str('true') }
       : kind === 'Http'
         ? { http: { type: 'MAP', value: { url: str(url) } } }
-        : { sql: { type: 'MAP', value: { connection: str('bench'), statements: str('SELECT 1 AS one') } } };
+        : kind === 'Notebook'
+          ? { notebook: { type: 'MAP', value: { source: str(NOTEBOOK) } } }
+          : { sql: { type: 'MAP', value: { connection: str('bench'), statements: str('SELECT 1 AS one') } } };
   return {
     step: { id, type: kind, params, ...(next ? { transition: { successors: { [next]: 'true' } } } : {}) },
   };
@@ -56,14 +69,15 @@ async function chain(
   c: BatonClients,
   kind: Kind,
   url: string,
+  n = N,
 ): Promise<{ perStep: number; inRuntime: number[] }> {
   const id = `bench.jobs.${kind.toLowerCase()}`;
   await c.definition.pushWorkflow({
     definitionJson: JSON.stringify({
       workflow: {
         id,
-        steps: Array.from({ length: N }, (_, i) =>
-          step(kind, `s${i}`, i + 1 < N ? `s${i + 1}` : undefined, url),
+        steps: Array.from({ length: n }, (_, i) =>
+          step(kind, `s${i}`, i + 1 < n ? `s${i + 1}` : undefined, url),
         ),
       },
     }),
@@ -71,7 +85,7 @@ async function chain(
   const { inst, ms } = await runToEnd(c, id, { timeoutMs: 600_000 });
   if (inst.status !== 'SUCCEEDED') throw new Error(`${id} ended ${inst.status}: ${inst.error}`);
   const runs: StepRun[] = [];
-  for (let i = 0; i < N; i++) {
+  for (let i = 0; i < n; i++) {
     const r = await c.scheduler.getStepRun({ ref: inst.ref, stepId: `s${i}` });
     if (r.stepRun) runs.push(r.stepRun);
   }
@@ -79,7 +93,24 @@ async function chain(
     .map((r) => r.attempts.at(-1))
     .filter((a) => a?.startedAt && a.endedAt)
     .map((a) => +a!.endedAt! - +a!.startedAt!);
-  return { perStep: ms / N, inRuntime };
+  // Where the rest goes: the step's start → its attempt's start, and the attempt's end → the step's end.
+  const edges = runs.flatMap((r) => {
+    const a = r.attempts.at(-1);
+    const st = r.summary;
+    return a?.startedAt && a.endedAt && st?.startedAt && st.endedAt
+      ? [{ toStart: +a.startedAt - +st.startedAt, toEnd: +st.endedAt - +a.endedAt }]
+      : [];
+  });
+  console.log(
+    `${kind}: step start → attempt start p50 ${percentile(
+      edges.map((e) => e.toStart),
+      50,
+    )} ms, attempt end → step end p50 ${percentile(
+      edges.map((e) => e.toEnd),
+      50,
+    )} ms`,
+  );
+  return { perStep: ms / n, inRuntime };
 }
 
 async function main(): Promise<void> {
@@ -136,6 +167,24 @@ async function main(): Promise<void> {
         note: `floor ${round(floor)} ms: ${round(job / floor, 1)}x (start → end of the job: params, logs, the call)`,
       });
     }
+    // Notebook: a kernel start per step dominates; 5 steps, beside nbclient run bare 5 times.
+    const bare = await timeIt(5, async () => {
+      const r = spawnSync('/usr/bin/python3', ['-c', BARE_NBCLIENT], { input: NOTEBOOK, encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`bare nbclient failed: ${r.stderr}`);
+    });
+    const nbFloor = percentile(bare, 50);
+    const nb = await chain(c, 'Notebook', url, 5);
+    rows.push({
+      name: 'floor: nbclient runs the notebook in a fresh python3, p50',
+      value: round(nbFloor, 0),
+      unit: 'ms',
+    });
+    rows.push({
+      name: 'chain of 5 Notebook steps (one cell)',
+      value: round(nb.perStep, 0),
+      unit: 'ms/step',
+      note: `in step-runtime p50 ${round(percentile(nb.inRuntime, 50), 0)} ms: ${round(percentile(nb.inRuntime, 50) / nbFloor, 2)}x the floor`,
+    });
     report('jobs', rows);
   } finally {
     c.close();
