@@ -40,6 +40,7 @@ export const STEP_TYPES = [
   'PYTHON',
   'SQL',
   'HTTP',
+  'DOCKER',
 ] as const;
 export type StepType = (typeof STEP_TYPES)[number];
 

@@ -11,3 +11,4 @@ export * from './infra';
 export * from './stack';
 export * from './security';
 export * from './sql-servers';
+export * from './podman';

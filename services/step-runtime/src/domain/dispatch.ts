@@ -72,6 +72,6 @@ export function parseDispatch(raw: string | undefined): ParsedDispatch {
 /** The step types this service runs (the runner's). Anything else is reported FATALLY_FAILED. */
 export function isRunnableType(
   stepType: string,
-): stepType is 'SHELL' | 'PYTHON' | 'NOTEBOOK' | 'HTTP' | 'SQL' {
-  return ['SHELL', 'PYTHON', 'NOTEBOOK', 'HTTP', 'SQL'].includes(stepType);
+): stepType is 'SHELL' | 'PYTHON' | 'NOTEBOOK' | 'HTTP' | 'SQL' | 'DOCKER' {
+  return ['SHELL', 'PYTHON', 'NOTEBOOK', 'HTTP', 'SQL', 'DOCKER'].includes(stepType);
 }

@@ -1,4 +1,5 @@
-import type { JsonValue, StepParams } from '../runner/attempt-types.js';
+import type { AttemptSpec, JsonValue, StepParams } from '../runner/attempt-types.js';
+import type { DockerEngine } from './docker/docker-engine.js';
 import type { SqlPools } from './sql/sql-pools.js';
 import type { HttpAllowList } from './http/address-guard.js';
 import { JobFailure } from './job-failure.js';
@@ -10,7 +11,7 @@ export { JobFailure, type JobFailureKind } from './job-failure.js';
  * request, SQL statements), and what they need to reach — a connection's credentials, the network —
  * stays with the service and never reaches user code.
  */
-export type JobType = 'HTTP' | 'SQL';
+export type JobType = 'HTTP' | 'SQL' | 'DOCKER';
 
 /** What step-runtime gives every job: its settings and shared connection pools. */
 export interface JobSettings {
@@ -18,15 +19,22 @@ export interface JobSettings {
   httpAllow: HttpAllowList;
   /** SQL connection pools by name, from BATON_CONNECTIONS_FILE. */
   sql: SqlPools;
+  /** The container engine of Docker steps (DOCKER_HOST). */
+  docker: DockerEngine;
 }
 
 export interface JobContext {
   /** The attempt's unique key (SQL statements carry it, so orphans can be found after a crash). */
   attemptKey: string;
+  /** The whole attempt (ids, params) for job types that hand it on (a Docker step's environment). */
+  spec: AttemptSpec;
+  /** Where a job that needs files makes the attempt's work dir; the runner's maxEnvValueBytes. */
+  workRoot: string;
+  maxEnvValueBytes: number;
   /** Aborted when the attempt is stopped or times out; a job ends promptly and cleans up. */
   signal: AbortSignal;
   /** Appends a line to the step's log. */
-  log(stream: 'stdout' | 'stderr', text: string): void;
+  log(stream: 'stdout' | 'stderr', text: string | Buffer): void;
   settings: JobSettings;
 }
 

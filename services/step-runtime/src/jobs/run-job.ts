@@ -6,11 +6,13 @@ import type { ResolvedRunnerOptions } from '../runner/runner-options.js';
 import { httpJob } from './http/http-job.js';
 import { type JobModule, type JobSettings, type JobType, JobFailure } from './job.js';
 import { sqlJob } from './sql/sql-job.js';
+import { dockerJob } from './docker/docker-job.js';
 
 /** Every job step type. A new type = one module + one line here. */
 export const JOB_TYPES: Readonly<Record<JobType, JobModule<unknown>>> = {
   HTTP: httpJob as JobModule<unknown>,
   SQL: sqlJob as JobModule<unknown>,
+  DOCKER: dockerJob as JobModule<unknown>,
 };
 
 export function isJobType(stepType: string): stepType is JobType {
@@ -57,9 +59,12 @@ export function runJobAttempt(
       if (stopReason !== undefined) return finish(ourDoing());
       const outputs = await module.run(prepared, {
         attemptKey: spec.attemptKey,
+        spec,
+        workRoot: opts.workRoot,
+        maxEnvValueBytes: opts.maxEnvValueBytes,
         signal: abort.signal,
         settings,
-        log: (stream, text) => log.write(stream, Buffer.from(text, 'utf8')),
+        log: (stream, text) => log.write(stream, typeof text === 'string' ? Buffer.from(text, 'utf8') : text),
       });
       if (stopReason !== undefined || timedOut) return finish(ourDoing());
       return finish({ status: 'SUCCEEDED', outputs });

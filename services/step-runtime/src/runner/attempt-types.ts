@@ -8,7 +8,7 @@ export type StepParams = Record<string, JsonValue>;
 export type StepType = 'SHELL' | 'PYTHON' | 'NOTEBOOK';
 
 /** Step types run inside step-runtime (see jobs/): their params are data, not code. */
-export type JobStepType = 'HTTP' | 'SQL';
+export type JobStepType = 'HTTP' | 'SQL' | 'DOCKER';
 
 /** One step attempt to run. Everything user code learns about the attempt comes from here. */
 export interface AttemptSpec {
