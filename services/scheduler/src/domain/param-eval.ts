@@ -198,6 +198,7 @@ export class ParamEvaluator {
     if (!language) return false;
     // SQL text is always guarded: there is no raw mode for it (bind values are the way in).
     if (language === 'SQL') return name === 'sql.statements';
+    if (language === 'Command') return name === 'docker.command';
     if (name !== 'script' && name !== `${language.toLowerCase()}.script`) return false;
     const mode = this.lookup(SCRIPT_INTERPOLATION_PARAM);
     if (mode === undefined || mode === 'quoted') return true;

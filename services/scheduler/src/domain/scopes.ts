@@ -209,6 +209,7 @@ export function evaluateStepParams(d: Draft, i: number, attempt: number): JsonOb
 /** Step types whose script param is code for an interpreter or a database (their values need safe interpolation). */
 function scriptLanguage(type: string): ScriptLanguage | undefined {
   const t = type.toLowerCase();
+  if (t === 'docker') return 'Command';
   return t === 'shell' ? 'Shell' : t === 'python' ? 'Python' : t === 'sql' ? 'SQL' : undefined;
 }
 

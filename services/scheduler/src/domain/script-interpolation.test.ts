@@ -102,6 +102,21 @@ describe('Python script interpolation', () => {
   });
 });
 
+describe('Docker command interpolation', () => {
+  test('plain values are spliced; a value that could be shell code fails, pointing to the environment', () => {
+    assert.equal(
+      interpolateScript('Command', '--day=${d}', () => '2024-01-01'),
+      '--day=2024-01-01',
+    );
+    for (const value of Object.values(HOSTILE)) {
+      assert.throws(
+        () => interpolateScript('Command', 'echo ${v}', () => value),
+        /read it from the environment/,
+      );
+    }
+  });
+});
+
 describe('SQL statement interpolation', () => {
   test('identifiers, numbers and dates are spliced; anything that could change the SQL fails with advice', () => {
     assert.equal(

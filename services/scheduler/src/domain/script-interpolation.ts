@@ -14,20 +14,27 @@ import type { JsonValue } from './json';
  * - Python: the step fails with a message saying how to read the value instead (os.environ or
  *   BATON_PARAMS_FILE): no quoting is right in every Python context (strings, f-strings, code).
  *
+ * - Command (the `docker.command` of a Docker step): plain values only, as for Shell; any other
+ *   value fails the step, saying to read it from the environment instead. There is no raw mode.
  * - SQL (the `sql.statements` of a SQL step): values that are not plain identifiers, numbers or dates
  *   fail the step, saying to pass them in `sql.bind` as query parameters instead. There is no raw mode.
  *
  * A Shell or Python step asks for Maestro's raw splicing explicitly with the step param
  * `script_interpolation: "raw"`; it then trusts every value its script refers to.
  */
-export type ScriptLanguage = 'Shell' | 'Python' | 'SQL';
+export type ScriptLanguage = 'Shell' | 'Python' | 'SQL' | 'Command';
 
 /** Values that mean the same as text in every shell and Python context. */
 const SHELL_SAFE = /^[A-Za-z0-9_.,:/@+-]*$/;
 const PYTHON_SAFE = /^[A-Za-z0-9_.,:/@+ -]*$/;
 /** SQL: identifiers, numbers and dates only — no quote, space, comment (`--`, `/*`, `#`) or `;`. */
 const SQL_SAFE = /^(?!.*--)[A-Za-z0-9_.-]*$/;
-const SAFE: Record<ScriptLanguage, RegExp> = { Shell: SHELL_SAFE, Python: PYTHON_SAFE, SQL: SQL_SAFE };
+const SAFE: Record<ScriptLanguage, RegExp> = {
+  Shell: SHELL_SAFE,
+  Python: PYTHON_SAFE,
+  SQL: SQL_SAFE,
+  Command: SHELL_SAFE,
+};
 
 export class ScriptInterpolationError extends Error {}
 
@@ -51,6 +58,12 @@ export function interpolateScript(
     if (SAFE[language].test(rendered)) {
       out += rendered;
       continue;
+    }
+    if (language === 'Command') {
+      throw new ScriptInterpolationError(
+        `the value of '${name}' cannot be spliced into docker.command safely (an argument may be ` +
+          `a shell script); read it from the environment (step params are exported) or BATON_PARAMS_FILE`,
+      );
     }
     if (language === 'SQL') {
       throw new ScriptInterpolationError(

@@ -9,7 +9,7 @@ import { canIsolate, lookupUser, resolveIsolateBin, type StepIsolation } from '.
 import { resolveRunnerOptions } from '../runner/index.js';
 import type { JobSettings } from '../jobs/job.js';
 import { jobSettings } from '../jobs/job-settings.js';
-import { OrphanStatementSweeper } from './orphan-statement-sweeper.js';
+import { OrphanSweeper } from './orphan-sweeper.js';
 import { ClaimsStore } from '../store/claims-store.js';
 import { LogsStore } from '../store/logs-store.js';
 import { AttemptControl } from './attempt-control.js';
@@ -41,7 +41,7 @@ export class StepRuntime {
   private readonly subscriber: ServiceDeps['redis']['redis'];
   /** Http/SQL settings; the SQL pools live as long as the service. */
   private readonly jobs: JobSettings;
-  private readonly orphans: OrphanStatementSweeper;
+  private readonly orphans: OrphanSweeper;
 
   constructor(
     private readonly cfg: StepRuntimeConfig,
@@ -112,7 +112,7 @@ export class StepRuntime {
       },
       log,
     );
-    this.orphans = new OrphanStatementSweeper(this.jobs, claims, cfg.sweepMs, log);
+    this.orphans = new OrphanSweeper(this.jobs, claims, cfg.sweepMs, log);
     this.control = new AttemptControl(claims, this.cancels);
     this.reader = new LogReader(logs, claims, cfg.logRetentionDays);
     this.artifactReader = new ArtifactReader(this.reader, artifacts);
@@ -127,7 +127,7 @@ export class StepRuntime {
     await this.pool.start();
     this.sweeper.start();
     this.retention.start();
-    if (this.cfg.connectionsFile) this.orphans.start();
+    this.orphans.start();
     this.deps.log.info(
       {
         worker: this.worker,

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import Docker from 'dockerode';
 import { JobFailure } from '../job-failure.js';
 
@@ -37,6 +38,8 @@ export class DockerEngine {
 
   /** Containers of steps (running or not), by attempt key; none when no engine answers. */
   async stepContainers(): Promise<{ id: string; attemptKey: string }[]> {
+    // No DOCKER_HOST and no default socket: this machine has no engine to sweep.
+    if (this.host === '' && !existsSync('/var/run/docker.sock')) return [];
     let docker: Docker;
     try {
       docker = await this.connect();
