@@ -4,7 +4,7 @@
 #   - baton-isolate (step-runtime's confinement of user code, built from tools/baton-isolate)
 #   - grpcurl v1.9.3
 #   - redis-server, jq, the PostgreSQL and MariaDB servers the SQL step tests start privately,
-#     and python3-nbclient / python3-ipykernel for Notebook steps
+#     python3-nbclient / python3-ipykernel for Notebook steps, podman + runc + busybox-static for Docker steps
 #     (system packages, via apt-get when missing)
 # Idempotent: skips whatever is already present and up to date. Works from any cwd.
 set -euo pipefail
@@ -73,8 +73,12 @@ compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql
 command -v mariadbd >/dev/null 2>&1 || missing+=(mariadb-server)
 # Jupyter's nbclient and an IPython kernel for Notebook steps (Debian's python3).
 /usr/bin/python3 -c 'import nbclient, ipykernel' >/dev/null 2>&1 || missing+=(python3-nbclient python3-ipykernel)
+# Podman (Docker Engine API for Docker steps), runc, and busybox-static for the local test image.
+command -v podman >/dev/null 2>&1 || missing+=(podman)
+command -v runc >/dev/null 2>&1 || missing+=(runc)
+[[ -x /bin/busybox ]] || missing+=(busybox-static)
 if [[ ${#missing[@]} -eq 0 ]]; then
-  say "redis-server, jq, PostgreSQL, MariaDB and Jupyter (nbclient, ipykernel) present"
+  say "redis-server, jq, PostgreSQL, MariaDB, Jupyter (nbclient, ipykernel) and Podman present"
 else
   say "installing ${missing[*]} with apt-get..."
   SUDO=""

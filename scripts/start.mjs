@@ -50,6 +50,24 @@ if (!process.env.BATON_CONNECTIONS_FILE) {
     console.log(`  (no demo PostgreSQL for SQL steps: ${err.message.split('\n')[0]})`);
   }
 }
+// Docker steps need a container engine: DOCKER_HOST if set, else a private Podman serving the Docker
+// API (with a local busybox image) when this machine has podman; without one they fail with a
+// platform error saying so, and the Docker example is not pushed.
+let podman;
+if (process.env.DOCKER_HOST) jobEnv.DOCKER_HOST = process.env.DOCKER_HOST;
+else {
+  const { podmanAvailable, startPodman } = require('@baton/testing');
+  if (podmanAvailable()) {
+    try {
+      const dir = join(root, '.baton', 'podman');
+      rmSync(dir, { recursive: true, force: true });
+      podman = await startPodman({ dir });
+      jobEnv.DOCKER_HOST = podman.dockerHost;
+    } catch (err) {
+      console.log(`  (no container engine for Docker steps: ${err.message.split('\n')[0]})`);
+    }
+  }
+}
 let stack;
 try {
   stack = await startStack({
@@ -64,6 +82,7 @@ try {
 } catch (err) {
   console.error(`could not start the stack: ${err.message}`);
   await demoDb?.stop();
+  await podman?.stop();
   process.exit(1);
 }
 console.log(`ready in ${Date.now() - t0} ms`);
@@ -88,6 +107,7 @@ const clients = connect({
 });
 const examples = readdirSync(join(root, 'examples'))
   .filter((f) => f.endsWith('.json'))
+  .filter((f) => jobEnv.DOCKER_HOST || !f.startsWith('docker-'))
   .sort();
 console.log(`\npushing ${examples.length} examples:`);
 for (const file of examples) {
@@ -132,6 +152,7 @@ const shutdown = async (signal) => {
   console.log(`\n${signal}: stopping...`);
   await stack.stop();
   await demoDb?.stop();
+  await podman?.stop();
   console.log('stopped.');
   process.exit(0);
 };

@@ -56,7 +56,7 @@ function isNotebookText(v: unknown): boolean {
   }
 }
 
-/** What can be known at push about an Http, SQL or Notebook step's params; the rest is checked when it runs. */
+/** What can be known at push about an Http, SQL, Notebook or Docker step's params; the rest is checked when it runs. */
 export function checkJobParams(ctx: Ctx, base: string, type: string, params: ParamMap | undefined): void {
   if (type === 'HTTP') {
     const m = jobMap(ctx, base, params, 'http', 'Http');
@@ -76,6 +76,19 @@ export function checkJobParams(ctx: Ctx, base: string, type: string, params: Par
     const method = literal(m.entries, 'method');
     if (method && !(HTTP_METHODS as readonly string[]).includes(String(method.value).toUpperCase()))
       report(ctx, at(m.at, method.path), `http.method must be one of ${HTTP_METHODS.join(', ')}`);
+    return;
+  }
+  if (type === 'DOCKER') {
+    const m = jobMap(ctx, base, params, 'docker', 'Docker');
+    if (!m) return;
+    if (m.entries.image === undefined)
+      report(ctx, keyPath(m.at, 'image'), 'a Docker step needs docker.image');
+    const network = literal(m.entries, 'network');
+    if (network && network.value !== 'none' && network.value !== 'bridge')
+      report(ctx, at(m.at, network.path), 'docker.network must be none (the default) or bridge');
+    const pull = literal(m.entries, 'pull');
+    if (pull && !['never', 'if_missing', 'always'].includes(String(pull.value)))
+      report(ctx, at(m.at, pull.path), 'docker.pull must be never, if_missing (the default) or always');
     return;
   }
   if (type === 'NOTEBOOK') {

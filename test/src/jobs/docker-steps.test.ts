@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { type BatonClients, connect, fromParamValue } from '@baton/sdk';
 import { type PodmanHandle, type Stack, startPodman, startStack, waitFor } from '@baton/testing';
 import { push, waitEnd } from '../scheduler/support';
+import { readRepoFile } from '../support/repo';
 
 // Docker steps through the four services, on a private Podman serving the Docker API.
 let podman: PodmanHandle;
@@ -71,6 +72,17 @@ describe('Docker steps end to end', () => {
     const run = (await clients.scheduler.getStepRun({ ref: inst.ref, stepId: 'c' })).stepRun!;
     assert.equal(fromParamValue(run.summary!.outputs.rows!), 42);
     assert.deepEqual(containers(), []);
+  });
+
+  test('the Docker example (examples/docker-hello.json) runs on the local image', async () => {
+    await clients.definition.pushWorkflow({ definitionJson: readRepoFile('examples', 'docker-hello.json') });
+    const st = await clients.scheduler.startWorkflow({ workflowId: 'demo.docker_hello' });
+    const inst = await waitEnd(clients, 'demo.docker_hello', st.instanceId, 60_000);
+    assert.equal(
+      inst.status,
+      'SUCCEEDED',
+      JSON.stringify(inst.steps.map((s) => [s.stepId, s.status, s.error])),
+    );
   });
 
   test('kill -9 of step-runtime mid-container: the sweeper removes the container; a new attempt succeeds', async () => {
