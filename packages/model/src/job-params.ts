@@ -94,7 +94,8 @@ export function checkJobParams(ctx: Ctx, base: string, type: string, params: Par
   if (type === 'NOTEBOOK') {
     const m = jobMap(ctx, base, params, 'notebook', 'Notebook');
     if (!m) return;
-    if (m.entries.source === undefined && m.entries.path === undefined)
+    // `input_path` is Maestro's (papermill's) name for the path.
+    if (m.entries.source === undefined && m.entries.path === undefined && m.entries.input_path === undefined)
       report(ctx, m.at, 'a Notebook step needs notebook.source (the .ipynb JSON text) or notebook.path');
     const source = literal(m.entries, 'source');
     if (source && !isNotebookText(source.value))

@@ -1,4 +1,4 @@
-// Job step types (issue 12): what a chain of Http, SQL and Notebook steps costs per step, beside
+// Job step types (issue 12): what a chain of Http, SQL, Notebook and Docker steps costs per step, beside
 // the same chain of Shell `true` steps (a process per step) and the floors of this machine: a bare
 // HTTP GET on a fresh connection and a bare `SELECT 1` on a pooled PostgreSQL connection, from node.
 // "In step-runtime" is the attempt's own time (start → end of the job); the rest of a step is
@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { StepRun } from '@baton/proto';
 import { type BatonClients, connect } from '@baton/sdk';
-import { startPostgres, startStack } from '@baton/testing';
+import { BUSYBOX_IMAGE, startPodman, startPostgres, startStack } from '@baton/testing';
 import pg from 'pg';
 import { type Row, percentile, report, runToEnd } from './bench-kit';
 
@@ -19,7 +19,7 @@ const N = Number(process.env.BENCH_JOBS_STEPS ?? 50);
 const round = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
 const str = (value: string) => ({ type: 'STRING', value });
 
-type Kind = 'Shell' | 'Http' | 'SQL' | 'Notebook';
+type Kind = 'Shell' | 'Http' | 'SQL' | 'Notebook' | 'Docker';
 
 /** A one-cell notebook, the smallest a Notebook step runs. */
 const NOTEBOOK = JSON.stringify({
@@ -38,7 +38,20 @@ function step(kind: Kind, id: string, next: string | undefined, url: string) {
         ? { http: { type: 'MAP', value: { url: str(url) } } }
         : kind === 'Notebook'
           ? { notebook: { type: 'MAP', value: { source: str(NOTEBOOK) } } }
-          : { sql: { type: 'MAP', value: { connection: str('bench'), statements: str('SELECT 1 AS one') } } };
+          : kind === 'Docker'
+            ? {
+                docker: {
+                  type: 'MAP',
+                  value: {
+                    image: str(BUSYBOX_IMAGE),
+                    pull: str('never'),
+                    command: { type: 'STRING_ARRAY', value: ['true'] },
+                  },
+                },
+              }
+            : {
+                sql: { type: 'MAP', value: { connection: str('bench'), statements: str('SELECT 1 AS one') } },
+              };
   return {
     step: { id, type: kind, params, ...(next ? { transition: { successors: { [next]: 'true' } } } : {}) },
   };
@@ -121,11 +134,17 @@ async function main(): Promise<void> {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
   const db = await startPostgres();
+  const podman = await startPodman();
   const dir = mkdtempSync(join(tmpdir(), 'baton-bench-jobs-'));
   const connections = join(dir, 'connections.json');
   writeFileSync(connections, JSON.stringify({ bench: { driver: 'postgres', url: db.url } }));
   const stack = await startStack({
-    env: { LOG_LEVEL: 'error', BATON_HTTP_ALLOW: '127.0.0.1', BATON_CONNECTIONS_FILE: connections },
+    env: {
+      LOG_LEVEL: 'error',
+      BATON_HTTP_ALLOW: '127.0.0.1',
+      BATON_CONNECTIONS_FILE: connections,
+      DOCKER_HOST: podman.dockerHost,
+    },
   });
   const c = connect({ addresses: { ...stack.addresses, stepRuntime: stack.addresses['step-runtime'] } });
   try {
@@ -185,11 +204,25 @@ async function main(): Promise<void> {
       unit: 'ms/step',
       note: `in step-runtime p50 ${round(percentile(nb.inRuntime, 50), 0)} ms: ${round(percentile(nb.inRuntime, 50) / nbFloor, 2)}x the floor`,
     });
+    // Docker: create → start → wait → remove per step, beside `podman run --rm` of the same image.
+    const bareRun = await timeIt(10, async () =>
+      podman.podman(['run', '--rm', '--network', 'none', BUSYBOX_IMAGE, 'true']),
+    );
+    const runFloor = percentile(bareRun, 50);
+    const dk = await chain(c, 'Docker', url, 20);
+    rows.push({ name: 'floor: podman run --rm (busybox true), p50', value: round(runFloor, 0), unit: 'ms' });
+    rows.push({
+      name: 'chain of 20 Docker steps (true)',
+      value: round(dk.perStep, 0),
+      unit: 'ms/step',
+      note: `in step-runtime p50 ${round(percentile(dk.inRuntime, 50), 0)} ms: ${round(percentile(dk.inRuntime, 50) / runFloor, 2)}x the floor`,
+    });
     report('jobs', rows);
   } finally {
     c.close();
     await stack.stop();
     await db.stop();
+    await podman.stop();
     rmSync(dir, { recursive: true, force: true });
     server.closeAllConnections();
     server.close();

@@ -42,8 +42,8 @@ kernel = spec.get("kernel") or "python3"
 try:
     if isinstance(spec.get("source"), str) and spec["source"].strip():
         nb = nbformat.reads(spec["source"], as_version=4)
-    elif isinstance(spec.get("path"), str) and spec["path"]:
-        nb = nbformat.read(os.path.join(work, spec["path"]), as_version=4)
+    elif isinstance(spec.get("path") or spec.get("input_path"), str):
+        nb = nbformat.read(os.path.join(work, spec.get("path") or spec["input_path"]), as_version=4)
     else:
         give_up("Notebook step needs 'notebook.source' (the .ipynb JSON text) or 'notebook.path'")
 except SystemExit:

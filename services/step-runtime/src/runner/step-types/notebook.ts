@@ -23,15 +23,20 @@ export const notebookStep: StepTypeModule = {
         'INVALID_STEP',
         "Notebook step needs a MAP param 'notebook' ('source' or 'path')",
       );
-    if (typeof nb.source !== 'string' && typeof nb.path !== 'string')
+    // `input_path` is Maestro's (papermill's) name for the path.
+    const path = typeof nb.path === 'string' ? nb.path : nb.input_path;
+    if (typeof nb.source !== 'string' && typeof path !== 'string')
       throw new RunnerError(
         'INVALID_STEP',
         "Notebook step needs 'notebook.source' (the .ipynb JSON text) or 'notebook.path'",
       );
-    if (typeof nb.path === 'string' && (nb.path.startsWith('/') || nb.path.split('/').includes('..')))
+    if (
+      typeof path === 'string' &&
+      (path.startsWith('/') || path.includes('://') || path.split('/').includes('..'))
+    )
       throw new RunnerError(
         'INVALID_STEP',
-        "param 'notebook.path' must be a relative path inside the work dir",
+        "param 'notebook.path' must be a relative path inside the work dir (URLs are not fetched)",
       );
     if (
       nb.kernel !== undefined &&
