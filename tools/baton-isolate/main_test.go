@@ -259,7 +259,9 @@ func TestPidnsDiesWithTheOuterProcess(t *testing.T) {
 	needRoot(t)
 	marker := fmt.Sprintf("orphan-%d-%d", os.Getpid(), time.Now().UnixNano())
 	cmd, _ := start(t, "--pidns", "--", "sh", "-c", fmt.Sprintf("setsid sh -c 'sleep 1000; : %s' & sleep 1000", marker))
-	waitFor(t, "the child to run", func() bool { return len(pidsWith(marker)) == 1 })
+	// The marker is in the command line of the outer sh and of the setsid child: both must be up
+	// (waiting for exactly one only caught the moment before the child forked, and flaked under load).
+	waitFor(t, "the child to run", func() bool { return len(pidsWith(marker)) >= 2 })
 	_ = cmd.Process.Kill() // only the outer process, not the group
 	_ = cmd.Wait()
 	waitFor(t, "the namespace to die", func() bool { return len(pidsWith(marker)) == 0 })

@@ -86,3 +86,12 @@ export {
   workflowIdViolations,
   type PropertiesChangeResult,
 } from './properties-change';
+export {
+  type JobTemplate,
+  type TemplateRef,
+  SUB_TYPE,
+  applyTemplates,
+  parseJobTemplate,
+  templateKey,
+  templateRefs,
+} from './job-templates';

@@ -37,7 +37,7 @@ const COMMON_KEYS = [
 ];
 
 const KIND_KEYS: Record<StepKind, ReadonlySet<string>> = {
-  step: new Set([...COMMON_KEYS, 'type', 'sub_type', 'retry_policy']),
+  step: new Set([...COMMON_KEYS, 'type', 'sub_type', 'sub_type_version', 'retry_policy']),
   foreach: new Set([...COMMON_KEYS, 'concurrency', 'strict_ordering', 'steps']),
   while: new Set([...COMMON_KEYS, 'condition', 'steps']),
   subworkflow: new Set([...COMMON_KEYS, 'sync', 'explicit_params']),

@@ -4,10 +4,13 @@ import {
   DefinitionServiceClient,
   DefinitionServiceService,
   DeleteWorkflowRequest,
+  GetJobTemplateRequest,
   GetWorkflowRequest,
+  ListJobTemplatesRequest,
   ListVersionsRequest,
   ListWorkflowTriggersRequest,
   ListWorkflowsRequest,
+  PushJobTemplateRequest,
   PushWorkflowRequest,
   UpdatePropertiesRequest,
   ValidateWorkflowRequest,
@@ -33,6 +36,9 @@ const spec: ServiceSpec<DefinitionServiceService> = {
     updateProperties: UpdatePropertiesRequest,
     deleteWorkflow: DeleteWorkflowRequest,
     listWorkflowTriggers: ListWorkflowTriggersRequest,
+    pushJobTemplate: PushJobTemplateRequest,
+    getJobTemplate: GetJobTemplateRequest,
+    listJobTemplates: ListJobTemplatesRequest,
   },
 };
 

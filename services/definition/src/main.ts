@@ -5,7 +5,9 @@ startTelemetry('definition');
 
 import { CHANNELS, EnvReader, runServiceMain } from '@baton/kit';
 import { DefinitionServiceService } from '@baton/proto';
+import { TemplateService } from './app/template-service';
 import { WorkflowService } from './app/workflow-service';
+import { TemplateStore } from './store/template-store';
 import { selChecker } from './domain/sel-checker';
 import { definitionHandlers } from './grpc/definition-handlers';
 import { DefinitionStore } from './store/definition-store';
@@ -34,13 +36,14 @@ runServiceMain({
         .publish(CHANNELS.triggersChanged, workflowId)
         .catch((err) => log.warn({ err: String(err) }, 'trigger change not announced'));
     };
-    const service = new WorkflowService(store, selChecker, cache, triggersChanged);
+    const templates = new TemplateService(new TemplateStore(mongo.db));
+    const service = new WorkflowService(store, selChecker, cache, triggersChanged, templates);
     return {
       services: [
         {
           name: 'baton.v1.DefinitionService',
           definition: DefinitionServiceService,
-          handlers: definitionHandlers(service),
+          handlers: definitionHandlers(service, templates),
         },
       ],
     };

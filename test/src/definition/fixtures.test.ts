@@ -20,6 +20,14 @@ describe('fixtures over gRPC', () => {
   });
 
   test('every valid fixture validates', async () => {
+    // template-step.json names the job template spark-job: it must exist (templates apply at push).
+    await env.clients.definition.pushJobTemplate({
+      templateJson: JSON.stringify({
+        sub_type: 'spark-job',
+        type: 'Shell',
+        params: { script: { type: 'STRING', value: 'true' } },
+      }),
+    });
     for (const f of validFixtures()) {
       await env.clients.definition.validateWorkflow({ definitionJson: f.text, user: '' }).catch((err) => {
         assert.fail(`${f.name}: ${err.message} ${JSON.stringify(err.violations)}`);

@@ -6,6 +6,7 @@ import { registerLogCommands } from './log-commands';
 import { registerRunCommands } from './run-commands';
 import { registerSelCommands } from './sel-commands';
 import { registerSignalCommands } from './signal-commands';
+import { registerTemplateCommands } from './template-commands';
 import { registerTriggerCommands } from './trigger-commands';
 
 /**
@@ -14,6 +15,7 @@ import { registerTriggerCommands } from './trigger-commands';
  */
 export const COMMAND_GROUPS: Array<(program: Command, ctx: () => CommandContext) => void> = [
   registerDefinitionCommands,
+  registerTemplateCommands,
   registerRunCommands,
   registerLogCommands,
   registerSignalCommands,

@@ -58,6 +58,10 @@ export const PERMISSIONS: Readonly<Record<string, Rule>> = {
   '/baton.v1.DefinitionService/DeleteWorkflow': administer(workflow),
   // The signal service's feed of every trigger.
   '/baton.v1.DefinitionService/ListWorkflowTriggers': read(everything),
+  // A job template feeds steps of every namespace: changing one takes admin on all of them.
+  '/baton.v1.DefinitionService/PushJobTemplate': administer(everything),
+  '/baton.v1.DefinitionService/GetJobTemplate': read(() => null),
+  '/baton.v1.DefinitionService/ListJobTemplates': read(() => null),
 
   '/baton.v1.SchedulerService/StartWorkflow': operate(workflow),
   '/baton.v1.SchedulerService/GetInstance': read(ref),

@@ -1,3 +1,4 @@
+import type { TemplateService } from './template-service';
 import { BatonError, pageSize, pageToken, readPageToken } from '@baton/kit';
 import {
   type ExpressionChecker,
@@ -51,8 +52,15 @@ export class WorkflowService {
     cacheOptions: ReadCacheOptions = DEFAULT_READ_CACHE,
     /** Told (best effort) when a workflow's triggers changed: the signal service's wake-up. */
     private readonly triggersChanged: (workflowId: string) => void = () => {},
+    /** Applies job templates to pushed and validated definitions (none: definitions as given). */
+    private readonly templates?: Pick<TemplateService, 'expand'>,
   ) {
     this.cache = new ReadCache(store, cacheOptions);
+  }
+
+  /** The definition with job templates applied; the version stores it so (templates pinned at push). */
+  private async expand(definitionJson: string): Promise<string> {
+    return this.templates ? this.templates.expand(definitionJson) : definitionJson;
   }
 
   private parse(definitionJson: string): PushRequest {
@@ -73,7 +81,7 @@ export class WorkflowService {
   }
 
   async validate(definitionJson: string): Promise<Omit<PushOutcome, 'activeVersion' | 'propertiesSnapshot'>> {
-    const request = this.parse(definitionJson);
+    const request = this.parse(await this.expand(definitionJson));
     const workflowId = request.workflow.id;
     const latest = await this.store.latestVersion(workflowId, false);
     const same = latest !== null && latest.digest === workflowDigest(request.workflow);
@@ -86,7 +94,7 @@ export class WorkflowService {
   }
 
   async push(definitionJson: string, user: string): Promise<PushOutcome> {
-    const request = this.parse(definitionJson);
+    const request = this.parse(await this.expand(definitionJson));
     const workflowId = request.workflow.id;
     const now = new Date();
     const digest = workflowDigest(request.workflow);

@@ -6,8 +6,15 @@ import type {
   DeactivateWorkflowResponse,
   DeleteWorkflowRequest,
   DeleteWorkflowResponse,
+  GetJobTemplateRequest,
+  GetJobTemplateResponse,
   GetWorkflowRequest,
   GetWorkflowResponse,
+  JobTemplateVersion,
+  ListJobTemplatesRequest,
+  ListJobTemplatesResponse,
+  PushJobTemplateRequest,
+  PushJobTemplateResponse,
   ListVersionsRequest,
   ListVersionsResponse,
   ListWorkflowTriggersRequest,
@@ -21,7 +28,9 @@ import type {
   ValidateWorkflowRequest,
   ValidateWorkflowResponse,
 } from '@baton/proto';
+import type { TemplateService } from '../app/template-service';
 import type { WorkflowService } from '../app/workflow-service';
+import type { TemplateDoc } from '../store/template-store';
 import { toProperties, toSummary, toTriggers, toVersion } from './mappers';
 
 type Handlers = {
@@ -35,7 +44,22 @@ type Handlers = {
   UpdateProperties: UnaryHandler<UpdatePropertiesRequest, UpdatePropertiesResponse>;
   DeleteWorkflow: UnaryHandler<DeleteWorkflowRequest, DeleteWorkflowResponse>;
   ListWorkflowTriggers: UnaryHandler<ListWorkflowTriggersRequest, ListWorkflowTriggersResponse>;
+  PushJobTemplate: UnaryHandler<PushJobTemplateRequest, PushJobTemplateResponse>;
+  GetJobTemplate: UnaryHandler<GetJobTemplateRequest, GetJobTemplateResponse>;
+  ListJobTemplates: UnaryHandler<ListJobTemplatesRequest, ListJobTemplatesResponse>;
 };
+
+function toTemplate(d: TemplateDoc): JobTemplateVersion {
+  return {
+    subType: d.sub_type,
+    version: d.version,
+    type: d.type,
+    description: d.description,
+    templateJson: d.template_json,
+    createdAt: d.created_at,
+    createdBy: d.created_by,
+  };
+}
 
 /**
  * Who made a change: the token's principal when the caller has one; in dev mode (no auth) the
@@ -47,8 +71,17 @@ function userOf(given: string, ctx: CallContext): string {
 }
 
 /** Proto ↔ domain mapping only; the rules live in WorkflowService. */
-export function definitionHandlers(svc: WorkflowService): Handlers {
+export function definitionHandlers(svc: WorkflowService, templates: TemplateService): Handlers {
   return {
+    PushJobTemplate: async (req, ctx) => {
+      const { doc, created } = await templates.push(req.templateJson, userOf('', ctx));
+      return { subType: doc.sub_type, version: doc.version, created };
+    },
+    GetJobTemplate: async (req) => ({ template: toTemplate(await templates.get(req.subType, req.version)) }),
+    ListJobTemplates: async (req) => {
+      const page = await templates.list(req.prefix, req.pageSize, req.pageToken);
+      return { templates: page.items.map(toTemplate), nextPageToken: page.nextPageToken };
+    },
     PushWorkflow: async (req, ctx) => {
       const out = await svc.push(req.definitionJson, userOf(req.user, ctx));
       return {

@@ -221,6 +221,48 @@ export interface WorkflowTriggers {
   changedAt?: Date | undefined;
 }
 
+export interface PushJobTemplateRequest {
+  /** {"sub_type": ..., "type": "SQL", "description": ..., "params": {...}} (params as in a workflow). */
+  templateJson: string;
+}
+
+export interface PushJobTemplateResponse {
+  subType: string;
+  version: number;
+  created: boolean;
+}
+
+export interface GetJobTemplateRequest {
+  subType: string;
+  /** 0 = the latest. */
+  version: number;
+}
+
+export interface JobTemplateVersion {
+  subType: string;
+  version: number;
+  type: string;
+  description: string;
+  templateJson: string;
+  createdAt?: Date | undefined;
+  createdBy: string;
+}
+
+export interface GetJobTemplateResponse {
+  template?: JobTemplateVersion | undefined;
+}
+
+export interface ListJobTemplatesRequest {
+  prefix: string;
+  pageSize: number;
+  pageToken: string;
+}
+
+export interface ListJobTemplatesResponse {
+  templates: JobTemplateVersion[];
+  nextPageToken: string;
+}
+
 function createBasePushWorkflowRequest(): PushWorkflowRequest {
   return { definitionJson: "", user: "" };
 }
@@ -3291,6 +3333,723 @@ export const WorkflowTriggers: MessageFns<WorkflowTriggers> = {
   },
 };
 
+function createBasePushJobTemplateRequest(): PushJobTemplateRequest {
+  return { templateJson: "" };
+}
+
+export const PushJobTemplateRequest: MessageFns<PushJobTemplateRequest> = {
+  encode(message: PushJobTemplateRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.templateJson !== "") {
+      writer.uint32(10).string(message.templateJson);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PushJobTemplateRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePushJobTemplateRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.templateJson = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PushJobTemplateRequest {
+    return {
+      templateJson: isSet(object.templateJson)
+        ? globalThis.String(object.templateJson)
+        : isSet(object.template_json)
+        ? globalThis.String(object.template_json)
+        : "",
+    };
+  },
+
+  toJSON(message: PushJobTemplateRequest): unknown {
+    const obj: any = {};
+    if (message.templateJson !== "") {
+      obj.templateJson = message.templateJson;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<PushJobTemplateRequest>): PushJobTemplateRequest {
+    return PushJobTemplateRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<PushJobTemplateRequest>): PushJobTemplateRequest {
+    const message = createBasePushJobTemplateRequest();
+    message.templateJson = object.templateJson ?? "";
+    return message;
+  },
+};
+
+function createBasePushJobTemplateResponse(): PushJobTemplateResponse {
+  return { subType: "", version: 0, created: false };
+}
+
+export const PushJobTemplateResponse: MessageFns<PushJobTemplateResponse> = {
+  encode(message: PushJobTemplateResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.subType !== "") {
+      writer.uint32(10).string(message.subType);
+    }
+    if (message.version !== 0) {
+      writer.uint32(16).int32(message.version);
+    }
+    if (message.created !== false) {
+      writer.uint32(24).bool(message.created);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PushJobTemplateResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePushJobTemplateResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.subType = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.version = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.created = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PushJobTemplateResponse {
+    return {
+      subType: isSet(object.subType)
+        ? globalThis.String(object.subType)
+        : isSet(object.sub_type)
+        ? globalThis.String(object.sub_type)
+        : "",
+      version: isSet(object.version) ? globalThis.Number(object.version) : 0,
+      created: isSet(object.created) ? globalThis.Boolean(object.created) : false,
+    };
+  },
+
+  toJSON(message: PushJobTemplateResponse): unknown {
+    const obj: any = {};
+    if (message.subType !== "") {
+      obj.subType = message.subType;
+    }
+    if (message.version !== 0) {
+      obj.version = Math.round(message.version);
+    }
+    if (message.created !== false) {
+      obj.created = message.created;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<PushJobTemplateResponse>): PushJobTemplateResponse {
+    return PushJobTemplateResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<PushJobTemplateResponse>): PushJobTemplateResponse {
+    const message = createBasePushJobTemplateResponse();
+    message.subType = object.subType ?? "";
+    message.version = object.version ?? 0;
+    message.created = object.created ?? false;
+    return message;
+  },
+};
+
+function createBaseGetJobTemplateRequest(): GetJobTemplateRequest {
+  return { subType: "", version: 0 };
+}
+
+export const GetJobTemplateRequest: MessageFns<GetJobTemplateRequest> = {
+  encode(message: GetJobTemplateRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.subType !== "") {
+      writer.uint32(10).string(message.subType);
+    }
+    if (message.version !== 0) {
+      writer.uint32(16).int32(message.version);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetJobTemplateRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetJobTemplateRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.subType = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.version = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetJobTemplateRequest {
+    return {
+      subType: isSet(object.subType)
+        ? globalThis.String(object.subType)
+        : isSet(object.sub_type)
+        ? globalThis.String(object.sub_type)
+        : "",
+      version: isSet(object.version) ? globalThis.Number(object.version) : 0,
+    };
+  },
+
+  toJSON(message: GetJobTemplateRequest): unknown {
+    const obj: any = {};
+    if (message.subType !== "") {
+      obj.subType = message.subType;
+    }
+    if (message.version !== 0) {
+      obj.version = Math.round(message.version);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<GetJobTemplateRequest>): GetJobTemplateRequest {
+    return GetJobTemplateRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetJobTemplateRequest>): GetJobTemplateRequest {
+    const message = createBaseGetJobTemplateRequest();
+    message.subType = object.subType ?? "";
+    message.version = object.version ?? 0;
+    return message;
+  },
+};
+
+function createBaseJobTemplateVersion(): JobTemplateVersion {
+  return { subType: "", version: 0, type: "", description: "", templateJson: "", createdAt: undefined, createdBy: "" };
+}
+
+export const JobTemplateVersion: MessageFns<JobTemplateVersion> = {
+  encode(message: JobTemplateVersion, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.subType !== "") {
+      writer.uint32(10).string(message.subType);
+    }
+    if (message.version !== 0) {
+      writer.uint32(16).int32(message.version);
+    }
+    if (message.type !== "") {
+      writer.uint32(26).string(message.type);
+    }
+    if (message.description !== "") {
+      writer.uint32(34).string(message.description);
+    }
+    if (message.templateJson !== "") {
+      writer.uint32(42).string(message.templateJson);
+    }
+    if (message.createdAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.createdAt), writer.uint32(50).fork()).join();
+    }
+    if (message.createdBy !== "") {
+      writer.uint32(58).string(message.createdBy);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): JobTemplateVersion {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseJobTemplateVersion();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.subType = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.version = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.type = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.description = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.templateJson = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.createdAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.createdBy = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): JobTemplateVersion {
+    return {
+      subType: isSet(object.subType)
+        ? globalThis.String(object.subType)
+        : isSet(object.sub_type)
+        ? globalThis.String(object.sub_type)
+        : "",
+      version: isSet(object.version) ? globalThis.Number(object.version) : 0,
+      type: isSet(object.type) ? globalThis.String(object.type) : "",
+      description: isSet(object.description) ? globalThis.String(object.description) : "",
+      templateJson: isSet(object.templateJson)
+        ? globalThis.String(object.templateJson)
+        : isSet(object.template_json)
+        ? globalThis.String(object.template_json)
+        : "",
+      createdAt: isSet(object.createdAt)
+        ? fromJsonTimestamp(object.createdAt)
+        : isSet(object.created_at)
+        ? fromJsonTimestamp(object.created_at)
+        : undefined,
+      createdBy: isSet(object.createdBy)
+        ? globalThis.String(object.createdBy)
+        : isSet(object.created_by)
+        ? globalThis.String(object.created_by)
+        : "",
+    };
+  },
+
+  toJSON(message: JobTemplateVersion): unknown {
+    const obj: any = {};
+    if (message.subType !== "") {
+      obj.subType = message.subType;
+    }
+    if (message.version !== 0) {
+      obj.version = Math.round(message.version);
+    }
+    if (message.type !== "") {
+      obj.type = message.type;
+    }
+    if (message.description !== "") {
+      obj.description = message.description;
+    }
+    if (message.templateJson !== "") {
+      obj.templateJson = message.templateJson;
+    }
+    if (message.createdAt !== undefined) {
+      obj.createdAt = message.createdAt.toISOString();
+    }
+    if (message.createdBy !== "") {
+      obj.createdBy = message.createdBy;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<JobTemplateVersion>): JobTemplateVersion {
+    return JobTemplateVersion.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<JobTemplateVersion>): JobTemplateVersion {
+    const message = createBaseJobTemplateVersion();
+    message.subType = object.subType ?? "";
+    message.version = object.version ?? 0;
+    message.type = object.type ?? "";
+    message.description = object.description ?? "";
+    message.templateJson = object.templateJson ?? "";
+    message.createdAt = object.createdAt ?? undefined;
+    message.createdBy = object.createdBy ?? "";
+    return message;
+  },
+};
+
+function createBaseGetJobTemplateResponse(): GetJobTemplateResponse {
+  return { template: undefined };
+}
+
+export const GetJobTemplateResponse: MessageFns<GetJobTemplateResponse> = {
+  encode(message: GetJobTemplateResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.template !== undefined) {
+      JobTemplateVersion.encode(message.template, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetJobTemplateResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetJobTemplateResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.template = JobTemplateVersion.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetJobTemplateResponse {
+    return { template: isSet(object.template) ? JobTemplateVersion.fromJSON(object.template) : undefined };
+  },
+
+  toJSON(message: GetJobTemplateResponse): unknown {
+    const obj: any = {};
+    if (message.template !== undefined) {
+      obj.template = JobTemplateVersion.toJSON(message.template);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<GetJobTemplateResponse>): GetJobTemplateResponse {
+    return GetJobTemplateResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetJobTemplateResponse>): GetJobTemplateResponse {
+    const message = createBaseGetJobTemplateResponse();
+    message.template = (object.template !== undefined && object.template !== null)
+      ? JobTemplateVersion.fromPartial(object.template)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseListJobTemplatesRequest(): ListJobTemplatesRequest {
+  return { prefix: "", pageSize: 0, pageToken: "" };
+}
+
+export const ListJobTemplatesRequest: MessageFns<ListJobTemplatesRequest> = {
+  encode(message: ListJobTemplatesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.prefix !== "") {
+      writer.uint32(10).string(message.prefix);
+    }
+    if (message.pageSize !== 0) {
+      writer.uint32(16).int32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(26).string(message.pageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListJobTemplatesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListJobTemplatesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.prefix = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListJobTemplatesRequest {
+    return {
+      prefix: isSet(object.prefix) ? globalThis.String(object.prefix) : "",
+      pageSize: isSet(object.pageSize)
+        ? globalThis.Number(object.pageSize)
+        : isSet(object.page_size)
+        ? globalThis.Number(object.page_size)
+        : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListJobTemplatesRequest): unknown {
+    const obj: any = {};
+    if (message.prefix !== "") {
+      obj.prefix = message.prefix;
+    }
+    if (message.pageSize !== 0) {
+      obj.pageSize = Math.round(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListJobTemplatesRequest>): ListJobTemplatesRequest {
+    return ListJobTemplatesRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListJobTemplatesRequest>): ListJobTemplatesRequest {
+    const message = createBaseListJobTemplatesRequest();
+    message.prefix = object.prefix ?? "";
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseListJobTemplatesResponse(): ListJobTemplatesResponse {
+  return { templates: [], nextPageToken: "" };
+}
+
+export const ListJobTemplatesResponse: MessageFns<ListJobTemplatesResponse> = {
+  encode(message: ListJobTemplatesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.templates) {
+      JobTemplateVersion.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListJobTemplatesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListJobTemplatesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.templates.push(JobTemplateVersion.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListJobTemplatesResponse {
+    return {
+      templates: globalThis.Array.isArray(object?.templates)
+        ? object.templates.map((e: any) => JobTemplateVersion.fromJSON(e))
+        : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListJobTemplatesResponse): unknown {
+    const obj: any = {};
+    if (message.templates?.length) {
+      obj.templates = message.templates.map((e) => JobTemplateVersion.toJSON(e));
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListJobTemplatesResponse>): ListJobTemplatesResponse {
+    return ListJobTemplatesResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListJobTemplatesResponse>): ListJobTemplatesResponse {
+    const message = createBaseListJobTemplatesResponse();
+    message.templates = object.templates?.map((e) => JobTemplateVersion.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
+    return message;
+  },
+};
+
 /**
  * Workflow definitions: push, validate, version, activate, list and delete.
  * Definitions travel as JSON text in Maestro's push format:
@@ -3423,6 +4182,45 @@ export const DefinitionServiceService = {
       Buffer.from(ListWorkflowTriggersResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListWorkflowTriggersResponse => ListWorkflowTriggersResponse.decode(value),
   },
+  /**
+   * Stores a job template (Maestro's): default params for every step with its sub_type. A new
+   * version unless identical to the latest. Needs admin on every namespace (it affects them all).
+   */
+  pushJobTemplate: {
+    path: "/baton.v1.DefinitionService/PushJobTemplate" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: PushJobTemplateRequest): Buffer =>
+      Buffer.from(PushJobTemplateRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): PushJobTemplateRequest => PushJobTemplateRequest.decode(value),
+    responseSerialize: (value: PushJobTemplateResponse): Buffer =>
+      Buffer.from(PushJobTemplateResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): PushJobTemplateResponse => PushJobTemplateResponse.decode(value),
+  },
+  /** One version of a job template (0 = the latest). */
+  getJobTemplate: {
+    path: "/baton.v1.DefinitionService/GetJobTemplate" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetJobTemplateRequest): Buffer =>
+      Buffer.from(GetJobTemplateRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetJobTemplateRequest => GetJobTemplateRequest.decode(value),
+    responseSerialize: (value: GetJobTemplateResponse): Buffer =>
+      Buffer.from(GetJobTemplateResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetJobTemplateResponse => GetJobTemplateResponse.decode(value),
+  },
+  /** The latest version of each job template, by sub_type, optionally under a prefix. */
+  listJobTemplates: {
+    path: "/baton.v1.DefinitionService/ListJobTemplates" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListJobTemplatesRequest): Buffer =>
+      Buffer.from(ListJobTemplatesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListJobTemplatesRequest => ListJobTemplatesRequest.decode(value),
+    responseSerialize: (value: ListJobTemplatesResponse): Buffer =>
+      Buffer.from(ListJobTemplatesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListJobTemplatesResponse => ListJobTemplatesResponse.decode(value),
+  },
 } as const;
 
 export interface DefinitionServiceServer extends UntypedServiceImplementation {
@@ -3456,6 +4254,15 @@ export interface DefinitionServiceServer extends UntypedServiceImplementation {
    * workflow whose triggers changed since then (deactivated ones included, with none).
    */
   listWorkflowTriggers: handleUnaryCall<ListWorkflowTriggersRequest, ListWorkflowTriggersResponse>;
+  /**
+   * Stores a job template (Maestro's): default params for every step with its sub_type. A new
+   * version unless identical to the latest. Needs admin on every namespace (it affects them all).
+   */
+  pushJobTemplate: handleUnaryCall<PushJobTemplateRequest, PushJobTemplateResponse>;
+  /** One version of a job template (0 = the latest). */
+  getJobTemplate: handleUnaryCall<GetJobTemplateRequest, GetJobTemplateResponse>;
+  /** The latest version of each job template, by sub_type, optionally under a prefix. */
+  listJobTemplates: handleUnaryCall<ListJobTemplatesRequest, ListJobTemplatesResponse>;
 }
 
 export interface DefinitionServiceClient extends Client {
@@ -3628,6 +4435,57 @@ export interface DefinitionServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListWorkflowTriggersResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Stores a job template (Maestro's): default params for every step with its sub_type. A new
+   * version unless identical to the latest. Needs admin on every namespace (it affects them all).
+   */
+  pushJobTemplate(
+    request: PushJobTemplateRequest,
+    callback: (error: ServiceError | null, response: PushJobTemplateResponse) => void,
+  ): ClientUnaryCall;
+  pushJobTemplate(
+    request: PushJobTemplateRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: PushJobTemplateResponse) => void,
+  ): ClientUnaryCall;
+  pushJobTemplate(
+    request: PushJobTemplateRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: PushJobTemplateResponse) => void,
+  ): ClientUnaryCall;
+  /** One version of a job template (0 = the latest). */
+  getJobTemplate(
+    request: GetJobTemplateRequest,
+    callback: (error: ServiceError | null, response: GetJobTemplateResponse) => void,
+  ): ClientUnaryCall;
+  getJobTemplate(
+    request: GetJobTemplateRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetJobTemplateResponse) => void,
+  ): ClientUnaryCall;
+  getJobTemplate(
+    request: GetJobTemplateRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetJobTemplateResponse) => void,
+  ): ClientUnaryCall;
+  /** The latest version of each job template, by sub_type, optionally under a prefix. */
+  listJobTemplates(
+    request: ListJobTemplatesRequest,
+    callback: (error: ServiceError | null, response: ListJobTemplatesResponse) => void,
+  ): ClientUnaryCall;
+  listJobTemplates(
+    request: ListJobTemplatesRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListJobTemplatesResponse) => void,
+  ): ClientUnaryCall;
+  listJobTemplates(
+    request: ListJobTemplatesRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListJobTemplatesResponse) => void,
   ): ClientUnaryCall;
 }
 
