@@ -267,6 +267,24 @@ func TestPidnsDiesWithTheOuterProcess(t *testing.T) {
 	waitFor(t, "the namespace to die", func() bool { return len(pidsWith(marker)) == 0 })
 }
 
+// step-runtime killed with SIGKILL (its own group only): the step it started must not run on.
+func TestPidnsDiesWithItsParent(t *testing.T) {
+	needRoot(t)
+	marker := fmt.Sprintf("parentless-%d-%d", os.Getpid(), time.Now().UnixNano())
+	// sh plays step-runtime: it starts baton-isolate (in the same group here) and waits for it.
+	parent := exec.Command("sh", "-c", fmt.Sprintf("%s --pidns -- sh -c 'sleep 1000; : %s'; :", bin, marker))
+	parent.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	if err := parent.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// The marker is in the command lines of the parent sh, baton-isolate, its init and the step's sh:
+	// all four are up once the step runs.
+	waitFor(t, "the step to run", func() bool { return len(pidsWith(marker)) >= 4 })
+	_ = parent.Process.Kill() // the parent only: baton-isolate is not signalled by anyone
+	_ = parent.Wait()
+	waitFor(t, "the namespace to die with its parent", func() bool { return len(pidsWith(marker)) == 0 })
+}
+
 // The runner stops an attempt by signalling its process group; the command must see SIGTERM (it
 // may trap it), and the outer process must survive it and report the command's status.
 func TestStopSignalsReachTheCommand(t *testing.T) {

@@ -77,6 +77,16 @@ func setSigaction(s syscall.Signal, handler uintptr) syscall.Errno {
 func sigbit(s syscall.Signal) uint64 { return 1 << (uint(s) - 1) }
 
 func runPidns(o options) int {
+	// The namespace lives no longer than whoever started it (step-runtime): if that process dies,
+	// even by SIGKILL, the kernel kills this one, and with it (the init's own PDEATHSIG) every
+	// process of the step. A parent that died before the prctl took effect is caught by the check.
+	ppid := os.Getppid()
+	if _, _, e := syscall.RawSyscall(syscall.SYS_PRCTL, prSetPdeathsig, uintptr(syscall.SIGKILL), 0); e != 0 {
+		return fail("prctl(PR_SET_PDEATHSIG)", e)
+	}
+	if os.Getppid() != ppid {
+		return 137
+	}
 	path, err := lookPath(o.command[0])
 	if err != nil {
 		return fail("cannot run "+o.command[0], err)

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { fromParamValue } from '@baton/sdk';
+import { waitFor } from '@baton/testing';
 import { baton } from '../cli-runs/baton';
 import { push, waitEnd } from '../scheduler/support';
 import { expectCode } from '../support/errors';
@@ -8,7 +10,22 @@ import { useStack } from '../support/stack';
 
 // Notebook steps through the four services: executed by nbclient in step-runtime (as the step user),
 // outputs and logs like any step, the executed notebook fetched with GetStepArtifact and the CLI.
-const env = useStack();
+// A short lease: the kill -9 test's lost attempt is noticed within seconds.
+const env = useStack({ env: { LOG_LEVEL: 'warn', STEP_RUNTIME_LEASE_MS: '3000' } });
+
+/** Command lines (NUL → space) of live processes that mention `text`. */
+function processesWith(text: string): string[] {
+  const out: string[] = [];
+  for (const p of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const cmd = readFileSync(`/proc/${p}/cmdline`, 'utf8').replaceAll('\0', ' ');
+      if (cmd.includes(text)) out.push(cmd);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
 
 function notebook(cells: { source: string; tags?: string[] }[]): string {
   return JSON.stringify({
@@ -87,6 +104,45 @@ describe('Notebook steps end to end', () => {
       outputs: { ename?: string }[];
     }[];
     assert.equal(cells[1]!.outputs[0]!.ename, 'ValueError');
+  });
+
+  test('kill -9 of step-runtime mid-cell: the kernel dies with it, and a new attempt succeeds', async () => {
+    const source = notebook([
+      { source: "import os, time\nprint('attempt', os.environ['BATON_ATTEMPT_NUMBER'], flush=True)" },
+      { source: "if os.environ['BATON_ATTEMPT_NUMBER'] == '1':\n    time.sleep(120)" },
+    ]);
+    const step = nbStep('slow', source);
+    await push(env.clients, {
+      id: 'nb.kill',
+      steps: [
+        {
+          step: {
+            ...step.step,
+            retry_policy: { backoff: { type: 'FIXED_BACKOFF', platform_retry_backoff_in_secs: 1 } },
+          },
+        },
+      ],
+    });
+    const st = await env.clients.scheduler.startWorkflow({ workflowId: 'nb.kill' });
+    // The kernel's command line names its connection file, in the attempt's work dir.
+    const kernels = () => processesWith('attempt-nb.kill_').filter((cmd) => cmd.includes('ipykernel'));
+    await waitFor(() => kernels().length > 0, { timeoutMs: 60_000, what: 'the kernel to run' });
+    const runtime = env.stack.services['step-runtime']!;
+    runtime.kill9();
+    await runtime.exited();
+    await waitFor(() => kernels().length === 0, {
+      timeoutMs: 10_000,
+      what: 'the kernel to die with step-runtime',
+    });
+    await runtime.start();
+    const inst = await waitEnd(env.clients, 'nb.kill', st.instanceId, 90_000);
+    assert.equal(inst.status, 'SUCCEEDED', inst.steps[0]?.error);
+    const run = (await env.clients.scheduler.getStepRun({ ref: inst.ref, stepId: 'slow' })).stepRun!;
+    assert.deepEqual(
+      run.attempts.map((a) => a.status),
+      ['PLATFORM_FAILED', 'SUCCEEDED'],
+    );
+    assert.notEqual(run.attempts[0]!.attemptKey, run.attempts[1]!.attemptKey);
   });
 
   test('GetStepArtifact: bad addresses are INVALID_ARGUMENT naming the field; a step without one is NOT_FOUND', async () => {
