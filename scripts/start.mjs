@@ -94,6 +94,8 @@ if (demoDb)
   console.log(
     `  SQL      connection "demo": a private PostgreSQL (${demoDb.url}), in .baton/connections.json`,
   );
+if (jobEnv.DOCKER_HOST)
+  console.log(`  Docker   ${jobEnv.DOCKER_HOST}${podman ? ` (Podman; image ${podman.image})` : ''}`);
 
 if (auth) {
   writeFileSync(tokenFile, `${stack.security.tokens.admin}\n`, { mode: 0o600 });

@@ -52,7 +52,8 @@ export async function startPodman(
   writeFileSync(conf, '[containers]\ndefault_ulimits = []\n[engine]\nruntime = "runc"\n');
   const env = { ...process.env, CONTAINERS_CONF: conf };
   const base = ['--root', join(dir, 'storage'), '--runroot', join(dir, 'run'), '--storage-driver', 'vfs'];
-  const podman = (args: string[]) => execFileSync('podman', [...base, ...args], { env, encoding: 'utf8' });
+  const podman = (args: string[]) =>
+    execFileSync('podman', [...base, ...args], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   // The image: a rootfs of busybox with sh linked to it, imported (no registry involved).
   const rootfs = join(dir, 'rootfs');
   mkdirSync(join(rootfs, 'bin'), { recursive: true });
