@@ -30,26 +30,28 @@ export class OrphanSweeper {
   }
 
   async sweep(): Promise<void> {
-    const live = (keys: string[]) => this.claims.liveAttempts(keys);
+    await this.stopOrphans('SQL statements', () => this.jobs.sql.taggedStatements());
+    await this.stopOrphans('containers', () => this.jobs.docker.stepContainers());
+  }
+
+  /** Stops each of `found` whose attempt no longer runs (one claims read for all of them). */
+  private async stopOrphans(
+    what: string,
+    found: () => Promise<{ attemptKey: string; stop: () => Promise<void> }[]>,
+  ): Promise<void> {
     try {
-      const stopped = await this.jobs.sql.sweepOrphans(live);
-      if (stopped > 0) this.log.warn({ stopped }, 'stopped SQL statements of attempts that no longer run');
-    } catch (err) {
-      this.log.warn({ err: String(err) }, 'orphan statement sweep failed; next sweep retries');
-    }
-    try {
-      const containers = await this.jobs.docker.stepContainers();
-      if (containers.length === 0) return;
-      const alive = await live([...new Set(containers.map((c) => c.attemptKey))]);
-      let removed = 0;
-      for (const c of containers) {
-        if (alive.has(c.attemptKey)) continue;
-        await this.jobs.docker.remove(c.id).catch(() => {}); // removed meanwhile
-        removed++;
+      const items = await found();
+      if (items.length === 0) return;
+      const alive = await this.claims.liveAttempts([...new Set(items.map((i) => i.attemptKey))]);
+      let stopped = 0;
+      for (const item of items) {
+        if (alive.has(item.attemptKey)) continue;
+        await item.stop().catch(() => {}); // gone meanwhile
+        stopped++;
       }
-      if (removed > 0) this.log.warn({ removed }, 'removed containers of attempts that no longer run');
+      if (stopped > 0) this.log.warn({ stopped }, `stopped ${what} of attempts that no longer run`);
     } catch (err) {
-      this.log.warn({ err: String(err) }, 'orphan container sweep failed; next sweep retries');
+      this.log.warn({ err: String(err) }, `orphan ${what} sweep failed; next sweep retries`);
     }
   }
 

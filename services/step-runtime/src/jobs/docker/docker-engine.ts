@@ -36,8 +36,8 @@ export class DockerEngine {
     return this.client;
   }
 
-  /** Containers of steps (running or not), by attempt key; none when no engine answers. */
-  async stepContainers(): Promise<{ id: string; attemptKey: string }[]> {
+  /** Containers of steps (running or not), by attempt key, each with a way to remove it; none when no engine answers. */
+  async stepContainers(): Promise<{ attemptKey: string; stop: () => Promise<void> }[]> {
     // No DOCKER_HOST and no default socket: this machine has no engine to sweep.
     if (this.host === '' && !existsSync('/var/run/docker.sock')) return [];
     let docker: Docker;
@@ -47,10 +47,11 @@ export class DockerEngine {
       return [];
     }
     const list = await docker.listContainers({ all: true, filters: { label: [ATTEMPT_LABEL] } });
-    return list.map((c) => ({ id: c.Id, attemptKey: c.Labels[ATTEMPT_LABEL] ?? '' }));
-  }
-
-  async remove(id: string): Promise<void> {
-    await (await this.connect()).getContainer(id).remove({ force: true });
+    return list.map((c) => ({
+      attemptKey: c.Labels[ATTEMPT_LABEL] ?? '',
+      stop: async () => {
+        await docker.getContainer(c.Id).remove({ force: true });
+      },
+    }));
   }
 }

@@ -84,31 +84,21 @@ export class SqlPools {
   }
 
   /**
-   * Stops statements whose attempt is no longer running anywhere (its step-runtime was killed
-   * before it could cancel them), on every connection whose server does not notice a dead client by
-   * itself. `live` says which of the given attempt keys are still running. Returns how many it stopped.
+   * Statements running now that carry an attempt tag, on every connection whose server does not
+   * notice a dead client by itself (MySQL/MariaDB), each with a way to stop it (the orphan sweeper
+   * decides which). An unreachable server is skipped: the next sweep looks again.
    */
-  async sweepOrphans(live: (attemptKeys: string[]) => Promise<Set<string>>): Promise<number> {
-    if (this.file === '') return 0;
+  async taggedStatements(): Promise<{ attemptKey: string; stop: () => Promise<void> }[]> {
+    if (this.file === '') return [];
     await this.load();
-    let stopped = 0;
-    for (const name of this.specs.keys()) {
-      if (this.specs.get(name)!.driver !== 'mysql') continue;
+    const out: { attemptKey: string; stop: () => Promise<void> }[] = [];
+    for (const [name, spec] of this.specs) {
+      if (spec.driver !== 'mysql') continue;
       const driver = this.driverFor(name);
-      try {
-        const tagged = (await driver.taggedStatements?.()) ?? [];
-        if (tagged.length === 0) continue;
-        const alive = await live([...new Set(tagged.map((t) => t.attemptKey))]);
-        for (const t of tagged) {
-          if (alive.has(t.attemptKey)) continue;
-          await driver.kill?.(t.id).catch(() => {}); // gone already
-          stopped++;
-        }
-      } catch {
-        // An unreachable server is retried at the next sweep.
-      }
+      const tagged = await driver.taggedStatements?.().catch(() => []);
+      for (const t of tagged ?? []) out.push({ attemptKey: t.attemptKey, stop: () => driver.kill!(t.id) });
     }
-    return stopped;
+    return out;
   }
 
   /** Ends every pool; a pool still lending a connection after 5 s is left to the process exit. */
