@@ -26,8 +26,12 @@ export class Definitions {
   async resolve(workflowId: string, selector: string): Promise<PinnedWorkflow> {
     if (/^[0-9]+$/.test(selector.trim())) return this.pinned(workflowId, Number(selector));
     const res = await this.call(() => this.client.getWorkflow({ workflowId, version: selector }), workflowId);
-    const pinned = this.parse(res);
-    this.cache.set(`${workflowId}@${pinned.version}`, Promise.resolve(pinned));
+    const k = `${workflowId}@${res.workflow?.version}`;
+    // A version's definition never changes: parse it once (validation is most of a start's CPU
+    // on a large definition). Its properties may change, so they come from this answer.
+    const known = await this.cache.get(k)?.catch(() => undefined);
+    const pinned = known ? { ...known, ...this.properties(res) } : this.parse(res);
+    this.cache.set(k, Promise.resolve(pinned));
     return pinned;
   }
 
@@ -50,11 +54,19 @@ export class Definitions {
     if (!parsed.ok) {
       throw new BatonError('INTERNAL', `stored definition of ${wf.workflowId} v${wf.version} does not parse`);
     }
-    const props = res.properties;
     return {
       workflowId: wf.workflowId,
       version: Number(wf.version),
       workflow: parsed.request.workflow,
+      ...this.properties(res),
+    };
+  }
+
+  private properties(
+    res: Awaited<ReturnType<DefinitionClient['getWorkflow']>>,
+  ): Pick<PinnedWorkflow, 'stepConcurrency' | 'runStrategy'> {
+    const props = res.properties;
+    return {
       stepConcurrency: props?.stepConcurrency ?? 0,
       runStrategy: {
         rule: props?.runStrategy?.rule ?? 'SEQUENTIAL',

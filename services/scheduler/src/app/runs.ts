@@ -53,8 +53,8 @@ export class Runs {
       timeline: [{ time: now, status: 'CREATED' }],
       created_at: now,
     };
-    await this.store.insertDecision(decision);
-    await this.store.insertLive([r.key], now);
+    // Both before the head (whose existence makes the run visible), in parallel with each other.
+    await Promise.all([this.store.insertDecision(decision), this.store.insertLive([r.key], now)]);
     const head: RunHead = {
       _id: r.key,
       kind: 'run',

@@ -14,7 +14,7 @@ import {
   restartSnapshot,
   validateRunParams,
 } from '../domain';
-import type { RunHead } from '../store/documents';
+import type { InstanceDoc, RunHead } from '../store/documents';
 import { type InstanceStore, isPurged } from '../store/instance-store';
 import type { Definitions } from './definitions';
 import type { EventLog } from './event-log';
@@ -98,9 +98,9 @@ export class SchedulerApp {
     let created = true;
     let instanceId: number;
     let version = pinned.version;
-    const existing = await this.store.getRequest(reqKey);
+    let ownDoc: InstanceDoc | undefined;
+    // The claim's unique insert tells a repeat from a first call: no read before it.
     if (
-      existing ||
       !(await this.store.claimRequest({
         _id: reqKey,
         workflow_id: input.workflowId,
@@ -144,8 +144,10 @@ export class SchedulerApp {
         },
       }));
       instanceId = inst.instance_id;
-      await this.store.setRequestInstance(reqKey, instanceId);
+      ownDoc = inst;
     }
+    // Written beside the run's creation: a repeat waits for it, then completes the run (idempotent).
+    const requestSet = ownDoc ? this.store.setRequestInstance(reqKey, instanceId) : Promise.resolve();
     const pin = version === pinned.version ? pinned : await this.defs.pinned(input.workflowId, version);
     const ctx = this.runs.topContext(pin);
     const key = instanceKeyOf(input.workflowId, instanceId, 1);
@@ -160,25 +162,35 @@ export class SchedulerApp {
       },
       now,
     );
-    await this.runs.create(
-      {
-        key,
-        workflowId: input.workflowId,
-        instanceId,
-        runId: 1,
-        version,
-        run: { kind: 'workflow' },
-        stepConcurrency: pin.stepConcurrency,
-        snapshot,
-        // The run strategy appends the start event when the instance may run.
-        start: null,
-      },
-      now,
-    );
-    await this.queue.admit(input.workflowId, instanceId);
-    const head = await this.store.getHead(key);
-    const admitted = (await this.store.getEvent(`${key}:start`)) !== null;
-    const status = head && head.status !== 'CREATED' ? head.status : admitted ? 'IN_PROGRESS' : 'CREATED';
+    await Promise.all([
+      requestSet,
+      this.runs.create(
+        {
+          key,
+          workflowId: input.workflowId,
+          instanceId,
+          runId: 1,
+          version,
+          run: { kind: 'workflow' },
+          stepConcurrency: pin.stepConcurrency,
+          snapshot,
+          // The run strategy appends the start event when the instance may run.
+          start: null,
+        },
+        now,
+      ),
+    ]);
+    let status: string;
+    if (ownDoc) {
+      // A first start: its admission says whether it runs now; nothing else has touched it yet.
+      const a = await this.queue.admitNew(ownDoc);
+      status = a.start.includes(instanceId) ? 'IN_PROGRESS' : 'CREATED';
+    } else {
+      await this.queue.admit(input.workflowId, instanceId);
+      const head = await this.store.getHead(key);
+      const admitted = (await this.store.getEvent(`${key}:start`)) !== null;
+      status = head && head.status !== 'CREATED' ? head.status : admitted ? 'IN_PROGRESS' : 'CREATED';
+    }
     return {
       instanceId,
       runId: 1,

@@ -50,6 +50,8 @@ const WINDOW = 500;
  */
 export class WorkflowQueue {
   private readonly token = randomUUID();
+  /** Last queue cursor read or written per workflow: a lower bound, as the cursor only moves up. */
+  private readonly cursors = new Map<string, number>();
 
   constructor(
     private readonly store: InstanceStore,
@@ -58,13 +60,43 @@ export class WorkflowQueue {
     private readonly log: Logger,
   ) {}
 
+  /**
+   * Admits an instance StartWorkflow has just created (no start event yet). Under PARALLEL with
+   * room to spare it starts at once, with one write: its own id bounds the instances that may be
+   * running (every one since the cursor counted as running), and a cursor remembered from an
+   * earlier admission is a lower bound, so the check can only be stricter than the real one.
+   * Otherwise the locked admission decides.
+   */
+  async admitNew(inst: InstanceDoc): Promise<Admission> {
+    const workflowId = inst.workflow_id;
+    const n = inst.instance_id;
+    let cursor = this.cursors.get(workflowId);
+    if (cursor === undefined || !roomToSpare(inst.run_strategy, cursor, n))
+      cursor = await this.readCursor(workflowId);
+    if (!roomToSpare(inst.run_strategy, cursor, n)) return this.admit(workflowId, n);
+    const key = instanceKeyOf(workflowId, n, 1);
+    await this.events.append(key, { type: 'start', id: `${key}:start`, ...startOf(inst) });
+    return { start: [n], stop: [] };
+  }
+
+  private async readCursor(workflowId: string): Promise<number> {
+    const cursor = Math.max(1, await this.store.queueCursor(workflowId));
+    this.remember(workflowId, cursor);
+    return cursor;
+  }
+
+  private remember(workflowId: string, cursor: number): void {
+    if (cursor > (this.cursors.get(workflowId) ?? 0)) this.cursors.set(workflowId, cursor);
+    if (this.cursors.size > 100_000) this.cursors.clear();
+  }
+
   /** Admits what the strategy allows now; retries a few times when another replica holds the lock. */
   async admit(workflowId: string, own?: number): Promise<Admission> {
     if (own !== undefined) {
       // A start under PARALLEL with room to spare needs no lock: the room check counts every
       // instance since the cursor as running (started or not), so racing starts cannot overfill.
       const latest = await this.store.latestInstanceId(workflowId);
-      const cursor = Math.max(1, await this.store.queueCursor(workflowId));
+      const cursor = await this.readCursor(workflowId);
       const strategy = (await this.store.getInstance(workflowId, latest))?.run_strategy;
       if (roomToSpare(strategy, cursor, latest)) {
         return this.startUnscanned(workflowId, own, own);
@@ -119,7 +151,7 @@ export class WorkflowQueue {
 
   private async admitLocked(workflowId: string, own?: number): Promise<Admission> {
     const latest = await this.store.latestInstanceId(workflowId);
-    const cursor = Math.max(1, await this.store.queueCursor(workflowId));
+    const cursor = await this.readCursor(workflowId);
     const newest = await this.store.getInstance(workflowId, latest);
     const strategy = newest?.run_strategy;
     if (roomToSpare(strategy, cursor, latest)) {
@@ -181,7 +213,10 @@ export class WorkflowQueue {
         (rule === 'STRICT_SEQUENTIAL' && e.status === 'FAILED' && !e.unblocked),
     );
     const next = open?.instanceId ?? Math.min(latest + 1, cursor + WINDOW);
-    if (next !== cursor) await this.store.setQueueCursor(workflowId, next);
+    if (next !== cursor) {
+      await this.store.setQueueCursor(workflowId, next);
+      this.remember(workflowId, next);
+    }
     return a;
   }
 }
