@@ -171,6 +171,8 @@ async function main(): Promise<void> {
     );
     await c.definition.pushWorkflow({
       definitionJson: JSON.stringify({
+        // PARALLEL like the triggered workflows: the floor is the start a trigger makes.
+        properties: { run_strategy: { rule: 'PARALLEL', workflow_concurrency: 1000 } },
         workflow: { id: 'bench.start', steps: [{ step: { id: 'a', type: 'NoOp' } }] },
       }),
     });

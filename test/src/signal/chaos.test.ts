@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Redis } from 'ioredis';
+import { MongoClient } from 'mongodb';
 import { BatonClientError, connect } from '@baton/sdk';
 import { waitFor } from '@baton/testing';
 import { push } from '../scheduler/support';
@@ -61,6 +62,27 @@ async function runsBySignal(workflowId: string): Promise<Map<string, number>> {
   return seen;
 }
 
+/** What the store holds for a name: instances, distinct request keys, repeated keys, indexes. */
+async function storedSignals(name: string): Promise<string> {
+  const mongo = new MongoClient(env.stack.mongoUrl);
+  try {
+    const col = mongo.db().collection<{ seq: number; request_key: string }>('signals');
+    const docs = await col.find({ name }, { projection: { seq: 1, request_key: 1 } }).toArray();
+    const byKey = new Map<string, number[]>();
+    for (const d of docs) byKey.set(d.request_key, [...(byKey.get(d.request_key) ?? []), d.seq]);
+    const twice = [...byKey].filter(([, v]) => v.length > 1);
+    return JSON.stringify({
+      instances: docs.length,
+      maxSeq: Math.max(0, ...docs.map((d) => d.seq)),
+      requestKeys: byKey.size,
+      repeated: twice.slice(0, 5),
+      indexes: (await col.indexes()).map((i) => ({ key: i.key, unique: i.unique ?? false })),
+    });
+  } finally {
+    await mongo.close();
+  }
+}
+
 async function expectExactlyOnce(workflowId: string, name: string, n: number): Promise<void> {
   let seen = new Map<string, number>();
   await waitFor(
@@ -99,11 +121,11 @@ describe('signal service under crashes, replicas and a lost Redis', () => {
     const seqs = await Promise.all(Array.from({ length: n }, (_, i) => publishRetrying('chaos/s', i)));
     await killer;
     assert.equal(killed, 3);
-    assert.deepEqual(
-      [...seqs].sort((a, b) => a - b),
-      Array.from({ length: n }, (_, i) => i + 1),
-      'every publish got its own seq, gapless',
-    );
+    const sorted = [...seqs].sort((a, b) => a - b);
+    if (sorted.some((s, i) => s !== i + 1)) {
+      // This has failed now and then on loaded machines and never alone: say what was stored.
+      assert.fail(`publishes got seqs beyond 1..${n}: ${await storedSignals('chaos/s')}`);
+    }
     // Kill once more while the fires are still being started.
     svc.kill9();
     await svc.exited();

@@ -60,6 +60,13 @@ export class LedgerEngine {
   private readonly token = randomUUID();
   /** Decisions (by _id) whose effects this replica is performing in the background. */
   private readonly inFlight = new Map<string, Promise<void>>();
+  /**
+   * Keys this replica is processing now, each with whether news arrived meanwhile. News for a key
+   * held here is handed to its holder, which goes round once more before letting go: the two
+   * signals of a join arrive milliseconds apart, and the second one failing the lock (then
+   * waiting for a timer to look again) cost 50–100 ms.
+   */
+  private readonly active = new Map<string, { news: boolean }>();
 
   constructor(
     private readonly ledger: LedgerStore,
@@ -77,17 +84,31 @@ export class LedgerEngine {
       this.log.warn({ key }, 'unknown ledger key');
       return true;
     }
-    if (!(await this.coord.tryLock(key, this.token, this.opts.lockTtlMs))) return false;
-    try {
-      for (let round = 0; round < this.opts.maxRounds; round++) {
-        const more = await this.round(key, kind);
-        if (!more) return true;
-      }
-      // Out of rounds with work left: back of the queue, so other keys get their turn.
-      await this.coord.nudge([key]);
+    const held = this.active.get(key);
+    if (held) {
+      held.news = true;
       return true;
+    }
+    const mine = { news: false };
+    this.active.set(key, mine);
+    try {
+      if (!(await this.coord.tryLock(key, this.token, this.opts.lockTtlMs))) return false;
+      try {
+        for (let round = 0; round < this.opts.maxRounds; round++) {
+          mine.news = false;
+          const more = await this.round(key, kind);
+          if (!more && !mine.news) return true;
+        }
+        // Out of rounds with work left: back of the queue, so other keys get their turn.
+        await this.coord.nudge([key]);
+        return true;
+      } finally {
+        await this.coord.unlock(key, this.token).catch(() => {});
+      }
     } finally {
-      await this.coord.unlock(key, this.token).catch(() => {});
+      this.active.delete(key);
+      // News that came after the last round (or while the lock was refused) is not dropped.
+      if (mine.news) await this.coord.nudge([key]).catch(() => {});
     }
   }
 
