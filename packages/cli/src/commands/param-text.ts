@@ -28,9 +28,19 @@ export function paramText(pv: ParamValue | undefined): string {
 }
 
 /** Indented `name  value` lines, names padded to one width; undefined without params. */
-export function paramLines(params: Record<string, ParamValue>): string | undefined {
-  const names = Object.keys(params).sort();
+/**
+ * One line per param, by name. `omitted` names values the server left out of its answer for size
+ * (over 64 KiB, or too many large ones together); they are listed, not shown.
+ */
+export function paramLines(
+  params: Record<string, ParamValue>,
+  omitted: readonly string[] = [],
+): string | undefined {
+  const names = [...new Set([...Object.keys(params), ...omitted])].sort();
   if (names.length === 0) return undefined;
   const width = Math.max(...names.map((n) => n.length));
-  return names.map((n) => `  ${n.padEnd(width)}  ${paramText(params[n])}`).join('\n');
+  const left = new Set(omitted);
+  return names
+    .map((n) => `  ${n.padEnd(width)}  ${left.has(n) ? '(too large to list here)' : paramText(params[n])}`)
+    .join('\n');
 }

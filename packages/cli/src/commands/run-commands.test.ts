@@ -20,6 +20,7 @@ function step(stepId: string, status: string, extra: Partial<StepRunSummary> = {
     childKey: '',
     signalDependencies: [],
     signalOutputs: [],
+    omittedOutputs: [],
     ...extra,
   };
 }
@@ -38,6 +39,7 @@ function instance(status: string, steps: StepRunSummary[], extra: Partial<Instan
     parentStepId: '',
     key: '',
     parentKey: '',
+    omittedParams: [],
     error: '',
     ...extra,
   };

@@ -95,7 +95,7 @@ export function formatStatus(
     ['error', inst.error ? s.red(inst.error) : undefined],
   ]);
   const parts = started ? [head, started, fields] : [head, fields];
-  const params = paramLines(inst.params);
+  const params = paramLines(inst.params, inst.omittedParams);
   if (params) parts.push(`params\n${params}`);
   const signals = stepSignalsSection(inst.steps, s);
   if (signals) parts.push(signals);

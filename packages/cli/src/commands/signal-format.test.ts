@@ -35,6 +35,7 @@ function step(stepId: string, status: string, extra: Partial<StepRunSummary> = {
     childKey: '',
     signalDependencies: [],
     signalOutputs: [],
+    omittedOutputs: [],
     ...extra,
   };
 }

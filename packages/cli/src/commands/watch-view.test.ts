@@ -31,6 +31,7 @@ function step(stepId: string, status: string, extra: Partial<StepRunSummary> = {
     childKey: '',
     signalDependencies: [],
     signalOutputs: [],
+    omittedOutputs: [],
     ...extra,
   };
 }
@@ -50,6 +51,7 @@ function instance(status: string, steps: StepRunSummary[], extra: Partial<Instan
     key: '',
     parentKey: '',
     error: '',
+    omittedParams: [],
     ...extra,
   };
 }

@@ -73,6 +73,7 @@ export function toStepSummary(
       bypassed: s.signals?.bypassed === true && !s.signals.matched[k],
     })),
     signalOutputs: (s.published ?? []).map(apiSignal),
+    omittedOutputs: [],
   };
 }
 
@@ -111,6 +112,7 @@ export function toApiInstance(run: LoadedRun, defs: Map<string, StepDef>): Insta
     error: s.message ?? '',
     key: s.key,
     parentKey: s.parent?.key ?? '',
+    omittedParams: [],
   };
 }
 
@@ -132,6 +134,7 @@ export function toApiStepRun(run: LoadedRun, step: StepState, def: StepDef | und
       outputs: {},
     })),
     timeline: toApiTimeline(run.head.timeline.filter((e) => e.stepId === step.id)),
+    omittedParams: [],
   };
 }
 

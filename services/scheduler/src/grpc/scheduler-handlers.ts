@@ -7,12 +7,13 @@ import {
   readPageToken,
 } from '@baton/kit';
 import type { StepDef } from '@baton/model';
-import type * as api from '@baton/proto';
+import * as api from '@baton/proto';
 import type { Definitions } from '../app/definitions';
 import type { LoadedRun, RunRefInput, SchedulerApp } from '../app/scheduler-app';
 import { INSTANCE_STATUSES, STEP_STATUSES, isInstanceTerminal } from '../domain';
 import type { RunChanges } from '../redis/run-changes';
 import type { InstanceStore } from '../store/instance-store';
+import { ANSWER_BUDGET_BYTES, fitInstance, fitStepRun, fitStepSummary, pageThatFits } from './answer-size';
 import { callerInitiator, fromApiInitiator } from './initiator-mapping';
 import { toApiInstance, toApiStepRun, toApiTimeline, toStepSummary } from './instance-mapper';
 import { toRunParams } from './param-mapping';
@@ -78,6 +79,10 @@ export function schedulerHandlers(
     return map;
   };
   const instance = async (run: LoadedRun) => toApiInstance(run, await stepDefs(run));
+  const fitted = (inst: api.Instance) => {
+    fitInstance(inst);
+    return inst;
+  };
 
   const StartWorkflow: U<api.StartWorkflowRequest, api.StartWorkflowResponse> = async (req, ctx) => {
     const initiator = callerInitiator(fromApiInitiator(req.initiator), ctx.principal);
@@ -109,19 +114,25 @@ export function schedulerHandlers(
         throw BatonError.invalid('give ref or key, not both', [
           { field: 'key', description: 'ref is set too' },
         ]);
-      return { instance: await instance(await app.load(req.key)) };
+      return { instance: fitted(await instance(await app.load(req.key))) };
     }
-    return { instance: await instance(await app.loadRef(refOf(req.ref))) };
+    return { instance: fitted(await instance(await app.loadRef(refOf(req.ref)))) };
   };
 
   const ListInstances: U<api.ListInstancesRequest, api.ListInstancesResponse> = async (req) => {
     const size = pageSize(req.pageSize, 'page_size', 50, 500);
     const before = readPageToken<number>(req.pageToken);
     const out = await app.list(req.workflowId, statusFilter(req.status, INSTANCE_STATUSES), size, before);
-    return {
-      instances: await Promise.all(out.runs.map(instance)),
-      nextPageToken: out.next === undefined ? '' : pageToken(out.next),
-    };
+    const instances = await Promise.all(out.runs.map(instance));
+    const fits = pageThatFits(instances.map((i) => fitInstance(i)));
+    if (fits < instances.length) {
+      // The page ends early to stay under the message limit; the next one starts after it.
+      return {
+        instances: instances.slice(0, fits),
+        nextPageToken: pageToken(out.runs[fits - 1]!.snapshot.instanceId),
+      };
+    }
+    return { instances, nextPageToken: out.next === undefined ? '' : pageToken(out.next) };
   };
 
   const WatchInstance: ServerStreamHandler<api.WatchInstanceRequest, api.WatchInstanceResponse> = async (
@@ -145,7 +156,13 @@ export function schedulerHandlers(
             if (d) changed.push(...toApiTimeline(d.timeline));
           }
           lastSeq = run.snapshot.seq;
-          await send({ instance: await instance(run), changes: changed });
+          const inst = await instance(run);
+          const changedBytes = changed.reduce(
+            (n, e) => n + api.TimelineEntry.encode(e).finish().length + 8,
+            0,
+          );
+          fitInstance(inst, ANSWER_BUDGET_BYTES - changedBytes);
+          await send({ instance: inst, changes: changed });
           if (isInstanceTerminal(run.snapshot.status)) return;
         }
         await watch.next(ctx.signal);
@@ -160,7 +177,9 @@ export function schedulerHandlers(
     const run = await app.loadRef(refOf(ref));
     const step = run.snapshot.steps.find((s) => s.id === stepId);
     if (!step) throw BatonError.notFound(`run ${run.head._id} has no step ${stepId}`, 'STEP_NOT_FOUND');
-    return toApiStepRun(run, step, (await stepDefs(run)).get(stepId));
+    const out = toApiStepRun(run, step, (await stepDefs(run)).get(stepId));
+    fitStepRun(out);
+    return out;
   };
 
   return {
@@ -214,10 +233,13 @@ export function schedulerHandlers(
       const defsMap = await stepDefs(run);
       const wanted = statusFilter(req.status, STEP_STATUSES).toUpperCase();
       const all = run.snapshot.steps.filter((s) => !wanted || s.status === wanted);
-      const page = all.slice(from, from + size);
+      const page = all.slice(from, from + size).map((s) => toStepSummary(s, defsMap.get(s.id), run.snapshot));
+      // Ends early when the page would not fit in one message.
+      const fits = pageThatFits(page.map((s) => fitStepSummary(s)));
+      const end = from + fits;
       return {
-        stepRuns: page.map((s) => toStepSummary(s, defsMap.get(s.id), run.snapshot)),
-        nextPageToken: from + size < all.length ? pageToken(from + size) : '',
+        stepRuns: page.slice(0, fits),
+        nextPageToken: end < all.length ? pageToken(end) : '',
       };
     }) as U<api.ListStepRunsRequest, api.ListStepRunsResponse>,
     StopStep: (async (req) => ({

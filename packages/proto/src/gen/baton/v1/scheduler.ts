@@ -105,6 +105,11 @@ export interface Instance {
   key: string;
   /** The key of the run this child instance belongs to (empty for a top-level run). */
   parentKey: string;
+  /**
+   * Params left out of `params` to keep the answer under the message limit: a value over 64 KiB
+   * encoded, or the largest ones when many together would not fit (docs: "Large values").
+   */
+  omittedParams: string[];
 }
 
 export interface Instance_ParamsEntry {
@@ -138,6 +143,11 @@ export interface StepRunSummary {
   signalDependencies: SignalDependencyState[];
   /** Signals the step published when it succeeded. */
   signalOutputs: SignalRef[];
+  /**
+   * Outputs left out of `outputs` to keep the answer under the message limit (as
+   * Instance.omitted_params); GetStepRun returns them.
+   */
+  omittedOutputs: string[];
 }
 
 export interface StepRunSummary_OutputsEntry {
@@ -267,6 +277,11 @@ export interface StepRun {
   params: { [key: string]: ParamValue };
   attempts: StepAttempt[];
   timeline: TimelineEntry[];
+  /**
+   * Params left out of `params`: only when this step's values together would not fit in one
+   * message, the largest first.
+   */
+  omittedParams: string[];
 }
 
 export interface StepRun_ParamsEntry {
@@ -1101,6 +1116,7 @@ function createBaseInstance(): Instance {
     error: "",
     key: "",
     parentKey: "",
+    omittedParams: [],
   };
 }
 
@@ -1153,6 +1169,9 @@ export const Instance: MessageFns<Instance> = {
     }
     if (message.parentKey !== "") {
       writer.uint32(130).string(message.parentKey);
+    }
+    for (const v of message.omittedParams) {
+      writer.uint32(138).string(v!);
     }
     return writer;
   },
@@ -1304,6 +1323,14 @@ export const Instance: MessageFns<Instance> = {
             message.parentKey = reader.string();
             continue;
           }
+          case 17: {
+            if (tag !== 138) {
+              break;
+            }
+
+            message.omittedParams.push(reader.string());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1399,6 +1426,11 @@ export const Instance: MessageFns<Instance> = {
         : isSet(object.parent_key)
         ? globalThis.String(object.parent_key)
         : "",
+      omittedParams: globalThis.Array.isArray(object?.omittedParams)
+        ? object.omittedParams.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.omitted_params)
+        ? object.omitted_params.map((e: any) => globalThis.String(e))
+        : [],
     };
   },
 
@@ -1464,6 +1496,9 @@ export const Instance: MessageFns<Instance> = {
     if (message.parentKey !== "") {
       obj.parentKey = message.parentKey;
     }
+    if (message.omittedParams?.length) {
+      obj.omittedParams = message.omittedParams;
+    }
     return obj;
   },
 
@@ -1508,6 +1543,7 @@ export const Instance: MessageFns<Instance> = {
     message.error = object.error ?? "";
     message.key = object.key ?? "";
     message.parentKey = object.parentKey ?? "";
+    message.omittedParams = object.omittedParams?.map((e) => e) || [];
     return message;
   },
 };
@@ -1699,6 +1735,7 @@ function createBaseStepRunSummary(): StepRunSummary {
     childKey: "",
     signalDependencies: [],
     signalOutputs: [],
+    omittedOutputs: [],
   };
 }
 
@@ -1742,6 +1779,9 @@ export const StepRunSummary: MessageFns<StepRunSummary> = {
     }
     for (const v of message.signalOutputs) {
       SignalRef.encode(v!, writer.uint32(106).fork()).join();
+    }
+    for (const v of message.omittedOutputs) {
+      writer.uint32(114).string(v!);
     }
     return writer;
   },
@@ -1869,6 +1909,14 @@ export const StepRunSummary: MessageFns<StepRunSummary> = {
             message.signalOutputs.push(SignalRef.decode(reader, reader.uint32()));
             continue;
           }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.omittedOutputs.push(reader.string());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1963,6 +2011,11 @@ export const StepRunSummary: MessageFns<StepRunSummary> = {
         : globalThis.Array.isArray(object?.signal_outputs)
         ? object.signal_outputs.map((e: any) => SignalRef.fromJSON(e))
         : [],
+      omittedOutputs: globalThis.Array.isArray(object?.omittedOutputs)
+        ? object.omittedOutputs.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.omitted_outputs)
+        ? object.omitted_outputs.map((e: any) => globalThis.String(e))
+        : [],
     };
   },
 
@@ -2019,6 +2072,9 @@ export const StepRunSummary: MessageFns<StepRunSummary> = {
     if (message.signalOutputs?.length) {
       obj.signalOutputs = message.signalOutputs.map((e) => SignalRef.toJSON(e));
     }
+    if (message.omittedOutputs?.length) {
+      obj.omittedOutputs = message.omittedOutputs;
+    }
     return obj;
   },
 
@@ -2058,6 +2114,7 @@ export const StepRunSummary: MessageFns<StepRunSummary> = {
     message.childKey = object.childKey ?? "";
     message.signalDependencies = object.signalDependencies?.map((e) => SignalDependencyState.fromPartial(e)) || [];
     message.signalOutputs = object.signalOutputs?.map((e) => SignalRef.fromPartial(e)) || [];
+    message.omittedOutputs = object.omittedOutputs?.map((e) => e) || [];
     return message;
   },
 };
@@ -3861,7 +3918,7 @@ export const GetStepRunResponse: MessageFns<GetStepRunResponse> = {
 };
 
 function createBaseStepRun(): StepRun {
-  return { ref: undefined, summary: undefined, params: {}, attempts: [], timeline: [] };
+  return { ref: undefined, summary: undefined, params: {}, attempts: [], timeline: [], omittedParams: [] };
 }
 
 export const StepRun: MessageFns<StepRun> = {
@@ -3880,6 +3937,9 @@ export const StepRun: MessageFns<StepRun> = {
     }
     for (const v of message.timeline) {
       TimelineEntry.encode(v!, writer.uint32(42).fork()).join();
+    }
+    for (const v of message.omittedParams) {
+      writer.uint32(50).string(v!);
     }
     return writer;
   },
@@ -3940,6 +4000,14 @@ export const StepRun: MessageFns<StepRun> = {
             message.timeline.push(TimelineEntry.decode(reader, reader.uint32()));
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.omittedParams.push(reader.string());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3976,6 +4044,11 @@ export const StepRun: MessageFns<StepRun> = {
       timeline: globalThis.Array.isArray(object?.timeline)
         ? object.timeline.map((e: any) => TimelineEntry.fromJSON(e))
         : [],
+      omittedParams: globalThis.Array.isArray(object?.omittedParams)
+        ? object.omittedParams.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.omitted_params)
+        ? object.omitted_params.map((e: any) => globalThis.String(e))
+        : [],
     };
   },
 
@@ -4002,6 +4075,9 @@ export const StepRun: MessageFns<StepRun> = {
     if (message.timeline?.length) {
       obj.timeline = message.timeline.map((e) => TimelineEntry.toJSON(e));
     }
+    if (message.omittedParams?.length) {
+      obj.omittedParams = message.omittedParams;
+    }
     return obj;
   },
 
@@ -4025,6 +4101,7 @@ export const StepRun: MessageFns<StepRun> = {
     );
     message.attempts = object.attempts?.map((e) => StepAttempt.fromPartial(e)) || [];
     message.timeline = object.timeline?.map((e) => TimelineEntry.fromPartial(e)) || [];
+    message.omittedParams = object.omittedParams?.map((e) => e) || [];
     return message;
   },
 };
