@@ -34,5 +34,10 @@ export { pageToken, readPageToken, pageSize } from './paging';
 export { latestOf } from './latest-of';
 export { CHANNELS } from './channels';
 export { tryLock, unlock } from './redis-lock';
+export {
+  type DefinitionStamp,
+  readDefinitionStamp,
+  stampDefinitionChange,
+} from './definition-stamps';
 export * from './security';
 export { peerAddress, type PeerName, type Peers } from './run-service';

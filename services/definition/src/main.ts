@@ -3,7 +3,7 @@ import { startTelemetry } from '@baton/kit/telemetry';
 
 startTelemetry('definition');
 
-import { CHANNELS, EnvReader, runServiceMain } from '@baton/kit';
+import { CHANNELS, EnvReader, runServiceMain, stampDefinitionChange } from '@baton/kit';
 import { DefinitionServiceService } from '@baton/proto';
 import { TemplateService } from './app/template-service';
 import { WorkflowService } from './app/workflow-service';
@@ -43,7 +43,9 @@ runServiceMain({
         {
           name: 'baton.v1.DefinitionService',
           definition: DefinitionServiceService,
-          handlers: definitionHandlers(service, templates),
+          handlers: definitionHandlers(service, templates, (workflowId) =>
+            stampDefinitionChange(redis.redis, workflowId),
+          ),
         },
       ],
     };

@@ -1,4 +1,4 @@
-import { type CallContext, type UnaryHandler, actorName } from '@baton/kit';
+import { BatonError, type CallContext, type UnaryHandler, actorName } from '@baton/kit';
 import type {
   ActivateVersionRequest,
   ActivateVersionResponse,
@@ -70,8 +70,28 @@ function userOf(given: string, ctx: CallContext): string {
   return actorName(ctx.principal, given || (typeof md === 'string' ? md : ''), 'anonymous');
 }
 
-/** Proto ↔ domain mapping only; the rules live in WorkflowService. */
-export function definitionHandlers(svc: WorkflowService, templates: TemplateService): Handlers {
+/**
+ * Proto ↔ domain mapping only; the rules live in WorkflowService. `changed` runs after every
+ * stored change of a workflow, before the answer: it replaces the workflow's definition stamp, so
+ * a scheduler that cached what the workflow resolves to sees the change on its next start. If it
+ * fails the call fails (UNAVAILABLE): the change is stored, and repeating the call (every one of
+ * these is idempotent) announces it.
+ */
+export function definitionHandlers(
+  svc: WorkflowService,
+  templates: TemplateService,
+  changed: (workflowId: string) => Promise<void> = async () => {},
+): Handlers {
+  const announce = async (workflowId: string) => {
+    try {
+      await changed(workflowId);
+    } catch (err) {
+      throw new BatonError(
+        'UNAVAILABLE',
+        `the change to ${workflowId} is stored but could not be announced (${String(err)}); repeat the call`,
+      );
+    }
+  };
   return {
     PushJobTemplate: async (req, ctx) => {
       const { doc, created } = await templates.push(req.templateJson, userOf('', ctx));
@@ -84,6 +104,7 @@ export function definitionHandlers(svc: WorkflowService, templates: TemplateServ
     },
     PushWorkflow: async (req, ctx) => {
       const out = await svc.push(req.definitionJson, userOf(req.user, ctx));
+      await announce(out.workflowId);
       return {
         workflowId: out.workflowId,
         version: String(out.version),
@@ -128,6 +149,7 @@ export function definitionHandlers(svc: WorkflowService, templates: TemplateServ
     },
     ActivateVersion: async (req, ctx) => {
       const out = await svc.activate(req.workflowId, req.version, userOf('', ctx));
+      await announce(req.workflowId);
       return {
         workflowId: req.workflowId,
         activeVersion: String(out.activeVersion),
@@ -137,6 +159,7 @@ export function definitionHandlers(svc: WorkflowService, templates: TemplateServ
     },
     DeactivateWorkflow: async (req, ctx) => {
       const out = await svc.deactivate(req.workflowId, userOf('', ctx));
+      await announce(req.workflowId);
       return {
         workflowId: req.workflowId,
         previousActiveVersion: String(out.previousActiveVersion),
@@ -145,10 +168,12 @@ export function definitionHandlers(svc: WorkflowService, templates: TemplateServ
     },
     UpdateProperties: async (req, ctx) => {
       const snapshot = await svc.updateProperties(req.workflowId, req.propertiesJson, userOf(req.user, ctx));
+      await announce(req.workflowId);
       return { properties: toProperties(snapshot) };
     },
     DeleteWorkflow: async (req) => {
       const deleted = await svc.delete(req.workflowId);
+      await announce(req.workflowId);
       return { workflowId: req.workflowId, deletedVersions: String(deleted) };
     },
     ListWorkflowTriggers: async (req) => {

@@ -1,7 +1,12 @@
-import { BatonError } from '@baton/kit';
+import { BatonError, type DefinitionStamp } from '@baton/kit';
 import { type WorkflowDef, parsePushRequest } from '@baton/model';
 import type { DefinitionClient } from '@baton/sdk';
 import { BatonClientError } from '@baton/sdk';
+
+/** A definition stamp younger than this is not trusted yet (definition replicas' head cache). */
+const SETTLED_MS = 1000;
+/** A resolved selector is asked again at least this often, whatever the stamp says. */
+const MAX_REUSE_MS = 30_000;
 
 export interface PinnedWorkflow {
   workflowId: string;
@@ -19,12 +24,40 @@ export interface PinnedWorkflow {
  */
 export class Definitions {
   private readonly cache = new Map<string, Promise<PinnedWorkflow>>();
+  /** What `<workflow>|<selector>` resolved to, under which definition stamp, and when. */
+  private readonly resolved = new Map<string, { stamp: string; at: number; pinned: PinnedWorkflow }>();
 
-  constructor(private readonly client: DefinitionClient) {}
+  constructor(
+    private readonly client: DefinitionClient,
+    /** The workflow's definition stamp (kit/definition-stamps); none: every resolve asks. */
+    private readonly stampOf?: (workflowId: string) => Promise<DefinitionStamp>,
+  ) {}
 
-  /** Resolves a selector ("latest", "active", "default" or a number) to a pinned version. */
+  /**
+   * Resolves a selector ("latest", "active", "default" or a number) to a pinned version. A
+   * selector resolved before is reused while the workflow's definition stamp is unchanged: the
+   * definition service replaces the stamp after every change and before answering, so a start
+   * that follows a push (or an activation, or new properties) sees it. Not reused: a stamp younger
+   * than SETTLED_MS (another definition replica may still serve its cached head for up to 250 ms),
+   * an entry older than MAX_REUSE_MS, or anything when Redis does not answer.
+   */
   async resolve(workflowId: string, selector: string): Promise<PinnedWorkflow> {
     if (/^[0-9]+$/.test(selector.trim())) return this.pinned(workflowId, Number(selector));
+    if (!this.stampOf) return this.fetch(workflowId, selector);
+    const stamp = await this.stampOf(workflowId).catch(() => undefined);
+    const k = `${workflowId}|${selector}`;
+    const hit = this.resolved.get(k);
+    const now = Date.now();
+    if (stamp && hit && hit.stamp === stamp.stamp && now - hit.at < MAX_REUSE_MS) return hit.pinned;
+    const pinned = await this.fetch(workflowId, selector);
+    if (stamp && stamp.ageMs >= SETTLED_MS) {
+      this.resolved.set(k, { stamp: stamp.stamp, at: now, pinned });
+      if (this.resolved.size > 10_000) this.resolved.clear();
+    } else this.resolved.delete(k);
+    return pinned;
+  }
+
+  private async fetch(workflowId: string, selector: string): Promise<PinnedWorkflow> {
     const res = await this.call(() => this.client.getWorkflow({ workflowId, version: selector }), workflowId);
     const k = `${workflowId}@${res.workflow?.version}`;
     // A version's definition never changes: parse it once (validation is most of a start's CPU

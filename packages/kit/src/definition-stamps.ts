@@ -1,0 +1,39 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+
+/**
+ * Definition stamps: a Redis key per workflow that the definition service replaces (a fresh
+ * random value) after every change to the workflow's definition, activation or properties, and
+ * before it answers. A reader that cached what a workflow resolved to under one stamp may reuse it
+ * while the stamp is the same: one Redis round trip instead of a GetWorkflow call (and its
+ * database reads) on every StartWorkflow.
+ *
+ * Random values, not a counter, so a Redis loss (FLUSHALL) can never bring an old value back: an
+ * absent key is set to a new value by the first reader, which no cache holds. The key's age comes
+ * from Redis's own clock (PTTL), so readers can tell a change that just happened.
+ */
+const key = (workflowId: string) => `{baton}:def-stamp:${workflowId}`;
+
+/** Stamps outlive any cache entry by far; an expired one is just replaced. */
+const STAMP_TTL_MS = 7 * 86_400_000;
+
+/** The definition service, after a change is stored. */
+export async function stampDefinitionChange(redis: Redis, workflowId: string): Promise<void> {
+  await redis.set(key(workflowId), randomUUID(), 'PX', STAMP_TTL_MS);
+}
+
+export interface DefinitionStamp {
+  stamp: string;
+  /** How long ago the stamp was set (by Redis's clock). */
+  ageMs: number;
+}
+
+/** A reader: the workflow's current stamp (set now if there is none), in one round trip. */
+export async function readDefinitionStamp(redis: Redis, workflowId: string): Promise<DefinitionStamp> {
+  const k = key(workflowId);
+  const res = await redis.multi().set(k, randomUUID(), 'PX', STAMP_TTL_MS, 'NX').get(k).pttl(k).exec();
+  const stamp = res?.[1]?.[1];
+  const pttl = res?.[2]?.[1];
+  if (typeof stamp !== 'string' || typeof pttl !== 'number') throw new Error('definition stamp unreadable');
+  return { stamp, ageMs: STAMP_TTL_MS - pttl };
+}
