@@ -58,8 +58,9 @@ export class AttemptLifecycle {
       const target = targetOf(dispatch);
       // Errors here (database away) leave the message pending: XAUTOCLAIM redelivers it later.
       const claimed = await this.d.claims.claim(dispatch.attemptKey, this.d.worker, target, this.d.leaseMs);
-      // From here the claim document, not the stream, is the truth: ack and delete either way.
-      await this.d.queue.done(msg).catch((err) => log.warn({ err: String(err) }, 'ack failed (harmless)'));
+      // From here the claim document, not the stream, is the truth: ack and delete either way, off
+      // the step's path (a lost ack only redelivers a message whose claim then fails).
+      void this.d.queue.done(msg).catch((err) => log.warn({ err: String(err) }, 'ack failed (harmless)'));
       if (!claimed) {
         await this.onTaken(dispatch, log);
         return;
@@ -103,7 +104,9 @@ export class AttemptLifecycle {
     const logs = new LogWriter(this.d.logs, key, {
       onError: (err) => log.warn({ err: String(err) }, 'log flush failed; retrying'),
     });
-    await logs.open();
+    // The log's meta is written while the process starts: its later flushes queue behind it, and
+    // close() is awaited before the result is reported, so a run seen as ended has its whole log.
+    void logs.open();
     const running = this.d.delivery.reportRunning(key, target, log);
     let outcome: AttemptOutcome;
     const stepType = dispatch.stepType;

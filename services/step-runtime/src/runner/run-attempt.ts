@@ -95,8 +95,10 @@ class AttemptRun {
       try {
         workDir = await createWorkDir(this.opts.workRoot, this.spec.attemptKey);
         scriptPath = join(workDir.control, program.fileName);
-        await writeFile(workDir.paramsFile, JSON.stringify(this.spec.params), { mode: 0o600 });
-        await writeFile(scriptPath, program.contents, { mode: 0o600 });
+        await Promise.all([
+          writeFile(workDir.paramsFile, JSON.stringify(this.spec.params), { mode: 0o600 }),
+          writeFile(scriptPath, program.contents, { mode: 0o600 }),
+        ]);
         const iso = this.opts.isolation;
         if (iso)
           await giveWorkDir(this.opts.workRoot, workDir, iso.uid, iso.gid, [workDir.paramsFile, scriptPath]);
