@@ -147,13 +147,13 @@ runServiceMain({
     retention.start();
     if (retentionDays > 0)
       log.info({ retentionDays }, 'ended instances are deleted after INSTANCE_RETENTION_DAYS');
-    const app = new SchedulerApp(store, events, runs, defs, config, queue);
+    const app = new SchedulerApp(store, events, runs, defs, config, queue, changes);
     return {
       services: [
         {
           name: 'baton.v1.SchedulerService',
           definition: SchedulerServiceService,
-          handlers: schedulerHandlers(app, defs, store, changes),
+          handlers: schedulerHandlers(app, defs),
         },
         {
           name: 'baton.internal.v1.StepReportService',

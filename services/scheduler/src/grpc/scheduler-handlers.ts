@@ -10,9 +10,7 @@ import type { StepDef } from '@baton/model';
 import * as api from '@baton/proto';
 import type { Definitions } from '../app/definitions';
 import type { LoadedRun, RunRefInput, SchedulerApp } from '../app/scheduler-app';
-import { INSTANCE_STATUSES, STEP_STATUSES, isInstanceTerminal } from '../domain';
-import type { RunChanges } from '../redis/run-changes';
-import type { InstanceStore } from '../store/instance-store';
+import { INSTANCE_STATUSES, STEP_STATUSES } from '../domain';
 import { ANSWER_BUDGET_BYTES, fitInstance, fitStepRun, fitStepSummary, pageThatFits } from './answer-size';
 import { callerInitiator, fromApiInitiator } from './initiator-mapping';
 import { toApiInstance, toApiStepRun, toApiTimeline, toStepSummary } from './instance-mapper';
@@ -52,12 +50,7 @@ function statusFilter(value: string, allowed: readonly string[], field = 'status
 }
 
 /** Proto ↔ domain mapping for baton.v1.SchedulerService; the rules live in SchedulerApp and decide. */
-export function schedulerHandlers(
-  app: SchedulerApp,
-  defs: Definitions,
-  store: InstanceStore,
-  changes: RunChanges,
-) {
+export function schedulerHandlers(app: SchedulerApp, defs: Definitions) {
   const stepDefs = async (run: LoadedRun): Promise<Map<string, StepDef>> => {
     const map = new Map<string, StepDef>();
     try {
@@ -86,7 +79,7 @@ export function schedulerHandlers(
 
   const StartWorkflow: U<api.StartWorkflowRequest, api.StartWorkflowResponse> = async (req, ctx) => {
     const initiator = callerInitiator(fromApiInitiator(req.initiator), ctx.principal);
-    const out = await app.start({
+    const out = await app.starts.start({
       workflowId: req.workflowId,
       version: req.version,
       runParams: toRunParams(req.runParams),
@@ -114,15 +107,20 @@ export function schedulerHandlers(
         throw BatonError.invalid('give ref or key, not both', [
           { field: 'key', description: 'ref is set too' },
         ]);
-      return { instance: fitted(await instance(await app.load(req.key))) };
+      return { instance: fitted(await instance(await app.reads.load(req.key))) };
     }
-    return { instance: fitted(await instance(await app.loadRef(refOf(req.ref)))) };
+    return { instance: fitted(await instance(await app.reads.loadRef(refOf(req.ref)))) };
   };
 
   const ListInstances: U<api.ListInstancesRequest, api.ListInstancesResponse> = async (req) => {
     const size = pageSize(req.pageSize, 'page_size', 50, 500);
     const before = readPageToken<number>(req.pageToken);
-    const out = await app.list(req.workflowId, statusFilter(req.status, INSTANCE_STATUSES), size, before);
+    const out = await app.reads.list(
+      req.workflowId,
+      statusFilter(req.status, INSTANCE_STATUSES),
+      size,
+      before,
+    );
     const instances = await Promise.all(out.runs.map(instance));
     const fits = pageThatFits(instances.map((i) => fitInstance(i)));
     if (fits < instances.length) {
@@ -140,41 +138,18 @@ export function schedulerHandlers(
     ctx,
     send,
   ) => {
-    const key = await app.resolveKey(refOf(req.ref));
-    // Woken by the engine's head writes (Redis pub/sub), with a slow timer behind it.
-    const watch = await changes.watch(key);
-    try {
-      let lastSeq = -1;
-      for (;;) {
-        const head = await store.getHead(key);
-        if (!head) throw BatonError.notFound(`run ${key} not found`, 'INSTANCE_NOT_FOUND');
-        if (head.seq !== lastSeq) {
-          const run = await app.load(key);
-          const changed = [];
-          for (let s = Math.max(lastSeq + 1, head.seq - 50); s <= run.snapshot.seq; s++) {
-            const d = await store.getDecision(key, s);
-            if (d) changed.push(...toApiTimeline(d.timeline));
-          }
-          lastSeq = run.snapshot.seq;
-          const inst = await instance(run);
-          const changedBytes = changed.reduce(
-            (n, e) => n + api.TimelineEntry.encode(e).finish().length + 8,
-            0,
-          );
-          fitInstance(inst, ANSWER_BUDGET_BYTES - changedBytes);
-          await send({ instance: inst, changes: changed });
-          if (isInstanceTerminal(run.snapshot.status)) return;
-        }
-        await watch.next(ctx.signal);
-        if (ctx.signal.aborted) return;
-      }
-    } finally {
-      watch.close();
-    }
+    const key = await app.reads.resolveKey(refOf(req.ref));
+    await app.reads.watch(key, ctx.signal, async (run, changed) => {
+      const inst = await instance(run);
+      const changes = toApiTimeline(changed);
+      const changedBytes = changes.reduce((n, e) => n + api.TimelineEntry.encode(e).finish().length + 8, 0);
+      fitInstance(inst, ANSWER_BUDGET_BYTES - changedBytes);
+      await send({ instance: inst, changes });
+    });
   };
 
   const stepRun = async (ref: api.InstanceRef | undefined, stepId: string) => {
-    const run = await app.loadRef(refOf(ref));
+    const run = await app.reads.loadRef(refOf(ref));
     const step = run.snapshot.steps.find((s) => s.id === stepId);
     if (!step) throw BatonError.notFound(`run ${run.head._id} has no step ${stepId}`, 'STEP_NOT_FOUND');
     const out = toApiStepRun(run, step, (await stepDefs(run)).get(stepId));
@@ -188,13 +163,18 @@ export function schedulerHandlers(
     ListInstances,
     WatchInstance,
     StopInstance: (async (req) => ({
-      status: await app.command(refOf(req.ref), 'stop', req.reason, req.requestId),
+      status: await app.commands.command(refOf(req.ref), 'stop', req.reason, req.requestId),
     })) as U<api.StopInstanceRequest, api.StopInstanceResponse>,
     KillInstance: (async (req) => ({
-      status: await app.command(refOf(req.ref), 'kill', req.reason, req.requestId),
+      status: await app.commands.command(refOf(req.ref), 'kill', req.reason, req.requestId),
     })) as U<api.KillInstanceRequest, api.KillInstanceResponse>,
     RestartInstance: (async (req) => {
-      const out = await app.restart(refOf(req.ref), req.mode, toRunParams(req.runParams), req.requestId);
+      const out = await app.starts.restart(
+        refOf(req.ref),
+        req.mode,
+        toRunParams(req.runParams),
+        req.requestId,
+      );
       const ref = refOf(req.ref);
       return {
         ref: { workflowId: ref.workflowId, instanceId: String(ref.instanceId), runId: String(out.runId) },
@@ -207,7 +187,7 @@ export function schedulerHandlers(
       if (!req.stepId)
         throw BatonError.invalid('step_id is required', [{ field: 'step_id', description: 'is required' }]);
       const status = statusFilter(req.status, [...INSTANCE_STATUSES, 'NOT_CREATED']);
-      const out = await app.iterations(refOf(req.ref), req.stepId, status, size, from);
+      const out = await app.reads.iterations(refOf(req.ref), req.stepId, status, size, from);
       return {
         iterations: out.items.map((it) => ({
           index: String(it.index),
@@ -220,14 +200,14 @@ export function schedulerHandlers(
       };
     }) as U<api.ListIterationsRequest, api.ListIterationsResponse>,
     UnblockWorkflow: (async (req) => ({
-      unblockedInstanceId: String(await app.unblock(req.workflowId)),
+      unblockedInstanceId: String(await app.starts.unblock(req.workflowId)),
     })) as U<api.UnblockWorkflowRequest, api.UnblockWorkflowResponse>,
     GetStepRun: (async (req) => ({ stepRun: await stepRun(req.ref, req.stepId) })) as U<
       api.GetStepRunRequest,
       api.GetStepRunResponse
     >,
     ListStepRuns: (async (req) => {
-      const run = await app.loadRef(refOf(req.ref));
+      const run = await app.reads.loadRef(refOf(req.ref));
       const size = pageSize(req.pageSize, 'page_size', 100, 1000);
       const from = readPageToken<number>(req.pageToken) ?? 0;
       const defsMap = await stepDefs(run);
@@ -243,16 +223,40 @@ export function schedulerHandlers(
       };
     }) as U<api.ListStepRunsRequest, api.ListStepRunsResponse>,
     StopStep: (async (req) => ({
-      status: await app.stepCommand(refOf(req.ref), req.stepId, 'stopStep', req.reason, req.requestId),
+      status: await app.commands.stepCommand(
+        refOf(req.ref),
+        req.stepId,
+        'stopStep',
+        req.reason,
+        req.requestId,
+      ),
     })) as U<api.StopStepRequest, api.StopStepResponse>,
     SkipStep: (async (req) => ({
-      status: await app.stepCommand(refOf(req.ref), req.stepId, 'skipStep', req.reason, req.requestId),
+      status: await app.commands.stepCommand(
+        refOf(req.ref),
+        req.stepId,
+        'skipStep',
+        req.reason,
+        req.requestId,
+      ),
     })) as U<api.SkipStepRequest, api.SkipStepResponse>,
     RestartStep: (async (req) => ({
-      status: await app.stepCommand(refOf(req.ref), req.stepId, 'restartFromStep', req.reason, req.requestId),
+      status: await app.commands.stepCommand(
+        refOf(req.ref),
+        req.stepId,
+        'restartFromStep',
+        req.reason,
+        req.requestId,
+      ),
     })) as U<api.RestartStepRequest, api.RestartStepResponse>,
     BypassSignalDependencies: (async (req) => ({
-      status: await app.stepCommand(refOf(req.ref), req.stepId, 'bypassSignals', req.reason, req.requestId),
+      status: await app.commands.stepCommand(
+        refOf(req.ref),
+        req.stepId,
+        'bypassSignals',
+        req.reason,
+        req.requestId,
+      ),
     })) as U<api.BypassSignalDependenciesRequest, api.BypassSignalDependenciesResponse>,
   };
 }

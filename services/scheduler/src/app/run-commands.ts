@@ -1,0 +1,64 @@
+import { randomUUID } from 'node:crypto';
+import { BatonError } from '@baton/kit';
+import { type InstanceEvent, isInstanceTerminal } from '../domain';
+import type { EventLog } from './event-log';
+import type { RunReads } from './run-reads';
+import { type RunRefInput, checkRequestId, invalid } from './run-refs';
+
+/** Commands on a running run and its steps: each is an appended event, decided by the engine. */
+export class RunCommands {
+  constructor(
+    private readonly events: EventLog,
+    private readonly reads: RunReads,
+  ) {}
+
+  /** stop | kill: appended as an event; the run ends asynchronously (watch it). */
+  // The newest decision is the truth for these checks: the head may lag it by one write.
+  async command(ref: RunRefInput, type: 'stop' | 'kill', reason: string, requestId: string): Promise<string> {
+    checkRequestId(requestId);
+    const { head, snapshot } = await this.reads.loadRef(ref);
+    if (isInstanceTerminal(snapshot.status)) {
+      throw BatonError.precondition(
+        `run ${head._id} already ended ${snapshot.status}; nothing to ${type}`,
+        'RUN_ENDED',
+      );
+    }
+    await this.events.append(head._id, {
+      type,
+      id: `${head._id}:${type}:${requestId || randomUUID()}`,
+      reason,
+    });
+    return snapshot.status;
+  }
+
+  async stepCommand(
+    ref: RunRefInput,
+    stepId: string,
+    type: 'stopStep' | 'skipStep' | 'restartFromStep' | 'bypassSignals',
+    reason: string,
+    requestId: string,
+  ): Promise<string> {
+    checkRequestId(requestId);
+    const { head, snapshot } = await this.reads.loadRef(ref);
+    const step = snapshot.steps.find((s) => s.id === stepId);
+    if (!stepId) invalid('step_id is required', [{ field: 'step_id', description: 'is required' }]);
+    if (!step) throw BatonError.notFound(`run ${head._id} has no step ${stepId}`, 'STEP_NOT_FOUND');
+    if (isInstanceTerminal(snapshot.status)) {
+      throw BatonError.precondition(
+        `run ${head._id} already ended ${snapshot.status}; restart the instance instead`,
+        'RUN_ENDED',
+      );
+    }
+    if (type === 'bypassSignals' && step.status !== 'WAITING_FOR_SIGNALS') {
+      throw BatonError.precondition(
+        `step ${stepId} of run ${head._id} is ${step.status}, not WAITING_FOR_SIGNALS`,
+        'NOT_WAITING_FOR_SIGNALS',
+      );
+    }
+    const id = `${head._id}:${type}:${stepId}:${requestId || randomUUID()}`;
+    const event: InstanceEvent =
+      type === 'restartFromStep' ? { type, id, stepId } : { type, id, stepId, ...(reason ? { reason } : {}) };
+    await this.events.append(head._id, event);
+    return step.status;
+  }
+}

@@ -1,0 +1,268 @@
+import { randomUUID } from 'node:crypto';
+import { BatonError } from '@baton/kit';
+import {
+  type EngineConfig,
+  type RestartMode,
+  type RunParamMap,
+  type TriggerInfo,
+  instanceKeyOf,
+  isInstanceTerminal,
+  newInstanceSnapshot,
+  restartSnapshot,
+  validateRunParams,
+} from '../domain';
+import type { InstanceDoc } from '../store/documents';
+import type { InstanceStore } from '../store/instance-store';
+import type { Definitions } from './definitions';
+import { contextOf } from './run-context';
+import type { RunReads } from './run-reads';
+import { type RunRefInput, checkRequestId, invalid, paramsText } from './run-refs';
+import type { Runs } from './runs';
+import type { WorkflowQueue } from './workflow-queue';
+
+/** Making runs: StartWorkflow, RestartInstance, and letting a blocked strict queue pass. */
+export class RunStarts {
+  constructor(
+    private readonly store: InstanceStore,
+    private readonly runs: Runs,
+    private readonly defs: Definitions,
+    private readonly config: EngineConfig,
+    private readonly queue: WorkflowQueue,
+    private readonly reads: RunReads,
+  ) {}
+
+  /** STRICT_SEQUENTIAL: lets the queue pass the failed instance that blocks it. */
+  async unblock(workflowId: string): Promise<number> {
+    if (!workflowId)
+      invalid('workflow_id is required', [{ field: 'workflow_id', description: 'is required' }]);
+    const a = await this.queue.admit(workflowId);
+    if (a.blockedBy === undefined) {
+      throw BatonError.precondition(`workflow ${workflowId} is not blocked`, 'NOT_BLOCKED');
+    }
+    await this.store.unblock(workflowId, a.blockedBy);
+    await this.queue.admit(workflowId);
+    return a.blockedBy;
+  }
+
+  async start(input: {
+    workflowId: string;
+    version: string;
+    runParams?: RunParamMap;
+    requestId: string;
+    initiator: string;
+    trigger?: TriggerInfo;
+  }): Promise<{ instanceId: number; runId: number; version: number; status: string; created: boolean }> {
+    if (!input.workflowId)
+      invalid('workflow_id is required', [{ field: 'workflow_id', description: 'is required' }]);
+    checkRequestId(input.requestId);
+    const pinned = await this.defs.resolve(input.workflowId, input.version || 'default');
+    const violations = validateRunParams(pinned.workflow, input.runParams, { phase: 'start' }).map((v) => ({
+      field: v.field.replace(/^params\./, 'run_params.'),
+      description: v.description,
+    }));
+    if (violations.length > 0) invalid(`run params of ${input.workflowId} are invalid`, violations);
+    const requestId = input.requestId || randomUUID();
+    const reqKey = `${input.workflowId}:${requestId}`;
+    const now = Date.now();
+    let created = true;
+    let instanceId: number;
+    let version = pinned.version;
+    let ownDoc: InstanceDoc | undefined;
+    // The claim's unique insert tells a repeat from a first call: no read before it.
+    if (
+      !(await this.store.claimRequest({
+        _id: reqKey,
+        workflow_id: input.workflowId,
+        instance_id: null,
+        created_at: now,
+      }))
+    ) {
+      // A repeat of an accepted request: the same instance, and finish creating it if the first try crashed.
+      created = false;
+      const found = await this.waitForRequest(reqKey);
+      instanceId = found;
+      const inst = await this.store.getInstance(input.workflowId, instanceId);
+      // A request id names one start: the same id with other params is a client bug (two different
+      // starts sharing an id), and answering with the first instance would hide it.
+      if (inst && paramsText(inst.start.run_params) !== paramsText(input.runParams))
+        throw new BatonError(
+          'ALREADY_EXISTS',
+          `request_id ${requestId} already started ${input.workflowId}/${instanceId} with other run params`,
+          { reason: 'REQUEST_ID_REUSED' },
+        );
+      version = inst?.workflow_version ?? version;
+    } else {
+      const inst = await this.store.allocateInstance((n) => ({
+        _id: `${input.workflowId}:${n}`,
+        kind: 'instance',
+        workflow_id: input.workflowId,
+        instance_id: n,
+        workflow_version: pinned.version,
+        request_id: requestId,
+        created_at: new Date(now),
+        run_strategy: {
+          rule: pinned.runStrategy.rule,
+          // PARALLEL without a limit: Maestro's default of 20 at once.
+          workflow_concurrency:
+            pinned.runStrategy.workflowConcurrency || (pinned.runStrategy.rule === 'PARALLEL' ? 20 : 1),
+        },
+        start: {
+          ...(input.runParams ? { run_params: JSON.stringify(input.runParams) } : {}),
+          initiator: input.initiator,
+          ...(input.trigger ? { trigger: JSON.stringify(input.trigger) } : {}),
+        },
+      }));
+      instanceId = inst.instance_id;
+      ownDoc = inst;
+    }
+    // Written beside the run's creation: a repeat waits for it, then completes the run (idempotent).
+    const requestSet = ownDoc ? this.store.setRequestInstance(reqKey, instanceId) : Promise.resolve();
+    const pin = version === pinned.version ? pinned : await this.defs.pinned(input.workflowId, version);
+    const ctx = this.runs.topContext(pin);
+    const key = instanceKeyOf(input.workflowId, instanceId, 1);
+    const snapshot = newInstanceSnapshot(
+      ctx,
+      {
+        workflowId: input.workflowId,
+        instanceId,
+        runId: 1,
+        initiator: input.initiator,
+        ...(input.trigger ? { trigger: input.trigger } : {}),
+      },
+      now,
+    );
+    await Promise.all([
+      requestSet,
+      this.runs.create(
+        {
+          key,
+          workflowId: input.workflowId,
+          instanceId,
+          runId: 1,
+          version,
+          run: { kind: 'workflow' },
+          stepConcurrency: pin.stepConcurrency,
+          snapshot,
+          // The run strategy appends the start event when the instance may run.
+          start: null,
+        },
+        now,
+      ),
+    ]);
+    let status: string;
+    if (ownDoc) {
+      // A first start: its admission says whether it runs now; nothing else has touched it yet.
+      const a = await this.queue.admitNew(ownDoc);
+      status = a.start.includes(instanceId) ? 'IN_PROGRESS' : 'CREATED';
+    } else {
+      await this.queue.admit(input.workflowId, instanceId);
+      const head = await this.store.getHead(key);
+      const admitted = (await this.store.getEvent(`${key}:start`)) !== null;
+      status = head && head.status !== 'CREATED' ? head.status : admitted ? 'IN_PROGRESS' : 'CREATED';
+    }
+    return {
+      instanceId,
+      runId: 1,
+      version,
+      status,
+      created,
+    };
+  }
+
+  private async waitForRequest(reqKey: string): Promise<number> {
+    const deadline = Date.now() + 5000;
+    for (;;) {
+      const doc = await this.store.getRequest(reqKey);
+      if (doc?.instance_id != null) return doc.instance_id;
+      if (Date.now() > deadline)
+        throw new BatonError(
+          'ABORTED',
+          'a concurrent start with this request_id is still in progress; retry',
+        );
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  /**
+   * Starts the next run of an ended instance. With a request id, a repeat answers the run the
+   * first call made (even once that run is going or has ended) and starts nothing: the request
+   * document names the run it makes before the run is created, and creating a run is idempotent,
+   * so a repeat after a crash between the two finishes the job.
+   */
+  async restart(
+    ref: RunRefInput,
+    mode: string,
+    params: RunParamMap | undefined,
+    requestId = '',
+  ): Promise<{ key: string; runId: number }> {
+    const m = (mode || 'RESTART_FROM_INCOMPLETE').toUpperCase();
+    if (m !== 'RESTART_FROM_INCOMPLETE' && m !== 'RESTART_FROM_BEGINNING') {
+      invalid(`unknown restart mode ${mode}`, [
+        { field: 'mode', description: 'RESTART_FROM_INCOMPLETE or RESTART_FROM_BEGINNING' },
+      ]);
+    }
+    checkRequestId(requestId);
+    // Workflow ids never hold '|', so these keys cannot meet a StartWorkflow request's.
+    const reqKey = requestId ? `restart|${ref.workflowId}|${ref.instanceId}|${requestId}` : '';
+    const asked = reqKey ? await this.store.getRequest(reqKey) : null;
+    if (asked?.run_id !== undefined) {
+      const latest = await this.store.latestRunId(ref.workflowId, ref.instanceId);
+      if (latest >= asked.run_id)
+        return {
+          key: instanceKeyOf(ref.workflowId, ref.instanceId, asked.run_id),
+          runId: asked.run_id,
+        };
+    }
+    const { head, snapshot } = await this.reads.loadRef({ ...ref, runId: 0 });
+    if (!isInstanceTerminal(snapshot.status)) {
+      throw BatonError.precondition(
+        `run ${head._id} is ${snapshot.status}; only an ended run can be restarted`,
+        'RUN_NOT_ENDED',
+      );
+    }
+    if (head.run.kind !== 'workflow')
+      throw BatonError.precondition('child instances restart with their parent', 'CHILD_RUN');
+    const ctx = await contextOf(head, this.defs, this.config);
+    const violations = validateRunParams(ctx.workflow, params, { phase: 'restart' });
+    if (violations.length > 0) invalid('restart params are invalid', violations);
+    const now = Date.now();
+    const next = restartSnapshot(
+      snapshot,
+      ctx,
+      { mode: m as RestartMode, ...(params ? { restartParams: params } : {}) },
+      now,
+    );
+    const key = instanceKeyOf(head.workflow_id, head.instance_id, next.runId);
+    if (reqKey && !asked) {
+      const claimed = await this.store.claimRequest({
+        _id: reqKey,
+        workflow_id: head.workflow_id,
+        instance_id: head.instance_id,
+        run_id: next.runId,
+        created_at: now,
+      });
+      // A concurrent repeat claimed it: it creates the same run (the create is idempotent).
+      const winner = claimed ? undefined : await this.store.getRequest(reqKey);
+      if (winner?.run_id !== undefined && winner.run_id !== next.runId)
+        return {
+          key: instanceKeyOf(head.workflow_id, head.instance_id, winner.run_id),
+          runId: winner.run_id,
+        };
+    }
+    await this.runs.create(
+      {
+        key,
+        workflowId: head.workflow_id,
+        instanceId: head.instance_id,
+        runId: next.runId,
+        version: head.workflow_version,
+        run: head.run,
+        stepConcurrency: head.step_concurrency,
+        snapshot: next,
+        start: { initiator: 'restart' },
+      },
+      now,
+    );
+    return { key, runId: next.runId };
+  }
+}
