@@ -267,6 +267,26 @@ describe('scheduler: starting and running workflows (NoOp, Sleep, Join, conditio
       'INVALID_ARGUMENT',
     );
     assert.deepEqual(fields(long), ['request_id']);
+    // Stop, kill and step commands store their request ids in event ids: bounded alike.
+    for (const call of [
+      () =>
+        sched().stopInstance({
+          ref: { workflowId: 'eng.restart', instanceId: st.instanceId },
+          requestId: 'x'.repeat(257),
+        }),
+      () =>
+        sched().killInstance({
+          ref: { workflowId: 'eng.restart', instanceId: st.instanceId },
+          requestId: 'x'.repeat(257),
+        }),
+      () =>
+        sched().skipStep({
+          ref: { workflowId: 'eng.restart', instanceId: st.instanceId },
+          stepId: 'wait',
+          requestId: 'x'.repeat(257),
+        }),
+    ])
+      assert.deepEqual(fields(await expectCode(call(), 'INVALID_ARGUMENT')), ['request_id']);
     await expectCode(
       sched().restartInstance({
         ref: { workflowId: 'eng.restart', instanceId: st.instanceId },
