@@ -39,8 +39,9 @@ export function currentRssMiB(pid: number | undefined): number {
 const USER_HZ = 100;
 
 /**
- * CPU time (user + system, ms) used so far by every live process of a process group: the stack
- * starts each service and FerretDB in its own group, so this is what one part of Baton costs.
+ * CPU time (user + system, ms) used so far by every live process of a process group, with the
+ * children they have reaped (a step's processes count for step-runtime): the stack starts each
+ * service and FerretDB in its own group, so this is what one part of Baton costs.
  */
 export function groupCpuMs(pgid: number | undefined): number {
   if (!pgid) return Number.NaN;
@@ -51,12 +52,35 @@ export function groupCpuMs(pgid: number | undefined): number {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       // Fields after the command (which may hold spaces) start at the last ')'.
       const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(f[2]) === pgid) ticks += Number(f[11]) + Number(f[12]);
+      if (Number(f[2]) === pgid) ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
     } catch {
       // The process ended while we looked.
     }
   }
   return (ticks * 1000) / USER_HZ;
+}
+
+/** CPU time (ms) of each service, FerretDB and Redis of a stack so far. */
+export function stackCpuMs(stack: {
+  services: Record<string, { pid: number | undefined }>;
+  ferret?: { pid: number | undefined };
+  redis?: { pid?: number | undefined };
+}): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, p] of Object.entries(stack.services)) out[name] = groupCpuMs(p.pid);
+  if (stack.ferret) out.FerretDB = groupCpuMs(stack.ferret.pid);
+  if (stack.redis?.pid) out.Redis = groupCpuMs(stack.redis.pid);
+  return out;
+}
+
+/** Where the CPU between two stackCpuMs readings went, per unit of work: "scheduler 3.1 ms, ...". */
+export function cpuPer(before: Record<string, number>, after: Record<string, number>, units: number): string {
+  return Object.keys(after)
+    .map((k) => ({ k, ms: ((after[k] ?? 0) - (before[k] ?? 0)) / units }))
+    .filter((e) => e.ms > 0.05)
+    .sort((a, b) => b.ms - a.ms)
+    .map((e) => `${e.k} ${Math.round(e.ms * 10) / 10}`)
+    .join(', ');
 }
 
 /** CPU time (ms) this process has used so far. */

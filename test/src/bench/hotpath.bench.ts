@@ -7,7 +7,7 @@
 import type { Instance, StepRun } from '@baton/proto';
 import { type BatonClients, connect } from '@baton/sdk';
 import { type Stack, startStack } from '@baton/testing';
-import { type Row, peakRssMiB, percentile, report, runToEnd } from './bench-kit';
+import { type Row, cpuPer, peakRssMiB, percentile, report, runToEnd, stackCpuMs } from './bench-kit';
 import { ferretBackend, spawnFloors, storageFloors } from './bench-floors';
 
 const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
@@ -49,7 +49,7 @@ function chainTimes(runs: StepRun[]): { gap: number[]; toStart: number[]; toEnd:
   return out;
 }
 
-async function chain(c: BatonClients, n: number, spawnMs: number): Promise<Row[]> {
+async function chain(stack: Stack, c: BatonClients, n: number, spawnMs: number): Promise<Row[]> {
   await c.definition.pushWorkflow({
     definitionJson: JSON.stringify({
       workflow: {
@@ -58,7 +58,9 @@ async function chain(c: BatonClients, n: number, spawnMs: number): Promise<Row[]
       },
     }),
   });
+  const cpu0 = stackCpuMs(stack);
   const { inst, ms } = await mustSucceed(c, 'hot.chain');
+  const cpu = cpuPer(cpu0, stackCpuMs(stack), n);
   const perStep = ms / n;
   // Attempts come with GetStepRun (GetInstance lists steps without them), in chain order.
   const runs: StepRun[] = [];
@@ -79,7 +81,7 @@ async function chain(c: BatonClients, n: number, spawnMs: number): Promise<Row[]
       unit: 'ms/step',
       target: '≤ 15',
       met: perStep <= 15,
-      note: `floor: sequential bash spawn ${round(spawnMs)} ms (${round(perStep / spawnMs, 1)}x)`,
+      note: `floor: sequential bash spawn ${round(spawnMs)} ms (${round(perStep / spawnMs, 1)}x); CPU ms per step: ${cpu}`,
     },
     {
       name: 'chain: process exit → next process start',
@@ -92,14 +94,16 @@ async function chain(c: BatonClients, n: number, spawnMs: number): Promise<Row[]
   ];
 }
 
-async function fanOut(c: BatonClients, n: number, spawnPerSec: number): Promise<Row> {
+async function fanOut(stack: Stack, c: BatonClients, n: number, spawnPerSec: number): Promise<Row> {
   const id = `hot.fan${n}`;
   await c.definition.pushWorkflow({
     definitionJson: JSON.stringify({
       workflow: { id, steps: Array.from({ length: n }, (_, i) => shell(`f${i}`)) },
     }),
   });
+  const cpu0 = stackCpuMs(stack);
   const { ms } = await mustSucceed(c, id);
+  const cpu = cpuPer(cpu0, stackCpuMs(stack), n);
   const rate = n / (ms / 1000);
   return {
     name: `fan-out of ${n} Shell steps`,
@@ -107,7 +111,7 @@ async function fanOut(c: BatonClients, n: number, spawnPerSec: number): Promise<
     unit: 'steps/s',
     target: '≥ 100',
     met: rate >= 100,
-    note: `floor: bash spawn 8 at once ${round(spawnPerSec)}/s (${round((rate / spawnPerSec) * 100)}%)`,
+    note: `floor: bash spawn 8 at once ${round(spawnPerSec)}/s (${round((rate / spawnPerSec) * 100)}%); CPU ms per step: ${cpu}`,
   };
 }
 
@@ -130,6 +134,7 @@ async function oneStepRuns(
   const cs = Array.from({ length: clients }, () => client(stack));
   const lat: number[] = [];
   let next = 0;
+  const cpu0 = stackCpuMs(stack);
   const t0 = performance.now();
   await Promise.all(
     cs.map(async (k) => {
@@ -137,6 +142,7 @@ async function oneStepRuns(
     }),
   );
   const rate = total / ((performance.now() - t0) / 1000);
+  const cpu = cpuPer(cpu0, stackCpuMs(stack), total);
   for (const k of cs) k.close();
   const p99 = percentile(lat, 99);
   return {
@@ -145,7 +151,7 @@ async function oneStepRuns(
     unit: 'workflows/s',
     target: '≥ 100, p99 ≤ 250 ms',
     met: rate >= 100 && p99 <= 250,
-    note: `p50 ${round(percentile(lat, 50))} ms, p99 ${round(p99)} ms; floor: bash spawn ${round(spawnPerSec)}/s (${round(rate / spawnPerSec, 2)}x)`,
+    note: `p50 ${round(percentile(lat, 50))} ms, p99 ${round(p99)} ms; floor: bash spawn ${round(spawnPerSec)}/s (${round(rate / spawnPerSec, 2)}x); CPU ms per workflow: ${cpu}`,
   };
 }
 
@@ -199,9 +205,9 @@ async function main(): Promise<void> {
       },
       { name: 'floor: Redis PING p50', value: round(store.redisMs, 3), unit: 'ms' },
     );
-    rows.push(...(await chain(c, 100, spawn.sequentialMs)));
-    rows.push(await fanOut(c, 200, spawn.perSec));
-    if (process.env.BENCH_HOT_LARGE === '1') rows.push(await fanOut(c, 2000, spawn.perSec));
+    rows.push(...(await chain(stack, c, 100, spawn.sequentialMs)));
+    rows.push(await fanOut(stack, c, 200, spawn.perSec));
+    if (process.env.BENCH_HOT_LARGE === '1') rows.push(await fanOut(stack, c, 2000, spawn.perSec));
     rows.push(await oneStepRuns(stack, c, 100, 8, spawn.perSec));
     rows.push(await startToFirstStep(c, 30));
     for (const [name, p] of Object.entries(stack.services)) {
