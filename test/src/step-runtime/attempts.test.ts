@@ -21,11 +21,11 @@ function finalOf(key: string, timeoutMs = 15_000) {
 }
 
 describe('step-runtime: running attempts', () => {
-  test('Shell success: RUNNING, then SUCCEEDED with typed outputs', async () => {
+  test('Shell success: RUNNING (it runs past 100 ms), then SUCCEEDED with typed outputs', async () => {
     const d = shellStep(
       uniqueWorkflow('shell.ok'),
       'greet',
-      `echo "hello $name"\nprintf '{"greeting":"hi %s","n":3,"ratio":1.5,"ok":true,"tags":["a","b"],"nested":{"x":[1,2]}}' "$name" > "$BATON_OUTPUT_FILE"`,
+      `echo "hello $name"\nsleep 0.4\nprintf '{"greeting":"hi %s","n":3,"ratio":1.5,"ok":true,"tags":["a","b"],"nested":{"x":[1,2]}}' "$name" > "$BATON_OUTPUT_FILE"`,
     );
     d.params.name = 'Ada';
     await env.queue.enqueue(d);
@@ -50,6 +50,19 @@ describe('step-runtime: running attempts', () => {
       tags: ['a', 'b'],
       nested: { x: [1, 2] },
     });
+  });
+
+  test('a step that ends within 100 ms reports its end only (it carries the start time)', async () => {
+    const d = shellStep(uniqueWorkflow('shell.quick'), 'quick', 'true');
+    await env.queue.enqueue(d);
+    const final = await finalOf(d.attemptKey);
+    assert.equal(final.status, 'SUCCEEDED', final.error);
+    assert.deepEqual(
+      env.scheduler.of(d.attemptKey).map((r) => r.status),
+      ['SUCCEEDED'],
+    );
+    const started = Number(final.startedAtMs);
+    assert.ok(started > 0 && started <= Number(final.endedAtMs), 'the end report carries the start time');
   });
 
   test('Python success with outputs', async () => {

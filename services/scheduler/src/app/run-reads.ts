@@ -7,6 +7,7 @@ import {
   isInstanceTerminal,
 } from '../domain';
 import type { RunChanges } from '../redis/run-changes';
+import type { DecisionDoc, RunHead } from '../store/documents';
 import { type InstanceStore, isPurged } from '../store/instance-store';
 import { type LoadedRun, type RunRefInput, invalid } from './run-refs';
 
@@ -43,7 +44,14 @@ export class RunReads {
   }
 
   async load(key: string): Promise<LoadedRun> {
-    const head = await this.store.getHead(key);
+    return (await this.loadAt(key, await this.store.getHead(key))).run;
+  }
+
+  /** A run from its head as just read, with the newest decision (the watch reuses it). */
+  private async loadAt(
+    key: string,
+    head: RunHead | null,
+  ): Promise<{ run: LoadedRun; decision: DecisionDoc }> {
     if (head?.kind !== 'run') throw BatonError.notFound(`run ${key} not found`, 'INSTANCE_NOT_FOUND');
     const decision = await this.store.latestDecision(key, head.seq);
     if (!decision) throw BatonError.notFound(`run ${key} has no state yet`, 'INSTANCE_NOT_FOUND');
@@ -54,7 +62,7 @@ export class RunReads {
       const extra = [...between.flatMap((d) => d?.timeline ?? []), ...decision.timeline];
       head.timeline = [...head.timeline, ...extra];
     }
-    return { head, snapshot: JSON.parse(decision.snapshot) as InstanceSnapshot };
+    return { run: { head, snapshot: JSON.parse(decision.snapshot) as InstanceSnapshot }, decision };
   }
 
   async loadRef(ref: RunRefInput): Promise<LoadedRun> {
@@ -155,12 +163,13 @@ export class RunReads {
         const head = await this.store.getHead(key);
         if (!head) throw BatonError.notFound(`run ${key} not found`, 'INSTANCE_NOT_FOUND');
         if (head.seq !== lastSeq) {
-          const run = await this.load(key);
+          const { run, decision } = await this.loadAt(key, head);
           const changed: TimelineEntry[] = [];
-          for (let s = Math.max(lastSeq + 1, head.seq - 50); s <= run.snapshot.seq; s++) {
+          for (let s = Math.max(lastSeq + 1, run.snapshot.seq - 50); s < run.snapshot.seq; s++) {
             const d = await this.store.getDecision(key, s);
             if (d) changed.push(...d.timeline);
           }
+          if (decision.seq > lastSeq) changed.push(...decision.timeline);
           lastSeq = run.snapshot.seq;
           await onChange(run, changed);
           if (isInstanceTerminal(run.snapshot.status)) return;

@@ -339,6 +339,15 @@ export class InstanceStore {
 
   /** The newest decision of a run (the decision log is gapless from 0). */
   async latestDecision(key: string, hint: number): Promise<DecisionDoc | null> {
+    // Usually the head's own decision is the newest: read it whole and check there is no next one
+    // (two reads); only when there is, look further (a decision not applied to the head yet).
+    if (hint >= 0) {
+      const [atHint, next] = await Promise.all([
+        this.getDecision(key, hint),
+        this.exists(this.decisions, decisionId(key, hint + 1)),
+      ]);
+      if (atHint && !next) return atHint;
+    }
     const seq = await latestOf((s) => this.exists(this.decisions, decisionId(key, s)), hint, 0);
     return seq < 0 ? null : this.getDecision(key, seq);
   }

@@ -107,7 +107,12 @@ export class AttemptLifecycle {
     // The log's meta is written while the process starts: its later flushes queue behind it, and
     // close() is awaited before the result is reported, so a run seen as ended has its whole log.
     void logs.open();
-    const running = this.d.delivery.reportRunning(key, target, log);
+    // RUNNING is reported only for an attempt still running RUNNING_REPORT_DELAY_MS after its
+    // claim: most steps of a pipeline end sooner, and their end report alone (which carries the
+    // start time) saves the scheduler an event, its decision and a call. The scheduler shows
+    // RUNNING only once it decides it anyway, up to 250 ms after the report.
+    const claimedAt = Date.now();
+    const running = laterRunningReport(() => this.d.delivery.reportRunning(key, target, log, claimedAt));
     let outcome: AttemptOutcome;
     const stepType = dispatch.stepType;
     if (!isRunnableType(stepType)) {
@@ -152,6 +157,7 @@ export class AttemptLifecycle {
       outcome = await attempt.result;
       lease.stop();
     }
+    running.cancel();
     if (!(await logs.close(outcome.truncated))) log.error('could not store the end of the log');
     if (outcome.artifact) {
       // Stored before the result is reported, so a run seen as ended has its notebook to fetch.
@@ -174,10 +180,35 @@ export class AttemptLifecycle {
     // result the scheduler lacks is re-sent by the report sweeper), and the step's successor
     // should not wait for a database write it does not need.
     const recorded = this.d.delivery.record(key, result, log);
-    await running;
+    // A RUNNING report already on its way is delivered before the end report.
+    await running.done;
     this.d.delivery.deliverInBackground(key, target, result, outputs, log, recorded);
     await recorded;
   }
+}
+
+/** How long an attempt runs before its RUNNING report goes out (ms). */
+const RUNNING_REPORT_DELAY_MS = 100;
+
+/** A RUNNING report sent after RUNNING_REPORT_DELAY_MS, unless cancelled before it goes out. */
+function laterRunningReport(send: () => Promise<void>): { done: Promise<void>; cancel(): void } {
+  let resolve!: () => void;
+  const done = new Promise<void>((r) => {
+    resolve = r;
+  });
+  let timer: NodeJS.Timeout | undefined = setTimeout(() => {
+    timer = undefined;
+    send().then(resolve, resolve);
+  }, RUNNING_REPORT_DELAY_MS);
+  return {
+    done,
+    cancel: () => {
+      if (timer === undefined) return;
+      clearTimeout(timer);
+      timer = undefined;
+      resolve();
+    },
+  };
 }
 
 function targetOf(d: Dispatch): ClaimTarget {

@@ -29,9 +29,14 @@ export class ReportDelivery {
   ) {}
 
   /** `status: RUNNING` once, a few quick tries, no durable retry. Resolves when done trying. */
-  async reportRunning(attemptKey: string, target: ClaimTarget, log: Log): Promise<void> {
+  async reportRunning(
+    attemptKey: string,
+    target: ClaimTarget,
+    log: Log,
+    startedAt = Date.now(),
+  ): Promise<void> {
     const res = await this.reporter.deliver(
-      this.reporter.request(attemptKey, target, 'RUNNING', '', {}, undefined, { startedAt: Date.now() }),
+      this.reporter.request(attemptKey, target, 'RUNNING', '', {}, undefined, { startedAt }),
       {
         maxTries: RUNNING_TRIES,
         timeoutMs: RUNNING_TIMEOUT_MS,
