@@ -5,8 +5,8 @@ import { BatonClientError } from '@baton/sdk';
 
 /** A definition stamp younger than this is not trusted yet (definition replicas' head cache). */
 const SETTLED_MS = 1000;
-/** A resolved selector is asked again at least this often, whatever the stamp says. */
-const MAX_REUSE_MS = 30_000;
+/** A resolved selector is asked again at least this often, whatever the stamp says (a safety net; a cron firing every few minutes still reuses it). */
+const MAX_REUSE_MS = 600_000;
 
 export interface PinnedWorkflow {
   workflowId: string;

@@ -39,6 +39,8 @@ function startOf(inst: InstanceDoc): StartPayload {
   return out;
 }
 
+const NONE: Admission = { start: [], stop: [] };
+
 /** How many instances one admission looks at past the cursor. */
 const WINDOW = 500;
 
@@ -50,6 +52,10 @@ const WINDOW = 500;
  */
 export class WorkflowQueue {
   private readonly token = randomUUID();
+  /** Admissions running in this replica, by workflow, and whether news came in meanwhile. */
+  private readonly admitting = new Map<string, { news: boolean; done: Promise<Admission> }>();
+  /** First runs known to have their start event (see hasStarted). */
+  private readonly started = new Set<string>();
   /** Last queue cursor read or written per workflow: a lower bound, as the cursor only moves up. */
   private readonly cursors = new Map<string, number>();
 
@@ -76,7 +82,25 @@ export class WorkflowQueue {
     if (!roomToSpare(inst.run_strategy, cursor, n)) return this.admit(workflowId, n);
     const key = instanceKeyOf(workflowId, n, 1);
     await this.events.append(key, { type: 'start', id: `${key}:start`, ...startOf(inst) });
+    this.rememberStarted(key);
     return { start: [n], stop: [] };
+  }
+
+  /**
+   * Whether a first run has its start event. Remembered once true (a start event is never taken
+   * back), so an admission scan reads it once per run rather than once per scan: a busy workflow
+   * with a concurrency limit rescans its running instances at every start and every end.
+   */
+  private async hasStarted(key: string): Promise<boolean> {
+    if (this.started.has(key)) return true;
+    const yes = (await this.store.getEvent(`${key}:start`)) !== null;
+    if (yes) this.rememberStarted(key);
+    return yes;
+  }
+
+  private rememberStarted(key: string): void {
+    if (this.started.size >= 100_000) this.started.clear();
+    this.started.add(key);
   }
 
   private async readCursor(workflowId: string): Promise<number> {
@@ -102,6 +126,42 @@ export class WorkflowQueue {
         return this.startUnscanned(workflowId, own, own);
       }
     }
+    // An admission of this workflow running here already: it goes round once more for us (with
+    // the whole window), rather than us spinning on the Redis lock it holds. Busy workflows admit
+    // at every start and every end; spinning cost seconds at the 99th percentile.
+    const running = this.admitting.get(workflowId);
+    if (running) {
+      running.news = true;
+      return running.done;
+    }
+    const entry: { news: boolean; done: Promise<Admission> } = { news: false, done: Promise.resolve(NONE) };
+    entry.done = (async () => {
+      const merged: Admission = { start: [], stop: [] };
+      try {
+        for (let round = 0; ; round++) {
+          entry.news = false;
+          const a = await this.admitWithLock(workflowId, round === 0 ? own : undefined);
+          merged.start.push(...a.start);
+          merged.stop.push(...a.stop);
+          if (a.blockedBy !== undefined) merged.blockedBy = a.blockedBy;
+          // Checked and let go in one synchronous step: news that comes after finds no entry
+          // and admits by itself.
+          if (!entry.news || round >= 20) {
+            this.admitting.delete(workflowId);
+            if (entry.news) this.admitSoon(workflowId);
+            return merged;
+          }
+        }
+      } catch (err) {
+        this.admitting.delete(workflowId);
+        throw err;
+      }
+    })();
+    this.admitting.set(workflowId, entry);
+    return entry.done;
+  }
+
+  private async admitWithLock(workflowId: string, own: number | undefined): Promise<Admission> {
     const lock = `{baton}:queue:${workflowId}`;
     for (let i = 0; i < 100; i++) {
       if ((await this.redis.set(lock, this.token, 'PX', 10_000, 'NX')) === 'OK') {
@@ -121,7 +181,7 @@ export class WorkflowQueue {
       await new Promise((r) => setTimeout(r, 20));
     }
     this.log.warn({ workflowId }, 'admission lock busy; the sweeper will admit later');
-    return { start: [], stop: [] };
+    return NONE;
   }
 
   /** Fire and forget (from action performers); errors only log. */
@@ -140,10 +200,11 @@ export class WorkflowQueue {
     const started: number[] = [];
     for (let n = to; n >= from; n--) {
       const key = instanceKeyOf(workflowId, n, 1);
-      if ((await this.store.getEvent(`${key}:start`)) !== null) continue;
+      if (await this.hasStarted(key)) continue;
       const inst = await this.store.getInstance(workflowId, n);
       if (!inst) continue;
       await this.events.append(key, { type: 'start', id: `${key}:start`, ...startOf(inst) });
+      this.rememberStarted(key);
       started.push(n);
     }
     return { start: started.reverse(), stop: [] };
@@ -174,26 +235,28 @@ export class WorkflowQueue {
     const starts = new Map<number, StartPayload>();
     for (let n = cursor; n <= latest && n < cursor + WINDOW; n++) {
       if (fifo && queuedSeen >= enough) break;
-      const inst = n === latest ? newest : await this.store.getInstance(workflowId, n);
-      if (!inst) continue;
       const runId = await this.store.latestRunId(workflowId, n);
       if (runId === 0) continue;
       const key = instanceKeyOf(workflowId, n, runId);
       const head = await this.store.getHead(key);
       if (!head) continue;
-      const admitted = runId > 1 || (await this.store.getEvent(`${key}:start`)) !== null;
+      const admitted = runId > 1 || (await this.hasStarted(key));
+      if (!admitted) {
+        // Only a run still to start needs its instance document (the start's payload).
+        const inst = n === latest ? newest : await this.store.getInstance(workflowId, n);
+        if (!inst) continue;
+        starts.set(n, startOf(inst));
+      }
       const unblocked = head.status === 'FAILED' && (await this.store.isUnblocked(workflowId, n));
       entries.push({ instanceId: n, runId, status: head.status, admitted, unblocked });
       if (!admitted && head.status === 'CREATED') queuedSeen++;
-      if (!admitted) {
-        starts.set(n, startOf(inst));
-      }
     }
     const a = admit(rule, concurrency, entries);
     for (const id of a.start) {
       const key = instanceKeyOf(workflowId, id, 1);
       const s = starts.get(id) ?? {};
       await this.events.append(key, { type: 'start', id: `${key}:start`, ...s });
+      this.rememberStarted(key);
     }
     for (const s of a.stop) {
       const e = entries.find((x) => x.instanceId === s.instanceId)!;
