@@ -27,10 +27,10 @@ export function paramText(pv: ParamValue | undefined): string {
   }
 }
 
-/** Indented `name  value` lines, names padded to one width; undefined without params. */
 /**
- * One line per param, by name. `omitted` names values the server left out of its answer for size
- * (over 64 KiB, or too many large ones together); they are listed, not shown.
+ * Indented `name  value` lines, names padded to one width; undefined without params. `omitted`
+ * names values the server left out of its answer for size (over 64 KiB, or too many large ones
+ * together): they are listed, not shown.
  */
 export function paramLines(
   params: Record<string, ParamValue>,

@@ -25,7 +25,7 @@ export function invalid(message: string, violations: FieldViolation[]): never {
   throw BatonError.invalid(message, violations);
 }
 
-/** Idempotency keys are stored and indexed: StartWorkflow and RestartInstance bound them alike. */
+/** Idempotency keys are stored (and in event ids): starts, restarts and commands bound them alike. */
 export function checkRequestId(requestId: string): void {
   if (requestId.length > 256)
     invalid('request_id is too long', [{ field: 'request_id', description: 'at most 256 characters' }]);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { tryLock, unlock } from '@baton/kit';
 import {
   type Admission,
   type QueueEntry,
@@ -79,7 +80,7 @@ export class WorkflowQueue {
     let cursor = this.cursors.get(workflowId);
     if (cursor === undefined || !roomToSpare(inst.run_strategy, cursor, n))
       cursor = await this.readCursor(workflowId);
-    if (!roomToSpare(inst.run_strategy, cursor, n)) return this.admit(workflowId, n);
+    if (!roomToSpare(inst.run_strategy, cursor, n)) return this.admitQueued(workflowId, n);
     const key = instanceKeyOf(workflowId, n, 1);
     await this.events.append(key, { type: 'start', id: `${key}:start`, ...startOf(inst) });
     this.rememberStarted(key);
@@ -126,6 +127,11 @@ export class WorkflowQueue {
         return this.startUnscanned(workflowId, own, own);
       }
     }
+    return this.admitQueued(workflowId, own);
+  }
+
+  /** The locked admission (the scan), one at a time per workflow in this replica. */
+  private admitQueued(workflowId: string, own?: number): Promise<Admission> {
     // An admission of this workflow running here already: it goes round once more for us (with
     // the whole window), rather than us spinning on the Redis lock it holds. Busy workflows admit
     // at every start and every end; spinning cost seconds at the 99th percentile.
@@ -164,18 +170,11 @@ export class WorkflowQueue {
   private async admitWithLock(workflowId: string, own: number | undefined): Promise<Admission> {
     const lock = `{baton}:queue:${workflowId}`;
     for (let i = 0; i < 100; i++) {
-      if ((await this.redis.set(lock, this.token, 'PX', 10_000, 'NX')) === 'OK') {
+      if (await tryLock(this.redis, lock, this.token, 10_000)) {
         try {
           return await this.admitLocked(workflowId, own);
         } finally {
-          await this.redis
-            .eval(
-              `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end`,
-              1,
-              lock,
-              this.token,
-            )
-            .catch(() => {});
+          await unlock(this.redis, lock, this.token).catch(() => {});
         }
       }
       await new Promise((r) => setTimeout(r, 20));

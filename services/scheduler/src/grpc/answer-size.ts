@@ -31,44 +31,51 @@ function entryBytes(key: string, value: ParamValue): number {
   return ParamValue.encode(value).finish().length + Buffer.byteLength(key) + 12;
 }
 
-/**
- * Takes values out of the slots: every one over `perValue`, then the largest ones until the
- * message (`total` bytes as it stands) fits `budget`. Returns the message's size afterwards.
- */
-function fit(slots: Slot[], total: number, perValue: number, budget: number): number {
-  const kept: { slot: Slot; key: string; bytes: number }[] = [];
-  for (const slot of slots) {
-    for (const [key, value] of Object.entries(slot.map)) {
-      const bytes = entryBytes(key, value);
-      if (bytes > perValue) {
-        delete slot.map[key];
-        slot.omitted.push(key);
-        total -= bytes;
-      } else kept.push({ slot, key, bytes });
-    }
-  }
-  if (total <= budget) return total;
-  kept.sort((a, b) => b.bytes - a.bytes);
-  for (const e of kept) {
-    if (total <= budget) break;
-    delete e.slot.map[e.key];
-    e.slot.omitted.push(e.key);
-    total -= e.bytes;
-  }
-  return total;
+interface Entry {
+  slot: Slot;
+  key: string;
+  bytes: number;
 }
 
-/** Sum of the values' sizes: when it is small the whole message needs no measuring. */
-function valueBytes(slots: Slot[]): { total: number; largest: number } {
+/** Every value of the slots with its size, each encoded once. */
+function entriesOf(slots: Slot[]): { entries: Entry[]; total: number; largest: number } {
+  const entries: Entry[] = [];
   let total = 0;
   let largest = 0;
   for (const slot of slots)
     for (const [key, value] of Object.entries(slot.map)) {
-      const b = entryBytes(key, value);
-      total += b;
-      largest = Math.max(largest, b);
+      const bytes = entryBytes(key, value);
+      entries.push({ slot, key, bytes });
+      total += bytes;
+      largest = Math.max(largest, bytes);
     }
-  return { total, largest };
+  return { entries, total, largest };
+}
+
+function omit(e: Entry): void {
+  delete e.slot.map[e.key];
+  e.slot.omitted.push(e.key);
+}
+
+/**
+ * Takes values out: every one over `perValue`, then the largest ones until the message
+ * (`total` bytes as it stands) fits `budget`.
+ */
+function fit(entries: Entry[], total: number, perValue: number, budget: number): void {
+  const kept: Entry[] = [];
+  for (const e of entries) {
+    if (e.bytes > perValue) {
+      omit(e);
+      total -= e.bytes;
+    } else kept.push(e);
+  }
+  if (total <= budget) return;
+  kept.sort((a, b) => b.bytes - a.bytes);
+  for (const e of kept) {
+    if (total <= budget) break;
+    omit(e);
+    total -= e.bytes;
+  }
 }
 
 function instanceSlots(inst: Instance): Slot[] {
@@ -80,28 +87,36 @@ function instanceSlots(inst: Instance): Slot[] {
 
 /**
  * An instance as GetInstance, ListInstances and WatchInstance send it: values over
- * INLINE_VALUE_BYTES named instead, then the largest until it fits `budget`. Returns its size.
+ * INLINE_VALUE_BYTES named instead, then the largest until it fits `budget`.
  */
-export function fitInstance(inst: Instance, budget = ANSWER_BUDGET_BYTES): number {
-  const slots = instanceSlots(inst);
-  const v = valueBytes(slots);
-  // Small values and few of them: the rest of an instance (steps, timeline) is far under budget.
-  if (v.largest <= INLINE_VALUE_BYTES && v.total < budget / 4) return Instance.encode(inst).finish().length;
-  return fit(slots, Instance.encode(inst).finish().length, INLINE_VALUE_BYTES, budget);
+export function fitInstance(inst: Instance, budget = ANSWER_BUDGET_BYTES): void {
+  const v = entriesOf(instanceSlots(inst));
+  // Small values and few of them: nothing to leave out, and no need to measure the whole message
+  // (the rest of an instance, its steps and timeline, is far under budget).
+  if (v.largest <= INLINE_VALUE_BYTES && v.total < budget / 4) return;
+  fit(v.entries, Instance.encode(inst).finish().length, INLINE_VALUE_BYTES, budget);
 }
 
 /** A step run as GetStepRun sends it: every value whole, unless together they would not fit. */
 export function fitStepRun(run: StepRun, budget = ANSWER_BUDGET_BYTES): void {
   const slots: Slot[] = [{ map: run.params, omitted: run.omittedParams }];
   if (run.summary) slots.push({ map: run.summary.outputs, omitted: run.summary.omittedOutputs });
-  if (valueBytes(slots).total < budget / 4) return;
-  fit(slots, StepRun.encode(run).finish().length, Number.POSITIVE_INFINITY, budget);
+  const v = entriesOf(slots);
+  if (v.total < budget / 4) return;
+  fit(v.entries, StepRun.encode(run).finish().length, Number.POSITIVE_INFINITY, budget);
 }
 
-/** A step summary as ListStepRuns sends it (as in an instance). Returns its size. */
+/** A step summary as ListStepRuns sends it (as in an instance). Returns its size, for paging. */
 export function fitStepSummary(s: StepRunSummary, budget = ANSWER_BUDGET_BYTES): number {
-  const slot = { map: s.outputs, omitted: s.omittedOutputs };
-  return fit([slot], StepRunSummary.encode(s).finish().length, INLINE_VALUE_BYTES, budget);
+  const v = entriesOf([{ map: s.outputs, omitted: s.omittedOutputs }]);
+  if (v.largest > INLINE_VALUE_BYTES || v.total >= budget / 4)
+    fit(v.entries, StepRunSummary.encode(s).finish().length, INLINE_VALUE_BYTES, budget);
+  return StepRunSummary.encode(s).finish().length;
+}
+
+/** An instance's size as sent, for paging (after fitInstance). */
+export function instanceBytes(inst: Instance): number {
+  return Instance.encode(inst).finish().length;
 }
 
 /**

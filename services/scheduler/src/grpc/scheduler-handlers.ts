@@ -11,7 +11,14 @@ import * as api from '@baton/proto';
 import type { Definitions } from '../app/definitions';
 import type { LoadedRun, RunRefInput, SchedulerApp } from '../app/scheduler-app';
 import { INSTANCE_STATUSES, STEP_STATUSES } from '../domain';
-import { ANSWER_BUDGET_BYTES, fitInstance, fitStepRun, fitStepSummary, pageThatFits } from './answer-size';
+import {
+  ANSWER_BUDGET_BYTES,
+  fitInstance,
+  fitStepRun,
+  fitStepSummary,
+  instanceBytes,
+  pageThatFits,
+} from './answer-size';
 import { callerInitiator, fromApiInitiator } from './initiator-mapping';
 import { toApiInstance, toApiStepRun, toApiTimeline, toStepSummary } from './instance-mapper';
 import { toRunParams } from './param-mapping';
@@ -122,7 +129,12 @@ export function schedulerHandlers(app: SchedulerApp, defs: Definitions) {
       before,
     );
     const instances = await Promise.all(out.runs.map(instance));
-    const fits = pageThatFits(instances.map((i) => fitInstance(i)));
+    const fits = pageThatFits(
+      instances.map((i) => {
+        fitInstance(i);
+        return instanceBytes(i);
+      }),
+    );
     if (fits < instances.length) {
       // The page ends early to stay under the message limit; the next one starts after it.
       return {
