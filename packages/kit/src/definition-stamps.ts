@@ -9,7 +9,7 @@ import type { Redis } from 'ioredis';
  * database reads) on every StartWorkflow.
  *
  * Random values, not a counter, so a Redis loss (FLUSHALL) can never bring an old value back: an
- * absent key is set to a new value by the first reader, which no cache holds. The key's age comes
+ * absent key is set to a new value by the first reader that found the workflow, and no cache holds it. The key's age comes
  * from Redis's own clock (PTTL), so readers can tell a change that just happened.
  */
 const key = (workflowId: string) => `{baton}:def-stamp:${workflowId}`;
@@ -28,12 +28,25 @@ export interface DefinitionStamp {
   ageMs: number;
 }
 
-/** A reader: the workflow's current stamp (set now if there is none), in one round trip. */
-export async function readDefinitionStamp(redis: Redis, workflowId: string): Promise<DefinitionStamp> {
+/**
+ * A reader: the workflow's current stamp, or null when there is none (never set, expired, or lost
+ * with Redis), in one round trip. Reading never creates a key: a caller asking about a workflow
+ * that does not exist must leave nothing behind.
+ */
+export async function readDefinitionStamp(redis: Redis, workflowId: string): Promise<DefinitionStamp | null> {
   const k = key(workflowId);
-  const res = await redis.multi().set(k, randomUUID(), 'PX', STAMP_TTL_MS, 'NX').get(k).pttl(k).exec();
-  const stamp = res?.[1]?.[1];
-  const pttl = res?.[2]?.[1];
+  const res = await redis.multi().get(k).pttl(k).exec();
+  const stamp = res?.[0]?.[1];
+  const pttl = res?.[1]?.[1];
+  if (stamp === null) return null;
   if (typeof stamp !== 'string' || typeof pttl !== 'number') throw new Error('definition stamp unreadable');
   return { stamp, ageMs: STAMP_TTL_MS - pttl };
+}
+
+/**
+ * A reader that found no stamp, once it knows the workflow exists: sets a fresh one unless a change
+ * set one meanwhile. Its value is new, so no cache holds it; it is trusted once it has settled.
+ */
+export async function startDefinitionStamp(redis: Redis, workflowId: string): Promise<void> {
+  await redis.set(key(workflowId), randomUUID(), 'PX', STAMP_TTL_MS, 'NX');
 }

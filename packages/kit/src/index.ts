@@ -38,6 +38,7 @@ export {
   type DefinitionStamp,
   readDefinitionStamp,
   stampDefinitionChange,
+  startDefinitionStamp,
 } from './definition-stamps';
 export * from './security';
 export { peerAddress, type PeerName, type Peers } from './run-service';

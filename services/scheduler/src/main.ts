@@ -4,7 +4,7 @@ import { startTelemetry } from '@baton/kit/telemetry';
 startTelemetry('scheduler');
 
 import { Metadata } from '@grpc/grpc-js';
-import { EnvReader, readDefinitionStamp, runServiceMain } from '@baton/kit';
+import { EnvReader, readDefinitionStamp, runServiceMain, startDefinitionStamp } from '@baton/kit';
 import { internal, SchedulerServiceService } from '@baton/proto';
 import { createDefinitionClient, createStepRuntimeClient, DEFAULT_CHANNEL_OPTIONS } from '@baton/sdk';
 import { ActionPerformer } from './app/action-performer';
@@ -75,10 +75,10 @@ runServiceMain({
     const events = new EventLog(store, coord);
     // Peers are called on their internal ports, as a service (with this service's certificate).
     const peer = { credentials: peers.credentials };
-    const defs = new Definitions(
-      createDefinitionClient({ ...peer, address: peers.address('definition') }),
-      (id) => readDefinitionStamp(redis.redis, id),
-    );
+    const defs = new Definitions(createDefinitionClient({ ...peer, address: peers.address('definition') }), {
+      read: (id) => readDefinitionStamp(redis.redis, id),
+      start: (id) => startDefinitionStamp(redis.redis, id),
+    });
     const stepRuntime = createStepRuntimeClient({ ...peer, address: peers.address('stepRuntime') });
     const stepInternal = new internal.StepRuntimeInternalServiceClient(
       peers.address('stepRuntime'),

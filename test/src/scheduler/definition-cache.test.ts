@@ -48,6 +48,22 @@ describe('the scheduler reuses resolved definitions only while they are current'
     }
   });
 
+  test('starts of workflows that do not exist leave nothing in Redis', async () => {
+    const redis = new Redis(env.stack.redisUrl);
+    try {
+      for (const workflowId of ['cache.none', `cache.${'x'.repeat(100_000)}`, 'cache.$(id)"\'']) {
+        const err = await env.clients.scheduler.startWorkflow({ workflowId }).then(
+          () => undefined,
+          (e: unknown) => e as { code?: string },
+        );
+        assert.ok(err && err.code !== 'INTERNAL', `${workflowId.slice(0, 20)}: ${err?.code}`);
+      }
+      assert.deepEqual(await redis.keys('{baton}:def-stamp:cache.*'), ['{baton}:def-stamp:cache.wf']);
+    } finally {
+      redis.disconnect();
+    }
+  });
+
   test('new properties are seen by the next start', async () => {
     // Runs that last: under SEQUENTIAL a second start queues behind the first.
     await push(

@@ -29,8 +29,11 @@ export class Definitions {
 
   constructor(
     private readonly client: DefinitionClient,
-    /** The workflow's definition stamp (kit/definition-stamps); none: every resolve asks. */
-    private readonly stampOf?: (workflowId: string) => Promise<DefinitionStamp>,
+    /** Definition stamps (kit/definition-stamps); none: every resolve asks. */
+    private readonly stamps?: {
+      read: (workflowId: string) => Promise<DefinitionStamp | null>;
+      start: (workflowId: string) => Promise<void>;
+    },
   ) {}
 
   /**
@@ -43,13 +46,16 @@ export class Definitions {
    */
   async resolve(workflowId: string, selector: string): Promise<PinnedWorkflow> {
     if (/^[0-9]+$/.test(selector.trim())) return this.pinned(workflowId, Number(selector));
-    if (!this.stampOf) return this.fetch(workflowId, selector);
-    const stamp = await this.stampOf(workflowId).catch(() => undefined);
+    if (!this.stamps) return this.fetch(workflowId, selector);
+    // undefined: Redis did not answer; null: no stamp yet.
+    const stamp = await this.stamps.read(workflowId).catch(() => undefined);
     const k = `${workflowId}|${selector}`;
     const hit = this.resolved.get(k);
     const now = Date.now();
     if (stamp && hit && hit.stamp === stamp.stamp && now - hit.at < MAX_REUSE_MS) return hit.pinned;
     const pinned = await this.fetch(workflowId, selector);
+    // Only a workflow that exists gets a stamp: starts of unknown ids leave no key behind.
+    if (stamp === null) await this.stamps.start(workflowId).catch(() => {});
     if (stamp && stamp.ageMs >= SETTLED_MS) {
       this.resolved.set(k, { stamp: stamp.stamp, at: now, pinned });
       if (this.resolved.size > 10_000) this.resolved.clear();
