@@ -1,5 +1,5 @@
 // Finds compiled files by suffix (*.test.js, *.bench.js) in the places the build
-// writes them: packages/*/dist, services/*/dist and test/dist. Paths come back
+// writes them: packages/*/dist-test, services/*/dist-test (unit tests and benches, compiled apart from dist) and test/dist. Paths come back
 // relative to the repo root, sorted, keeping those that contain any of `filters`.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -17,12 +17,13 @@ function walk(dir, suffix, out) {
   return out;
 }
 
-/** `units`: packages/services dists; `suites`: test/dist. */
+/** `units`: packages/services dist-test folders; `suites`: test/dist. */
 export function compiledFiles(suffix, { units = true, suites = true, filters = [] } = {}) {
   const files = [];
   if (units) {
     for (const group of ['packages', 'services']) {
-      for (const name of readdirSync(join(root, group))) walk(join(root, group, name, 'dist'), suffix, files);
+      for (const name of readdirSync(join(root, group)))
+        walk(join(root, group, name, 'dist-test'), suffix, files);
     }
   }
   if (suites) walk(join(root, 'test', 'dist'), suffix, files);

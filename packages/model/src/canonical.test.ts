@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { canonicalJson, canonicalWorkflowJson } from './canonical';
-import { valid } from './test-support';
+import { valid } from '../test/test-support';
 
 const a = `{"workflow": {"id": "c", "name": "n", "timeout": 1200,
   "params": {"x": {"value": 1, "type": "LONG"}, "y": {"value": "s", "type": "STRING"}},

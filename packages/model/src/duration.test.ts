@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { parseDurationText } from './duration';
-import { invalid, noop, pushText, valid } from './test-support';
+import { invalid, noop, pushText, valid } from '../test/test-support';
 
 describe('timeouts', () => {
   // The grammar's own table is in @baton/schedule (duration-text.test.ts), where the parser lives.

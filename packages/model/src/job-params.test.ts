@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { invalid, pushText, valid } from './test-support';
+import { invalid, pushText, valid } from '../test/test-support';
 
 const str = (value: unknown) => ({ type: 'STRING', value });
 const step = (type: string, params: unknown) => ({ step: { id: 'a', type, params } });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { DEFINITION_LIMITS } from './limits';
-import { chain, invalid, noop, pushText, valid } from './test-support';
+import { chain, invalid, noop, pushText, valid } from '../test/test-support';
 
 describe('limits', () => {
   test('request of 1 MiB + 1 byte is rejected before parsing', () => {

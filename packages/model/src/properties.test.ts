@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { mergeProperties } from './merge-properties';
 import type { Properties } from './properties';
 import { propertiesToJson } from './properties-json';
-import { invalid, noop, pushText, valid } from './test-support';
+import { invalid, noop, pushText, valid } from '../test/test-support';
 
 const withProps = (properties: unknown) => pushText([noop('a')], {}, { properties });
 

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { TypedStepDef } from './step-types';
-import { invalid, noop, pushText, valid } from './test-support';
+import { invalid, noop, pushText, valid } from '../test/test-support';
 import type { ExpressionChecker } from './violations';
 
 const foreach = (id: string, steps: unknown[], loopVar = 'i') => ({

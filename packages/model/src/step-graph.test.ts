@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { findCycle, stepGraph } from './step-graph';
-import { noop, pushText, valid } from './test-support';
+import { noop, pushText, valid } from '../test/test-support';
 import { walkSteps } from './walk-steps';
 
 describe('stepGraph', () => {

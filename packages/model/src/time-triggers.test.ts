@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { invalid, noop, pushText, valid } from './test-support';
+import { invalid, noop, pushText, valid } from '../test/test-support';
 
 const withTriggers = (...triggers: unknown[]) => pushText([noop('a')], { time_triggers: triggers });
 const at = (field: string) => `workflow.time_triggers[0].${field}`;

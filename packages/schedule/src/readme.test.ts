@@ -6,7 +6,7 @@ import * as schedule from './index';
 
 // The README's walkthrough runs here, so what it promises cannot drift from the code.
 test('README walkthrough prints what its comments say', () => {
-  const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
+  const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
   const code = /```js\n([\s\S]*?)```/.exec(readme)?.[1];
   assert.ok(code, 'README has a js block');
   const expected = [...code.matchAll(/^\/\/ → (.*)$/gm)].map((m) => m[1]);

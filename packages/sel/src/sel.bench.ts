@@ -68,7 +68,7 @@ console.log(
   `fuzz: ${fuzz.cases} cases in ${fuzzMs} ms, ok ${fuzz.ok}, SelError ${fuzz.selErrors}, crashes ${fuzz.crashes.length}, slowest ${fuzz.maxMs.toFixed(1)} ms`,
 );
 
-const outDir = join(__dirname, '..', '..', '..', 'bench-results');
+const outDir = join(__dirname, '..', '..', '..', '..', 'bench-results');
 mkdirSync(outDir, { recursive: true });
 writeFileSync(
   join(outDir, 'sel.json'),

@@ -136,11 +136,15 @@ export async function runToEnd(
   const t0 = performance.now();
   const st = await c.scheduler.startWorkflow({ workflowId });
   let inst: Instance | undefined;
-  for await (const msg of c.scheduler.watchInstance(
-    { ref: { workflowId, instanceId: st.instanceId } },
-    { signal: AbortSignal.timeout(opts.timeoutMs ?? 300_000) },
-  )) {
-    inst = msg.instance;
+  const signal = AbortSignal.timeout(opts.timeoutMs ?? 300_000);
+  // The scheduler ends a watch after its deadline cap (30 s by default): watch again until the end.
+  while (!signal.aborted && !(inst && TERMINAL.includes(inst.status))) {
+    for await (const msg of c.scheduler.watchInstance(
+      { ref: { workflowId, instanceId: st.instanceId } },
+      { signal },
+    )) {
+      inst = msg.instance;
+    }
   }
   if (!inst || !TERMINAL.includes(inst.status)) throw new Error(`${workflowId}/${st.instanceId} did not end`);
   return { inst, ms: performance.now() - t0 };

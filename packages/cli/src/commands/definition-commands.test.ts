@@ -14,7 +14,7 @@ import type {
 import { BatonClientError, type ConnectOptions } from '@baton/sdk';
 import { createCommandContext } from '../command-context';
 import { runCli } from '../run-cli';
-import { captureIo, fakeClients } from '../test-support';
+import { captureIo, fakeClients } from '../../test/test-support';
 import { listCommand, pushCommand } from './definition-commands';
 
 const pushed = {

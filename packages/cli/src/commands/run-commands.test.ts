@@ -4,7 +4,7 @@ import type { Instance, StepRunSummary, WatchInstanceResponse } from '@baton/pro
 import { BatonClientError } from '@baton/sdk';
 import type { CliIo } from '../cli-io';
 import { runCli } from '../run-cli';
-import { captureIo, type FakeServices, fakeClients, fakeStream } from '../test-support';
+import { captureIo, type FakeServices, fakeClients, fakeStream } from '../../test/test-support';
 
 const at = (ms: number) => new Date(Date.parse('2025-01-02T03:04:05Z') + ms);
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { runCli } from '../run-cli';
-import { captureIo, fakeClients } from '../test-support';
+import { captureIo, fakeClients } from '../../test/test-support';
 import { formatSelValue } from './sel-commands';
 
 async function sel(argv: string[]) {

@@ -11,7 +11,7 @@ import type {
   Signal,
 } from '@baton/proto';
 import { runCli } from '../run-cli';
-import { captureIo, type FakeServices, fakeClients } from '../test-support';
+import { captureIo, type FakeServices, fakeClients } from '../../test/test-support';
 
 const at = (ms: number) => new Date(Date.parse('2025-01-02T03:04:05Z') + ms);
 const long = (value: string) => ({ kind: { $case: 'longValue' as const, value } });

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import type { Backfill, BackfillRequest, GetTriggersRequest } from '@baton/proto';
 import { createCommandContext } from '../command-context';
 import { runCli } from '../run-cli';
-import { captureIo, type FakeServices, fakeClients } from '../test-support';
+import { captureIo, type FakeServices, fakeClients } from '../../test/test-support';
 import { backfillCommand } from './trigger-commands';
 
 const utc = (iso: string) => new Date(iso);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Instance, StepRunSummary } from '@baton/proto';
 import { createStyle } from '../output/style';
-import { Capture } from '../test-support';
+import { Capture } from '../../test/test-support';
 import {
   changeLines,
   formatDuration,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { decide } from './decide';
 import { restartSnapshot } from './restart';
-import { type Case, Run, T0, check, evId, play, s } from './test-kit';
+import { type Case, Run, T0, check, evId, play, s } from '../../test/test-kit';
 
 const SH = 'Shell';
 const NO_RETRY = { retry_policy: { error_retry_limit: 0 } };

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Run, T0, evId, s } from './test-kit';
+import { Run, T0, evId, s } from '../../test/test-kit';
 
 test("an attempt's times and worker are the worker's, not the decision's", () => {
   const r = Run.of([s('a', 'Shell')]).start();

@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import type { StartChildAction } from './actions';
 import { decide } from './decide';
 import { newInstanceSnapshot } from './new-snapshot';
-import { type Case, Run, T0, check, evId, play, s, workflow } from './test-kit';
+import { type Case, Run, T0, check, evId, play, s, workflow } from '../../test/test-kit';
 
 const sub = (id: string, extra: Record<string, unknown> = {}, successors?: Record<string, string>) => ({
   subworkflow: {

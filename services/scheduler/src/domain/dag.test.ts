@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { type Case, chainSteps, check, play, s } from './test-kit';
+import { type Case, chainSteps, check, play, s } from '../../test/test-kit';
 
 const SH = 'Shell';
 

@@ -4,7 +4,7 @@ import { DERIVED_DEFAULT_PARAMS } from './default-params';
 import type { JsonValue } from './json';
 import { restartSnapshot } from './restart';
 import type { RunParamMap } from './run-params';
-import { Run, T0, e, p, s } from './test-kit';
+import { Run, T0, e, p, s } from '../../test/test-kit';
 import type { TriggerInfo } from './trigger-info';
 
 // T0 is 2023-11-14T22:13:20Z.

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { type Case, check, play, s } from './test-kit';
+import { type Case, check, play, s } from '../../test/test-kit';
 
 const SH = 'Shell';
 const NO_RETRY = { retry_policy: { error_retry_limit: 0, platform_retry_limit: 0 } };

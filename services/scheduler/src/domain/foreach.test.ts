@@ -3,8 +3,8 @@ import { describe, test } from 'node:test';
 import type { DecideContext } from './context';
 import type { JsonValue } from './json';
 import { restartSnapshot } from './restart';
-import { type Case, T0, check, e, p, play, s, workflow } from './test-kit';
-import { Tree, type Worker } from './tree-kit';
+import { type Case, T0, check, e, p, play, s, workflow } from '../../test/test-kit';
+import { Tree, type Worker } from '../../test/tree-kit';
 
 const arr = (v: unknown[], type = 'LONG_ARRAY') => ({ value: v, type });
 const each = (id: string, loop: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({

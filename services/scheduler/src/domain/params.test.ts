@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { validateRunParams } from './run-params';
-import { Run, T0, e, p, s, workflow } from './test-kit';
+import { Run, T0, e, p, s, workflow } from '../../test/test-kit';
 
 const SH = 'Shell';
 

@@ -5,7 +5,7 @@ import { decide } from './decide';
 import { DERIVED_DEFAULT_PARAMS } from './default-params';
 import { newInstanceSnapshot } from './new-snapshot';
 import type { InstanceSnapshot } from './snapshot';
-import { Run, T0, evId } from './test-kit';
+import { Run, T0, evId } from '../../test/test-kit';
 
 /** Builds big definitions directly (the model's 10,000-step limit applies to pushes, not to decide). */
 function chainDef(n: number, type: 'SHELL' | 'NOOP'): WorkflowDef {

@@ -6,7 +6,7 @@ import type { InstanceEvent } from './events';
 import { newInstanceSnapshot } from './new-snapshot';
 import type { InstanceSnapshot } from './snapshot';
 import { type AttemptResult, isInstanceTerminal, isStepTerminal } from './statuses';
-import { T0 } from './test-kit';
+import { T0 } from '../../test/test-kit';
 
 /** mulberry32: a small seeded PRNG, so every failure replays. */
 function prng(seed: number): () => number {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ENGINE_DEFAULTS } from './context';
 import { backoffSeconds, resolveRetryPolicy } from './retry-policy';
-import { type Case, check, play, s } from './test-kit';
+import { type Case, check, play, s } from '../../test/test-kit';
 
 const SH = 'Shell';
 const MIN = 60_000;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { Run, e, evId, p, s } from './test-kit';
+import { Run, e, evId, p, s } from '../../test/test-kit';
 
 const dep = (name: string, match: Record<string, unknown> = {}) => ({ name, match_params: match });
 

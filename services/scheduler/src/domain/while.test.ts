@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { decide } from './decide';
 import { newInstanceSnapshot } from './new-snapshot';
-import { type Case, T0, check, e, p, play, s, workflow } from './test-kit';
-import { Tree } from './tree-kit';
+import { type Case, T0, check, e, p, play, s, workflow } from '../../test/test-kit';
+import { Tree } from '../../test/tree-kit';
 
 const body = (extra: Record<string, unknown> = {}) => s('body', 'NoOp', undefined, extra);
 const loop = (

@@ -5,7 +5,7 @@ import { attemptKeyFor } from '../domain/attempt-key.js';
 import type { LogChunk } from '../runner/index.js';
 import { LogWriter } from '../store/log-writer.js';
 import type { LogsStore } from '../store/logs-store.js';
-import { MemoryLogsStore } from '../store/memory-logs-store.js';
+import { MemoryLogsStore } from '../../test/memory-logs-store.js';
 import { type LogAddress, type LogPiece, LogReader } from './log-reader.js';
 
 async function writeLog(

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { after, test } from 'node:test';
 import type { AttemptOutcome, AttemptSpec } from './attempt-types.js';
-import { logSink, makeSpec, shell, tempRoot, waitFor } from './attempt-fixtures.js';
+import { logSink, makeSpec, shell, tempRoot, waitFor } from '../../test/attempt-fixtures.js';
 import {
   canIsolate,
   isolatedArgv,

@@ -5,7 +5,7 @@ import { after, test } from 'node:test';
 import type { LogChunk } from './attempt-types.js';
 import { LogCapture } from './log-capture.js';
 import { runAttempt } from './run-attempt.js';
-import { logSink, shell, tempRoot, waitFor } from './attempt-fixtures.js';
+import { logSink, shell, tempRoot, waitFor } from '../../test/attempt-fixtures.js';
 
 const { root, cleanup } = tempRoot('logs');
 after(cleanup);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { after, describe, test } from 'node:test';
-import { logSink, makeSpec, tempRoot } from './attempt-fixtures.js';
+import { logSink, makeSpec, tempRoot } from '../../test/attempt-fixtures.js';
 import type { JsonValue } from './attempt-types.js';
 import { runAttempt } from './run-attempt.js';
 

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { after, test } from 'node:test';
 import type { LogChunk, RunningAttempt } from './attempt-types.js';
 import { runAttempt } from './run-attempt.js';
-import { isAlive, shell, tempRoot, waitFor } from './attempt-fixtures.js';
+import { isAlive, shell, tempRoot, waitFor } from '../../test/attempt-fixtures.js';
 
 const { root, cleanup } = tempRoot('kill');
 after(cleanup);

@@ -3,10 +3,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { runAttempt } from './run-attempt.js';
-import { logSink, makeSpec, tempRoot } from './attempt-fixtures.js';
+import { logSink, makeSpec, tempRoot } from '../../test/attempt-fixtures.js';
 
 // The README's examples run here, so the documented contract cannot drift from the code.
-const readme = readFileSync(join(__dirname, '../../src/runner/README.md'), 'utf8');
+const readme = readFileSync(join(__dirname, '../../../src/runner/README.md'), 'utf8');
 const examples = readme.slice(readme.indexOf('### Examples'));
 const block = (lang: string) => {
   const m = new RegExp('```' + lang + '\\n([\\s\\S]*?)```').exec(examples);

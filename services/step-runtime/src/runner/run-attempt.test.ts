@@ -5,7 +5,7 @@ import { after, test } from 'node:test';
 import { RunnerError } from './errors.js';
 import { runAttempt } from './run-attempt.js';
 import { INHERITED_ENV_NAMES } from './user-env.js';
-import { logSink, makeSpec, shell, tempRoot } from './attempt-fixtures.js';
+import { logSink, makeSpec, shell, tempRoot } from '../../test/attempt-fixtures.js';
 
 // The service's own secrets and settings, as step-runtime would have them in production.
 process.env.MONGODB_URL = 'mongodb://admin:hunter2@db:27017/baton';
@@ -343,7 +343,9 @@ test('Python step: python.script run by python3; an exception → USER_FAILED wi
 });
 
 test('Shell: the top-level STRING param `script` works (examples/hello-world.json runs as written)', async () => {
-  const example = JSON.parse(readFileSync(join(__dirname, '../../../../examples/hello-world.json'), 'utf8'));
+  const example = JSON.parse(
+    readFileSync(join(__dirname, '../../../../../examples/hello-world.json'), 'utf8'),
+  );
   const step = example.workflow.steps.find((s: { step: { type: string } }) => s.step.type === 'Shell').step;
   const params = { greeting: example.workflow.params.greeting.value, script: step.params.script.value };
   const logs = logSink();

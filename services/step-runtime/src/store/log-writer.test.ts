@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import type { LogChunk } from '../runner/index.js';
 import { LogWriter } from './log-writer.js';
 import type { LogChunkDoc, LogsStore } from './logs-store.js';
-import { MemoryLogsStore } from './memory-logs-store.js';
+import { MemoryLogsStore } from '../../test/memory-logs-store.js';
 
 const KEY = 'wf:1:1:s:1';
 let offset = 0;

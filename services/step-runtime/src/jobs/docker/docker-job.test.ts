@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { type PodmanHandle, startPodman } from '@baton/testing';
-import { logSink, makeSpec, tempRoot } from '../../runner/attempt-fixtures.js';
+import { logSink, makeSpec, tempRoot } from '../../../test/attempt-fixtures.js';
 import type { JsonValue } from '../../runner/attempt-types.js';
 import { runAttempt } from '../../runner/run-attempt.js';
 import { DockerEngine } from './docker-engine.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { logSink, makeSpec, tempRoot } from '../../runner/attempt-fixtures.js';
+import { logSink, makeSpec, tempRoot } from '../../../test/attempt-fixtures.js';
 import type { JsonValue } from '../../runner/attempt-types.js';
 import { runAttempt } from '../../runner/run-attempt.js';
 import { jobSettings } from '../job-settings.js';

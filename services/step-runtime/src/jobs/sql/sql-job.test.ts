@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type SqlServerHandle, startMariadb, startPostgres } from '@baton/testing';
-import { logSink, makeSpec, tempRoot } from '../../runner/attempt-fixtures.js';
+import { logSink, makeSpec, tempRoot } from '../../../test/attempt-fixtures.js';
 import type { JsonValue } from '../../runner/attempt-types.js';
 import { runAttempt } from '../../runner/run-attempt.js';
 import { jobSettings } from '../job-settings.js';

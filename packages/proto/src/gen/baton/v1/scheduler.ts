@@ -5941,7 +5941,11 @@ export const SchedulerServiceService = {
       Buffer.from(ListInstancesResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListInstancesResponse => ListInstancesResponse.decode(value),
   },
-  /** Streams every state change of a run until it ends. */
+  /**
+   * Streams every state change of a run until it ends. The server also ends a watch
+   * (status OK) after BATON_MAX_DEADLINE_MS, 30 s by default: a client whose last
+   * message was not terminal watches again.
+   */
   watchInstance: {
     path: "/baton.v1.SchedulerService/WatchInstance" as const,
     requestStream: false as const,
@@ -6081,7 +6085,11 @@ export interface SchedulerServiceServer extends UntypedServiceImplementation {
   startWorkflow: handleUnaryCall<StartWorkflowRequest, StartWorkflowResponse>;
   getInstance: handleUnaryCall<GetInstanceRequest, GetInstanceResponse>;
   listInstances: handleUnaryCall<ListInstancesRequest, ListInstancesResponse>;
-  /** Streams every state change of a run until it ends. */
+  /**
+   * Streams every state change of a run until it ends. The server also ends a watch
+   * (status OK) after BATON_MAX_DEADLINE_MS, 30 s by default: a client whose last
+   * message was not terminal watches again.
+   */
   watchInstance: handleServerStreamingCall<WatchInstanceRequest, WatchInstanceResponse>;
   /** Stops a run: running steps are terminated, the run ends STOPPED. */
   stopInstance: handleUnaryCall<StopInstanceRequest, StopInstanceResponse>;
@@ -6153,7 +6161,11 @@ export interface SchedulerServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListInstancesResponse) => void,
   ): ClientUnaryCall;
-  /** Streams every state change of a run until it ends. */
+  /**
+   * Streams every state change of a run until it ends. The server also ends a watch
+   * (status OK) after BATON_MAX_DEADLINE_MS, 30 s by default: a client whose last
+   * message was not terminal watches again.
+   */
   watchInstance(
     request: WatchInstanceRequest,
     options?: Partial<CallOptions>,

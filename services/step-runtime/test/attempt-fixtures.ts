@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { AttemptSpec, LogChunk } from './attempt-types.js';
+import type { AttemptSpec, LogChunk } from '../src/runner/attempt-types.js';
 
 let counter = 0;
 

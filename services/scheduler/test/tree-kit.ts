@@ -1,14 +1,14 @@
 import type { StepDef, WorkflowDef } from '@baton/model';
-import type { Action } from './actions';
-import type { DecideContext, EngineConfig } from './context';
-import { decide } from './decide';
-import type { InstanceEvent } from './events';
-import type { JsonValue } from './json';
-import { newInstanceSnapshot } from './new-snapshot';
-import { type RestartOptions, restartSnapshot } from './restart';
-import { foreachIterationValue } from './scopes';
-import type { InstanceSnapshot } from './snapshot';
-import type { AttemptResult } from './statuses';
+import type { Action } from '../src/domain/actions';
+import type { DecideContext, EngineConfig } from '../src/domain/context';
+import { decide } from '../src/domain/decide';
+import type { InstanceEvent } from '../src/domain/events';
+import type { JsonValue } from '../src/domain/json';
+import { newInstanceSnapshot } from '../src/domain/new-snapshot';
+import { type RestartOptions, restartSnapshot } from '../src/domain/restart';
+import { foreachIterationValue } from '../src/domain/scopes';
+import type { InstanceSnapshot } from '../src/domain/snapshot';
+import type { AttemptResult } from '../src/domain/statuses';
 import { T0 } from './test-kit';
 
 /**

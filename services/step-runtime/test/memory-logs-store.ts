@@ -1,5 +1,5 @@
-import { logChunkId, logMetaId } from '../domain/attempt-key.js';
-import type { LogChunkDoc, LogMetaDoc, LogsStore } from './logs-store.js';
+import { logChunkId, logMetaId } from '../src/domain/attempt-key.js';
+import type { LogChunkDoc, LogMetaDoc, LogsStore } from '../src/store/logs-store.js';
 
 /** LogsStore in memory, for unit tests of the writer and the reader. `failNext` fails writes. */
 export class MemoryLogsStore

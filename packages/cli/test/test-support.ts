@@ -7,7 +7,7 @@ import {
   type SignalClient,
   type StepRuntimeClient,
 } from '@baton/sdk';
-import type { CliIo, OutStream } from './cli-io';
+import type { CliIo, OutStream } from '../src/cli-io';
 
 /** An OutStream that keeps what was written (for tests of the CLI's output). */
 export class Capture implements OutStream {

@@ -1,14 +1,14 @@
 import { parsePushRequest, type WorkflowDef } from '@baton/model';
-import type { Action, DispatchAttemptAction, TimelineEntry } from './actions';
-import type { DecideContext } from './context';
-import { decide } from './decide';
-import type { InstanceEvent } from './events';
-import type { JsonValue } from './json';
-import { newInstanceSnapshot } from './new-snapshot';
-import { planOf } from './plan';
-import type { RunParamMap } from './run-params';
-import type { InstanceSnapshot, StepState } from './snapshot';
-import type { AttemptResult } from './statuses';
+import type { Action, DispatchAttemptAction, TimelineEntry } from '../src/domain/actions';
+import type { DecideContext } from '../src/domain/context';
+import { decide } from '../src/domain/decide';
+import type { InstanceEvent } from '../src/domain/events';
+import type { JsonValue } from '../src/domain/json';
+import { newInstanceSnapshot } from '../src/domain/new-snapshot';
+import { planOf } from '../src/domain/plan';
+import type { RunParamMap } from '../src/domain/run-params';
+import type { InstanceSnapshot, StepState } from '../src/domain/snapshot';
+import type { AttemptResult } from '../src/domain/statuses';
 
 /** Test helpers: definitions from Maestro JSON, and a driver that feeds decide like the shell would. */
 

@@ -1,6 +1,6 @@
-import { type ValidateOptions, parsePushRequest } from './push-request';
-import type { FieldViolation } from './violations';
-import type { PushRequest } from './push-request';
+import { type ValidateOptions, parsePushRequest } from '../src/push-request';
+import type { FieldViolation } from '../src/violations';
+import type { PushRequest } from '../src/push-request';
 
 /** A NoOp step entry with optional successors and extra fields. */
 export function noop(
