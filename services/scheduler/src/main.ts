@@ -10,6 +10,7 @@ import { createDefinitionClient, createStepRuntimeClient, DEFAULT_CHANNEL_OPTION
 import { ActionPerformer } from './app/action-performer';
 import { SignalBroker } from './app/signal-broker';
 import { ChildLauncher } from './app/child-launcher';
+import { Decider } from './app/decision-recorder';
 import { Definitions } from './app/definitions';
 import { ENGINE_OPTIONS, Engine } from './app/engine';
 import { EventLog } from './app/event-log';
@@ -64,6 +65,8 @@ runServiceMain({
     // Retention of ended instances (off by default: deleting run history is the operator's call).
     const retentionDays = env.number('INSTANCE_RETENTION_DAYS', 0, 0, 36_500);
     const retentionEveryMs = env.int('SCHEDULER_RETENTION_SWEEP_MS', 3_600_000, 100, 86_400_000);
+    // A folder to record every decide call in, for the decision-log replay tests (off: empty).
+    const decider = new Decider(env.string('SCHEDULER_RECORD_DECISIONS', '') || undefined);
     env.done();
 
     const store = new InstanceStore(mongo.db);
@@ -93,7 +96,18 @@ runServiceMain({
     const runs = new Runs(store, events, config);
     const queue = new WorkflowQueue(store, redis.redis, events, log);
     const foreachValues = new ForeachValues(store);
-    const children = new ChildLauncher(store, coord, events, runs, defs, config, log, foreachValues);
+    const children = new ChildLauncher(
+      store,
+      coord,
+      events,
+      runs,
+      defs,
+      config,
+      log,
+      foreachValues,
+      Date.now,
+      decider,
+    );
     const performer = new ActionPerformer(
       redis.redis,
       events,
@@ -113,6 +127,7 @@ runServiceMain({
       { ...ENGINE_OPTIONS, lockTtlMs },
       Date.now,
       foreachValues,
+      decider,
     );
     const checkAttempts = (keys: string[]) =>
       new Promise<Record<string, internal.AttemptLiveness>>((resolve, reject) =>

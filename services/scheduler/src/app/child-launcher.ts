@@ -7,13 +7,13 @@ import {
   type RunParamMap,
   type StartChildAction,
   type StartEvent,
-  decide,
   isInstanceTerminal,
   newInstanceSnapshot,
 } from '../domain';
 import type { Coordination } from '../redis/coordination';
 import { type DecisionDoc, type RunHead, type RunRef, decisionId } from '../store/documents';
 import type { InstanceStore } from '../store/instance-store';
+import { Decider } from './decision-recorder';
 import type { Definitions } from './definitions';
 import type { ChildReport, EventLog } from './event-log';
 import type { ForeachValues } from './foreach-values';
@@ -79,6 +79,7 @@ export class ChildLauncher {
     private readonly log: Logger,
     private readonly foreach?: ForeachValues,
     private readonly now: () => number = Date.now,
+    private readonly decider: Decider = new Decider(),
   ) {}
 
   /**
@@ -108,17 +109,17 @@ export class ChildLauncher {
     }
     if (fresh.length === 0) return ended;
 
-    const lost = await this.store.insertDecisions(fresh.map((p) => p.d0));
+    const lost = await this.store.decisions.insertDecisions(fresh.map((p) => p.d0));
     for (const p of fresh) {
       if (!lost.has(p.d0._id)) continue;
       // A redo: the first attempt's decision stands, and its actions are performed again.
-      const stored = await this.store.getDecision(p.head._id, p.d0.seq);
+      const stored = await this.store.decisions.getDecision(p.head._id, p.d0.seq);
       if (!stored) throw new Error(`decision ${p.d0._id} vanished`);
       p.d0 = stored;
       p.snapshot = JSON.parse(stored.snapshot) as InstanceSnapshot;
     }
     const live = fresh.filter((p) => !isInstanceTerminal(p.snapshot.status));
-    await this.store.insertLive(
+    await this.store.heads.insertLive(
       live.map((p) => p.head._id),
       now,
     );
@@ -134,7 +135,7 @@ export class ChildLauncher {
       });
     }
     const reports = await perform(fresh.map((p) => ({ head: p.head, actions: p.d0.actions })));
-    await this.store.insertHeads(fresh.map((p) => headAfter(p.head, p.d0, p.snapshot, this.now())));
+    await this.store.heads.insertHeads(fresh.map((p) => headAfter(p.head, p.d0, p.snapshot, this.now())));
     await this.coord.setWakes(
       live.flatMap((p) =>
         p.snapshot.nextWakeAt === undefined ? [] : [{ key: p.head._id, at: p.snapshot.nextWakeAt }],
@@ -207,7 +208,8 @@ export class ChildLauncher {
     const foreachValues = await this.foreach?.hook(ctx, snapshot0);
     // The start is the child's decision 0 (its log has no separate "created" entry: one document
     // less per iteration); decide numbers a decision one past its input.
-    const result = decide(
+    const result = this.decider.decide(
+      head,
       { ...snapshot0, seq: -1 },
       [start],
       now,

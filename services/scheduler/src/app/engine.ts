@@ -6,13 +6,13 @@ import {
   type EngineConfig,
   type InstanceEvent,
   type InstanceSnapshot,
-  decide,
   isInstanceTerminal,
 } from '../domain';
 import type { Coordination } from '../redis/coordination';
 import { type DecisionDoc, type RunHead, decisionId } from '../store/documents';
 import type { InstanceStore } from '../store/instance-store';
 import type { ActionPerformer } from './action-performer';
+import { Decider } from './decision-recorder';
 import type { Definitions } from './definitions';
 import type { ForeachValues } from './foreach-values';
 import { contextOf } from './run-context';
@@ -55,6 +55,7 @@ export class Engine {
     private readonly opts: EngineOptions = ENGINE_OPTIONS,
     private readonly now: () => number = Date.now,
     private readonly foreach?: ForeachValues,
+    private readonly decider: Decider = new Decider(),
   ) {}
 
   /** Decides everything pending for one instance. Returns false when another replica holds it. */
@@ -98,19 +99,19 @@ export class Engine {
    * head (yet); otherwise the run as it now stands, or true when it must be reloaded (a lost fence).
    */
   private async step(key: string, cached?: Loaded, heldSince = true): Promise<Loaded | boolean | 'missing'> {
-    let head = cached?.head ?? (await this.store.getHead(key));
+    let head = cached?.head ?? (await this.store.heads.getHead(key));
     if (!head) {
       this.recent.delete(key);
       return 'missing';
     }
-    const latest = cached?.latest ?? (await this.store.latestDecision(key, head.seq));
+    const latest = cached?.latest ?? (await this.store.decisions.latestDecision(key, head.seq));
     if (!latest) return false;
     if (latest.seq > head.seq) {
       // Inserted but not applied (a crash between fence and apply): redo it first. Decisions
       // before it were applied in full (one is inserted only once the previous one's actions
       // were performed), but their head changes may not have been written: fold them in.
       for (let seq = head.seq + 1; seq < latest.seq; seq++) {
-        const d = await this.store.getDecision(key, seq);
+        const d = await this.store.decisions.getDecision(key, seq);
         if (d) head = headAfter(head, d, JSON.parse(d.snapshot) as InstanceSnapshot, this.now());
       }
       return this.apply(head, latest, JSON.parse(latest.snapshot) as InstanceSnapshot);
@@ -134,7 +135,13 @@ export class Engine {
     // Events for an ended run change nothing, but are consumed too, so they are not retried forever.
     const ctx = await this.context(head);
     const foreachValues = await this.foreach?.hook(ctx, snapshot);
-    const result = decide(snapshot, events, now, foreachValues ? { ...ctx, foreachValues } : ctx);
+    const result = this.decider.decide(
+      head,
+      snapshot,
+      events,
+      now,
+      foreachValues ? { ...ctx, foreachValues } : ctx,
+    );
     const doc: DecisionDoc = {
       _id: decisionId(key, result.snapshot.seq),
       key,
@@ -147,7 +154,7 @@ export class Engine {
     };
     if (pending.inbox.length > 0) doc.inbox = pending.inbox;
     if (carried.length > 0) doc.carried = carried.length;
-    if (!(await this.store.insertDecision(doc))) {
+    if (!(await this.store.decisions.insertDecision(doc))) {
       // Another replica decided (our lock lapsed). Reports we carried are not lost: it redid the
       // decision that produced them, which produced them again, and it consumed them.
       this.log.debug({ key, seq: doc.seq }, 'decision fence lost; reloading');
@@ -155,7 +162,7 @@ export class Engine {
     }
     // The previous decision's head waited for this one (it consumed the carried reports): write
     // it now, so readers see progress without folding a chain of decisions.
-    if (carried.length > 0) await this.store.writeHead(head);
+    if (carried.length > 0) await this.store.heads.writeHead(head);
     return this.apply(head, doc, result.snapshot);
   }
 
@@ -172,8 +179,8 @@ export class Engine {
     const ids = await this.coord.pendingIds(key);
     if (ids.events.length === 0 && ids.inbox.length === 0) return { events: [], logged: [], inbox: [] };
     const [docs, inboxDocs] = await Promise.all([
-      Promise.all(ids.events.map((id) => this.store.getEvent(id))),
-      this.store.childEventsByIds(ids.inbox),
+      Promise.all(ids.events.map((id) => this.store.events.getEvent(id))),
+      this.store.events.childEventsByIds(ids.inbox),
     ]);
     const stale = ids.events.filter((_id, i) => !docs[i] || docs[i]!.consumed_seq !== undefined);
     const found = new Set(inboxDocs.map((d) => d._id));
@@ -203,7 +210,10 @@ export class Engine {
    */
   private async apply(head: RunHead, doc: DecisionDoc, snapshot: InstanceSnapshot): Promise<Loaded> {
     const inbox = doc.inbox ?? [];
-    await Promise.all([this.store.markConsumed(doc.consumed, doc.seq), this.store.deleteChildEvents(inbox)]);
+    await Promise.all([
+      this.store.events.markConsumed(doc.consumed, doc.seq),
+      this.store.events.deleteChildEvents(inbox),
+    ]);
     await this.coord.forget(head._id, doc.consumed, inbox);
     const carried = await this.actions.performAll(head, doc.actions);
     const next = headAfter(head, doc, snapshot, this.now());
@@ -213,11 +223,11 @@ export class Engine {
 
   /** Writes a run's head (and what hangs on it: its wake-up, its live entry). */
   private async persist(next: RunHead, previousStatus: RunHead['status']): Promise<void> {
-    await this.store.writeHead(next);
+    await this.store.heads.writeHead(next);
     await this.coord.headWritten(next._id, next.next_wake_at);
     if (isInstanceTerminal(next.status) && !isInstanceTerminal(previousStatus)) {
       // Off the decision's path: an entry left behind is dropped by the sweeper.
-      this.store.deleteLive(next._id).catch(() => {});
+      this.store.heads.deleteLive(next._id).catch(() => {});
     }
   }
 }

@@ -18,7 +18,7 @@ export class EventLog {
 
   /** True when the event is new; false for a repeat (already accepted). */
   async append(key: string, event: InstanceEvent): Promise<boolean> {
-    const fresh = await this.store.insertEvent(key, event);
+    const fresh = await this.store.events.insertEvent(key, event);
     // Also on a repeat: the first append may have crashed before reaching Redis.
     await this.coord.markReady(key, event.id);
     return fresh;
@@ -31,7 +31,7 @@ export class EventLog {
    */
   async appendDeferred(key: string, event: InstanceEvent, delayMs: number): Promise<boolean> {
     if (delayMs <= 0) return this.append(key, event);
-    const fresh = await this.store.insertEvent(key, event);
+    const fresh = await this.store.events.insertEvent(key, event);
     await this.coord.markPendingBy(key, event.id, Date.now() + delayMs);
     return fresh;
   }
@@ -43,7 +43,7 @@ export class EventLog {
   async appendChildEvents(items: ChildReport[]): Promise<void> {
     if (items.length === 0) return;
     const now = Date.now();
-    await this.store.insertChildEvents(
+    await this.store.events.insertChildEvents(
       items.map((it) => ({
         _id: it.event.id,
         key: it.key,

@@ -65,9 +65,9 @@ export class ForeachValues {
           ];
           let child: InstanceSnapshot | undefined;
           for (const key of keys) {
-            const head = await this.store.getHead(key);
+            const head = await this.store.heads.getHead(key);
             if (!head) continue;
-            const d = await this.store.latestDecision(key, head.seq);
+            const d = await this.store.decisions.latestDecision(key, head.seq);
             child = d ? (JSON.parse(d.snapshot) as InstanceSnapshot) : undefined;
             break;
           }

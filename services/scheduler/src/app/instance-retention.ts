@@ -69,7 +69,7 @@ export class InstanceRetention {
     let deleted = 0;
     let after = '';
     while (!this.stopping && deleted < MAX_PER_SWEEP) {
-      const page = await this.store.expiryCandidates(cutoff, after, PAGE);
+      const page = await this.store.instances.expiryCandidates(cutoff, after, PAGE);
       for (const doc of page) {
         if (this.stopping || deleted >= MAX_PER_SWEEP) break;
         if (await this.expire(doc, cutoff)) deleted++;
@@ -88,30 +88,30 @@ export class InstanceRetention {
     // found by probing), but it recorded how many there were.
     let runs = doc.purging?.runs;
     if (runs === undefined) {
-      runs = await this.store.latestRunId(wf, n);
-      const heads = await this.store.getHeads(
+      runs = await this.store.instances.latestRunId(wf, n);
+      const heads = await this.store.heads.getHeads(
         Array.from({ length: runs }, (_, i) => instanceKeyOf(wf, n, i + 1)),
       );
       if (heads.length !== runs) return false;
-      const unapplied = new Set(await this.store.unapplied(heads));
+      const unapplied = new Set(await this.store.decisions.unapplied(heads));
       const facts = heads.map((h) => ({
         status: h.status,
         ended_at: h.ended_at,
         unapplied: unapplied.has(h._id),
       }));
       if (!instanceExpired(facts, cutoff)) return false;
-      await this.store.markPurging(doc, runs);
+      await this.store.instances.markPurging(doc, runs);
     }
     const keys = Array.from({ length: runs }, (_, i) => instanceKeyOf(wf, n, runs - i));
     const docs = await this.runs.purge(keys);
     // A restart that slipped in before the mark: the instance lives on in its new run.
-    if ((await this.store.getHead(instanceKeyOf(wf, n, runs + 1))) !== null) {
+    if ((await this.store.heads.getHead(instanceKeyOf(wf, n, runs + 1))) !== null) {
       this.log.warn({ workflowId: wf, instanceId: n }, 'retention: a new run appeared while deleting; kept');
-      await this.store.unmarkPurging(doc);
+      await this.store.instances.unmarkPurging(doc);
       return false;
     }
-    await this.store.deleteIds(this.store.queues as never, [`${wf}:unblock:${n}`]);
-    await this.store.tombstone(doc);
+    await this.store.queues.deleteUnblock(wf, n);
+    await this.store.instances.tombstone(doc);
     this.log.debug({ workflowId: wf, instanceId: n, runs, docs }, 'retention: instance deleted');
     return true;
   }

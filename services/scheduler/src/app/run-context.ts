@@ -4,7 +4,7 @@ import type { RunHead } from '../store/documents';
 import type { Definitions } from './definitions';
 
 /** Finds the nested steps of a foreach (or while) step, at any depth. */
-function nestedSteps(steps: readonly StepDef[], stepId: string): readonly StepDef[] | undefined {
+export function nestedSteps(steps: readonly StepDef[], stepId: string): readonly StepDef[] | undefined {
   for (const s of steps) {
     if ((s.kind === 'foreach' || s.kind === 'while') && s.id === stepId) return s.steps;
     if (s.kind === 'foreach' || s.kind === 'while') {

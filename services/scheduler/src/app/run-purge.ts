@@ -38,9 +38,9 @@ export class RunPurge {
   }
 
   private async purgeGroup(keys: string[]): Promise<number> {
-    const heads = await this.store.getHeads(keys);
+    const heads = await this.store.heads.getHeads(keys);
     if (heads.length === 0) return 0;
-    const newest = await Promise.all(heads.map((h) => this.store.latestDecision(h._id, h.seq)));
+    const newest = await Promise.all(heads.map((h) => this.store.decisions.latestDecision(h._id, h.seq)));
     // 1. Children first (from each run's newest snapshot).
     const children: string[] = [];
     for (const d of newest) {
@@ -48,7 +48,8 @@ export class RunPurge {
       const { keys: known, probes } = childKeysOf(JSON.parse(d.snapshot) as InstanceSnapshot);
       children.push(...known);
       for (const p of probes) {
-        for (let i = p.from; (await this.store.getHead(p.keyAt(i))) !== null; i++) children.push(p.keyAt(i));
+        for (let i = p.from; (await this.store.heads.getHead(p.keyAt(i))) !== null; i++)
+          children.push(p.keyAt(i));
       }
     }
     let deleted = children.length > 0 ? await this.purge(children) : 0;
@@ -57,17 +58,18 @@ export class RunPurge {
       const last = Math.max(h.seq, newest[i]?.seq ?? -1);
       return Array.from({ length: last + 1 }, (_, seq) => ({ key: h._id, seq }));
     });
-    const decisions = await inParallel(decisionRefs, READ_WIDTH, (r) => this.store.getDecision(r.key, r.seq));
+    const decisions = await inParallel(decisionRefs, READ_WIDTH, (r) =>
+      this.store.decisions.getDecision(r.key, r.seq),
+    );
     // The start event is consumed by the first decision; named here too in case it never was.
     const eventIds = [...keys.map((k) => `${k}:start`), ...decisions.flatMap((d) => d?.consumed ?? [])];
     const inboxIds = decisions.flatMap((d) => d?.inbox ?? []);
-    deleted += await this.store.deleteIds(this.store.events, eventIds);
-    deleted += await this.store.deleteIds(this.store.childEvents as never, inboxIds);
-    deleted += await this.store.deleteIds(this.store.live as never, keys);
+    deleted += await this.store.events.deleteByIds(eventIds, inboxIds);
+    deleted += await this.store.heads.deleteLiveEntries(keys);
     const decisionIds = decisionRefs.map((r) => `${r.key}:${r.seq}`);
     // 3. Decisions, 4. heads.
-    deleted += await this.store.deleteIds(this.store.decisions, decisionIds);
-    deleted += await this.store.deleteIds(this.store.instances, keys);
+    deleted += await this.store.decisions.deleteDecisions(decisionIds);
+    deleted += await this.store.heads.deleteHeads(keys);
     return deleted;
   }
 }

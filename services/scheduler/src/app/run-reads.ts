@@ -28,13 +28,13 @@ export class RunReads {
     if (v.length > 0) invalid('invalid instance reference', v);
     // A top-level instance deleted (or being deleted) under retention reads as not found, saying
     // why. Child keys have no instance document: the lookup finds nothing and changes nothing.
-    const doc = await this.store.getInstanceDoc(ref.workflowId, ref.instanceId);
+    const doc = await this.store.instances.getInstanceDoc(ref.workflowId, ref.instanceId);
     if (doc && isPurged(doc))
       throw BatonError.notFound(
         `instance ${ref.workflowId}/${ref.instanceId} not found: it ended more than INSTANCE_RETENTION_DAYS ago and was deleted`,
         'INSTANCE_NOT_FOUND',
       );
-    const runId = ref.runId || (await this.store.latestRunId(ref.workflowId, ref.instanceId));
+    const runId = ref.runId || (await this.store.instances.latestRunId(ref.workflowId, ref.instanceId));
     if (runId === 0)
       throw BatonError.notFound(
         `instance ${ref.workflowId}/${ref.instanceId} not found`,
@@ -44,7 +44,7 @@ export class RunReads {
   }
 
   async load(key: string): Promise<LoadedRun> {
-    return (await this.loadAt(key, await this.store.getHead(key))).run;
+    return (await this.loadAt(key, await this.store.heads.getHead(key))).run;
   }
 
   /** A run from its head as just read, with the newest decision (the watch reuses it). */
@@ -53,12 +53,13 @@ export class RunReads {
     head: RunHead | null,
   ): Promise<{ run: LoadedRun; decision: DecisionDoc }> {
     if (head?.kind !== 'run') throw BatonError.notFound(`run ${key} not found`, 'INSTANCE_NOT_FOUND');
-    const decision = await this.store.latestDecision(key, head.seq);
+    const decision = await this.store.decisions.latestDecision(key, head.seq);
     if (!decision) throw BatonError.notFound(`run ${key} has no state yet`, 'INSTANCE_NOT_FOUND');
     if (decision.seq > head.seq) {
       // The newest decision is not applied to the head yet: show its timeline too.
       const between = [];
-      for (let s = head.seq + 1; s < decision.seq; s++) between.push(await this.store.getDecision(key, s));
+      for (let s = head.seq + 1; s < decision.seq; s++)
+        between.push(await this.store.decisions.getDecision(key, s));
       const extra = [...between.flatMap((d) => d?.timeline ?? []), ...decision.timeline];
       head.timeline = [...head.timeline, ...extra];
     }
@@ -110,7 +111,7 @@ export class RunReads {
       };
       if (i < child.next) {
         for (const key of keys) {
-          const head = await this.store.getHead(key);
+          const head = await this.store.heads.getHead(key);
           if (!head) continue;
           found = { status: head.status, childKey: key, startedAt: head.started_at, endedAt: head.ended_at };
           break;
@@ -130,16 +131,16 @@ export class RunReads {
   ): Promise<{ runs: LoadedRun[]; next: number | undefined }> {
     if (!workflowId)
       invalid('workflow_id is required', [{ field: 'workflow_id', description: 'is required' }]);
-    const latest = await this.store.latestInstanceId(workflowId);
+    const latest = await this.store.instances.latestInstanceId(workflowId);
     const runs: LoadedRun[] = [];
     let n = Math.min(latest, (before ?? latest + 1) - 1);
     const wanted = status.toUpperCase();
     let scanned = 0;
     for (; n >= 1 && runs.length < size && scanned < 5000; n--, scanned++) {
-      const runId = await this.store.latestRunId(workflowId, n);
+      const runId = await this.store.instances.latestRunId(workflowId, n);
       if (runId === 0) continue;
       const key = instanceKeyOf(workflowId, n, runId);
-      const head = await this.store.getHead(key);
+      const head = await this.store.heads.getHead(key);
       if (!head || (wanted && head.status !== wanted)) continue;
       runs.push(await this.load(key));
     }
@@ -160,13 +161,13 @@ export class RunReads {
     try {
       let lastSeq = -1;
       for (;;) {
-        const head = await this.store.getHead(key);
+        const head = await this.store.heads.getHead(key);
         if (!head) throw BatonError.notFound(`run ${key} not found`, 'INSTANCE_NOT_FOUND');
         if (head.seq !== lastSeq) {
           const { run, decision } = await this.loadAt(key, head);
           const changed: TimelineEntry[] = [];
           for (let s = Math.max(lastSeq + 1, run.snapshot.seq - 50); s < run.snapshot.seq; s++) {
-            const d = await this.store.getDecision(key, s);
+            const d = await this.store.decisions.getDecision(key, s);
             if (d) changed.push(...d.timeline);
           }
           if (decision.seq > lastSeq) changed.push(...decision.timeline);

@@ -39,7 +39,7 @@ export class RunStarts {
     if (a.blockedBy === undefined) {
       throw BatonError.precondition(`workflow ${workflowId} is not blocked`, 'NOT_BLOCKED');
     }
-    await this.store.unblock(workflowId, a.blockedBy);
+    await this.store.queues.unblock(workflowId, a.blockedBy);
     await this.queue.admit(workflowId);
     return a.blockedBy;
   }
@@ -70,7 +70,7 @@ export class RunStarts {
     let ownDoc: InstanceDoc | undefined;
     // The claim's unique insert tells a repeat from a first call: no read before it.
     if (
-      !(await this.store.claimRequest({
+      !(await this.store.requests.claimRequest({
         _id: reqKey,
         workflow_id: input.workflowId,
         instance_id: null,
@@ -81,7 +81,7 @@ export class RunStarts {
       created = false;
       const found = await this.waitForRequest(reqKey);
       instanceId = found;
-      const inst = await this.store.getInstance(input.workflowId, instanceId);
+      const inst = await this.store.instances.getInstance(input.workflowId, instanceId);
       // A request id names one start: the same id with other params is a client bug (two different
       // starts sharing an id), and answering with the first instance would hide it.
       if (inst && paramsText(inst.start.run_params) !== paramsText(input.runParams))
@@ -92,7 +92,7 @@ export class RunStarts {
         );
       version = inst?.workflow_version ?? version;
     } else {
-      const inst = await this.store.allocateInstance((n) => ({
+      const inst = await this.store.instances.allocateInstance((n) => ({
         _id: `${input.workflowId}:${n}`,
         kind: 'instance',
         workflow_id: input.workflowId,
@@ -116,7 +116,9 @@ export class RunStarts {
       ownDoc = inst;
     }
     // Written beside the run's creation: a repeat waits for it, then completes the run (idempotent).
-    const requestSet = ownDoc ? this.store.setRequestInstance(reqKey, instanceId) : Promise.resolve();
+    const requestSet = ownDoc
+      ? this.store.requests.setRequestInstance(reqKey, instanceId)
+      : Promise.resolve();
     const pin = version === pinned.version ? pinned : await this.defs.pinned(input.workflowId, version);
     const ctx = this.runs.topContext(pin);
     const key = instanceKeyOf(input.workflowId, instanceId, 1);
@@ -156,8 +158,8 @@ export class RunStarts {
       status = a.start.includes(instanceId) ? 'IN_PROGRESS' : 'CREATED';
     } else {
       await this.queue.admit(input.workflowId, instanceId);
-      const head = await this.store.getHead(key);
-      const admitted = (await this.store.getEvent(`${key}:start`)) !== null;
+      const head = await this.store.heads.getHead(key);
+      const admitted = (await this.store.events.getEvent(`${key}:start`)) !== null;
       status = head && head.status !== 'CREATED' ? head.status : admitted ? 'IN_PROGRESS' : 'CREATED';
     }
     return {
@@ -172,7 +174,7 @@ export class RunStarts {
   private async waitForRequest(reqKey: string): Promise<number> {
     const deadline = Date.now() + 5000;
     for (;;) {
-      const doc = await this.store.getRequest(reqKey);
+      const doc = await this.store.requests.getRequest(reqKey);
       if (doc?.instance_id != null) return doc.instance_id;
       if (Date.now() > deadline)
         throw new BatonError(
@@ -204,9 +206,9 @@ export class RunStarts {
     checkRequestId(requestId);
     // Workflow ids never hold '|', so these keys cannot meet a StartWorkflow request's.
     const reqKey = requestId ? `restart|${ref.workflowId}|${ref.instanceId}|${requestId}` : '';
-    const asked = reqKey ? await this.store.getRequest(reqKey) : null;
+    const asked = reqKey ? await this.store.requests.getRequest(reqKey) : null;
     if (asked?.run_id !== undefined) {
-      const latest = await this.store.latestRunId(ref.workflowId, ref.instanceId);
+      const latest = await this.store.instances.latestRunId(ref.workflowId, ref.instanceId);
       if (latest >= asked.run_id)
         return {
           key: instanceKeyOf(ref.workflowId, ref.instanceId, asked.run_id),
@@ -234,7 +236,7 @@ export class RunStarts {
     );
     const key = instanceKeyOf(head.workflow_id, head.instance_id, next.runId);
     if (reqKey && !asked) {
-      const claimed = await this.store.claimRequest({
+      const claimed = await this.store.requests.claimRequest({
         _id: reqKey,
         workflow_id: head.workflow_id,
         instance_id: head.instance_id,
@@ -242,7 +244,7 @@ export class RunStarts {
         created_at: now,
       });
       // A concurrent repeat claimed it: it creates the same run (the create is idempotent).
-      const winner = claimed ? undefined : await this.store.getRequest(reqKey);
+      const winner = claimed ? undefined : await this.store.requests.getRequest(reqKey);
       if (winner?.run_id !== undefined && winner.run_id !== next.runId)
         return {
           key: instanceKeyOf(head.workflow_id, head.instance_id, winner.run_id),

@@ -54,7 +54,10 @@ export class Runs {
       created_at: now,
     };
     // Both before the head (whose existence makes the run visible), in parallel with each other.
-    await Promise.all([this.store.insertDecision(decision), this.store.insertLive([r.key], now)]);
+    await Promise.all([
+      this.store.decisions.insertDecision(decision),
+      this.store.heads.insertLive([r.key], now),
+    ]);
     const head: RunHead = {
       _id: r.key,
       kind: 'run',
@@ -72,7 +75,7 @@ export class Runs {
     };
     if (r.stepConcurrency) head.step_concurrency = r.stepConcurrency;
     if (r.parentKey) head.parent_key = r.parentKey;
-    await this.store.insertHead(head);
+    await this.store.heads.insertHead(head);
     if (r.start) {
       await this.events.append(r.key, {
         type: 'start',
@@ -103,10 +106,10 @@ export class Runs {
     previous: string[] | undefined,
   ): Promise<{ key: string; outputs: Record<string, JsonObject> } | undefined> {
     for (const key of previous ?? []) {
-      const head = await this.store.getHead(key);
+      const head = await this.store.heads.getHead(key);
       if (!head) continue;
       if (head.status !== 'SUCCEEDED') return undefined;
-      const decision = await this.store.latestDecision(key, head.seq);
+      const decision = await this.store.decisions.latestDecision(key, head.seq);
       if (!decision) return undefined;
       const snap = JSON.parse(decision.snapshot) as InstanceSnapshot;
       return { key, outputs: Object.fromEntries(snap.steps.map((st) => [st.id, st.outputs ?? {}])) };

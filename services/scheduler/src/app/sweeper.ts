@@ -40,19 +40,19 @@ export class Sweeper {
     now = Date.now(),
   ): Promise<{ events: number; wakes: number; expired: number; unapplied: number }> {
     let eventsRequeued = 0;
-    for (const e of await this.store.pendingEvents(10_000)) {
+    for (const e of await this.store.events.pendingEvents(10_000)) {
       await this.coord.markReady(e.key, e._id);
       eventsRequeued++;
     }
-    const inbox = await this.store.allChildEvents(100_000);
+    const inbox = await this.store.events.allChildEvents(100_000);
     await this.coord.markInboxReady(inbox.map((e) => ({ key: e.key, eventId: e._id })));
     eventsRequeued += inbox.length;
     const queued = new Set<string>();
     const inflight: { key: string; step: string; attempt: number; since: number; run: string }[] = [];
-    const heads = await this.store.liveHeads(10_000);
+    const heads = await this.store.heads.liveHeads(10_000);
     // A decision inserted and not applied (its replica died mid-apply): no event may be left to
     // wake the run — children that ended as they were created report in memory — so redo it.
-    const unapplied = await this.store.unapplied(heads);
+    const unapplied = await this.store.decisions.unapplied(heads);
     const timed = heads.flatMap((h) =>
       h.next_wake_at === undefined ? [] : [{ key: h._id, at: h.next_wake_at }],
     );

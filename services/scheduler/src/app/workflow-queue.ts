@@ -94,7 +94,7 @@ export class WorkflowQueue {
    */
   private async hasStarted(key: string): Promise<boolean> {
     if (this.started.has(key)) return true;
-    const yes = (await this.store.getEvent(`${key}:start`)) !== null;
+    const yes = (await this.store.events.getEvent(`${key}:start`)) !== null;
     if (yes) this.rememberStarted(key);
     return yes;
   }
@@ -105,7 +105,7 @@ export class WorkflowQueue {
   }
 
   private async readCursor(workflowId: string): Promise<number> {
-    const cursor = Math.max(1, await this.store.queueCursor(workflowId));
+    const cursor = Math.max(1, await this.store.queues.queueCursor(workflowId));
     this.remember(workflowId, cursor);
     return cursor;
   }
@@ -120,9 +120,9 @@ export class WorkflowQueue {
     if (own !== undefined) {
       // A start under PARALLEL with room to spare needs no lock: the room check counts every
       // instance since the cursor as running (started or not), so racing starts cannot overfill.
-      const latest = await this.store.latestInstanceId(workflowId);
+      const latest = await this.store.instances.latestInstanceId(workflowId);
       const cursor = await this.readCursor(workflowId);
-      const strategy = (await this.store.getInstance(workflowId, latest))?.run_strategy;
+      const strategy = (await this.store.instances.getInstance(workflowId, latest))?.run_strategy;
       if (roomToSpare(strategy, cursor, latest)) {
         return this.startUnscanned(workflowId, own, own);
       }
@@ -200,7 +200,7 @@ export class WorkflowQueue {
     for (let n = to; n >= from; n--) {
       const key = instanceKeyOf(workflowId, n, 1);
       if (await this.hasStarted(key)) continue;
-      const inst = await this.store.getInstance(workflowId, n);
+      const inst = await this.store.instances.getInstance(workflowId, n);
       if (!inst) continue;
       await this.events.append(key, { type: 'start', id: `${key}:start`, ...startOf(inst) });
       this.rememberStarted(key);
@@ -210,9 +210,9 @@ export class WorkflowQueue {
   }
 
   private async admitLocked(workflowId: string, own?: number): Promise<Admission> {
-    const latest = await this.store.latestInstanceId(workflowId);
+    const latest = await this.store.instances.latestInstanceId(workflowId);
     const cursor = await this.readCursor(workflowId);
-    const newest = await this.store.getInstance(workflowId, latest);
+    const newest = await this.store.instances.getInstance(workflowId, latest);
     const strategy = newest?.run_strategy;
     if (roomToSpare(strategy, cursor, latest)) {
       // Start the queued ones without scanning (the scan is O(instances in flight) lookups).
@@ -234,19 +234,19 @@ export class WorkflowQueue {
     const starts = new Map<number, StartPayload>();
     for (let n = cursor; n <= latest && n < cursor + WINDOW; n++) {
       if (fifo && queuedSeen >= enough) break;
-      const runId = await this.store.latestRunId(workflowId, n);
+      const runId = await this.store.instances.latestRunId(workflowId, n);
       if (runId === 0) continue;
       const key = instanceKeyOf(workflowId, n, runId);
-      const head = await this.store.getHead(key);
+      const head = await this.store.heads.getHead(key);
       if (!head) continue;
       const admitted = runId > 1 || (await this.hasStarted(key));
       if (!admitted) {
         // Only a run still to start needs its instance document (the start's payload).
-        const inst = n === latest ? newest : await this.store.getInstance(workflowId, n);
+        const inst = n === latest ? newest : await this.store.instances.getInstance(workflowId, n);
         if (!inst) continue;
         starts.set(n, startOf(inst));
       }
-      const unblocked = head.status === 'FAILED' && (await this.store.isUnblocked(workflowId, n));
+      const unblocked = head.status === 'FAILED' && (await this.store.queues.isUnblocked(workflowId, n));
       entries.push({ instanceId: n, runId, status: head.status, admitted, unblocked });
       if (!admitted && head.status === 'CREATED') queuedSeen++;
     }
@@ -276,7 +276,7 @@ export class WorkflowQueue {
     );
     const next = open?.instanceId ?? Math.min(latest + 1, cursor + WINDOW);
     if (next !== cursor) {
-      await this.store.setQueueCursor(workflowId, next);
+      await this.store.queues.setQueueCursor(workflowId, next);
       this.remember(workflowId, next);
     }
     return a;

@@ -41,7 +41,7 @@ export function reportHandlers(
     // Once a run's head is seen it exists for good (until retention, days after it ended), so one
     // read per run on this replica, not one per report.
     if (!known.has(key)) {
-      const head = await store.getHead(key);
+      const head = await store.heads.getHead(key);
       if (!head) throw BatonError.notFound(`no run ${key} for attempt ${req.attemptKey}`);
       if (isInstanceTerminal(head.status)) return { applied: false };
       known.add(key);

@@ -32,7 +32,7 @@ export function signalReportHandlers(events: EventLog, store: InstanceStore) {
     }
     if (v.length > 0) throw BatonError.invalid('invalid signal match', v);
     // No orphan events: the run must exist.
-    if (!(await store.getHead(req.instanceKey)))
+    if (!(await store.heads.getHead(req.instanceKey)))
       throw BatonError.notFound(`run ${req.instanceKey} not found`, 'INSTANCE_NOT_FOUND');
     const fresh = await events.append(req.instanceKey, {
       type: 'signalMatched',
