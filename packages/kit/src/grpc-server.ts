@@ -59,9 +59,11 @@ export async function startGrpcServer(opts: GrpcServerOptions): Promise<RunningS
     'grpc.keepalive_time_ms': 30_000,
     'grpc.keepalive_timeout_ms': 10_000,
     'grpc.keepalive_permit_without_calls': 1,
-    // Clients reconnect every few minutes, so they re-resolve behind a Kubernetes Service.
+    // Clients reconnect every few minutes, so they re-resolve behind a Kubernetes Service. The
+    // grace outlasts the longest call (maxDeadlineMs, which also ends watch streams), so a call
+    // under way when the connection ages out ends on its own instead of as UNAVAILABLE.
     'grpc.max_connection_age_ms': 5 * 60_000,
-    'grpc.max_connection_age_grace_ms': 30_000,
+    'grpc.max_connection_age_grace_ms': opts.maxDeadlineMs + 10_000,
   });
   const shutdownController = new AbortController();
   const middleware = [logCalls, ...(opts.middleware ?? [])];

@@ -163,6 +163,10 @@ export function startProc(
 /** SIGTERM the group, wait up to `graceMs`, then SIGKILL. */
 export async function stopProc(p: Proc, graceMs: number): Promise<void> {
   if (p.exitInfo() !== undefined) return;
+  // While we wait for it, the child holds the event loop (it is unref'd otherwise): waiting on its
+  // exit alone after a SIGKILL let this process end before the exit was seen, silently, with
+  // status 0 — and the error that led to the stop was never printed.
+  p.child.ref();
   killGroup(p.child, 'SIGTERM');
   let timer: NodeJS.Timeout | undefined;
   const timedOut = await Promise.race([

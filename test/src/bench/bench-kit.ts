@@ -1,8 +1,7 @@
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Instance } from '@baton/proto';
-import type { BatonClients } from '@baton/sdk';
-import { waitFor } from '@baton/testing';
+import { type BatonClients, BatonClientError } from '@baton/sdk';
 import { repoRoot } from '../support/repo';
 
 /** Percentile of a list of numbers (nearest rank). */
@@ -137,13 +136,18 @@ export async function runToEnd(
   const st = await c.scheduler.startWorkflow({ workflowId });
   let inst: Instance | undefined;
   const signal = AbortSignal.timeout(opts.timeoutMs ?? 300_000);
-  // The scheduler ends a watch after its deadline cap (30 s by default): watch again until the end.
+  // The scheduler ends a watch after its deadline cap (30 s by default), and a connection may be
+  // dropped under it (UNAVAILABLE): watch again until the end, as the CLI does.
   while (!signal.aborted && !(inst && TERMINAL.includes(inst.status))) {
-    for await (const msg of c.scheduler.watchInstance(
-      { ref: { workflowId, instanceId: st.instanceId } },
-      { signal },
-    )) {
-      inst = msg.instance;
+    try {
+      for await (const msg of c.scheduler.watchInstance(
+        { ref: { workflowId, instanceId: st.instanceId } },
+        { signal },
+      )) {
+        inst = msg.instance;
+      }
+    } catch (err) {
+      if (signal.aborted || !(err instanceof BatonClientError) || err.code !== 'UNAVAILABLE') throw err;
     }
   }
   if (!inst || !TERMINAL.includes(inst.status)) throw new Error(`${workflowId}/${st.instanceId} did not end`);

@@ -3,12 +3,14 @@
 // floors of this machine (bash spawned by node one after another and 8 at once, a FerretDB insert,
 // a Redis round trip) and the ratio to them. Shapes: a chain of 100 steps, a fan-out of 200 (and
 // 2,000 with BENCH_HOT_LARGE=1), 100 one-step workflows started by 8 clients, and StartWorkflow →
-// the first step running. Real services as processes; the step-runtime's default slots.
+// the first step running. Real services as processes; the step-runtime's default slots. Then the
+// same shapes as a BullMQ flow on the same Redis (a non-durable floor; see bullmq-floor.ts).
 import type { Instance, StepRun } from '@baton/proto';
 import { type BatonClients, connect } from '@baton/sdk';
 import { type Stack, startStack } from '@baton/testing';
 import { type Row, cpuPer, peakRssMiB, percentile, report, runToEnd, stackCpuMs } from './bench-kit';
 import { ferretBackend, spawnFloors, storageFloors } from './bench-floors';
+import { bullmqFloors } from './bullmq-floor';
 
 const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
 
@@ -210,6 +212,35 @@ async function main(): Promise<void> {
     if (process.env.BENCH_HOT_LARGE === '1') rows.push(await fanOut(stack, c, 2000, spawn.perSec));
     rows.push(await oneStepRuns(stack, c, 100, 8, spawn.perSec));
     rows.push(await startToFirstStep(c, 30));
+    // Last, so its Redis keys and worker cannot disturb Baton's figures; same Redis, same slots.
+    const bull = await bullmqFloors(stack.redisUrl, {
+      chain: 100,
+      fan: 200,
+      runs: 100,
+      clients: 8,
+      slots: 4,
+    });
+    const baton = (name: string) => rows.find((r) => r.name.startsWith(name))?.value ?? Number.NaN;
+    rows.push(
+      {
+        name: 'BullMQ floor: chain of 100 bash jobs',
+        value: round(bull.chainMsPerStep),
+        unit: 'ms/step',
+        note: `Baton ${round(baton('chain of') / bull.chainMsPerStep, 1)}x`,
+      },
+      {
+        name: 'BullMQ floor: fan-out of 200 bash jobs',
+        value: round(bull.fanOutPerSec),
+        unit: 'steps/s',
+        note: `Baton ${round((baton('fan-out of 200') / bull.fanOutPerSec) * 100)}%`,
+      },
+      {
+        name: 'BullMQ floor: 100 one-job flows, 8 clients',
+        value: round(bull.oneStepPerSec),
+        unit: 'flows/s',
+        note: `p99 ${round(bull.oneStepP99Ms)} ms; Baton ${round((baton('100 one-step') / bull.oneStepPerSec) * 100)}%`,
+      },
+    );
     for (const [name, p] of Object.entries(stack.services)) {
       rows.push({ name: `peak RSS: ${name}`, value: peakRssMiB(p.pid), unit: 'MiB' });
     }

@@ -151,13 +151,21 @@ export function schedulerHandlers(app: SchedulerApp, defs: Definitions) {
     send,
   ) => {
     const key = await app.reads.resolveKey(refOf(req.ref));
-    await app.reads.watch(key, ctx.signal, async (run, changed) => {
-      const inst = await instance(run);
-      const changes = toApiTimeline(changed);
-      const changedBytes = changes.reduce((n, e) => n + api.TimelineEntry.encode(e).finish().length + 8, 0);
-      fitInstance(inst, ANSWER_BUDGET_BYTES - changedBytes);
-      await send({ instance: inst, changes });
-    });
+    try {
+      await app.reads.watch(key, ctx.signal, async (run, changed) => {
+        const inst = await instance(run);
+        const changes = toApiTimeline(changed);
+        const changedBytes = changes.reduce((n, e) => n + api.TimelineEntry.encode(e).finish().length + 8, 0);
+        fitInstance(inst, ANSWER_BUDGET_BYTES - changedBytes);
+        await send({ instance: inst, changes });
+      });
+    } catch (err) {
+      // The deadline cap ends a watch with status OK (the client watches again), also when it
+      // strikes while a message is being sent.
+      if (ctx.signal.aborted && err === ctx.signal.reason && (err as BatonError).code === 'DEADLINE_EXCEEDED')
+        return;
+      throw err;
+    }
   };
 
   const stepRun = async (ref: api.InstanceRef | undefined, stepId: string) => {
