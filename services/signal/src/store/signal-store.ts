@@ -3,6 +3,9 @@ import type { Collection, Db } from 'mongodb';
 import { signalId } from '../domain/signal-instance';
 import { COLLECTIONS, type RequestDoc, type SignalDoc } from './documents';
 
+/** Documents per ordered insert: FerretDB's insert batch (see insertOrdered). */
+const ORDERED_CHUNK = 100;
+
 /** Parallel _id lookups in flight at once when a range of seqs is read. */
 const READ_PARALLEL = 32;
 
@@ -69,10 +72,22 @@ export class SignalStore {
    * Inserts documents numbered latest+1, latest+2... in order. Returns how many went in; the
    * first one that did not is a duplicate (its seq taken by another replica, or its request id
    * published already — the caller tells which). Ordered, so no seq is ever skipped: an insert
-   * stops at the first failure and everything after it is renumbered.
+   * stops at the first failure and everything after it is renumbered. Sent ORDERED_CHUNK at a
+   * time: FerretDB 1.24 inserts an ordered batch in chunks of 100 and goes on with the next chunk
+   * after a duplicate in an earlier one, which stored seqs past a failed one and left holes.
    */
   async insertOrdered(docs: SignalDoc[]): Promise<number> {
-    if (docs.length === 0) return 0;
+    let inserted = 0;
+    for (let i = 0; i < docs.length; i += ORDERED_CHUNK) {
+      const chunk = docs.slice(i, i + ORDERED_CHUNK);
+      const k = await this.insertChunk(chunk);
+      inserted += k;
+      if (k < chunk.length) break;
+    }
+    return inserted;
+  }
+
+  private async insertChunk(docs: SignalDoc[]): Promise<number> {
     try {
       await this.signals.insertMany(docs, { ordered: true });
       return docs.length;
