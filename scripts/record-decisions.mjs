@@ -8,6 +8,7 @@
 //   --resample: sample again from the last recordings (.tmp/decision-recordings) without running.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { root } from './compiled-files.mjs';
@@ -115,6 +116,14 @@ function sample(dir) {
     ...[...usedConfig].map((id) => JSON.stringify({ config: configs[id], id })),
     ...[...usedWf].sort().map((wf) => JSON.stringify({ workflow: { wf, workflow: workflows.get(wf) } })),
     ...kept.map((decision) => JSON.stringify({ decision })),
-  ];
+  ].map(withoutMachinePaths);
   return { lines, decisions: kept.length, runs, seen };
+}
+
+/**
+ * The repository holds no path of the machine that recorded: suites write temp folders and the
+ * checkout into scripts and params. Replaced the same way in inputs and answers, so replays match.
+ */
+function withoutMachinePaths(line) {
+  return line.split(root.replace(/\/$/, '')).join('<repo>').split(tmpdir()).join('<tmpdir>');
 }
