@@ -17,6 +17,7 @@ export { adaptService } from './service-adapter';
 export {
   connectMongo,
   connectRedis,
+  ensureCollections,
   isDuplicateKey,
   type Dependency,
   type MongoHandle,

@@ -10,7 +10,14 @@ import { PERMISSIONS } from './security/permissions';
 import { RateLimiter } from './security/rate-limit';
 import { internalSecurity, publicSecurity } from './security/security-middleware';
 import { serverCredentials, serviceChannelCredentials } from './security/tls-credentials';
-import { type Dependency, type MongoHandle, type RedisHandle, connectMongo, connectRedis } from './stores';
+import {
+  type Dependency,
+  type MongoHandle,
+  type RedisHandle,
+  connectMongo,
+  connectRedis,
+  ensureCollections,
+} from './stores';
 
 export interface ServiceDeps {
   config: ServiceConfig;
@@ -66,6 +73,8 @@ export interface RunServiceOptions {
   /** Short name: definition, scheduler, step-runtime, signal. */
   name: string;
   defaultPort: number;
+  /** The collections the service writes: created at start, never on a first insert under load (see ensureCollections). */
+  collections: readonly string[];
   setup: (deps: ServiceDeps) => Promise<ServiceParts>;
   env?: NodeJS.ProcessEnv;
 }
@@ -94,6 +103,7 @@ export async function startService(opts: RunServiceOptions): Promise<StartedServ
   if (!sec.tls) log.warn('BATON_TLS is off: plaintext gRPC (dev mode; loopback binds only)');
   const mongo = await connectMongo(config.mongodbUrl, log);
   const redis = await connectRedis(config.redisUrl, log);
+  await ensureCollections(mongo.db, [...opts.collections, AuditStore.COLLECTION]);
   const audit = new AuditStore(mongo.db, opts.name);
   await audit.ensureIndexes();
   const peers: Peers = {

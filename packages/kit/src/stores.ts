@@ -14,6 +14,28 @@ export interface MongoHandle extends Dependency {
   db: Db;
 }
 
+/** MongoDB's NamespaceExists: another replica created the collection first. */
+const NAMESPACE_EXISTS = 48;
+
+/**
+ * Creates the collections a service writes, when it starts, before it takes calls. FerretDB 1.24
+ * creates a missing collection on its first insert, holding its metadata registry's write lock
+ * while it waits for one of its 100 SQLite connections; under load those are held by open cursors
+ * whose next read waits for that same lock, and every request hangs for good (a kill -9 chaos test
+ * with a burst of trigger fires did this). Created up front, no collection is made under load.
+ */
+export async function ensureCollections(db: Db, names: readonly string[]): Promise<void> {
+  const have = new Set((await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
+  for (const name of names) {
+    if (have.has(name)) continue;
+    try {
+      await db.createCollection(name);
+    } catch (err) {
+      if ((err as { code?: number }).code !== NAMESPACE_EXISTS) throw err;
+    }
+  }
+}
+
 /**
  * Connects to MongoDB (or FerretDB). The database name comes from the URL path
  * (default "baton"). A ping every `probeMs` keeps `healthy()` current, so the gRPC

@@ -7,15 +7,17 @@ import { CHANNELS, EnvReader, runServiceMain, stampDefinitionChange } from '@bat
 import { DefinitionServiceService } from '@baton/proto';
 import { TemplateService } from './app/template-service';
 import { WorkflowService } from './app/workflow-service';
-import { TemplateStore } from './store/template-store';
+import { TEMPLATES_COLLECTION, TemplateStore } from './store/template-store';
 import { selChecker } from './domain/sel-checker';
 import { definitionHandlers } from './grpc/definition-handlers';
 import { DefinitionStore } from './store/definition-store';
+import { COLLECTIONS } from './store/documents';
 import { DEFAULT_READ_CACHE } from './store/read-cache';
 
 runServiceMain({
   name: 'definition',
   defaultPort: 7401,
+  collections: [...Object.values(COLLECTIONS), TEMPLATES_COLLECTION],
   setup: async ({ mongo, redis, log }) => {
     const store = new DefinitionStore(mongo.db);
     await store.ensureIndexes();

@@ -9,10 +9,14 @@ import { StepRuntime } from './app/step-runtime.js';
 import { readStepRuntimeConfig } from './config.js';
 import { internalHandlers } from './grpc/internal-handlers.js';
 import { stepRuntimeHandlers } from './grpc/step-runtime-handlers.js';
+import { ARTIFACTS_COLLECTION } from './store/artifacts-store.js';
+import { CLAIMS_COLLECTION } from './store/claims-store.js';
+import { LOGS_COLLECTION } from './store/logs-store.js';
 
 runServiceMain({
   name: 'step-runtime',
   defaultPort: 7403,
+  collections: [LOGS_COLLECTION, CLAIMS_COLLECTION, ARTIFACTS_COLLECTION],
   setup: async (deps) => {
     const cfg = readStepRuntimeConfig();
     const runtime = new StepRuntime(cfg, deps);

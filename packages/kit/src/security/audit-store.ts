@@ -30,6 +30,7 @@ const COALESCE_MS = 25;
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export class AuditStore {
+  static readonly COLLECTION = 'audit_events';
   private readonly col: Collection<AuditDoc>;
 
   /** `service`: the services may share one database; each answers for its own records. */
@@ -37,7 +38,7 @@ export class AuditStore {
     db: Db,
     private readonly service: string,
   ) {
-    this.col = db.collection<AuditDoc>('audit_events');
+    this.col = db.collection<AuditDoc>(AuditStore.COLLECTION);
   }
 
   async ensureIndexes(): Promise<void> {

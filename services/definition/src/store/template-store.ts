@@ -1,6 +1,8 @@
 import { isDuplicateKey, latestOf } from '@baton/kit';
 import type { Collection, Db } from 'mongodb';
 
+export const TEMPLATES_COLLECTION = 'job_templates';
+
 /** `job_templates._id = <sub_type>#<version>`: one version of a job template (never changed). */
 export interface TemplateDoc {
   _id: string;
@@ -22,7 +24,7 @@ export class TemplateStore {
   readonly templates: Collection<TemplateDoc>;
 
   constructor(db: Db) {
-    this.templates = db.collection<TemplateDoc>('job_templates');
+    this.templates = db.collection<TemplateDoc>(TEMPLATES_COLLECTION);
   }
 
   async latestVersion(subType: string): Promise<number> {

@@ -1,5 +1,7 @@
 import { Binary, type Collection, type Db } from 'mongodb';
 
+export const ARTIFACTS_COLLECTION = 'step_artifacts';
+
 /** `step_artifacts._id = <attemptKey>`: the file an attempt kept (the executed notebook). */
 export interface ArtifactDoc {
   _id: string;
@@ -14,7 +16,7 @@ export class ArtifactsStore {
   readonly artifacts: Collection<ArtifactDoc>;
 
   constructor(db: Db) {
-    this.artifacts = db.collection<ArtifactDoc>('step_artifacts');
+    this.artifacts = db.collection<ArtifactDoc>(ARTIFACTS_COLLECTION);
   }
 
   /** Idempotent: a repeat (a re-run of the recording after a crash) replaces it with the same bytes. */
