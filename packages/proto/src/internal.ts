@@ -23,6 +23,9 @@ export {
 export {
   ReportSignalMatchRequest,
   ReportSignalMatchResponse,
+  StartRunResult,
+  StartRunsRequest,
+  StartRunsResponse,
   SignalReportServiceClient,
   SignalReportServiceService,
   type SignalReportServiceServer,

@@ -27,11 +27,12 @@ import { signalReportHandlers } from './grpc/signal-report-handlers';
 import { schedulerHandlers } from './grpc/scheduler-handlers';
 import { RunChanges } from './redis/run-changes';
 import { Coordination } from './redis/coordination';
-import { InstanceStore } from './store/instance-store';
+import { InstanceStore, SCHEDULER_COLLECTIONS } from './store/instance-store';
 
 runServiceMain({
   name: 'scheduler',
   defaultPort: 7402,
+  collections: SCHEDULER_COLLECTIONS,
   setup: async ({ mongo, redis, log, peers }) => {
     const env = new EnvReader();
     const concurrency = env.int('SCHEDULER_CONCURRENCY', 8, 1, 256);
@@ -178,7 +179,7 @@ runServiceMain({
         {
           name: 'baton.internal.v1.SignalReportService',
           definition: internal.SignalReportServiceService,
-          handlers: signalReportHandlers(events, store),
+          handlers: signalReportHandlers(events, store, app.starts),
         },
       ],
       stop: async () => {

@@ -25,13 +25,15 @@ import { Coordination } from './redis/coordination';
 import { BackfillStore } from './store/backfill-store';
 import { LedgerStore } from './store/ledger-store';
 import { LineageStore } from './store/lineage-store';
-import { RunStore } from './store/run-store';
+import { COLLECTIONS } from './store/documents';
+import { RUNS_COLLECTION, RunStore } from './store/run-store';
 import { SignalStore } from './store/signal-store';
 import { WaitStore } from './store/wait-store';
 
 runServiceMain({
   name: 'signal',
   defaultPort: 7404,
+  collections: [...Object.values(COLLECTIONS), RUNS_COLLECTION],
   setup: async ({ mongo, redis, log, peers }) => {
     const env = new EnvReader();
     const concurrency = env.int('SIGNAL_CONCURRENCY', 8, 1, 256);

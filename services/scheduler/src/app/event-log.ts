@@ -24,6 +24,13 @@ export class EventLog {
     return fresh;
   }
 
+  /** Appends many events (one per run, say the starts of a cron minute) in one insert and one Redis round trip. */
+  async appendMany(items: readonly { key: string; event: InstanceEvent }[]): Promise<void> {
+    if (items.length === 0) return;
+    await this.store.events.insertEvents(items);
+    await this.coord.markReadyMany(items.map((it) => ({ key: it.key, eventId: it.event.id })));
+  }
+
   /**
    * Appends an event that may wait up to `delayMs` for its decision: a step's RUNNING report.
    * Most steps of a pipeline end within a few hundred milliseconds of starting; their RUNNING and

@@ -11,14 +11,52 @@ import {
   restartSnapshot,
   validateRunParams,
 } from '../domain';
-import type { InstanceDoc } from '../store/documents';
+import type { InstanceDoc, StartRequestDoc } from '../store/documents';
+import { inChunks } from '../store/mongo-ops';
 import type { InstanceStore } from '../store/instance-store';
-import type { Definitions } from './definitions';
+import type { Definitions, PinnedWorkflow } from './definitions';
 import { contextOf } from './run-context';
 import type { RunReads } from './run-reads';
 import { type RunRefInput, checkRequestId, invalid, paramsText } from './run-refs';
-import type { Runs } from './runs';
+import type { NewRun, Runs } from './runs';
 import type { WorkflowQueue } from './workflow-queue';
+
+export interface StartInput {
+  workflowId: string;
+  version: string;
+  runParams?: RunParamMap;
+  requestId: string;
+  initiator: string;
+  trigger?: TriggerInfo;
+}
+
+export interface StartResult {
+  instanceId: number;
+  runId: number;
+  version: number;
+  status: string;
+  created: boolean;
+}
+
+/** One start of startMany: its result or its error (a BatonError for a refusal). */
+export type StartOutcome = { ok: StartResult; error?: undefined } | { ok?: undefined; error: unknown };
+
+interface PreparedStart {
+  input: StartInput;
+  pinned: PinnedWorkflow;
+  requestId: string;
+  /** The start_requests id: `<workflow>:<request id>`. */
+  reqKey: string;
+  /** When the call came in: the instance's created_at. */
+  now: number;
+}
+
+/** Repeated starts of one startMany handled at once. */
+const REPEAT_WIDTH = 16;
+
+function claimOf(p: PreparedStart): StartRequestDoc {
+  return { _id: p.reqKey, workflow_id: p.input.workflowId, instance_id: null, created_at: p.now };
+}
 
 /** Making runs: StartWorkflow, RestartInstance, and letting a blocked strict queue pass. */
 export class RunStarts {
@@ -44,14 +82,53 @@ export class RunStarts {
     return a.blockedBy;
   }
 
-  async start(input: {
-    workflowId: string;
-    version: string;
-    runParams?: RunParamMap;
-    requestId: string;
-    initiator: string;
-    trigger?: TriggerInfo;
-  }): Promise<{ instanceId: number; runId: number; version: number; status: string; created: boolean }> {
+  async start(input: StartInput): Promise<StartResult> {
+    const p = await this.prepare(input);
+    // The claim's unique insert tells a repeat from a first call: no read before it.
+    if (await this.store.requests.claimRequest(claimOf(p))) return (await this.launch([p]))[0]!;
+    return this.repeat(p);
+  }
+
+  /**
+   * Many starts at once (the trigger fires of a cron minute), each exactly as `start` would make
+   * it, but written with one batched insert per collection: the claims, the instances, the runs,
+   * their start events. One outcome per input, in order; one start's error is its own.
+   */
+  async startMany(inputs: readonly StartInput[]): Promise<StartOutcome[]> {
+    const out: StartOutcome[] = new Array(inputs.length);
+    const prepared = await Promise.all(
+      inputs.map((input, i) =>
+        this.prepare(input).catch((error: unknown) => {
+          out[i] = { error };
+          return undefined;
+        }),
+      ),
+    );
+    const ready = prepared.flatMap((p, i) => (p ? [{ p, i }] : []));
+    // Repeats (claimed before, or twice in this batch) take the single path, which waits for the first.
+    const claimed = await this.store.requests.claimRequests(ready.map(({ p }) => claimOf(p)));
+    const fresh = ready.filter((_, k) => !claimed.has(k));
+    const settle = (i: number, run: Promise<StartResult>) =>
+      run.then(
+        (ok) => {
+          out[i] = { ok };
+        },
+        (error: unknown) => {
+          out[i] = { error };
+        },
+      );
+    const launched = this.launch(fresh.map((f) => f.p));
+    // Repeats (a retried call) a few at a time: each polls for its first start and may finish it.
+    const repeats = ready.filter((_, k) => claimed.has(k));
+    await Promise.all([
+      ...fresh.map((f, k) => settle(f.i, launched.then((rs) => rs[k]!))),
+      inChunks(repeats, REPEAT_WIDTH, ({ p, i }) => settle(i, this.repeat(p))),
+    ]);
+    return out;
+  }
+
+  /** Validates a start and resolves its definition: every refusal happens before anything is written. */
+  private async prepare(input: StartInput): Promise<PreparedStart> {
     if (!input.workflowId)
       invalid('workflow_id is required', [{ field: 'workflow_id', description: 'is required' }]);
     checkRequestId(input.requestId);
@@ -62,68 +139,60 @@ export class RunStarts {
     }));
     if (violations.length > 0) invalid(`run params of ${input.workflowId} are invalid`, violations);
     const requestId = input.requestId || randomUUID();
-    const reqKey = `${input.workflowId}:${requestId}`;
-    const now = Date.now();
-    let created = true;
-    let instanceId: number;
-    let version = pinned.version;
-    let ownDoc: InstanceDoc | undefined;
-    // The claim's unique insert tells a repeat from a first call: no read before it.
-    if (
-      !(await this.store.requests.claimRequest({
-        _id: reqKey,
-        workflow_id: input.workflowId,
-        instance_id: null,
-        created_at: now,
-      }))
-    ) {
-      // A repeat of an accepted request: the same instance, and finish creating it if the first try crashed.
-      created = false;
-      const found = await this.waitForRequest(reqKey);
-      instanceId = found;
-      const inst = await this.store.instances.getInstance(input.workflowId, instanceId);
-      // A request id names one start: the same id with other params is a client bug (two different
-      // starts sharing an id), and answering with the first instance would hide it.
-      if (inst && paramsText(inst.start.run_params) !== paramsText(input.runParams))
-        throw new BatonError(
-          'ALREADY_EXISTS',
-          `request_id ${requestId} already started ${input.workflowId}/${instanceId} with other run params`,
-          { reason: 'REQUEST_ID_REUSED' },
-        );
-      version = inst?.workflow_version ?? version;
-    } else {
-      const inst = await this.store.instances.allocateInstance((n) => ({
-        _id: `${input.workflowId}:${n}`,
-        kind: 'instance',
-        workflow_id: input.workflowId,
-        instance_id: n,
-        workflow_version: pinned.version,
-        request_id: requestId,
-        created_at: new Date(now),
-        run_strategy: {
-          rule: pinned.runStrategy.rule,
-          // PARALLEL without a limit: Maestro's default of 20 at once.
-          workflow_concurrency:
-            pinned.runStrategy.workflowConcurrency || (pinned.runStrategy.rule === 'PARALLEL' ? 20 : 1),
-        },
-        start: {
-          ...(input.runParams ? { run_params: JSON.stringify(input.runParams) } : {}),
-          initiator: input.initiator,
-          ...(input.trigger ? { trigger: JSON.stringify(input.trigger) } : {}),
-        },
-      }));
-      instanceId = inst.instance_id;
-      ownDoc = inst;
-    }
-    // Written beside the run's creation: a repeat waits for it, then completes the run (idempotent).
-    const requestSet = ownDoc
-      ? this.store.requests.setRequestInstance(reqKey, instanceId)
-      : Promise.resolve();
-    const pin = version === pinned.version ? pinned : await this.defs.pinned(input.workflowId, version);
-    const ctx = this.runs.topContext(pin);
+    return { input, pinned, requestId, reqKey: `${input.workflowId}:${requestId}`, now: Date.now() };
+  }
+
+  /** First starts whose requests this call claimed: their instances, runs and admissions, batched. */
+  private async launch(items: readonly PreparedStart[]): Promise<StartResult[]> {
+    if (items.length === 0) return [];
+    const docs = await this.store.instances.allocateInstances(
+      items.map(
+        ({ input, pinned, requestId, now }) =>
+          (n: number): InstanceDoc => ({
+            _id: `${input.workflowId}:${n}`,
+            kind: 'instance',
+            workflow_id: input.workflowId,
+            instance_id: n,
+            workflow_version: pinned.version,
+            request_id: requestId,
+            created_at: new Date(now),
+            run_strategy: {
+              rule: pinned.runStrategy.rule,
+              // PARALLEL without a limit: Maestro's default of 20 at once.
+              workflow_concurrency:
+                pinned.runStrategy.workflowConcurrency || (pinned.runStrategy.rule === 'PARALLEL' ? 20 : 1),
+            },
+            start: {
+              ...(input.runParams ? { run_params: JSON.stringify(input.runParams) } : {}),
+              initiator: input.initiator,
+              ...(input.trigger ? { trigger: JSON.stringify(input.trigger) } : {}),
+            },
+          }),
+      ),
+    );
+    // Written beside the runs' creation: a repeat waits for it, then completes the run (idempotent).
+    await Promise.all([
+      this.store.requests.setRequestInstances(items.map((p, k) => [p.reqKey, docs[k]!.instance_id] as const)),
+      this.runs.createMany(
+        items.map((p, k) => ({ run: this.firstRun(p.input, p.pinned, docs[k]!.instance_id, p.now), now: p.now })),
+      ),
+    ]);
+    // First starts: their admission says whether each runs now; nothing else has touched them yet.
+    const admissions = await this.queue.admitNewMany(docs);
+    return items.map((p, k) => ({
+      instanceId: docs[k]!.instance_id,
+      runId: 1,
+      version: p.pinned.version,
+      status: admissions[k]!.start.includes(docs[k]!.instance_id) ? 'IN_PROGRESS' : 'CREATED',
+      created: true,
+    }));
+  }
+
+  /** Run 1 of a new instance; its start event comes from the run strategy's admission. */
+  private firstRun(input: StartInput, pin: PinnedWorkflow, instanceId: number, now: number): NewRun {
     const key = instanceKeyOf(input.workflowId, instanceId, 1);
     const snapshot = newInstanceSnapshot(
-      ctx,
+      this.runs.topContext(pin),
       {
         workflowId: input.workflowId,
         instanceId,
@@ -133,42 +202,41 @@ export class RunStarts {
       },
       now,
     );
-    await Promise.all([
-      requestSet,
-      this.runs.create(
-        {
-          key,
-          workflowId: input.workflowId,
-          instanceId,
-          runId: 1,
-          version,
-          run: { kind: 'workflow' },
-          stepConcurrency: pin.stepConcurrency,
-          snapshot,
-          // The run strategy appends the start event when the instance may run.
-          start: null,
-        },
-        now,
-      ),
-    ]);
-    let status: string;
-    if (ownDoc) {
-      // A first start: its admission says whether it runs now; nothing else has touched it yet.
-      const a = await this.queue.admitNew(ownDoc);
-      status = a.start.includes(instanceId) ? 'IN_PROGRESS' : 'CREATED';
-    } else {
-      await this.queue.admit(input.workflowId, instanceId);
-      const head = await this.store.heads.getHead(key);
-      const admitted = (await this.store.events.getEvent(`${key}:start`)) !== null;
-      status = head && head.status !== 'CREATED' ? head.status : admitted ? 'IN_PROGRESS' : 'CREATED';
-    }
     return {
+      key,
+      workflowId: input.workflowId,
       instanceId,
       runId: 1,
-      version,
-      status,
-      created,
+      version: pin.version,
+      run: { kind: 'workflow' },
+      stepConcurrency: pin.stepConcurrency,
+      snapshot,
+      start: null,
     };
+  }
+
+  /** A repeat of an accepted request: the same instance, and finish creating it if the first try crashed. */
+  private async repeat(p: PreparedStart): Promise<StartResult> {
+    const { input, requestId, reqKey } = p;
+    const instanceId = await this.waitForRequest(reqKey);
+    const inst = await this.store.instances.getInstance(input.workflowId, instanceId);
+    // A request id names one start: the same id with other params is a client bug (two different
+    // starts sharing an id), and answering with the first instance would hide it.
+    if (inst && paramsText(inst.start.run_params) !== paramsText(input.runParams))
+      throw new BatonError(
+        'ALREADY_EXISTS',
+        `request_id ${requestId} already started ${input.workflowId}/${instanceId} with other run params`,
+        { reason: 'REQUEST_ID_REUSED' },
+      );
+    const version = inst?.workflow_version ?? p.pinned.version;
+    const pin = version === p.pinned.version ? p.pinned : await this.defs.pinned(input.workflowId, version);
+    const run = this.firstRun(input, pin, instanceId, p.now);
+    await this.runs.create(run, p.now);
+    await this.queue.admit(input.workflowId, instanceId);
+    const head = await this.store.heads.getHead(run.key);
+    const admitted = (await this.store.events.getEvent(`${run.key}:start`)) !== null;
+    const status = head && head.status !== 'CREATED' ? head.status : admitted ? 'IN_PROGRESS' : 'CREATED';
+    return { instanceId, runId: 1, version, status, created: false };
   }
 
   private async waitForRequest(reqKey: string): Promise<number> {

@@ -42,50 +42,69 @@ export class Runs {
     private readonly config: EngineConfig,
   ) {}
 
-  async create(r: NewRun, now: number): Promise<void> {
-    const decision: DecisionDoc = {
-      _id: decisionId(r.key, 0),
-      key: r.key,
-      seq: 0,
-      snapshot: JSON.stringify(r.snapshot),
-      consumed: [],
-      actions: [],
-      timeline: [{ time: now, status: 'CREATED' }],
-      created_at: now,
-    };
-    // Both before the head (whose existence makes the run visible), in parallel with each other.
+  create(r: NewRun, now: number): Promise<void> {
+    return this.createMany([{ run: r, now }]);
+  }
+
+  /** Creates many runs with one batched insert per collection (a cron minute starts hundreds). */
+  async createMany(items: readonly { run: NewRun; now: number }[]): Promise<void> {
+    if (items.length === 0) return;
+    const decisions = items.map(
+      ({ run: r, now }): DecisionDoc => ({
+        _id: decisionId(r.key, 0),
+        key: r.key,
+        seq: 0,
+        snapshot: JSON.stringify(r.snapshot),
+        consumed: [],
+        actions: [],
+        timeline: [{ time: now, status: 'CREATED' }],
+        created_at: now,
+      }),
+    );
+    // Both before the heads (whose existence makes a run visible), in parallel with each other.
     await Promise.all([
-      this.store.decisions.insertDecision(decision),
-      this.store.heads.insertLive([r.key], now),
+      this.store.decisions.insertDecisions(decisions),
+      this.store.heads.insertLiveAt(items.map(({ run, now }) => ({ key: run.key, at: now }))),
     ]);
-    const head: RunHead = {
-      _id: r.key,
-      kind: 'run',
-      workflow_id: r.workflowId,
-      instance_id: r.instanceId,
-      run_id: r.runId,
-      workflow_version: r.version,
-      run: r.run,
-      seq: 0,
-      status: 'CREATED',
-      inflight: [],
-      timeline: decision.timeline,
-      created_at: now,
-      updated_at: now,
-    };
-    if (r.stepConcurrency) head.step_concurrency = r.stepConcurrency;
-    if (r.parentKey) head.parent_key = r.parentKey;
-    await this.store.heads.insertHead(head);
-    if (r.start) {
-      await this.events.append(r.key, {
-        type: 'start',
-        id: `${r.key}:start`,
-        ...(r.start.runParams ? { runParams: r.start.runParams } : {}),
-        ...(r.start.stepRunParams ? { stepRunParams: r.start.stepRunParams } : {}),
-        ...(r.start.initiator ? { initiator: r.start.initiator } : {}),
-        ...(r.start.trigger ? { trigger: r.start.trigger } : {}),
-      });
-    }
+    const heads = items.map(({ run: r, now }, k): RunHead => {
+      const head: RunHead = {
+        _id: r.key,
+        kind: 'run',
+        workflow_id: r.workflowId,
+        instance_id: r.instanceId,
+        run_id: r.runId,
+        workflow_version: r.version,
+        run: r.run,
+        seq: 0,
+        status: 'CREATED',
+        inflight: [],
+        timeline: decisions[k]!.timeline,
+        created_at: now,
+        updated_at: now,
+      };
+      if (r.stepConcurrency) head.step_concurrency = r.stepConcurrency;
+      if (r.parentKey) head.parent_key = r.parentKey;
+      return head;
+    });
+    await this.store.heads.insertHeads(heads);
+    const starts = items.flatMap(({ run: r }) =>
+      r.start
+        ? [
+            {
+              key: r.key,
+              event: {
+                type: 'start' as const,
+                id: `${r.key}:start`,
+                ...(r.start.runParams ? { runParams: r.start.runParams } : {}),
+                ...(r.start.stepRunParams ? { stepRunParams: r.start.stepRunParams } : {}),
+                ...(r.start.initiator ? { initiator: r.start.initiator } : {}),
+                ...(r.start.trigger ? { trigger: r.start.trigger } : {}),
+              },
+            },
+          ]
+        : [],
+    );
+    await this.events.appendMany(starts);
   }
 
   /** The context of a top-level run of a pinned workflow. */
@@ -117,3 +136,4 @@ export class Runs {
     return undefined;
   }
 }
+

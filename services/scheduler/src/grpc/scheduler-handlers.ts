@@ -19,9 +19,9 @@ import {
   instanceBytes,
   pageThatFits,
 } from './answer-size';
-import { callerInitiator, fromApiInitiator } from './initiator-mapping';
 import { toApiInstance, toApiStepRun, toApiTimeline, toStepSummary } from './instance-mapper';
 import { toRunParams } from './param-mapping';
+import { startInputOf, toStartResponse } from './start-mapping';
 
 type U<Req, Res> = UnaryHandler<Req, Res>;
 
@@ -84,25 +84,8 @@ export function schedulerHandlers(app: SchedulerApp, defs: Definitions) {
     return inst;
   };
 
-  const StartWorkflow: U<api.StartWorkflowRequest, api.StartWorkflowResponse> = async (req, ctx) => {
-    const initiator = callerInitiator(fromApiInitiator(req.initiator), ctx.principal);
-    const out = await app.starts.start({
-      workflowId: req.workflowId,
-      version: req.version,
-      runParams: toRunParams(req.runParams),
-      requestId: req.requestId,
-      initiator: initiator.name,
-      ...(initiator.trigger ? { trigger: initiator.trigger } : {}),
-    });
-    return {
-      workflowId: req.workflowId,
-      instanceId: String(out.instanceId),
-      runId: String(out.runId),
-      workflowVersion: String(out.version),
-      status: out.status,
-      created: out.created,
-    };
-  };
+  const StartWorkflow: U<api.StartWorkflowRequest, api.StartWorkflowResponse> = async (req, ctx) =>
+    toStartResponse(req.workflowId, await app.starts.start(startInputOf(req, ctx.principal)));
 
   const GetInstance: U<api.GetInstanceRequest, api.GetInstanceResponse> = async (req) => {
     if (req.key) {

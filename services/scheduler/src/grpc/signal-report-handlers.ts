@@ -1,15 +1,20 @@
-import { BatonError, type FieldViolation, type UnaryHandler } from '@baton/kit';
+import { BatonError, type FieldViolation, type UnaryHandler, grpcCodeOf } from '@baton/kit';
 import type { internal } from '@baton/proto';
 import type { EventLog } from '../app/event-log';
+import type { RunStarts, StartInput, StartOutcome } from '../app/run-starts';
 import type { SignalRef } from '../domain';
 import type { InstanceStore } from '../store/instance-store';
+import { startInputOf, toStartResponse } from './start-mapping';
+
+/** Starts in one StartRuns call (docs/deploy.md, "Limits"). */
+export const MAX_STARTS_PER_CALL = 1000;
 
 /**
  * baton.internal.v1.SignalReportService: the signal service's matches of a waiting step's
  * dependencies become events of the instance, keyed `<wait key>:<index>` — a repeated report is a
  * duplicate insert, and a report for a wait that is not current is ignored by decide.
  */
-export function signalReportHandlers(events: EventLog, store: InstanceStore) {
+export function signalReportHandlers(events: EventLog, store: InstanceStore, starts: RunStarts) {
   const ReportSignalMatch: UnaryHandler<
     internal.ReportSignalMatchRequest,
     internal.ReportSignalMatchResponse
@@ -44,5 +49,46 @@ export function signalReportHandlers(events: EventLog, store: InstanceStore) {
     });
     return { accepted: fresh };
   };
-  return { ReportSignalMatch };
+  /**
+   * Trigger fires, many per call, each checked and started as StartWorkflow would; a start's
+   * refusal is its own result (named `starts[i]...`), never the call's.
+   */
+  const StartRuns: UnaryHandler<internal.StartRunsRequest, internal.StartRunsResponse> = async (req, ctx) => {
+    if (req.starts.length === 0 || req.starts.length > MAX_STARTS_PER_CALL)
+      throw BatonError.invalid(`1 to ${MAX_STARTS_PER_CALL} starts per call, got ${req.starts.length}`, [
+        { field: 'starts', description: `1 to ${MAX_STARTS_PER_CALL} starts` },
+      ]);
+    const outcomes: StartOutcome[] = new Array(req.starts.length);
+    const inputs: { i: number; input: StartInput }[] = [];
+    for (const [i, start] of req.starts.entries()) {
+      try {
+        // A fire's id makes a retried call start nothing twice: without it a retry is a second run.
+        if (!start.requestId)
+          throw BatonError.invalid('request_id is required', [
+            { field: "request_id", description: "is required" },
+          ]);
+        inputs.push({ i, input: startInputOf(start, ctx.principal) });
+      } catch (error) {
+        outcomes[i] = { error };
+      }
+    }
+    const started = await starts.startMany(inputs.map((x) => x.input));
+    for (const [k, { i }] of inputs.entries()) outcomes[i] = started[k]!;
+    return {
+      results: outcomes.map((o, i) => {
+        if (o.ok) return { code: 0, message: '', response: toStartResponse(req.starts[i]!.workflowId, o.ok) };
+        if (o.error instanceof BatonError) {
+          const fields = o.error.violations.map((v) => `starts[${i}].${v.field}: ${v.description}`);
+          return {
+            code: grpcCodeOf[o.error.code],
+            message: [o.error.message, ...fields].join('; '),
+            response: undefined,
+          };
+        }
+        ctx.log.error({ err: o.error, start: i }, 'trigger start failed');
+        return { code: grpcCodeOf.INTERNAL, message: 'internal error', response: undefined };
+      }),
+    };
+  };
+  return { ReportSignalMatch, StartRuns };
 }

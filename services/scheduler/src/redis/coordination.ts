@@ -25,6 +25,15 @@ export class Coordination {
     await m.exec();
   }
 
+  /** markReady for many instances, each with its new event, in one round trip. */
+  async markReadyMany(items: readonly { key: string; eventId: string }[]): Promise<void> {
+    if (items.length === 0) return;
+    const m = this.redis.multi();
+    for (const it of items) m.sadd(KEYS.pending(it.key), it.eventId);
+    m.lpush(KEYS.ready, ...new Set(items.map((it) => it.key)));
+    await m.exec();
+  }
+
   /**
    * Records a pending event without waking the instance now: its timer is set to `at` unless an
    * earlier wake-up is already set (ZADD LT). A decision before then — say, for the attempt's end —

@@ -23,6 +23,15 @@ export class EventStore {
     });
   }
 
+  /** Appends many events in one batch; returns the indexes already accepted (same id). */
+  insertEvents(items: readonly { key: string; event: InstanceEvent }[]): Promise<Set<number>> {
+    const now = Date.now();
+    return insertAllowingDuplicates(
+      this.events,
+      items.map(({ key, event }) => ({ _id: event.id, key, event: JSON.stringify(event), created_at: now })),
+    );
+  }
+
   getEvent(id: string): Promise<EventDoc | null> {
     return this.events.findOne({ _id: id });
   }

@@ -1,7 +1,7 @@
 import { isDuplicateKey, latestOf } from '@baton/kit';
 import type { Collection, Filter } from 'mongodb';
 import { type InstanceDoc, type PurgedInstanceDoc, instanceDocId } from './documents';
-import { type IdDoc, existsById } from './mongo-ops';
+import { type IdDoc, existsById, inChunks, insertAllowingDuplicates } from './mongo-ops';
 
 /** An instance deleted, or being deleted, under retention. */
 export function isPurged(doc: InstanceDoc | PurgedInstanceDoc): boolean {
@@ -48,6 +48,58 @@ export class InstanceDocs {
       if (this.allocating.get(workflowId) === tail) this.allocating.delete(workflowId);
     });
     return mine;
+  }
+
+  /**
+   * Allocates many instances at once (a cron minute's trigger fires), in one batched insert: each
+   * workflow's next ids after its latest (hint or lookup), in order. An id another replica took
+   * meanwhile is a duplicate, and that document goes through allocateInstance. The batch holds
+   * each workflow's turn in this replica, so single starts wait for it rather than collide. The
+   * ids stay gapless: a duplicate id exists, and every id below an inserted one was inserted or taken.
+   */
+  allocateInstances(makes: readonly ((instanceId: number) => InstanceDoc)[]): Promise<InstanceDoc[]> {
+    const workflows = [...new Set(makes.map((m) => m(0).workflow_id))];
+    const prevs = workflows.map((w) => (this.allocating.get(w) ?? Promise.resolve()).catch(() => {}));
+    const mine = Promise.all(prevs).then(() => this.allocateBatch(makes));
+    const tail = mine.then(
+      () => {},
+      () => {},
+    );
+    for (const w of workflows) {
+      this.allocating.set(w, tail);
+      void tail.then(() => {
+        if (this.allocating.get(w) === tail) this.allocating.delete(w);
+      });
+    }
+    return mine;
+  }
+
+  private async allocateBatch(makes: readonly ((instanceId: number) => InstanceDoc)[]): Promise<InstanceDoc[]> {
+    const ids = makes.map((m) => m(0).workflow_id);
+    const unknown = [...new Set(ids.filter((w) => !this.latestIdHint.has(w)))];
+    await inChunks(unknown, 64, (w) => this.latestInstanceId(w));
+    const next = new Map<string, number>();
+    const docs = makes.map((make, k) => {
+      const w = ids[k]!;
+      const n = (next.get(w) ?? this.latestIdHint.get(w)!) + 1;
+      next.set(w, n);
+      return make(n);
+    });
+    const taken = await insertAllowingDuplicates(this.collection, docs as unknown as IdDoc[]);
+    for (const [k, doc] of docs.entries()) {
+      if (taken.has(k)) continue;
+      const w = doc.workflow_id;
+      if (doc.instance_id > (this.latestIdHint.get(w) ?? 0)) this.latestIdHint.set(w, doc.instance_id);
+    }
+    // Taken ids go again, one at a time per workflow (allocateNow looks the latest up).
+    const retry = new Map<string, number[]>();
+    for (const k of taken) retry.set(ids[k]!, [...(retry.get(ids[k]!) ?? []), k]);
+    await Promise.all(
+      [...retry.values()].map(async (ks) => {
+        for (const k of ks) docs[k] = await this.allocateNow(ids[k]!, makes[k]!);
+      }),
+    );
+    return docs;
   }
 
   private async allocateNow(

@@ -10,6 +10,17 @@ import { StartRequests } from './start-requests';
 
 export { isPurged } from './instance-docs';
 
+/** Every collection the scheduler writes (created when it starts). */
+export const SCHEDULER_COLLECTIONS = [
+  'instances',
+  'start_requests',
+  'workflow_queues',
+  'live_runs',
+  'decisions',
+  'instance_events',
+  'child_events',
+] as const;
+
 /**
  * The scheduler's MongoDB stores, one per use case (see documents.ts for the invariants):
  * instance documents and ids, start requests, run-strategy queues, run heads (with the live

@@ -59,6 +59,14 @@ export class RunHeads {
     await this.collection.replaceOne({ _id: head._id }, encodeHead(head), { upsert: true });
   }
 
+  /** insertLive with each run's own creation time. */
+  async insertLiveAt(entries: readonly { key: string; at: number }[]): Promise<void> {
+    await insertAllowingDuplicates(
+      this.live,
+      entries.map((e) => ({ _id: e.key, created_at: e.at })),
+    );
+  }
+
   async insertLive(keys: string[], now = Date.now()): Promise<void> {
     await insertAllowingDuplicates(
       this.live,

@@ -1,5 +1,11 @@
 import { Metadata, status } from '@grpc/grpc-js';
-import { InitiatorType, type ParamValue, type internal } from '@baton/proto';
+import {
+  type Initiator,
+  InitiatorType,
+  type ParamValue,
+  type StartWorkflowRequest,
+  type internal,
+} from '@baton/proto';
 import { BatonClientError, type SchedulerClient, toParamValue } from '@baton/sdk';
 import type { Logger } from 'pino';
 import type { Effect, InitiatorSpec } from '../domain/effects';
@@ -18,6 +24,10 @@ const GIVE_UP = new Set(['NOT_FOUND', 'INVALID_ARGUMENT', 'FAILED_PRECONDITION']
 /** Effects in flight at once while one decision's effects are performed, and over all decisions. */
 const PARALLEL = 16;
 const MAX_PARALLEL = 32;
+/** Starts per StartRuns call (the scheduler takes up to 1,000). */
+const START_BATCH = 250;
+
+type StartEffect = Extract<Effect, { type: 'startRun' }>;
 
 /**
  * Performs ledger effects. Each is idempotent (see Effect), so a decision is performed again
@@ -40,6 +50,13 @@ export class EffectPerformer {
   private readonly waiting: (() => void)[] = [];
 
   async performAll(effects: readonly Effect[]): Promise<void> {
+    const starts: StartEffect[] = [];
+    const rest: Effect[] = [];
+    for (const e of effects) (e.type === 'startRun' ? starts : rest).push(e);
+    await Promise.all([this.startAll(starts), this.performEach(rest)]);
+  }
+
+  private async performEach(effects: readonly Effect[]): Promise<void> {
     let next = 0;
     const worker = async () => {
       while (next < effects.length) {
@@ -53,6 +70,74 @@ export class EffectPerformer {
       }
     };
     await Promise.all(Array.from({ length: Math.min(PARALLEL, effects.length) }, worker));
+  }
+
+  /**
+   * Starts runs START_BATCH per StartRuns call: the scheduler writes a call's instances in a few
+   * batched inserts, so a cron minute's hundreds of fires start within a second or two rather
+   * than one StartWorkflow round trip after another.
+   */
+  private async startAll(effects: readonly StartEffect[]): Promise<void> {
+    const chunks: StartEffect[][] = [];
+    for (let i = 0; i < effects.length; i += START_BATCH) chunks.push(effects.slice(i, i + START_BATCH));
+    const failures = await Promise.all(
+      chunks.map(async (chunk) => {
+        await this.acquire();
+        try {
+          return await this.startBatch(chunk);
+        } catch (err) {
+          return err;
+        } finally {
+          this.release();
+        }
+      }),
+    );
+    const failure = failures.find((f) => f !== undefined);
+    if (failure !== undefined) throw failure;
+  }
+
+  /** One StartRuns call; a start that may succeed later makes it throw (after recording the rest). */
+  private async startBatch(effects: readonly StartEffect[]): Promise<unknown> {
+    let results: internal.StartRunResult[];
+    try {
+      results = await this.startRuns(effects);
+    } catch (err) {
+      // A scheduler older than StartRuns: one StartWorkflow each, as before.
+      if ((err as { code?: number }).code !== status.UNIMPLEMENTED) throw err;
+      for (const e of effects) await this.startRun(e);
+      return undefined;
+    }
+    const started: { e: StartEffect; instanceId: number; runId: number }[] = [];
+    let retry: unknown;
+    for (const [k, r] of results.entries()) {
+      const e = effects[k]!;
+      if (r.code === status.OK && r.response) {
+        started.push({ e, instanceId: Number(r.response.instanceId), runId: Number(r.response.runId) });
+      } else if (GIVE_UP.has(status[r.code] ?? '')) {
+        this.log.warn(
+          { workflowId: e.workflowId, requestId: e.requestId, code: status[r.code], err: r.message },
+          'trigger fire not started',
+        );
+      } else {
+        retry ??= new Error(`start of ${e.workflowId} (${e.requestId}) failed: ${status[r.code]} ${r.message}`);
+      }
+    }
+    await this.runs.recordMany(
+      started.map(({ e, instanceId, runId }) => ({ workflowId: e.workflowId, requestId: e.requestId, instanceId, runId })),
+    );
+    for (const { e, instanceId, runId } of started) await this.recordLineage(e, instanceId, runId);
+    return retry;
+  }
+
+  private startRuns(effects: readonly StartEffect[]): Promise<internal.StartRunResult[]> {
+    return new Promise((resolve, reject) =>
+      this.reports.startRuns(
+        { starts: effects.map(startRequestOf) },
+        new Metadata(),
+        { deadline: Date.now() + 30_000 },
+        (err, res) => (err || !res ? reject(err) : resolve(res.results)),
+      ),
+    );
   }
 
   /** A slot among MAX_PARALLEL: decisions performed in the background share them. */
@@ -85,21 +170,11 @@ export class EffectPerformer {
     }
   }
 
-  private async startRun(e: Extract<Effect, { type: 'startRun' }>): Promise<void> {
-    const runParams: Record<string, ParamValue> = {};
-    for (const [k, p] of Object.entries(e.runParams)) runParams[k] = toParamValue(p.value, p.type, k);
+  private async startRun(e: StartEffect): Promise<void> {
+    const req = startRequestOf(e);
     let res: Awaited<ReturnType<SchedulerClient['startWorkflow']>>;
     try {
-      res = await this.scheduler.startWorkflow(
-        {
-          workflowId: e.workflowId,
-          version: 'active',
-          requestId: e.requestId,
-          runParams,
-          initiator: initiatorOf(e.initiator),
-        },
-        { timeoutMs: 30_000 },
-      );
+      res = await this.scheduler.startWorkflow(req, { timeoutMs: 30_000 });
     } catch (err) {
       if (err instanceof BatonClientError && GIVE_UP.has(err.code)) {
         this.log.warn(
@@ -113,6 +188,11 @@ export class EffectPerformer {
     const instanceId = Number(res.instanceId);
     const runId = Number(res.runId);
     await this.runs.record(e.workflowId, e.requestId, instanceId, runId);
+    await this.recordLineage(e, instanceId, runId);
+  }
+
+  /** The signals that fired a start are linked to its run. */
+  private async recordLineage(e: StartEffect, instanceId: number, runId: number): Promise<void> {
     const time = e.initiator.time ?? Date.now();
     for (const s of e.initiator.signals ?? []) {
       await this.lineage.append(
@@ -180,7 +260,20 @@ export function signalRefOf(s: SignalRefRecord) {
   return { name: s.name, seq: String(s.seq), params };
 }
 
-function initiatorOf(i: InitiatorSpec) {
+/** StartWorkflow's request for a fire: the active version, idempotent by the fire's request id. */
+function startRequestOf(e: StartEffect): StartWorkflowRequest {
+  const runParams: Record<string, ParamValue> = {};
+  for (const [k, p] of Object.entries(e.runParams)) runParams[k] = toParamValue(p.value, p.type, k);
+  return {
+    workflowId: e.workflowId,
+    version: 'active',
+    requestId: e.requestId,
+    runParams,
+    initiator: initiatorOf(e.initiator),
+  };
+}
+
+function initiatorOf(i: InitiatorSpec): Initiator {
   const type =
     i.kind === 'TIME'
       ? InitiatorType.INITIATOR_TYPE_TIME

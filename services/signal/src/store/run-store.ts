@@ -1,6 +1,8 @@
 import { isDuplicateKey } from '@baton/kit';
 import type { Collection, Db } from 'mongodb';
 
+export const RUNS_COLLECTION = 'started_runs';
+
 /** A run the signal service started: `_id = <workflow>|<request id>`. */
 export interface StartedRunDoc {
   _id: string;
@@ -18,7 +20,7 @@ export class RunStore {
   private readonly runs: Collection<StartedRunDoc>;
 
   constructor(db: Db) {
-    this.runs = db.collection<StartedRunDoc>('started_runs');
+    this.runs = db.collection<StartedRunDoc>(RUNS_COLLECTION);
   }
 
   async record(workflowId: string, requestId: string, instanceId: number, runId: number): Promise<void> {
@@ -31,6 +33,29 @@ export class RunStore {
       });
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
+    }
+  }
+
+  /** record for many starts in one unordered batch (a repeat of a recorded start is left as it is). */
+  async recordMany(
+    runs: readonly { workflowId: string; requestId: string; instanceId: number; runId: number }[],
+  ): Promise<void> {
+    if (runs.length === 0) return;
+    const now = Date.now();
+    try {
+      await this.runs.insertMany(
+        runs.map((r) => ({
+          _id: `${r.workflowId}|${r.requestId}`,
+          instance_id: r.instanceId,
+          run_id: r.runId,
+          created_at: now,
+        })),
+        { ordered: false },
+      );
+    } catch (err) {
+      const writeErrors = (err as { writeErrors?: { code?: number }[] | { code?: number } }).writeErrors;
+      const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
+      if (!isDuplicateKey(err) || list.some((w) => w.code !== 11000)) throw err;
     }
   }
 

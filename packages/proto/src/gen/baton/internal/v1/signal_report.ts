@@ -19,6 +19,7 @@ import {
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 import { SignalRef } from "../../v1/common";
+import { StartWorkflowRequest, StartWorkflowResponse } from "../../v1/scheduler";
 
 export const protobufPackage = "baton.internal.v1";
 
@@ -34,6 +35,25 @@ export interface ReportSignalMatchRequest {
 
 export interface ReportSignalMatchResponse {
   accepted: boolean;
+}
+
+export interface StartRunsRequest {
+  /** 1 to 1,000 starts; each needs a request_id (a fire's deterministic id). */
+  starts: StartWorkflowRequest[];
+}
+
+export interface StartRunResult {
+  /** The gRPC status code StartWorkflow would have answered for this start (0: OK). */
+  code: number;
+  /** Why it failed (empty when OK). */
+  message: string;
+  /** Set when code is OK. */
+  response?: StartWorkflowResponse | undefined;
+}
+
+export interface StartRunsResponse {
+  /** One per start, in the order of the request. */
+  results: StartRunResult[];
 }
 
 function createBaseReportSignalMatchRequest(): ReportSignalMatchRequest {
@@ -254,9 +274,254 @@ export const ReportSignalMatchResponse: MessageFns<ReportSignalMatchResponse> = 
   },
 };
 
+function createBaseStartRunsRequest(): StartRunsRequest {
+  return { starts: [] };
+}
+
+export const StartRunsRequest: MessageFns<StartRunsRequest> = {
+  encode(message: StartRunsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.starts) {
+      StartWorkflowRequest.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StartRunsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStartRunsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.starts.push(StartWorkflowRequest.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): StartRunsRequest {
+    return {
+      starts: globalThis.Array.isArray(object?.starts)
+        ? object.starts.map((e: any) => StartWorkflowRequest.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: StartRunsRequest): unknown {
+    const obj: any = {};
+    if (message.starts?.length) {
+      obj.starts = message.starts.map((e) => StartWorkflowRequest.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<StartRunsRequest>): StartRunsRequest {
+    return StartRunsRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<StartRunsRequest>): StartRunsRequest {
+    const message = createBaseStartRunsRequest();
+    message.starts = object.starts?.map((e) => StartWorkflowRequest.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseStartRunResult(): StartRunResult {
+  return { code: 0, message: "", response: undefined };
+}
+
+export const StartRunResult: MessageFns<StartRunResult> = {
+  encode(message: StartRunResult, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.code !== 0) {
+      writer.uint32(8).int32(message.code);
+    }
+    if (message.message !== "") {
+      writer.uint32(18).string(message.message);
+    }
+    if (message.response !== undefined) {
+      StartWorkflowResponse.encode(message.response, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StartRunResult {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStartRunResult();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.code = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.message = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.response = StartWorkflowResponse.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): StartRunResult {
+    return {
+      code: isSet(object.code) ? globalThis.Number(object.code) : 0,
+      message: isSet(object.message) ? globalThis.String(object.message) : "",
+      response: isSet(object.response) ? StartWorkflowResponse.fromJSON(object.response) : undefined,
+    };
+  },
+
+  toJSON(message: StartRunResult): unknown {
+    const obj: any = {};
+    if (message.code !== 0) {
+      obj.code = Math.round(message.code);
+    }
+    if (message.message !== "") {
+      obj.message = message.message;
+    }
+    if (message.response !== undefined) {
+      obj.response = StartWorkflowResponse.toJSON(message.response);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<StartRunResult>): StartRunResult {
+    return StartRunResult.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<StartRunResult>): StartRunResult {
+    const message = createBaseStartRunResult();
+    message.code = object.code ?? 0;
+    message.message = object.message ?? "";
+    message.response = (object.response !== undefined && object.response !== null)
+      ? StartWorkflowResponse.fromPartial(object.response)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseStartRunsResponse(): StartRunsResponse {
+  return { results: [] };
+}
+
+export const StartRunsResponse: MessageFns<StartRunsResponse> = {
+  encode(message: StartRunsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.results) {
+      StartRunResult.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StartRunsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStartRunsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.results.push(StartRunResult.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): StartRunsResponse {
+    return {
+      results: globalThis.Array.isArray(object?.results)
+        ? object.results.map((e: any) => StartRunResult.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: StartRunsResponse): unknown {
+    const obj: any = {};
+    if (message.results?.length) {
+      obj.results = message.results.map((e) => StartRunResult.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<StartRunsResponse>): StartRunsResponse {
+    return StartRunsResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<StartRunsResponse>): StartRunsResponse {
+    const message = createBaseStartRunsResponse();
+    message.results = object.results?.map((e) => StartRunResult.fromPartial(e)) || [];
+    return message;
+  },
+};
+
 /**
- * Internal: the signal service tells the scheduler that a waiting step's signal
- * dependency matched. Not for users.
+ * Internal: what the signal service tells the scheduler — a waiting step's signal
+ * dependency matched, and trigger fires to start. Not for users.
  */
 export type SignalReportServiceService = typeof SignalReportServiceService;
 export const SignalReportServiceService = {
@@ -275,6 +540,21 @@ export const SignalReportServiceService = {
       Buffer.from(ReportSignalMatchResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ReportSignalMatchResponse => ReportSignalMatchResponse.decode(value),
   },
+  /**
+   * Starts the runs of many trigger fires in one call: a cron minute fires hundreds of
+   * workflows at once, and their instances are written in a few batched inserts instead of
+   * a handful of round trips each. Every start is exactly StartWorkflow's (same checks, same
+   * request_id idempotency); one result per start, in order, each with its own status.
+   */
+  startRuns: {
+    path: "/baton.internal.v1.SignalReportService/StartRuns" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: StartRunsRequest): Buffer => Buffer.from(StartRunsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): StartRunsRequest => StartRunsRequest.decode(value),
+    responseSerialize: (value: StartRunsResponse): Buffer => Buffer.from(StartRunsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): StartRunsResponse => StartRunsResponse.decode(value),
+  },
 } as const;
 
 export interface SignalReportServiceServer extends UntypedServiceImplementation {
@@ -283,6 +563,13 @@ export interface SignalReportServiceServer extends UntypedServiceImplementation 
    * is not current is acknowledged and ignored.
    */
   reportSignalMatch: handleUnaryCall<ReportSignalMatchRequest, ReportSignalMatchResponse>;
+  /**
+   * Starts the runs of many trigger fires in one call: a cron minute fires hundreds of
+   * workflows at once, and their instances are written in a few batched inserts instead of
+   * a handful of round trips each. Every start is exactly StartWorkflow's (same checks, same
+   * request_id idempotency); one result per start, in order, each with its own status.
+   */
+  startRuns: handleUnaryCall<StartRunsRequest, StartRunsResponse>;
 }
 
 export interface SignalReportServiceClient extends Client {
@@ -304,6 +591,27 @@ export interface SignalReportServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ReportSignalMatchResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Starts the runs of many trigger fires in one call: a cron minute fires hundreds of
+   * workflows at once, and their instances are written in a few batched inserts instead of
+   * a handful of round trips each. Every start is exactly StartWorkflow's (same checks, same
+   * request_id idempotency); one result per start, in order, each with its own status.
+   */
+  startRuns(
+    request: StartRunsRequest,
+    callback: (error: ServiceError | null, response: StartRunsResponse) => void,
+  ): ClientUnaryCall;
+  startRuns(
+    request: StartRunsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: StartRunsResponse) => void,
+  ): ClientUnaryCall;
+  startRuns(
+    request: StartRunsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: StartRunsResponse) => void,
   ): ClientUnaryCall;
 }
 
