@@ -311,6 +311,40 @@ describe('security: TLS, tokens, roles, audit', () => {
     assert.equal(await report(internalAddr, rogue), '14');
     // Plaintext to a TLS port fails too.
     assert.equal(await report(internalAddr, credentials.createInsecure()), '14');
+    // StartRuns (trigger fires, many per call) is internal too: an operator with a token cannot
+    // start TIME runs through it on the public port, nor reach it without a service certificate.
+    const startRuns = (addr: string, creds: ReturnType<typeof credentials.createSsl>, token?: string) =>
+      new Promise<string>((resolve) => {
+        const c = new internal.SignalReportServiceClient(addr, creds);
+        const md = new Metadata();
+        if (token) md.set('authorization', `Bearer ${token}`);
+        c.startRuns(
+          internal.StartRunsRequest.fromPartial({
+            starts: [
+              {
+                workflowId: 'sec.wf',
+                requestId: 'time:forged:1',
+                initiator: {
+                  type: InitiatorType.INITIATOR_TYPE_TIME,
+                  triggerId: 'forged',
+                  triggerTime: new Date(),
+                },
+              },
+            ],
+          }),
+          md,
+          { deadline: Date.now() + 5000 },
+          (err: ServiceError | null) => {
+            c.close();
+            resolve(err ? `${err.code}` : 'OK');
+          },
+        );
+      });
+    assert.equal(
+      await startRuns(env.stack.addresses.scheduler!, credentials.createSsl(ca), sec.tokens.operator),
+      '12',
+    );
+    assert.equal(await startRuns(internalAddr, rogue), '14');
     // Health answers without a token (probes), over TLS.
     assert.equal(await healthStatus(env.stack.addresses.scheduler!, '', 2000, sec.caFile), 'SERVING');
   });

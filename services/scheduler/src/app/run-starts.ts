@@ -51,6 +51,12 @@ interface PreparedStart {
   now: number;
 }
 
+/**
+ * A claim this old without an instance is taken to be its starter's last act (see recover). Far
+ * beyond any start's own writes; a start's caller waits at most 30 s.
+ */
+const CLAIM_STALE_MS = 60_000;
+
 /** Repeated starts of one startMany handled at once. */
 const REPEAT_WIDTH = 16;
 
@@ -121,7 +127,12 @@ export class RunStarts {
     // Repeats (a retried call) a few at a time: each polls for its first start and may finish it.
     const repeats = ready.filter((_, k) => claimed.has(k));
     await Promise.all([
-      ...fresh.map((f, k) => settle(f.i, launched.then((rs) => rs[k]!))),
+      ...fresh.map((f, k) =>
+        settle(
+          f.i,
+          launched.then((rs) => rs[k]!),
+        ),
+      ),
       inChunks(repeats, REPEAT_WIDTH, ({ p, i }) => settle(i, this.repeat(p))),
     ]);
     return out;
@@ -146,35 +157,41 @@ export class RunStarts {
   private async launch(items: readonly PreparedStart[]): Promise<StartResult[]> {
     if (items.length === 0) return [];
     const docs = await this.store.instances.allocateInstances(
-      items.map(
-        ({ input, pinned, requestId, now }) =>
-          (n: number): InstanceDoc => ({
-            _id: `${input.workflowId}:${n}`,
-            kind: 'instance',
-            workflow_id: input.workflowId,
-            instance_id: n,
-            workflow_version: pinned.version,
-            request_id: requestId,
-            created_at: new Date(now),
-            run_strategy: {
-              rule: pinned.runStrategy.rule,
-              // PARALLEL without a limit: Maestro's default of 20 at once.
-              workflow_concurrency:
-                pinned.runStrategy.workflowConcurrency || (pinned.runStrategy.rule === 'PARALLEL' ? 20 : 1),
-            },
-            start: {
-              ...(input.runParams ? { run_params: JSON.stringify(input.runParams) } : {}),
-              initiator: input.initiator,
-              ...(input.trigger ? { trigger: JSON.stringify(input.trigger) } : {}),
-            },
-          }),
-      ),
+      items.map(({ input, pinned, requestId, now }) => (n: number): InstanceDoc => {
+        // Past half the stale time a repeat may soon take the claim over (see recover): this
+        // start must not make an instance then, or the request would have two.
+        if (Date.now() - now > CLAIM_STALE_MS / 2)
+          throw new BatonError('ABORTED', 'the start took too long to make its instance; retry');
+        return {
+          _id: `${input.workflowId}:${n}`,
+          kind: 'instance',
+          workflow_id: input.workflowId,
+          instance_id: n,
+          workflow_version: pinned.version,
+          request_id: requestId,
+          created_at: new Date(now),
+          run_strategy: {
+            rule: pinned.runStrategy.rule,
+            // PARALLEL without a limit: Maestro's default of 20 at once.
+            workflow_concurrency:
+              pinned.runStrategy.workflowConcurrency || (pinned.runStrategy.rule === 'PARALLEL' ? 20 : 1),
+          },
+          start: {
+            ...(input.runParams ? { run_params: JSON.stringify(input.runParams) } : {}),
+            initiator: input.initiator,
+            ...(input.trigger ? { trigger: JSON.stringify(input.trigger) } : {}),
+          },
+        };
+      }),
     );
     // Written beside the runs' creation: a repeat waits for it, then completes the run (idempotent).
     await Promise.all([
       this.store.requests.setRequestInstances(items.map((p, k) => [p.reqKey, docs[k]!.instance_id] as const)),
       this.runs.createMany(
-        items.map((p, k) => ({ run: this.firstRun(p.input, p.pinned, docs[k]!.instance_id, p.now), now: p.now })),
+        items.map((p, k) => ({
+          run: this.firstRun(p.input, p.pinned, docs[k]!.instance_id, p.now),
+          now: p.now,
+        })),
       ),
     ]);
     // First starts: their admission says whether each runs now; nothing else has touched them yet.
@@ -217,8 +234,10 @@ export class RunStarts {
 
   /** A repeat of an accepted request: the same instance, and finish creating it if the first try crashed. */
   private async repeat(p: PreparedStart): Promise<StartResult> {
-    const { input, requestId, reqKey } = p;
-    const instanceId = await this.waitForRequest(reqKey);
+    const { input, requestId } = p;
+    const found = await this.waitForRequest(p);
+    if (typeof found !== 'number') return found;
+    const instanceId = found;
     const inst = await this.store.instances.getInstance(input.workflowId, instanceId);
     // A request id names one start: the same id with other params is a client bug (two different
     // starts sharing an id), and answering with the first instance would hide it.
@@ -239,18 +258,45 @@ export class RunStarts {
     return { instanceId, runId: 1, version, status, created: false };
   }
 
-  private async waitForRequest(reqKey: string): Promise<number> {
+  /**
+   * The instance a claimed request made, once its first start names it; or the whole start, when
+   * this call had to make it after all (the first died between its claim and its instance).
+   */
+  private async waitForRequest(p: PreparedStart): Promise<number | StartResult> {
     const deadline = Date.now() + 5000;
     for (;;) {
-      const doc = await this.store.requests.getRequest(reqKey);
+      const doc = await this.store.requests.getRequest(p.reqKey);
       if (doc?.instance_id != null) return doc.instance_id;
-      if (Date.now() > deadline)
+      if (doc && Date.now() - doc.created_at > CLAIM_STALE_MS) {
+        const recovered = await this.recover(p, doc.created_at);
+        if (recovered !== undefined) return recovered;
+      } else if (Date.now() > deadline) {
         throw new BatonError(
           'ABORTED',
           'a concurrent start with this request_id is still in progress; retry',
         );
+      }
       await new Promise((r) => setTimeout(r, 50));
     }
+  }
+
+  /**
+   * A claim still without an instance CLAIM_STALE_MS after it was made: its starter died (a start
+   * gives up making an instance half that long after its claim, see launch). If it got as far as the
+   * instance, the claim is completed with it; otherwise one caller takes the claim over (a compare
+   * on the claim's time) and starts the run itself. Before this, such a request answered ABORTED
+   * forever, and a trigger's fire was never started.
+   */
+  private async recover(p: PreparedStart, claimedAt: number): Promise<number | StartResult | undefined> {
+    const made = await this.store.instances.findByRequest(p.input.workflowId, p.requestId, claimedAt);
+    if (made !== null) {
+      await this.store.requests.setRequestInstance(p.reqKey, made);
+      return made;
+    }
+    const now = Date.now();
+    // Lost: another caller took it over and is starting it; wait for that one.
+    if (!(await this.store.requests.takeOver(p.reqKey, claimedAt, now))) return undefined;
+    return (await this.launch([{ ...p, now }]))[0]!;
   }
 
   /**

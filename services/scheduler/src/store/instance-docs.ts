@@ -74,7 +74,9 @@ export class InstanceDocs {
     return mine;
   }
 
-  private async allocateBatch(makes: readonly ((instanceId: number) => InstanceDoc)[]): Promise<InstanceDoc[]> {
+  private async allocateBatch(
+    makes: readonly ((instanceId: number) => InstanceDoc)[],
+  ): Promise<InstanceDoc[]> {
     const ids = makes.map((m) => m(0).workflow_id);
     const unknown = [...new Set(ids.filter((w) => !this.latestIdHint.has(w)))];
     await inChunks(unknown, 64, (w) => this.latestInstanceId(w));
@@ -128,6 +130,22 @@ export class InstanceDocs {
   async getInstance(workflowId: string, instanceId: number): Promise<InstanceDoc | null> {
     const doc = await this.getInstanceDoc(workflowId, instanceId);
     return doc && !isPurged(doc) ? (doc as InstanceDoc) : null;
+  }
+
+  /**
+   * The instance a start request made, if any: it was allocated after its claim (at `since`, the
+   * claim's time, which its created_at repeats), so it is among the latest ids; looked for newest
+   * first, back to the first one older than the claim. Only for claims found without an instance.
+   */
+  async findByRequest(workflowId: string, requestId: string, since: number): Promise<number | null> {
+    for (let n = await this.latestInstanceId(workflowId), k = 0; n >= 1 && k < 10_000; n--, k++) {
+      const doc = await this.getInstanceDoc(workflowId, n);
+      if (!doc || isPurged(doc)) continue;
+      const inst = doc as InstanceDoc;
+      if (inst.request_id === requestId) return n;
+      if (inst.created_at.getTime() < since) return null;
+    }
+    return null;
   }
 
   /** The instance document as stored: also a retention tombstone or an instance being deleted. */

@@ -32,6 +32,18 @@ export class StartRequests {
     await inChunks([...pairs], UPDATE_WIDTH, ([id, instanceId]) => this.setRequestInstance(id, instanceId));
   }
 
+  /**
+   * A claim left without an instance (its starter died between the two) is taken over: the claim's
+   * time moves to `now` only if it is still the stale one, so one caller wins.
+   */
+  async takeOver(id: string, staleAt: number, now: number): Promise<boolean> {
+    const res = await this.collection.updateOne(
+      { _id: id, instance_id: null, created_at: staleAt },
+      { $set: { created_at: now } },
+    );
+    return res.modifiedCount === 1;
+  }
+
   async setRequestInstance(id: string, instanceId: number): Promise<void> {
     await this.collection.updateOne({ _id: id }, { $set: { instance_id: instanceId } });
   }
