@@ -119,11 +119,18 @@ export class EffectPerformer {
           'trigger fire not started',
         );
       } else {
-        retry ??= new Error(`start of ${e.workflowId} (${e.requestId}) failed: ${status[r.code]} ${r.message}`);
+        retry ??= new Error(
+          `start of ${e.workflowId} (${e.requestId}) failed: ${status[r.code]} ${r.message}`,
+        );
       }
     }
     await this.runs.recordMany(
-      started.map(({ e, instanceId, runId }) => ({ workflowId: e.workflowId, requestId: e.requestId, instanceId, runId })),
+      started.map(({ e, instanceId, runId }) => ({
+        workflowId: e.workflowId,
+        requestId: e.requestId,
+        instanceId,
+        runId,
+      })),
     );
     for (const { e, instanceId, runId } of started) await this.recordLineage(e, instanceId, runId);
     return retry;

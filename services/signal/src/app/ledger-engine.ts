@@ -26,10 +26,11 @@ export interface LedgerKind<S = unknown> {
   step(key: string, state: S, now: number): Promise<StepResult<S> | undefined>;
   /**
    * The next decision may be made while this one's effects are still being performed (its step
-   * never reads what the effects write). A trigger then fires run after run without waiting for
-   * each StartWorkflow; a backfill, which reads the runs it started, does not set it.
+   * never reads what the effects write), when it has at most this many effects: a trigger then
+   * fires run after run without waiting for each start; a backfill, which reads the runs it
+   * started, does not set it. Larger decisions are performed before the key's next one.
    */
-  pipelined?: boolean;
+  pipelineMaxEffects?: number;
 }
 
 export interface LedgerEngineOptions {
@@ -43,13 +44,6 @@ export const LEDGER_ENGINE_DEFAULTS: LedgerEngineOptions = { lockTtlMs: 15_000, 
 
 /** Decisions whose effects this replica performs in the background at once, at most. */
 const MAX_IN_FLIGHT = 256;
-/**
- * Only a decision with this few effects is performed in the background: that is the fire that
- * must start at once. A burst (hundreds of fires in one decision) is performed before the next
- * decision, so that a key never runs far ahead of the runs it started.
- */
-const PIPELINE_MAX_EFFECTS = 8;
-
 /**
  * The shell around the pure deciders (the scheduler's engine in small): take the key's lock
  * (liveness), load its newest decision, redo its effects if it was not applied (a crash after the
@@ -138,7 +132,7 @@ export class LedgerEngine {
       return true;
     }
     if (r.effects.length > 0) {
-      if (kind.pipelined && r.effects.length <= PIPELINE_MAX_EFFECTS) await this.performLater(doc, r.effects);
+      if (r.effects.length <= (kind.pipelineMaxEffects ?? 0)) await this.performLater(doc, r.effects);
       else await this.perform(doc, r.effects);
     }
     return r.again === true;

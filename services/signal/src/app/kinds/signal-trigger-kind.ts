@@ -10,7 +10,12 @@ const READ_CAP = 500;
 
 /** Signal triggers: `strig:<workflow>|<trigger id>`. */
 export class SignalTriggerKind implements LedgerKind<SignalTriggerState> {
-  readonly pipelined = true;
+  /**
+   * A fire or a few go in the background: that is the fire that must start at once. A burst
+   * (hundreds of fires in one decision) is performed before the next decision, so that a trigger
+   * never runs far ahead of the runs it started.
+   */
+  readonly pipelineMaxEffects = 8;
 
   constructor(
     private readonly registry: TriggerRegistry,

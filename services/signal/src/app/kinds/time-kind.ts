@@ -5,7 +5,12 @@ import type { TriggerRegistry } from '../trigger-registry';
 
 /** Time triggers, planned per shard: `time:<shard>`. */
 export class TimeKind implements LedgerKind<TimeShardState> {
-  readonly pipelined = true;
+  /**
+   * Every decision goes in the background: a shard's next one is due at its next fire time, and
+   * the consumer it frees decides the other shards of the same minute meanwhile (held while a
+   * minute's fires were started, half the shards of a busy minute waited seconds for a consumer).
+   */
+  readonly pipelineMaxEffects = Number.POSITIVE_INFINITY;
 
   constructor(
     private readonly registry: TriggerRegistry,
