@@ -91,10 +91,12 @@ export class WorkflowQueue {
     const unsure = [...new Set(insts.filter((i) => !room(i)).map((i) => i.workflow_id))];
     await inChunks(unsure, 64, (w) => this.readCursor(w));
     const has = insts.map(room);
-    const items = insts.filter((_, k) => has[k]).map((inst) => {
-      const key = instanceKeyOf(inst.workflow_id, inst.instance_id, 1);
-      return { key, event: { type: 'start' as const, id: `${key}:start`, ...startOf(inst) } };
-    });
+    const items = insts
+      .filter((_, k) => has[k])
+      .map((inst) => {
+        const key = instanceKeyOf(inst.workflow_id, inst.instance_id, 1);
+        return { key, event: { type: 'start' as const, id: `${key}:start`, ...startOf(inst) } };
+      });
     await this.events.appendMany(items);
     for (const it of items) this.rememberStarted(it.key);
     return Promise.all(

@@ -65,7 +65,7 @@ export function signalReportHandlers(events: EventLog, store: InstanceStore, sta
         // A fire's id makes a retried call start nothing twice: without it a retry is a second run.
         if (!start.requestId)
           throw BatonError.invalid('request_id is required', [
-            { field: "request_id", description: "is required" },
+            { field: 'request_id', description: 'is required' },
           ]);
         inputs.push({ i, input: startInputOf(start, ctx.principal) });
       } catch (error) {

@@ -44,7 +44,8 @@ describe('batched start writes on FerretDB', () => {
     );
     assert.equal(taken.size, 0);
     await store.requests.setRequestInstances(ids.map((id, i) => [id, i + 1] as const));
-    for (const [i, id] of ids.entries()) assert.equal((await store.requests.getRequest(id))?.instance_id, i + 1);
+    for (const [i, id] of ids.entries())
+      assert.equal((await store.requests.getRequest(id))?.instance_id, i + 1);
   });
 
   test('a request twice in one batch, or claimed before, is reported as taken', async () => {
