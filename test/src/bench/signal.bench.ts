@@ -156,6 +156,7 @@ async function cron(c: BatonClients, stack: Stack): Promise<Row[]> {
   const lastMinute = firstMinute + 2 * 60_000;
   await new Promise((r) => setTimeout(r, lastMinute + 30_000 - Date.now()));
   const late: number[] = [];
+  const byMinute = new Map<number, number[]>();
   let missing = 0;
   let twice = 0;
   for (let i = 0; i < n; i++) {
@@ -164,9 +165,14 @@ async function cron(c: BatonClients, stack: Stack): Promise<Row[]> {
       const runs = list.filter((x) => x.initiator?.triggerTime?.getTime() === m);
       if (runs.length === 0) missing++;
       if (runs.length > 1) twice++;
-      for (const r of runs) late.push(r.createdAt!.getTime() - m);
+      for (const r of runs) {
+        late.push(r.createdAt!.getTime() - m);
+        byMinute.set(m, [...(byMinute.get(m) ?? []), r.createdAt!.getTime() - m]);
+      }
     }
   }
+  // The first minute also fetches and parses every definition (the scheduler's cache is cold).
+  const minutes = [...byMinute.values()].map((l) => round(percentile(l, 99) / 1000, 2)).join(' s, ');
   const p99 = percentile(late, 99);
   void stack;
   return [
@@ -176,7 +182,7 @@ async function cron(c: BatonClients, stack: Stack): Promise<Row[]> {
       unit: 's',
       target: '<= 2',
       met: p99 <= 2000 && missing === 0 && twice === 0,
-      note: `p50 ${round(percentile(late, 50) / 1000, 2)} s, max ${round(Math.max(...late) / 1000, 2)} s; ${late.length} runs, ${missing} missing, ${twice} twice`,
+      note: `p50 ${round(percentile(late, 50) / 1000, 2)} s, max ${round(Math.max(...late) / 1000, 2)} s, p99 by minute ${minutes} s; ${late.length} runs, ${missing} missing, ${twice} twice`,
     },
   ];
 }
