@@ -164,6 +164,62 @@ describe('baton: starting, watching and steering runs', () => {
     assert.match(late.err, /FAILED_PRECONDITION/);
   });
 
+  test('pause: the running step finishes, the next waits for resume, also across a scheduler kill -9', async () => {
+    pushWorkflow(env, { id: 'cli.pause', steps: [sleep('nap', 2, { after: 'true' }), noop('after')] });
+    const started = baton(env, ['start', 'cli.pause']);
+    assert.equal(started.code, 0, started.err);
+    const instance = instanceOf(started.out);
+    const steps = () => {
+      const r = baton(env, ['--json', 'steps', 'cli.pause', instance]);
+      assert.equal(r.code, 0, r.err);
+      const list = JSON.parse(r.out).stepRuns as { stepId: string; status: string }[];
+      return Object.fromEntries(list.map((x) => [x.stepId, x.status])) as Record<string, string>;
+    };
+    await waitFor(() => ['STARTING', 'RUNNING'].includes(steps().nap ?? ''), {
+      timeoutMs: 20_000,
+      what: 'the Sleep step to start',
+    });
+    const pause = baton(env, ['pause', 'cli.pause', instance, '--reason', 'maintenance window']);
+    assert.equal(pause.code, 0, pause.err);
+    assert.match(pause.out, /^pausing cli\.pause instance \d+: running steps finish/);
+    // The Sleep ends while paused; the decision that saw it end started nothing after it.
+    let seen: Record<string, string> = {};
+    await waitFor(
+      () => {
+        seen = steps();
+        return seen.nap === 'SUCCEEDED';
+      },
+      { timeoutMs: 20_000, what: 'the running step to finish' },
+    );
+    assert.ok(!['STARTING', 'RUNNING', 'SUCCEEDED'].includes(seen.after ?? ''), `after: ${seen.after}`);
+    assert.equal(statusOf('cli.pause', instance), 'PAUSED');
+    const sched = env.stack.services.scheduler!;
+    sched.kill9();
+    await sched.exited();
+    await sched.start();
+    assert.equal(statusOf('cli.pause', instance), 'PAUSED', 'still paused after a restart');
+    assert.ok(!['STARTING', 'RUNNING', 'SUCCEEDED'].includes(steps().after ?? ''));
+    const resume = baton(env, ['resume', 'cli.pause', instance]);
+    assert.equal(resume.code, 0, resume.err);
+    assert.match(resume.out, /^resuming cli\.pause instance \d+/);
+    const watch = baton(env, ['watch', 'cli.pause', instance]);
+    assert.equal(watch.code, 0, `${watch.out}\n${watch.err}`);
+    assert.match(watch.out, /after +SUCCEEDED/);
+    const status = JSON.parse(baton(env, ['--json', 'status', 'cli.pause', instance]).out).instance;
+    const timeline = (status.timeline as { message?: string; status?: string }[]).map((t) => t.message ?? '');
+    assert.ok(
+      timeline.some((m) => m.includes('maintenance window')),
+      timeline.join(' | '),
+    );
+    // An ended run cannot be paused or resumed; a reason over 1,000 characters is refused.
+    const late = baton(env, ['pause', 'cli.pause', instance]);
+    assert.equal(late.code, 1);
+    assert.match(late.err, /FAILED_PRECONDITION/);
+    const long = baton(env, ['resume', 'cli.pause', instance, '--reason', 'x'.repeat(1001)]);
+    assert.equal(long.code, 2, 'a bad request exits 2');
+    assert.match(long.err, /INVALID_ARGUMENT[\s\S]*reason/);
+  });
+
   test('bad input: unknown workflow exits 1 with NOT_FOUND; bad --param syntax exits 2', () => {
     const unknown = baton(env, ['start', 'cli.no_such_workflow']);
     assert.equal(unknown.code, 1);

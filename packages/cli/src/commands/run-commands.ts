@@ -208,6 +208,34 @@ export async function killCommand(
   );
 }
 
+/** `baton pause`: no new step starts; running ones finish. */
+export async function pauseCommand(
+  ctx: CommandContext,
+  workflowId: string,
+  instance: string,
+  flags: { reason?: string } = {},
+): Promise<void> {
+  const ref = refOf(workflowId, instance);
+  const res = await ctx.clients().scheduler.pauseInstance({ ref, reason: flags.reason ?? '' });
+  ctx.out.result(
+    res,
+    () =>
+      `pausing ${ctx.out.style.bold(`${workflowId} instance ${ref.instanceId}`)}: running steps finish, no new step starts (baton resume to go on)`,
+  );
+}
+
+/** `baton resume`: a paused run goes on. */
+export async function resumeCommand(
+  ctx: CommandContext,
+  workflowId: string,
+  instance: string,
+  flags: { reason?: string } = {},
+): Promise<void> {
+  const ref = refOf(workflowId, instance);
+  const res = await ctx.clients().scheduler.resumeInstance({ ref, reason: flags.reason ?? '' });
+  ctx.out.result(res, () => `resuming ${ctx.out.style.bold(`${workflowId} instance ${ref.instanceId}`)}`);
+}
+
 const RESTART_MODES: Record<string, string> = {
   'from-incomplete': 'RESTART_FROM_INCOMPLETE',
   'from-beginning': 'RESTART_FROM_BEGINNING',
@@ -353,6 +381,20 @@ export function registerRunCommands(program: Command, ctx: Ctx): void {
     .option(...reason)
     .action((id: string, instance: string, flags: { reason?: string }) =>
       killCommand(ctx(), id, instance, flags),
+    );
+  program
+    .command('pause <workflow-id> <instance>')
+    .description('pause a run: running steps finish, no new step or iteration starts')
+    .option(...reason)
+    .action((id: string, instance: string, flags: { reason?: string }) =>
+      pauseCommand(ctx(), id, instance, flags),
+    );
+  program
+    .command('resume <workflow-id> <instance>')
+    .description('resume a paused run')
+    .option(...reason)
+    .action((id: string, instance: string, flags: { reason?: string }) =>
+      resumeCommand(ctx(), id, instance, flags),
     );
   params(
     program

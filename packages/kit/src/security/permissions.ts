@@ -68,6 +68,8 @@ export const PERMISSIONS: Readonly<Record<string, Rule>> = {
   '/baton.v1.SchedulerService/ListInstances': read(workflow),
   '/baton.v1.SchedulerService/WatchInstance': read(ref),
   '/baton.v1.SchedulerService/StopInstance': operate(ref),
+  '/baton.v1.SchedulerService/PauseInstance': operate(ref),
+  '/baton.v1.SchedulerService/ResumeInstance': operate(ref),
   '/baton.v1.SchedulerService/KillInstance': operate(ref),
   '/baton.v1.SchedulerService/RestartInstance': operate(ref),
   '/baton.v1.SchedulerService/UnblockWorkflow': operate(workflow),

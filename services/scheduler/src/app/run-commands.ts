@@ -3,7 +3,9 @@ import { BatonError } from '@baton/kit';
 import { type InstanceEvent, isInstanceTerminal } from '../domain';
 import type { EventLog } from './event-log';
 import type { RunReads } from './run-reads';
-import { type RunRefInput, checkRequestId, invalid } from './run-refs';
+import { type RunRefInput, checkReason, checkRequestId, invalid } from './run-refs';
+
+export type InstanceCommand = 'stop' | 'kill' | 'pause' | 'resume';
 
 /** Commands on a running run and its steps: each is an appended event, decided by the engine. */
 export class RunCommands {
@@ -12,15 +14,26 @@ export class RunCommands {
     private readonly reads: RunReads,
   ) {}
 
-  /** stop | kill: appended as an event; the run ends asynchronously (watch it). */
+  /**
+   * stop | kill | pause | resume: appended as an event; the engine applies it (watch the run).
+   * Pause and resume need a run that has started and not ended (a pause, then a resume sent at
+   * once, may both still be waiting for their decision: each is checked against the newest one).
+   */
   // The newest decision is the truth for these checks: the head may lag it by one write.
-  async command(ref: RunRefInput, type: 'stop' | 'kill', reason: string, requestId: string): Promise<string> {
+  async command(ref: RunRefInput, type: InstanceCommand, reason: string, requestId: string): Promise<string> {
     checkRequestId(requestId);
+    checkReason(reason);
     const { head, snapshot } = await this.reads.loadRef(ref);
     if (isInstanceTerminal(snapshot.status)) {
       throw BatonError.precondition(
         `run ${head._id} already ended ${snapshot.status}; nothing to ${type}`,
         'RUN_ENDED',
+      );
+    }
+    if ((type === 'pause' || type === 'resume') && snapshot.status === 'CREATED') {
+      throw BatonError.precondition(
+        `run ${head._id} is queued (CREATED) by its run strategy; only a started run can ${type}`,
+        'RUN_NOT_STARTED',
       );
     }
     await this.events.append(head._id, {
@@ -39,6 +52,7 @@ export class RunCommands {
     requestId: string,
   ): Promise<string> {
     checkRequestId(requestId);
+    checkReason(reason);
     const { head, snapshot } = await this.reads.loadRef(ref);
     const step = snapshot.steps.find((s) => s.id === stepId);
     if (!stepId) invalid('step_id is required', [{ field: 'step_id', description: 'is required' }]);

@@ -30,3 +30,13 @@ export function checkRequestId(requestId: string): void {
   if (requestId.length > 256)
     invalid('request_id is too long', [{ field: 'request_id', description: 'at most 256 characters' }]);
 }
+
+/** A command's reason goes into the run's timeline: at most this long. */
+export const MAX_REASON_LENGTH = 1000;
+
+export function checkReason(reason: string): void {
+  if (reason.length > MAX_REASON_LENGTH)
+    invalid('reason is too long', [
+      { field: 'reason', description: `at most ${MAX_REASON_LENGTH} characters` },
+    ]);
+}

@@ -168,6 +168,12 @@ export function schedulerHandlers(app: SchedulerApp, defs: Definitions) {
     StopInstance: (async (req) => ({
       status: await app.commands.command(refOf(req.ref), 'stop', req.reason, req.requestId),
     })) as U<api.StopInstanceRequest, api.StopInstanceResponse>,
+    PauseInstance: (async (req) => ({
+      status: await app.commands.command(refOf(req.ref), 'pause', req.reason, req.requestId),
+    })) as U<api.PauseInstanceRequest, api.PauseInstanceResponse>,
+    ResumeInstance: (async (req) => ({
+      status: await app.commands.command(refOf(req.ref), 'resume', req.reason, req.requestId),
+    })) as U<api.ResumeInstanceRequest, api.ResumeInstanceResponse>,
     KillInstance: (async (req) => ({
       status: await app.commands.command(refOf(req.ref), 'kill', req.reason, req.requestId),
     })) as U<api.KillInstanceRequest, api.KillInstanceResponse>,

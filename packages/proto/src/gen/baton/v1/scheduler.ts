@@ -219,6 +219,32 @@ export interface StopInstanceResponse {
   status: string;
 }
 
+export interface PauseInstanceRequest {
+  ref?:
+    | InstanceRef
+    | undefined;
+  /** Shown in the run's timeline (at most 1,000 characters). */
+  reason: string;
+  /** Idempotency key (at most 256 characters): a repeat appends nothing new. */
+  requestId: string;
+}
+
+export interface PauseInstanceResponse {
+  /** The run's status when the pause was accepted (IN_PROGRESS or PAUSED). */
+  status: string;
+}
+
+export interface ResumeInstanceRequest {
+  ref?: InstanceRef | undefined;
+  reason: string;
+  requestId: string;
+}
+
+export interface ResumeInstanceResponse {
+  /** The run's status when the resume was accepted (PAUSED). */
+  status: string;
+}
+
 export interface KillInstanceRequest {
   ref?: InstanceRef | undefined;
   reason: string;
@@ -3074,6 +3100,350 @@ export const StopInstanceResponse: MessageFns<StopInstanceResponse> = {
   },
   fromPartial(object: DeepPartial<StopInstanceResponse>): StopInstanceResponse {
     const message = createBaseStopInstanceResponse();
+    message.status = object.status ?? "";
+    return message;
+  },
+};
+
+function createBasePauseInstanceRequest(): PauseInstanceRequest {
+  return { ref: undefined, reason: "", requestId: "" };
+}
+
+export const PauseInstanceRequest: MessageFns<PauseInstanceRequest> = {
+  encode(message: PauseInstanceRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.ref !== undefined) {
+      InstanceRef.encode(message.ref, writer.uint32(10).fork()).join();
+    }
+    if (message.reason !== "") {
+      writer.uint32(18).string(message.reason);
+    }
+    if (message.requestId !== "") {
+      writer.uint32(26).string(message.requestId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PauseInstanceRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePauseInstanceRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.ref = InstanceRef.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PauseInstanceRequest {
+    return {
+      ref: isSet(object.ref) ? InstanceRef.fromJSON(object.ref) : undefined,
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+    };
+  },
+
+  toJSON(message: PauseInstanceRequest): unknown {
+    const obj: any = {};
+    if (message.ref !== undefined) {
+      obj.ref = InstanceRef.toJSON(message.ref);
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<PauseInstanceRequest>): PauseInstanceRequest {
+    return PauseInstanceRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<PauseInstanceRequest>): PauseInstanceRequest {
+    const message = createBasePauseInstanceRequest();
+    message.ref = (object.ref !== undefined && object.ref !== null) ? InstanceRef.fromPartial(object.ref) : undefined;
+    message.reason = object.reason ?? "";
+    message.requestId = object.requestId ?? "";
+    return message;
+  },
+};
+
+function createBasePauseInstanceResponse(): PauseInstanceResponse {
+  return { status: "" };
+}
+
+export const PauseInstanceResponse: MessageFns<PauseInstanceResponse> = {
+  encode(message: PauseInstanceResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.status !== "") {
+      writer.uint32(10).string(message.status);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PauseInstanceResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePauseInstanceResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.status = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PauseInstanceResponse {
+    return { status: isSet(object.status) ? globalThis.String(object.status) : "" };
+  },
+
+  toJSON(message: PauseInstanceResponse): unknown {
+    const obj: any = {};
+    if (message.status !== "") {
+      obj.status = message.status;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<PauseInstanceResponse>): PauseInstanceResponse {
+    return PauseInstanceResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<PauseInstanceResponse>): PauseInstanceResponse {
+    const message = createBasePauseInstanceResponse();
+    message.status = object.status ?? "";
+    return message;
+  },
+};
+
+function createBaseResumeInstanceRequest(): ResumeInstanceRequest {
+  return { ref: undefined, reason: "", requestId: "" };
+}
+
+export const ResumeInstanceRequest: MessageFns<ResumeInstanceRequest> = {
+  encode(message: ResumeInstanceRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.ref !== undefined) {
+      InstanceRef.encode(message.ref, writer.uint32(10).fork()).join();
+    }
+    if (message.reason !== "") {
+      writer.uint32(18).string(message.reason);
+    }
+    if (message.requestId !== "") {
+      writer.uint32(26).string(message.requestId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ResumeInstanceRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseResumeInstanceRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.ref = InstanceRef.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ResumeInstanceRequest {
+    return {
+      ref: isSet(object.ref) ? InstanceRef.fromJSON(object.ref) : undefined,
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+    };
+  },
+
+  toJSON(message: ResumeInstanceRequest): unknown {
+    const obj: any = {};
+    if (message.ref !== undefined) {
+      obj.ref = InstanceRef.toJSON(message.ref);
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ResumeInstanceRequest>): ResumeInstanceRequest {
+    return ResumeInstanceRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ResumeInstanceRequest>): ResumeInstanceRequest {
+    const message = createBaseResumeInstanceRequest();
+    message.ref = (object.ref !== undefined && object.ref !== null) ? InstanceRef.fromPartial(object.ref) : undefined;
+    message.reason = object.reason ?? "";
+    message.requestId = object.requestId ?? "";
+    return message;
+  },
+};
+
+function createBaseResumeInstanceResponse(): ResumeInstanceResponse {
+  return { status: "" };
+}
+
+export const ResumeInstanceResponse: MessageFns<ResumeInstanceResponse> = {
+  encode(message: ResumeInstanceResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.status !== "") {
+      writer.uint32(10).string(message.status);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ResumeInstanceResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseResumeInstanceResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.status = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ResumeInstanceResponse {
+    return { status: isSet(object.status) ? globalThis.String(object.status) : "" };
+  },
+
+  toJSON(message: ResumeInstanceResponse): unknown {
+    const obj: any = {};
+    if (message.status !== "") {
+      obj.status = message.status;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ResumeInstanceResponse>): ResumeInstanceResponse {
+    return ResumeInstanceResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ResumeInstanceResponse>): ResumeInstanceResponse {
+    const message = createBaseResumeInstanceResponse();
     message.status = object.status ?? "";
     return message;
   },
@@ -5978,6 +6348,32 @@ export const SchedulerServiceService = {
       Buffer.from(KillInstanceResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): KillInstanceResponse => KillInstanceResponse.decode(value),
   },
+  /**
+   * Pauses a running run: no new step (nor foreach/while iteration) starts; steps already
+   * running finish. The run shows PAUSED until ResumeInstance. Pausing a PAUSED run is a no-op.
+   */
+  pauseInstance: {
+    path: "/baton.v1.SchedulerService/PauseInstance" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: PauseInstanceRequest): Buffer => Buffer.from(PauseInstanceRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): PauseInstanceRequest => PauseInstanceRequest.decode(value),
+    responseSerialize: (value: PauseInstanceResponse): Buffer =>
+      Buffer.from(PauseInstanceResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): PauseInstanceResponse => PauseInstanceResponse.decode(value),
+  },
+  /** Resumes a PAUSED run: what became ready while it was paused starts now. */
+  resumeInstance: {
+    path: "/baton.v1.SchedulerService/ResumeInstance" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ResumeInstanceRequest): Buffer =>
+      Buffer.from(ResumeInstanceRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ResumeInstanceRequest => ResumeInstanceRequest.decode(value),
+    responseSerialize: (value: ResumeInstanceResponse): Buffer =>
+      Buffer.from(ResumeInstanceResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ResumeInstanceResponse => ResumeInstanceResponse.decode(value),
+  },
   /** Restarts a finished run as a new run of the same instance. */
   restartInstance: {
     path: "/baton.v1.SchedulerService/RestartInstance" as const,
@@ -6095,6 +6491,13 @@ export interface SchedulerServiceServer extends UntypedServiceImplementation {
   stopInstance: handleUnaryCall<StopInstanceRequest, StopInstanceResponse>;
   /** Kills a run: running steps are terminated, the run ends FAILED. */
   killInstance: handleUnaryCall<KillInstanceRequest, KillInstanceResponse>;
+  /**
+   * Pauses a running run: no new step (nor foreach/while iteration) starts; steps already
+   * running finish. The run shows PAUSED until ResumeInstance. Pausing a PAUSED run is a no-op.
+   */
+  pauseInstance: handleUnaryCall<PauseInstanceRequest, PauseInstanceResponse>;
+  /** Resumes a PAUSED run: what became ready while it was paused starts now. */
+  resumeInstance: handleUnaryCall<ResumeInstanceRequest, ResumeInstanceResponse>;
   /** Restarts a finished run as a new run of the same instance. */
   restartInstance: handleUnaryCall<RestartInstanceRequest, RestartInstanceResponse>;
   /** Unblocks a STRICT_SEQUENTIAL workflow whose queue a failed run blocks. */
@@ -6206,6 +6609,41 @@ export interface SchedulerServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: KillInstanceResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Pauses a running run: no new step (nor foreach/while iteration) starts; steps already
+   * running finish. The run shows PAUSED until ResumeInstance. Pausing a PAUSED run is a no-op.
+   */
+  pauseInstance(
+    request: PauseInstanceRequest,
+    callback: (error: ServiceError | null, response: PauseInstanceResponse) => void,
+  ): ClientUnaryCall;
+  pauseInstance(
+    request: PauseInstanceRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: PauseInstanceResponse) => void,
+  ): ClientUnaryCall;
+  pauseInstance(
+    request: PauseInstanceRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: PauseInstanceResponse) => void,
+  ): ClientUnaryCall;
+  /** Resumes a PAUSED run: what became ready while it was paused starts now. */
+  resumeInstance(
+    request: ResumeInstanceRequest,
+    callback: (error: ServiceError | null, response: ResumeInstanceResponse) => void,
+  ): ClientUnaryCall;
+  resumeInstance(
+    request: ResumeInstanceRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ResumeInstanceResponse) => void,
+  ): ClientUnaryCall;
+  resumeInstance(
+    request: ResumeInstanceRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ResumeInstanceResponse) => void,
   ): ClientUnaryCall;
   /** Restarts a finished run as a new run of the same instance. */
   restartInstance(
