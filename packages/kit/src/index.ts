@@ -34,6 +34,14 @@ export {
 export { pageToken, readPageToken, pageSize } from './paging';
 export { latestOf } from './latest-of';
 export { CHANNELS } from './channels';
+export {
+  CHANGES_KEPT,
+  CHANGES_STREAM,
+  addChanges,
+  latestChangeId,
+  publishChanges,
+  readChanges,
+} from './change-stream';
 export { tryLock, unlock } from './redis-lock';
 export {
   type DefinitionStamp,

@@ -17,6 +17,7 @@ import {
   StopInstanceRequest,
   StopStepRequest,
   UnblockWorkflowRequest,
+  WatchChangesRequest,
   WatchInstanceRequest,
 } from '@baton/proto';
 import { type ClientOptions, resolveClientOptions } from './client-options';
@@ -51,6 +52,7 @@ const spec: ServiceSpec<SchedulerServiceService> = {
     skipStep: SkipStepRequest,
     restartStep: RestartStepRequest,
     bypassSignalDependencies: BypassSignalDependenciesRequest,
+    watchChanges: WatchChangesRequest,
   },
 };
 

@@ -3,10 +3,10 @@ import { startTelemetry } from '@baton/kit/telemetry';
 
 startTelemetry('definition');
 
-import { CHANNELS, EnvReader, runServiceMain, stampDefinitionChange } from '@baton/kit';
+import { CHANNELS, EnvReader, publishChanges, runServiceMain, stampDefinitionChange } from '@baton/kit';
 import { DefinitionServiceService } from '@baton/proto';
 import { TemplateService } from './app/template-service';
-import { WorkflowService } from './app/workflow-service';
+import { type DefinitionChangeNote, WorkflowService } from './app/workflow-service';
 import { TEMPLATES_COLLECTION, TemplateStore } from './store/template-store';
 import { selChecker } from './domain/sel-checker';
 import { definitionHandlers } from './grpc/definition-handlers';
@@ -39,7 +39,21 @@ runServiceMain({
         .catch((err) => log.warn({ err: String(err) }, 'trigger change not announced'));
     };
     const templates = new TemplateService(new TemplateStore(mongo.db));
-    const service = new WorkflowService(store, selChecker, cache, triggersChanged, templates);
+    // The change events stream: best effort, after the change is stored (the snapshot log keeps it).
+    const announce = (c: DefinitionChangeNote) => {
+      publishChanges(redis.redis, [
+        {
+          id: `def:${c.workflowId}:${c.id}`,
+          streamId: '',
+          time: c.time,
+          change: {
+            $case: 'definition',
+            value: { workflowId: c.workflowId, action: c.action, version: String(c.version) },
+          },
+        },
+      ]).catch((err) => log.warn({ err: String(err) }, 'definition change not published'));
+    };
+    const service = new WorkflowService(store, selChecker, cache, triggersChanged, templates, announce);
     return {
       services: [
         {

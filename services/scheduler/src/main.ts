@@ -163,7 +163,7 @@ runServiceMain({
     retention.start();
     if (retentionDays > 0)
       log.info({ retentionDays }, 'ended instances are deleted after INSTANCE_RETENTION_DAYS');
-    const app = new SchedulerApp(store, events, runs, defs, config, queue, changes);
+    const app = new SchedulerApp(store, events, runs, defs, config, queue, changes, redis.redis);
     return {
       services: [
         {

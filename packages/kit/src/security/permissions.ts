@@ -71,6 +71,8 @@ export const PERMISSIONS: Readonly<Record<string, Rule>> = {
   '/baton.v1.SchedulerService/PauseInstance': operate(ref),
   '/baton.v1.SchedulerService/ResumeInstance': operate(ref),
   '/baton.v1.SchedulerService/KillInstance': operate(ref),
+  // Every change of the workflows under the prefix (none: of every workflow).
+  '/baton.v1.SchedulerService/WatchChanges': read((r) => str(r.workflowIdPrefix) || undefined),
   '/baton.v1.SchedulerService/RestartInstance': operate(ref),
   '/baton.v1.SchedulerService/UnblockWorkflow': operate(workflow),
   '/baton.v1.SchedulerService/GetStepRun': read(ref),

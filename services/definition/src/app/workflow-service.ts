@@ -39,6 +39,16 @@ export interface Page<T> {
   nextPageToken: string;
 }
 
+/** A definition change for the change events stream (proto DefinitionChange). */
+export interface DefinitionChangeNote {
+  workflowId: string;
+  action: 'PUSHED' | 'ACTIVATED' | 'DEACTIVATED' | 'PROPERTIES_UPDATED' | 'DELETED';
+  version: number;
+  /** Unique within the workflow: `version:<n>`, `snapshot:<n>` or `deleted:<ms>`. */
+  id: string;
+  time: Date;
+}
+
 /**
  * The definition service's use cases. Validation comes first and a rejected
  * request writes nothing; every write is an insert fenced by a unique `_id`.
@@ -54,6 +64,8 @@ export class WorkflowService {
     private readonly triggersChanged: (workflowId: string) => void = () => {},
     /** Applies job templates to pushed and validated definitions (none: definitions as given). */
     private readonly templates?: Pick<TemplateService, 'expand'>,
+    /** Told (best effort) of every definition change: the change events stream. */
+    private readonly announce: (change: DefinitionChangeNote) => void = () => {},
   ) {
     this.cache = new ReadCache(store, cacheOptions);
   }
@@ -114,7 +126,11 @@ export class WorkflowService {
     );
     // Maestro activates a pushed version unless is_active is false.
     const activate = request.isActive ?? true;
-    const { doc: snapshot } = await this.raceGuard(() =>
+    const {
+      doc: snapshot,
+      appended,
+      previous: before,
+    } = await this.raceGuard(() =>
       this.store.appendSnapshot(workflowId, (latest) => {
         const previous = latest ? (JSON.parse(latest.properties_json) as Properties) : undefined;
         const properties = request.properties
@@ -133,6 +149,23 @@ export class WorkflowService {
       }),
     );
     await this.refresh(workflowId, version, snapshot, now);
+    if (created)
+      this.announce({
+        workflowId,
+        action: 'PUSHED',
+        version: version.version,
+        id: `version:${version.version}`,
+        time: now,
+      });
+    if (appended && snapshot)
+      this.announce({
+        workflowId,
+        action:
+          snapshot.active_version !== (before?.active_version ?? 0) ? 'ACTIVATED' : 'PROPERTIES_UPDATED',
+        version: snapshot.active_version,
+        id: `snapshot:${snapshot.snapshot}`,
+        time: now,
+      });
     return {
       workflowId,
       version: version.version,
@@ -260,7 +293,16 @@ export class WorkflowService {
             },
       ),
     );
-    if (appended) await this.refresh(workflowId, undefined, doc, now);
+    if (appended) {
+      await this.refresh(workflowId, undefined, doc, now);
+      this.announce({
+        workflowId,
+        action: 'ACTIVATED',
+        version: version.version,
+        id: `snapshot:${doc!.snapshot}`,
+        time: now,
+      });
+    }
     return {
       activeVersion: version.version,
       previousActiveVersion: previous?.active_version ?? 0,
@@ -284,7 +326,16 @@ export class WorkflowService {
             },
       ),
     );
-    if (appended) await this.refresh(workflowId, undefined, doc, now);
+    if (appended) {
+      await this.refresh(workflowId, undefined, doc, now);
+      this.announce({
+        workflowId,
+        action: 'DEACTIVATED',
+        version: 0,
+        id: `snapshot:${doc!.snapshot}`,
+        time: now,
+      });
+    }
     return { previousActiveVersion: previous?.active_version ?? 0, changed: appended };
   }
 
@@ -305,7 +356,7 @@ export class WorkflowService {
     }
     await this.requireWorkflow(workflowId);
     const now = new Date();
-    const { doc } = await this.raceGuard(() =>
+    const { doc, appended } = await this.raceGuard(() =>
       this.store.appendSnapshot(workflowId, (latest) => {
         const previous = latest ? (JSON.parse(latest.properties_json) as Properties) : undefined;
         const merged = mergeProperties(previous, change.properties);
@@ -320,6 +371,14 @@ export class WorkflowService {
       }),
     );
     await this.refresh(workflowId, undefined, doc, now);
+    if (appended)
+      this.announce({
+        workflowId,
+        action: 'PROPERTIES_UPDATED',
+        version: doc!.active_version,
+        id: `snapshot:${doc!.snapshot}`,
+        time: now,
+      });
     return doc!;
   }
 
@@ -330,6 +389,8 @@ export class WorkflowService {
     } finally {
       this.cache.invalidate(workflowId);
       this.triggersChanged(workflowId);
+      const now = new Date();
+      this.announce({ workflowId, action: 'DELETED', version: 0, id: `deleted:${now.getTime()}`, time: now });
     }
   }
 

@@ -17,6 +17,7 @@ import { Decider } from './decision-recorder';
 import type { Definitions } from './definitions';
 import type { ChildReport, EventLog } from './event-log';
 import type { ForeachValues } from './foreach-values';
+import { changesOf } from './change-events';
 import { contextOf } from './run-context';
 import { headAfter } from './run-head';
 import type { Runs } from './runs';
@@ -136,6 +137,8 @@ export class ChildLauncher {
     }
     const reports = await perform(fresh.map((p) => ({ head: p.head, actions: p.d0.actions })));
     await this.store.heads.insertHeads(fresh.map((p) => headAfter(p.head, p.d0, p.snapshot, this.now())));
+    // A redo (a crash before this) launches them again and publishes the same events again.
+    await this.coord.publishChanges(fresh.flatMap((p) => changesOf(p.head._id, p.d0)));
     await this.coord.setWakes(
       live.flatMap((p) =>
         p.snapshot.nextWakeAt === undefined ? [] : [{ key: p.head._id, at: p.snapshot.nextWakeAt }],

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { ChangeEvent } from '@baton/proto';
 import type { Logger } from 'pino';
 import {
   type ChildFinishedEvent,
@@ -15,6 +16,7 @@ import type { ActionPerformer } from './action-performer';
 import { Decider } from './decision-recorder';
 import type { Definitions } from './definitions';
 import type { ForeachValues } from './foreach-values';
+import { changesOf } from './change-events';
 import { contextOf } from './run-context';
 import { headAfter } from './run-head';
 
@@ -78,7 +80,8 @@ export class Engine {
       if (loaded && loaded.carried.length > 0) {
         this.recent.delete(key);
         await this.actions.deliver(loaded.carried.map((event) => ({ key, event })));
-        await this.persist(loaded.head, loaded.head.status);
+        // Its decision's change events went out when it was applied.
+        await this.persist(loaded.head, loaded.head.status, []);
       }
     } catch (err) {
       // Whatever was half done, the next hold starts from the store (the redo log sorts it out).
@@ -217,14 +220,22 @@ export class Engine {
     await this.coord.forget(head._id, doc.consumed, inbox);
     const carried = await this.actions.performAll(head, doc.actions);
     const next = headAfter(head, doc, snapshot, this.now());
-    if (carried.length === 0) await this.persist(next, head.status);
+    // The decision's change events go out before anything decides after it (in order per run);
+    // redone after a crash, it publishes them again with the same ids.
+    const changes = changesOf(head._id, doc);
+    if (carried.length === 0) await this.persist(next, head.status, changes);
+    else await this.coord.publishChanges(changes);
     return { head: next, latest: doc, carried };
   }
 
-  /** Writes a run's head (and what hangs on it: its wake-up, its live entry). */
-  private async persist(next: RunHead, previousStatus: RunHead['status']): Promise<void> {
+  /** Writes a run's head (and what hangs on it: its wake-up, its live entry, its change events). */
+  private async persist(
+    next: RunHead,
+    previousStatus: RunHead['status'],
+    changes: readonly ChangeEvent[],
+  ): Promise<void> {
     await this.store.heads.writeHead(next);
-    await this.coord.headWritten(next._id, next.next_wake_at);
+    await this.coord.headWritten(next._id, next.next_wake_at, changes);
     if (isInstanceTerminal(next.status) && !isInstanceTerminal(previousStatus)) {
       // Off the decision's path: an entry left behind is dropped by the sweeper.
       this.store.heads.deleteLive(next._id).catch(() => {});

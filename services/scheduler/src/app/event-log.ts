@@ -1,3 +1,4 @@
+import type { ChangeEvent } from '@baton/proto';
 import type { ChildFinishedEvent, InstanceEvent } from '../domain';
 import type { Coordination } from '../redis/coordination';
 import type { InstanceStore } from '../store/instance-store';
@@ -22,6 +23,11 @@ export class EventLog {
     // Also on a repeat: the first append may have crashed before reaching Redis.
     await this.coord.markReady(key, event.id);
     return fresh;
+  }
+
+  /** Change events (proto ChangeEvent) of runs just created, on the changes stream. */
+  publishChanges(changes: readonly ChangeEvent[]): Promise<void> {
+    return this.coord.publishChanges(changes);
   }
 
   /** Appends many events (one per run, say the starts of a cron minute) in one insert and one Redis round trip. */

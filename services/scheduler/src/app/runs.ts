@@ -9,6 +9,7 @@ import type {
 import { type DecisionDoc, type RunHead, type RunRef, decisionId } from '../store/documents';
 import type { InstanceStore } from '../store/instance-store';
 import type { PinnedWorkflow } from './definitions';
+import { changesOf } from './change-events';
 import type { EventLog } from './event-log';
 
 export interface NewRun {
@@ -87,6 +88,8 @@ export class Runs {
       return head;
     });
     await this.store.heads.insertHeads(heads);
+    // Their CREATED: a repeated start (or restart) that completes a half-made run publishes it again.
+    await this.events.publishChanges(items.flatMap(({ run }, k) => changesOf(run.key, decisions[k]!)));
     const starts = items.flatMap(({ run: r }) =>
       r.start
         ? [

@@ -1,3 +1,6 @@
+import { latestChangeId, readChanges } from '@baton/kit';
+import type { ChangeEvent } from '@baton/proto';
+import type { Redis } from 'ioredis';
 import type { EngineConfig } from '../domain';
 import type { RunChanges } from '../redis/run-changes';
 import type { InstanceStore } from '../store/instance-store';
@@ -19,6 +22,8 @@ export class SchedulerApp {
   readonly reads: RunReads;
   readonly starts: RunStarts;
   readonly commands: RunCommands;
+  /** The change events stream (Redis), for WatchChanges. */
+  readonly feed: ChangeFeed;
 
   constructor(
     store: InstanceStore,
@@ -28,9 +33,21 @@ export class SchedulerApp {
     config: EngineConfig,
     queue: WorkflowQueue,
     changes: RunChanges,
+    redis: Redis,
   ) {
+    this.feed = {
+      latest: () => latestChangeId(redis),
+      read: (after, count) => readChanges(redis, after, count),
+    };
     this.reads = new RunReads(store, changes);
     this.starts = new RunStarts(store, runs, defs, config, queue, this.reads);
     this.commands = new RunCommands(events, this.reads);
   }
+}
+
+export interface ChangeFeed {
+  /** The newest stream id ("from now on"). */
+  latest(): Promise<string>;
+  /** Up to `count` changes after a stream id. */
+  read(after: string, count: number): Promise<ChangeEvent[]>;
 }

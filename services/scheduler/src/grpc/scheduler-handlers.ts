@@ -1,5 +1,6 @@
 import {
   BatonError,
+  type FieldViolation,
   type ServerStreamHandler,
   type UnaryHandler,
   pageSize,
@@ -151,6 +152,32 @@ export function schedulerHandlers(app: SchedulerApp, defs: Definitions) {
     }
   };
 
+  /**
+   * The changes stream, read with XREAD after the caller's cursor (a few hundred at a time, and
+   * every 250 ms when it is quiet), filtered by workflow prefix. Ends OK at the deadline cap.
+   */
+  const WatchChanges: ServerStreamHandler<api.WatchChangesRequest, api.WatchChangesResponse> = async (
+    req,
+    ctx,
+    send,
+  ) => {
+    const v: FieldViolation[] = [];
+    if (req.after !== '' && req.after !== '0' && !/^\d{1,20}-\d{1,20}$/.test(req.after))
+      v.push({ field: 'after', description: 'a stream id such as 1765432100000-0, "0" or empty' });
+    if (req.workflowIdPrefix.length > 128)
+      v.push({ field: 'workflow_id_prefix', description: 'at most 128 characters' });
+    if (v.length > 0) throw BatonError.invalid('invalid WatchChanges request', v);
+    let cursor = req.after === '' ? await app.feed.latest() : req.after;
+    while (!ctx.signal.aborted) {
+      const batch = await app.feed.read(cursor, 500);
+      for (const e of batch) {
+        cursor = e.streamId;
+        if (workflowOfChange(e).startsWith(req.workflowIdPrefix)) await send({ event: e });
+      }
+      if (batch.length === 0) await abortableSleep(250, ctx.signal);
+    }
+  };
+
   const stepRun = async (ref: api.InstanceRef | undefined, stepId: string) => {
     const run = await app.reads.loadRef(refOf(ref));
     const step = run.snapshot.steps.find((s) => s.id === stepId);
@@ -165,6 +192,7 @@ export function schedulerHandlers(app: SchedulerApp, defs: Definitions) {
     GetInstance,
     ListInstances,
     WatchInstance,
+    WatchChanges,
     StopInstance: (async (req) => ({
       status: await app.commands.command(refOf(req.ref), 'stop', req.reason, req.requestId),
     })) as U<api.StopInstanceRequest, api.StopInstanceResponse>,
@@ -268,4 +296,23 @@ export function schedulerHandlers(app: SchedulerApp, defs: Definitions) {
       ),
     })) as U<api.BypassSignalDependenciesRequest, api.BypassSignalDependenciesResponse>,
   };
+}
+
+/** The workflow a change is about (a run's or step's top-level workflow, or the definition's). */
+function workflowOfChange(e: api.ChangeEvent): string {
+  const c = e.change;
+  if (!c) return '';
+  return c.$case === 'definition' ? c.value.workflowId : (c.value.ref?.workflowId ?? '');
+}
+
+function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
 }

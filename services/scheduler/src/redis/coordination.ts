@@ -1,4 +1,5 @@
-import { tryLock, unlock } from '@baton/kit';
+import { addChanges, publishChanges, tryLock, unlock } from '@baton/kit';
+import type { ChangeEvent } from '@baton/proto';
 import type { Redis } from 'ioredis';
 import { KEYS } from './keys';
 
@@ -85,13 +86,26 @@ export class Coordination {
     await m.exec();
   }
 
-  /** After a run's head is written: its wake-up (or none), and the news for its watchers. */
-  async headWritten(key: string, at: number | undefined): Promise<void> {
+  /**
+   * After a run's head is written: its wake-up (or none), the news for its watchers, and the
+   * decision's change events, in one round trip.
+   */
+  async headWritten(
+    key: string,
+    at: number | undefined,
+    changes: readonly ChangeEvent[] = [],
+  ): Promise<void> {
     const m = this.redis.multi();
     if (at === undefined) m.zrem(KEYS.timers, key);
     else m.zadd(KEYS.timers, at, key);
     m.publish(KEYS.runChanged(key), '1');
+    addChanges(m, changes);
     await m.exec();
+  }
+
+  /** Change events on their own (a decision whose head waits for the next one, new runs). */
+  publishChanges(changes: readonly ChangeEvent[]): Promise<void> {
+    return publishChanges(this.redis, changes);
   }
 
   async setWake(key: string, at: number | undefined): Promise<void> {

@@ -1,7 +1,7 @@
 import type { Collection } from 'mongodb';
 import type { InstanceEvent } from '../domain';
 import type { ChildEventDoc, EventDoc } from './documents';
-import { deleteIds, insertAllowingDuplicates, insertIfAbsent } from './mongo-ops';
+import { deleteIds, inChunks, insertAllowingDuplicates, insertIfAbsent } from './mongo-ops';
 
 /**
  * What runs are told: `instance_events` (kept, marked with the decision that consumed them) and
@@ -37,7 +37,10 @@ export class EventStore {
   }
 
   async markConsumed(ids: string[], seq: number): Promise<void> {
-    await Promise.all(ids.map((id) => this.events.updateOne({ _id: id }, { $set: { consumed_seq: seq } })));
+    // 8 at a time: FerretDB 1.24 holds two of its 100 connections per update until it ends, and a
+    // decision that consumed hundreds of events sending them all at once (with other services'
+    // updates) could take every connection and hang the server.
+    await inChunks(ids, 8, (id) => this.events.updateOne({ _id: id }, { $set: { consumed_seq: seq } }));
   }
 
   /** Rare sweep (scans the collection on FerretDB): events not consumed yet. */

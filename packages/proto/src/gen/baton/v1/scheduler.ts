@@ -419,6 +419,76 @@ export interface BypassSignalDependenciesResponse {
   status: string;
 }
 
+export interface WatchChangesRequest {
+  /**
+   * Resume after this stream id (a ChangeEvent.stream_id, "1765432100000-0"); "0": from the
+   * oldest change the stream keeps; empty: only changes from now on.
+   */
+  after: string;
+  /**
+   * Only changes of workflows whose id starts with this; empty: all (needs the role on every
+   * namespace). At most 128 characters.
+   */
+  workflowIdPrefix: string;
+}
+
+export interface WatchChangesResponse {
+  event?: ChangeEvent | undefined;
+}
+
+/**
+ * One change. Published on the Redis stream `{baton}:changes` as the fields `id` (this id) and
+ * `event` (this message in proto3 JSON, stream_id empty), where any consumer may read it with
+ * XREADGROUP, and streamed by WatchChanges. Delivery is at least once: a change may come twice
+ * (after a crash), always with the same id, and a run's changes come in the order they happened.
+ * The stream keeps about the last 100,000 changes.
+ */
+export interface ChangeEvent {
+  /**
+   * Deterministic: `<run key>:<decision>:<n>` for a run or step change, `def:<workflow>:...` for
+   * a definition change. Dedup on it.
+   */
+  id: string;
+  /** Where this change sits in the stream (set by WatchChanges): resume after it. */
+  streamId: string;
+  time?: Date | undefined;
+  change?: { $case: "run"; value: RunStatusChange } | { $case: "step"; value: StepStatusChange } | {
+    $case: "definition";
+    value: DefinitionChange;
+  } | undefined;
+}
+
+export interface RunStatusChange {
+  ref?:
+    | InstanceRef
+    | undefined;
+  /**
+   * The run's key (workflow:instance:run); a foreach or while iteration or a subworkflow run has
+   * its own key, and ref names its top-level run.
+   */
+  key: string;
+  /** CREATED, IN_PROGRESS, PAUSED, and the ends: SUCCEEDED, FAILED, STOPPED, TIMED_OUT. */
+  status: string;
+  message: string;
+}
+
+export interface StepStatusChange {
+  ref?: InstanceRef | undefined;
+  key: string;
+  stepId: string;
+  attempt: number;
+  status: string;
+  message: string;
+}
+
+export interface DefinitionChange {
+  workflowId: string;
+  /** PUSHED (a new version), ACTIVATED, DEACTIVATED, PROPERTIES_UPDATED, DELETED. */
+  action: string;
+  /** The version pushed or now active (0 when none). */
+  version: string;
+}
+
 function createBaseInstanceRef(): InstanceRef {
   return { workflowId: "", instanceId: "0", runId: "0" };
 }
@@ -6274,6 +6344,713 @@ export const BypassSignalDependenciesResponse: MessageFns<BypassSignalDependenci
   },
 };
 
+function createBaseWatchChangesRequest(): WatchChangesRequest {
+  return { after: "", workflowIdPrefix: "" };
+}
+
+export const WatchChangesRequest: MessageFns<WatchChangesRequest> = {
+  encode(message: WatchChangesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.after !== "") {
+      writer.uint32(10).string(message.after);
+    }
+    if (message.workflowIdPrefix !== "") {
+      writer.uint32(18).string(message.workflowIdPrefix);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): WatchChangesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseWatchChangesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.after = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.workflowIdPrefix = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): WatchChangesRequest {
+    return {
+      after: isSet(object.after) ? globalThis.String(object.after) : "",
+      workflowIdPrefix: isSet(object.workflowIdPrefix)
+        ? globalThis.String(object.workflowIdPrefix)
+        : isSet(object.workflow_id_prefix)
+        ? globalThis.String(object.workflow_id_prefix)
+        : "",
+    };
+  },
+
+  toJSON(message: WatchChangesRequest): unknown {
+    const obj: any = {};
+    if (message.after !== "") {
+      obj.after = message.after;
+    }
+    if (message.workflowIdPrefix !== "") {
+      obj.workflowIdPrefix = message.workflowIdPrefix;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<WatchChangesRequest>): WatchChangesRequest {
+    return WatchChangesRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<WatchChangesRequest>): WatchChangesRequest {
+    const message = createBaseWatchChangesRequest();
+    message.after = object.after ?? "";
+    message.workflowIdPrefix = object.workflowIdPrefix ?? "";
+    return message;
+  },
+};
+
+function createBaseWatchChangesResponse(): WatchChangesResponse {
+  return { event: undefined };
+}
+
+export const WatchChangesResponse: MessageFns<WatchChangesResponse> = {
+  encode(message: WatchChangesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.event !== undefined) {
+      ChangeEvent.encode(message.event, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): WatchChangesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseWatchChangesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.event = ChangeEvent.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): WatchChangesResponse {
+    return { event: isSet(object.event) ? ChangeEvent.fromJSON(object.event) : undefined };
+  },
+
+  toJSON(message: WatchChangesResponse): unknown {
+    const obj: any = {};
+    if (message.event !== undefined) {
+      obj.event = ChangeEvent.toJSON(message.event);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<WatchChangesResponse>): WatchChangesResponse {
+    return WatchChangesResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<WatchChangesResponse>): WatchChangesResponse {
+    const message = createBaseWatchChangesResponse();
+    message.event = (object.event !== undefined && object.event !== null)
+      ? ChangeEvent.fromPartial(object.event)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseChangeEvent(): ChangeEvent {
+  return { id: "", streamId: "", time: undefined, change: undefined };
+}
+
+export const ChangeEvent: MessageFns<ChangeEvent> = {
+  encode(message: ChangeEvent, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.streamId !== "") {
+      writer.uint32(18).string(message.streamId);
+    }
+    if (message.time !== undefined) {
+      Timestamp.encode(toTimestamp(message.time), writer.uint32(26).fork()).join();
+    }
+    switch (message.change?.$case) {
+      case "run":
+        RunStatusChange.encode(message.change.value, writer.uint32(34).fork()).join();
+        break;
+      case "step":
+        StepStatusChange.encode(message.change.value, writer.uint32(42).fork()).join();
+        break;
+      case "definition":
+        DefinitionChange.encode(message.change.value, writer.uint32(50).fork()).join();
+        break;
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ChangeEvent {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseChangeEvent();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.streamId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.time = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.change = { $case: "run", value: RunStatusChange.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.change = { $case: "step", value: StepStatusChange.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.change = { $case: "definition", value: DefinitionChange.decode(reader, reader.uint32()) };
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ChangeEvent {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      streamId: isSet(object.streamId)
+        ? globalThis.String(object.streamId)
+        : isSet(object.stream_id)
+        ? globalThis.String(object.stream_id)
+        : "",
+      time: isSet(object.time) ? fromJsonTimestamp(object.time) : undefined,
+      change: isSet(object.run)
+        ? { $case: "run", value: RunStatusChange.fromJSON(object.run) }
+        : isSet(object.step)
+        ? { $case: "step", value: StepStatusChange.fromJSON(object.step) }
+        : isSet(object.definition)
+        ? { $case: "definition", value: DefinitionChange.fromJSON(object.definition) }
+        : undefined,
+    };
+  },
+
+  toJSON(message: ChangeEvent): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.streamId !== "") {
+      obj.streamId = message.streamId;
+    }
+    if (message.time !== undefined) {
+      obj.time = message.time.toISOString();
+    }
+    if (message.change?.$case === "run") {
+      obj.run = RunStatusChange.toJSON(message.change.value);
+    } else if (message.change?.$case === "step") {
+      obj.step = StepStatusChange.toJSON(message.change.value);
+    } else if (message.change?.$case === "definition") {
+      obj.definition = DefinitionChange.toJSON(message.change.value);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ChangeEvent>): ChangeEvent {
+    return ChangeEvent.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ChangeEvent>): ChangeEvent {
+    const message = createBaseChangeEvent();
+    message.id = object.id ?? "";
+    message.streamId = object.streamId ?? "";
+    message.time = object.time ?? undefined;
+    switch (object.change?.$case) {
+      case "run": {
+        if (object.change?.value !== undefined && object.change?.value !== null) {
+          message.change = { $case: "run", value: RunStatusChange.fromPartial(object.change.value) };
+        }
+        break;
+      }
+      case "step": {
+        if (object.change?.value !== undefined && object.change?.value !== null) {
+          message.change = { $case: "step", value: StepStatusChange.fromPartial(object.change.value) };
+        }
+        break;
+      }
+      case "definition": {
+        if (object.change?.value !== undefined && object.change?.value !== null) {
+          message.change = { $case: "definition", value: DefinitionChange.fromPartial(object.change.value) };
+        }
+        break;
+      }
+    }
+    return message;
+  },
+};
+
+function createBaseRunStatusChange(): RunStatusChange {
+  return { ref: undefined, key: "", status: "", message: "" };
+}
+
+export const RunStatusChange: MessageFns<RunStatusChange> = {
+  encode(message: RunStatusChange, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.ref !== undefined) {
+      InstanceRef.encode(message.ref, writer.uint32(10).fork()).join();
+    }
+    if (message.key !== "") {
+      writer.uint32(18).string(message.key);
+    }
+    if (message.status !== "") {
+      writer.uint32(26).string(message.status);
+    }
+    if (message.message !== "") {
+      writer.uint32(34).string(message.message);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RunStatusChange {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRunStatusChange();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.ref = InstanceRef.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.status = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.message = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RunStatusChange {
+    return {
+      ref: isSet(object.ref) ? InstanceRef.fromJSON(object.ref) : undefined,
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      status: isSet(object.status) ? globalThis.String(object.status) : "",
+      message: isSet(object.message) ? globalThis.String(object.message) : "",
+    };
+  },
+
+  toJSON(message: RunStatusChange): unknown {
+    const obj: any = {};
+    if (message.ref !== undefined) {
+      obj.ref = InstanceRef.toJSON(message.ref);
+    }
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.status !== "") {
+      obj.status = message.status;
+    }
+    if (message.message !== "") {
+      obj.message = message.message;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<RunStatusChange>): RunStatusChange {
+    return RunStatusChange.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RunStatusChange>): RunStatusChange {
+    const message = createBaseRunStatusChange();
+    message.ref = (object.ref !== undefined && object.ref !== null) ? InstanceRef.fromPartial(object.ref) : undefined;
+    message.key = object.key ?? "";
+    message.status = object.status ?? "";
+    message.message = object.message ?? "";
+    return message;
+  },
+};
+
+function createBaseStepStatusChange(): StepStatusChange {
+  return { ref: undefined, key: "", stepId: "", attempt: 0, status: "", message: "" };
+}
+
+export const StepStatusChange: MessageFns<StepStatusChange> = {
+  encode(message: StepStatusChange, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.ref !== undefined) {
+      InstanceRef.encode(message.ref, writer.uint32(10).fork()).join();
+    }
+    if (message.key !== "") {
+      writer.uint32(18).string(message.key);
+    }
+    if (message.stepId !== "") {
+      writer.uint32(26).string(message.stepId);
+    }
+    if (message.attempt !== 0) {
+      writer.uint32(32).int32(message.attempt);
+    }
+    if (message.status !== "") {
+      writer.uint32(42).string(message.status);
+    }
+    if (message.message !== "") {
+      writer.uint32(50).string(message.message);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StepStatusChange {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStepStatusChange();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.ref = InstanceRef.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.stepId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.attempt = reader.int32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.status = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.message = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): StepStatusChange {
+    return {
+      ref: isSet(object.ref) ? InstanceRef.fromJSON(object.ref) : undefined,
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      stepId: isSet(object.stepId)
+        ? globalThis.String(object.stepId)
+        : isSet(object.step_id)
+        ? globalThis.String(object.step_id)
+        : "",
+      attempt: isSet(object.attempt) ? globalThis.Number(object.attempt) : 0,
+      status: isSet(object.status) ? globalThis.String(object.status) : "",
+      message: isSet(object.message) ? globalThis.String(object.message) : "",
+    };
+  },
+
+  toJSON(message: StepStatusChange): unknown {
+    const obj: any = {};
+    if (message.ref !== undefined) {
+      obj.ref = InstanceRef.toJSON(message.ref);
+    }
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.stepId !== "") {
+      obj.stepId = message.stepId;
+    }
+    if (message.attempt !== 0) {
+      obj.attempt = Math.round(message.attempt);
+    }
+    if (message.status !== "") {
+      obj.status = message.status;
+    }
+    if (message.message !== "") {
+      obj.message = message.message;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<StepStatusChange>): StepStatusChange {
+    return StepStatusChange.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<StepStatusChange>): StepStatusChange {
+    const message = createBaseStepStatusChange();
+    message.ref = (object.ref !== undefined && object.ref !== null) ? InstanceRef.fromPartial(object.ref) : undefined;
+    message.key = object.key ?? "";
+    message.stepId = object.stepId ?? "";
+    message.attempt = object.attempt ?? 0;
+    message.status = object.status ?? "";
+    message.message = object.message ?? "";
+    return message;
+  },
+};
+
+function createBaseDefinitionChange(): DefinitionChange {
+  return { workflowId: "", action: "", version: "0" };
+}
+
+export const DefinitionChange: MessageFns<DefinitionChange> = {
+  encode(message: DefinitionChange, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.workflowId !== "") {
+      writer.uint32(10).string(message.workflowId);
+    }
+    if (message.action !== "") {
+      writer.uint32(18).string(message.action);
+    }
+    if (message.version !== "0") {
+      writer.uint32(24).int64(message.version);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DefinitionChange {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDefinitionChange();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.workflowId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.action = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.version = reader.int64().toString();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DefinitionChange {
+    return {
+      workflowId: isSet(object.workflowId)
+        ? globalThis.String(object.workflowId)
+        : isSet(object.workflow_id)
+        ? globalThis.String(object.workflow_id)
+        : "",
+      action: isSet(object.action) ? globalThis.String(object.action) : "",
+      version: isSet(object.version) ? globalThis.String(object.version) : "0",
+    };
+  },
+
+  toJSON(message: DefinitionChange): unknown {
+    const obj: any = {};
+    if (message.workflowId !== "") {
+      obj.workflowId = message.workflowId;
+    }
+    if (message.action !== "") {
+      obj.action = message.action;
+    }
+    if (message.version !== "0") {
+      obj.version = message.version;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<DefinitionChange>): DefinitionChange {
+    return DefinitionChange.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<DefinitionChange>): DefinitionChange {
+    const message = createBaseDefinitionChange();
+    message.workflowId = object.workflowId ?? "";
+    message.action = object.action ?? "";
+    message.version = object.version ?? "0";
+    return message;
+  },
+};
+
 /**
  * Runs workflow instances: start, inspect, watch and steer them.
  * An instance run is addressed by (workflow_id, instance_id, run_id); run_id 0
@@ -6474,6 +7251,22 @@ export const SchedulerServiceService = {
     responseDeserialize: (value: Buffer): BypassSignalDependenciesResponse =>
       BypassSignalDependenciesResponse.decode(value),
   },
+  /**
+   * Change events (see ChangeEvent): every run and step status change, in order per run, and
+   * every definition change, read from the Redis stream `{baton}:changes`. Resumes after a
+   * stream id a previous watch delivered. Like WatchInstance, the server ends a watch (OK) after
+   * BATON_MAX_DEADLINE_MS: watch again after the last stream_id.
+   */
+  watchChanges: {
+    path: "/baton.v1.SchedulerService/WatchChanges" as const,
+    requestStream: false as const,
+    responseStream: true as const,
+    requestSerialize: (value: WatchChangesRequest): Buffer => Buffer.from(WatchChangesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): WatchChangesRequest => WatchChangesRequest.decode(value),
+    responseSerialize: (value: WatchChangesResponse): Buffer =>
+      Buffer.from(WatchChangesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): WatchChangesResponse => WatchChangesResponse.decode(value),
+  },
 } as const;
 
 export interface SchedulerServiceServer extends UntypedServiceImplementation {
@@ -6515,6 +7308,13 @@ export interface SchedulerServiceServer extends UntypedServiceImplementation {
   restartStep: handleUnaryCall<RestartStepRequest, RestartStepResponse>;
   /** Lets a step waiting on signal dependencies (WAITING_FOR_SIGNALS) go on without them. */
   bypassSignalDependencies: handleUnaryCall<BypassSignalDependenciesRequest, BypassSignalDependenciesResponse>;
+  /**
+   * Change events (see ChangeEvent): every run and step status change, in order per run, and
+   * every definition change, read from the Redis stream `{baton}:changes`. Resumes after a
+   * stream id a previous watch delivered. Like WatchInstance, the server ends a watch (OK) after
+   * BATON_MAX_DEADLINE_MS: watch again after the last stream_id.
+   */
+  watchChanges: handleServerStreamingCall<WatchChangesRequest, WatchChangesResponse>;
 }
 
 export interface SchedulerServiceClient extends Client {
@@ -6788,6 +7588,21 @@ export interface SchedulerServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: BypassSignalDependenciesResponse) => void,
   ): ClientUnaryCall;
+  /**
+   * Change events (see ChangeEvent): every run and step status change, in order per run, and
+   * every definition change, read from the Redis stream `{baton}:changes`. Resumes after a
+   * stream id a previous watch delivered. Like WatchInstance, the server ends a watch (OK) after
+   * BATON_MAX_DEADLINE_MS: watch again after the last stream_id.
+   */
+  watchChanges(
+    request: WatchChangesRequest,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<WatchChangesResponse>;
+  watchChanges(
+    request: WatchChangesRequest,
+    metadata?: Metadata,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<WatchChangesResponse>;
 }
 
 export const SchedulerServiceClient = makeGenericClientConstructor(

@@ -1,0 +1,53 @@
+import { ChangeEvent } from '@baton/proto';
+import type { ChainableCommander, Redis } from 'ioredis';
+
+/**
+ * The change events stream (proto ChangeEvent): run and step status changes from the scheduler,
+ * definition changes from the definition service. A feed for consumers (XREADGROUP) and for
+ * SchedulerService.WatchChanges; the truth stays in MongoDB (decisions, definition snapshots).
+ */
+export const CHANGES_STREAM = '{baton}:changes';
+/** About this many changes are kept (XADD MAXLEN ~): a consumer further behind misses the oldest. */
+export const CHANGES_KEPT = 100_000;
+
+/** Queues one XADD per change on a MULTI or pipeline: fields `id` and `event` (proto3 JSON). */
+export function addChanges(m: ChainableCommander, events: readonly ChangeEvent[]): void {
+  for (const e of events)
+    m.xadd(
+      CHANGES_STREAM,
+      'MAXLEN',
+      '~',
+      String(CHANGES_KEPT),
+      '*',
+      'id',
+      e.id,
+      'event',
+      JSON.stringify(ChangeEvent.toJSON(e)),
+    );
+}
+
+/** Publishes changes in one round trip. */
+export async function publishChanges(redis: Redis, events: readonly ChangeEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  const m = redis.multi();
+  addChanges(m, events);
+  await m.exec();
+}
+
+/** The stream id of the newest change ('0-0' when there is none): "from now on". */
+export async function latestChangeId(redis: Redis): Promise<string> {
+  const last = await redis.xrevrange(CHANGES_STREAM, '+', '-', 'COUNT', 1);
+  return last[0]?.[0] ?? '0-0';
+}
+
+/** Up to `count` changes after stream id `after`, each with its stream id set. */
+export async function readChanges(redis: Redis, after: string, count: number): Promise<ChangeEvent[]> {
+  const res = await redis.xread('COUNT', count, 'STREAMS', CHANGES_STREAM, after);
+  const entries = res?.[0]?.[1] ?? [];
+  return entries.map(([streamId, fields]) => {
+    let json = '{}';
+    for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i] === 'event') json = fields[i + 1]!;
+    const event = ChangeEvent.fromJSON(JSON.parse(json));
+    return { ...event, streamId };
+  });
+}
