@@ -220,6 +220,41 @@ describe('baton: starting, watching and steering runs', () => {
     assert.match(long.err, /INVALID_ARGUMENT[\s\S]*reason/);
   });
 
+  test('pause a workflow: new runs wait CREATED, also when a run ends and across a kill -9; resume starts them', async () => {
+    pushWorkflow(env, { id: 'cli.wfpause', steps: [sleep('nap', 1)] });
+    const first = instanceOf(baton(env, ['start', 'cli.wfpause']).out);
+    const pause = baton(env, ['pause', 'cli.wfpause', '--reason', 'upstream outage']);
+    assert.equal(pause.code, 0, pause.err);
+    assert.equal(pause.out, 'paused cli.wfpause: new runs wait (CREATED) until baton resume cli.wfpause\n');
+    assert.match(baton(env, ['pause', 'cli.wfpause']).out, /was paused already/);
+    const waiting = [1, 2].map(() => {
+      const r = baton(env, ['start', 'cli.wfpause']);
+      assert.equal(r.code, 0, r.err);
+      assert.match(r.out, /\(version 1, CREATED\)/);
+      return instanceOf(r.out);
+    });
+    // The run that was going finishes; its end admits nothing while the workflow is paused.
+    const w = baton(env, ['watch', 'cli.wfpause', first]);
+    assert.equal(w.code, 0, w.err);
+    const sched = env.stack.services.scheduler!;
+    sched.kill9();
+    await sched.exited();
+    await sched.start();
+    for (const i of waiting) assert.equal(statusOf('cli.wfpause', i), 'CREATED');
+    const resume = baton(env, ['resume', 'cli.wfpause']);
+    assert.equal(resume.code, 0, resume.err);
+    // As its run strategy allows: SEQUENTIAL (the default) starts one; the other follows it.
+    assert.equal(resume.out, 'resumed cli.wfpause: 1 waiting run started\n');
+    for (const i of waiting) {
+      const r = baton(env, ['watch', 'cli.wfpause', i]);
+      assert.equal(r.code, 0, `${r.out}\n${r.err}`);
+    }
+    assert.match(baton(env, ['resume', 'cli.wfpause']).out, /was not paused/);
+    const unknown = baton(env, ['pause', 'cli.no_such_workflow']);
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.err, /NOT_FOUND/);
+  });
+
   test('bad input: unknown workflow exits 1 with NOT_FOUND; bad --param syntax exits 2', () => {
     const unknown = baton(env, ['start', 'cli.no_such_workflow']);
     assert.equal(unknown.code, 1);

@@ -208,15 +208,28 @@ export async function killCommand(
   );
 }
 
-/** `baton pause`: no new step starts; running ones finish. */
+/**
+ * `baton pause WF N`: no new step of run N starts (running ones finish). `baton pause WF`: no new
+ * run of the workflow starts (they wait, CREATED).
+ */
 export async function pauseCommand(
   ctx: CommandContext,
   workflowId: string,
-  instance: string,
+  instance: string | undefined,
   flags: { reason?: string } = {},
 ): Promise<void> {
+  const reason = flags.reason ?? '';
+  if (instance === undefined) {
+    const res = await ctx.clients().scheduler.pauseWorkflow({ workflowId, reason });
+    ctx.out.result(res, (r, s) =>
+      r.paused
+        ? `paused ${s.bold(workflowId)}: new runs wait (CREATED) until baton resume ${workflowId}`
+        : `${s.bold(workflowId)} was paused already`,
+    );
+    return;
+  }
   const ref = refOf(workflowId, instance);
-  const res = await ctx.clients().scheduler.pauseInstance({ ref, reason: flags.reason ?? '' });
+  const res = await ctx.clients().scheduler.pauseInstance({ ref, reason });
   ctx.out.result(
     res,
     () =>
@@ -224,13 +237,22 @@ export async function pauseCommand(
   );
 }
 
-/** `baton resume`: a paused run goes on. */
+/** `baton resume WF N`: a paused run goes on. `baton resume WF`: the workflow's waiting runs start. */
 export async function resumeCommand(
   ctx: CommandContext,
   workflowId: string,
-  instance: string,
+  instance: string | undefined,
   flags: { reason?: string } = {},
 ): Promise<void> {
+  if (instance === undefined) {
+    const res = await ctx.clients().scheduler.resumeWorkflow({ workflowId });
+    ctx.out.result(res, (r, s) =>
+      r.resumed
+        ? `resumed ${s.bold(workflowId)}: ${r.started} waiting run${r.started === 1 ? '' : 's'} started`
+        : `${s.bold(workflowId)} was not paused`,
+    );
+    return;
+  }
   const ref = refOf(workflowId, instance);
   const res = await ctx.clients().scheduler.resumeInstance({ ref, reason: flags.reason ?? '' });
   ctx.out.result(res, () => `resuming ${ctx.out.style.bold(`${workflowId} instance ${ref.instanceId}`)}`);
@@ -383,17 +405,19 @@ export function registerRunCommands(program: Command, ctx: Ctx): void {
       killCommand(ctx(), id, instance, flags),
     );
   program
-    .command('pause <workflow-id> <instance>')
-    .description('pause a run: running steps finish, no new step or iteration starts')
+    .command('pause <workflow-id> [instance]')
+    .description(
+      'pause a run (running steps finish, no new step or iteration starts), or without an instance the workflow (new runs wait)',
+    )
     .option(...reason)
-    .action((id: string, instance: string, flags: { reason?: string }) =>
+    .action((id: string, instance: string | undefined, flags: { reason?: string }) =>
       pauseCommand(ctx(), id, instance, flags),
     );
   program
-    .command('resume <workflow-id> <instance>')
-    .description('resume a paused run')
+    .command('resume <workflow-id> [instance]')
+    .description('resume a paused run, or without an instance a paused workflow (its waiting runs start)')
     .option(...reason)
-    .action((id: string, instance: string, flags: { reason?: string }) =>
+    .action((id: string, instance: string | undefined, flags: { reason?: string }) =>
       resumeCommand(ctx(), id, instance, flags),
     );
   params(

@@ -74,6 +74,8 @@ export const PERMISSIONS: Readonly<Record<string, Rule>> = {
   // Every change of the workflows under the prefix (none: of every workflow).
   '/baton.v1.SchedulerService/WatchChanges': read((r) => str(r.workflowIdPrefix) || undefined),
   '/baton.v1.SchedulerService/RestartInstance': operate(ref),
+  '/baton.v1.SchedulerService/PauseWorkflow': operate(workflow),
+  '/baton.v1.SchedulerService/ResumeWorkflow': operate(workflow),
   '/baton.v1.SchedulerService/UnblockWorkflow': operate(workflow),
   '/baton.v1.SchedulerService/GetStepRun': read(ref),
   '/baton.v1.SchedulerService/ListStepRuns': read(ref),

@@ -17,7 +17,7 @@ import type { InstanceStore } from '../store/instance-store';
 import type { Definitions, PinnedWorkflow } from './definitions';
 import { contextOf } from './run-context';
 import type { RunReads } from './run-reads';
-import { type RunRefInput, checkRequestId, invalid, paramsText } from './run-refs';
+import { type RunRefInput, checkReason, checkRequestId, invalid, paramsText } from './run-refs';
 import type { NewRun, Runs } from './runs';
 import type { WorkflowQueue } from './workflow-queue';
 
@@ -86,6 +86,32 @@ export class RunStarts {
     await this.store.queues.unblock(workflowId, a.blockedBy);
     await this.queue.admit(workflowId);
     return a.blockedBy;
+  }
+
+  /**
+   * Pauses a workflow: runs started from now on wait (CREATED) instead of starting, whatever
+   * starts them (a user, a trigger); runs already going go on (pause those with PauseInstance).
+   * True when it was not paused before.
+   */
+  async pauseWorkflow(workflowId: string, reason: string): Promise<boolean> {
+    await this.requireWorkflow(workflowId);
+    checkReason(reason);
+    return this.store.queues.pause(workflowId, reason, Date.now());
+  }
+
+  /** Resumes a paused workflow: what waited is admitted now, as its run strategy allows. */
+  async resumeWorkflow(workflowId: string): Promise<{ resumed: boolean; started: number }> {
+    await this.requireWorkflow(workflowId);
+    const resumed = await this.store.queues.resume(workflowId);
+    const a = await this.queue.admit(workflowId);
+    return { resumed, started: a.start.length };
+  }
+
+  private async requireWorkflow(workflowId: string): Promise<void> {
+    if (!workflowId)
+      invalid('workflow_id is required', [{ field: 'workflow_id', description: 'is required' }]);
+    // NOT_FOUND for a workflow the definition service does not know.
+    await this.defs.resolve(workflowId, 'latest');
   }
 
   async start(input: StartInput): Promise<StartResult> {

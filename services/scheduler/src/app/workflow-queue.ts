@@ -84,6 +84,15 @@ export class WorkflowQueue {
    * start with one batched insert of their start events; the rest go through the locked admission.
    */
   async admitNewMany(insts: readonly InstanceDoc[]): Promise<Admission[]> {
+    // A paused workflow's new runs wait (CREATED) until ResumeWorkflow admits them.
+    const workflows = [...new Set(insts.map((i) => i.workflow_id))];
+    const pausedFlags = await inChunks(workflows, 64, (w) => this.store.queues.isPaused(w));
+    const paused = new Set(workflows.filter((_, k) => pausedFlags[k]));
+    if (paused.size > 0) {
+      const out = await this.admitNewMany(insts.filter((i) => !paused.has(i.workflow_id)));
+      let k = 0;
+      return insts.map((i) => (paused.has(i.workflow_id) ? { start: [], stop: [] } : out[k++]!));
+    }
     const room = (inst: InstanceDoc) => {
       const cursor = this.cursors.get(inst.workflow_id);
       return cursor !== undefined && roomToSpare(inst.run_strategy, cursor, inst.instance_id);
@@ -138,6 +147,7 @@ export class WorkflowQueue {
 
   /** Admits what the strategy allows now; retries a few times when another replica holds the lock. */
   async admit(workflowId: string, own?: number): Promise<Admission> {
+    if (await this.store.queues.isPaused(workflowId)) return NONE;
     if (own !== undefined) {
       // A start under PARALLEL with room to spare needs no lock: the room check counts every
       // instance since the cursor as running (started or not), so racing starts cannot overfill.
@@ -231,6 +241,7 @@ export class WorkflowQueue {
   }
 
   private async admitLocked(workflowId: string, own?: number): Promise<Admission> {
+    if (await this.store.queues.isPaused(workflowId)) return NONE;
     const latest = await this.store.instances.latestInstanceId(workflowId);
     const cursor = await this.readCursor(workflowId);
     const newest = await this.store.instances.getInstance(workflowId, latest);

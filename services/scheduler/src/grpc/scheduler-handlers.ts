@@ -236,6 +236,13 @@ export function schedulerHandlers(app: SchedulerApp, defs: Definitions) {
         nextPageToken: out.next === undefined ? '' : pageToken(out.next),
       };
     }) as U<api.ListIterationsRequest, api.ListIterationsResponse>,
+    PauseWorkflow: (async (req) => ({
+      paused: await app.starts.pauseWorkflow(req.workflowId, req.reason),
+    })) as U<api.PauseWorkflowRequest, api.PauseWorkflowResponse>,
+    ResumeWorkflow: (async (req) => await app.starts.resumeWorkflow(req.workflowId)) as U<
+      api.ResumeWorkflowRequest,
+      api.ResumeWorkflowResponse
+    >,
     UnblockWorkflow: (async (req) => ({
       unblockedInstanceId: String(await app.starts.unblock(req.workflowId)),
     })) as U<api.UnblockWorkflowRequest, api.UnblockWorkflowResponse>,

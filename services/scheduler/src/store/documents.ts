@@ -54,6 +54,13 @@ export interface QueueDoc {
   updated_at: number;
 }
 
+/** workflow_queues `_id = <workflow>:paused`: the workflow is paused (PauseWorkflow). */
+export interface PausedWorkflowDoc {
+  _id: string;
+  reason: string;
+  paused_at: number;
+}
+
 /** What a child instance runs (kept on its head so any replica can rebuild its context). */
 export type RunRef =
   | { kind: 'workflow' }

@@ -1,6 +1,13 @@
 import type { Db } from 'mongodb';
 import { DecisionLog, type StoredDecision } from './decision-log';
-import type { ChildEventDoc, EventDoc, LiveRunDoc, QueueDoc, StartRequestDoc } from './documents';
+import type {
+  ChildEventDoc,
+  EventDoc,
+  LiveRunDoc,
+  PausedWorkflowDoc,
+  QueueDoc,
+  StartRequestDoc,
+} from './documents';
 import { EventStore } from './event-store';
 import { InstanceDocs } from './instance-docs';
 import type { IdDoc } from './mongo-ops';
@@ -38,7 +45,9 @@ export class InstanceStore {
     const instances = db.collection<IdDoc>('instances');
     this.instances = new InstanceDocs(instances);
     this.requests = new StartRequests(db.collection<StartRequestDoc>('start_requests'));
-    this.queues = new QueueStore(db.collection<IdDoc & Partial<QueueDoc>>('workflow_queues'));
+    this.queues = new QueueStore(
+      db.collection<IdDoc & Partial<QueueDoc> & Partial<PausedWorkflowDoc>>('workflow_queues'),
+    );
     this.heads = new RunHeads(instances, db.collection<LiveRunDoc>('live_runs'));
     this.decisions = new DecisionLog(db.collection<StoredDecision>('decisions'));
     this.events = new EventStore(

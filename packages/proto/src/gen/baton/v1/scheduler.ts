@@ -245,6 +245,28 @@ export interface ResumeInstanceResponse {
   status: string;
 }
 
+export interface PauseWorkflowRequest {
+  workflowId: string;
+  /** At most 1,000 characters. */
+  reason: string;
+}
+
+export interface PauseWorkflowResponse {
+  /** False when the workflow was paused already. */
+  paused: boolean;
+}
+
+export interface ResumeWorkflowRequest {
+  workflowId: string;
+}
+
+export interface ResumeWorkflowResponse {
+  /** False when the workflow was not paused. */
+  resumed: boolean;
+  /** Runs that waited and started now. */
+  started: number;
+}
+
 export interface KillInstanceRequest {
   ref?: InstanceRef | undefined;
   reason: string;
@@ -3515,6 +3537,320 @@ export const ResumeInstanceResponse: MessageFns<ResumeInstanceResponse> = {
   fromPartial(object: DeepPartial<ResumeInstanceResponse>): ResumeInstanceResponse {
     const message = createBaseResumeInstanceResponse();
     message.status = object.status ?? "";
+    return message;
+  },
+};
+
+function createBasePauseWorkflowRequest(): PauseWorkflowRequest {
+  return { workflowId: "", reason: "" };
+}
+
+export const PauseWorkflowRequest: MessageFns<PauseWorkflowRequest> = {
+  encode(message: PauseWorkflowRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.workflowId !== "") {
+      writer.uint32(10).string(message.workflowId);
+    }
+    if (message.reason !== "") {
+      writer.uint32(18).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PauseWorkflowRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePauseWorkflowRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.workflowId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PauseWorkflowRequest {
+    return {
+      workflowId: isSet(object.workflowId)
+        ? globalThis.String(object.workflowId)
+        : isSet(object.workflow_id)
+        ? globalThis.String(object.workflow_id)
+        : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: PauseWorkflowRequest): unknown {
+    const obj: any = {};
+    if (message.workflowId !== "") {
+      obj.workflowId = message.workflowId;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<PauseWorkflowRequest>): PauseWorkflowRequest {
+    return PauseWorkflowRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<PauseWorkflowRequest>): PauseWorkflowRequest {
+    const message = createBasePauseWorkflowRequest();
+    message.workflowId = object.workflowId ?? "";
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBasePauseWorkflowResponse(): PauseWorkflowResponse {
+  return { paused: false };
+}
+
+export const PauseWorkflowResponse: MessageFns<PauseWorkflowResponse> = {
+  encode(message: PauseWorkflowResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.paused !== false) {
+      writer.uint32(8).bool(message.paused);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PauseWorkflowResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePauseWorkflowResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.paused = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PauseWorkflowResponse {
+    return { paused: isSet(object.paused) ? globalThis.Boolean(object.paused) : false };
+  },
+
+  toJSON(message: PauseWorkflowResponse): unknown {
+    const obj: any = {};
+    if (message.paused !== false) {
+      obj.paused = message.paused;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<PauseWorkflowResponse>): PauseWorkflowResponse {
+    return PauseWorkflowResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<PauseWorkflowResponse>): PauseWorkflowResponse {
+    const message = createBasePauseWorkflowResponse();
+    message.paused = object.paused ?? false;
+    return message;
+  },
+};
+
+function createBaseResumeWorkflowRequest(): ResumeWorkflowRequest {
+  return { workflowId: "" };
+}
+
+export const ResumeWorkflowRequest: MessageFns<ResumeWorkflowRequest> = {
+  encode(message: ResumeWorkflowRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.workflowId !== "") {
+      writer.uint32(10).string(message.workflowId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ResumeWorkflowRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseResumeWorkflowRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.workflowId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ResumeWorkflowRequest {
+    return {
+      workflowId: isSet(object.workflowId)
+        ? globalThis.String(object.workflowId)
+        : isSet(object.workflow_id)
+        ? globalThis.String(object.workflow_id)
+        : "",
+    };
+  },
+
+  toJSON(message: ResumeWorkflowRequest): unknown {
+    const obj: any = {};
+    if (message.workflowId !== "") {
+      obj.workflowId = message.workflowId;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ResumeWorkflowRequest>): ResumeWorkflowRequest {
+    return ResumeWorkflowRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ResumeWorkflowRequest>): ResumeWorkflowRequest {
+    const message = createBaseResumeWorkflowRequest();
+    message.workflowId = object.workflowId ?? "";
+    return message;
+  },
+};
+
+function createBaseResumeWorkflowResponse(): ResumeWorkflowResponse {
+  return { resumed: false, started: 0 };
+}
+
+export const ResumeWorkflowResponse: MessageFns<ResumeWorkflowResponse> = {
+  encode(message: ResumeWorkflowResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.resumed !== false) {
+      writer.uint32(8).bool(message.resumed);
+    }
+    if (message.started !== 0) {
+      writer.uint32(16).int32(message.started);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ResumeWorkflowResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseResumeWorkflowResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.resumed = reader.bool();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.started = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ResumeWorkflowResponse {
+    return {
+      resumed: isSet(object.resumed) ? globalThis.Boolean(object.resumed) : false,
+      started: isSet(object.started) ? globalThis.Number(object.started) : 0,
+    };
+  },
+
+  toJSON(message: ResumeWorkflowResponse): unknown {
+    const obj: any = {};
+    if (message.resumed !== false) {
+      obj.resumed = message.resumed;
+    }
+    if (message.started !== 0) {
+      obj.started = Math.round(message.started);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ResumeWorkflowResponse>): ResumeWorkflowResponse {
+    return ResumeWorkflowResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ResumeWorkflowResponse>): ResumeWorkflowResponse {
+    const message = createBaseResumeWorkflowResponse();
+    message.resumed = object.resumed ?? false;
+    message.started = object.started ?? 0;
     return message;
   },
 };
@@ -7163,6 +7499,32 @@ export const SchedulerServiceService = {
       Buffer.from(RestartInstanceResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): RestartInstanceResponse => RestartInstanceResponse.decode(value),
   },
+  /**
+   * Pauses a workflow: runs started from now on (by users or triggers) wait, CREATED, instead
+   * of starting; runs already going go on (PauseInstance pauses one of them).
+   */
+  pauseWorkflow: {
+    path: "/baton.v1.SchedulerService/PauseWorkflow" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: PauseWorkflowRequest): Buffer => Buffer.from(PauseWorkflowRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): PauseWorkflowRequest => PauseWorkflowRequest.decode(value),
+    responseSerialize: (value: PauseWorkflowResponse): Buffer =>
+      Buffer.from(PauseWorkflowResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): PauseWorkflowResponse => PauseWorkflowResponse.decode(value),
+  },
+  /** Resumes a paused workflow: the runs that waited start as its run strategy allows. */
+  resumeWorkflow: {
+    path: "/baton.v1.SchedulerService/ResumeWorkflow" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ResumeWorkflowRequest): Buffer =>
+      Buffer.from(ResumeWorkflowRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ResumeWorkflowRequest => ResumeWorkflowRequest.decode(value),
+    responseSerialize: (value: ResumeWorkflowResponse): Buffer =>
+      Buffer.from(ResumeWorkflowResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ResumeWorkflowResponse => ResumeWorkflowResponse.decode(value),
+  },
   /** Unblocks a STRICT_SEQUENTIAL workflow whose queue a failed run blocks. */
   unblockWorkflow: {
     path: "/baton.v1.SchedulerService/UnblockWorkflow" as const,
@@ -7293,6 +7655,13 @@ export interface SchedulerServiceServer extends UntypedServiceImplementation {
   resumeInstance: handleUnaryCall<ResumeInstanceRequest, ResumeInstanceResponse>;
   /** Restarts a finished run as a new run of the same instance. */
   restartInstance: handleUnaryCall<RestartInstanceRequest, RestartInstanceResponse>;
+  /**
+   * Pauses a workflow: runs started from now on (by users or triggers) wait, CREATED, instead
+   * of starting; runs already going go on (PauseInstance pauses one of them).
+   */
+  pauseWorkflow: handleUnaryCall<PauseWorkflowRequest, PauseWorkflowResponse>;
+  /** Resumes a paused workflow: the runs that waited start as its run strategy allows. */
+  resumeWorkflow: handleUnaryCall<ResumeWorkflowRequest, ResumeWorkflowResponse>;
   /** Unblocks a STRICT_SEQUENTIAL workflow whose queue a failed run blocks. */
   unblockWorkflow: handleUnaryCall<UnblockWorkflowRequest, UnblockWorkflowResponse>;
   getStepRun: handleUnaryCall<GetStepRunRequest, GetStepRunResponse>;
@@ -7460,6 +7829,41 @@ export interface SchedulerServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: RestartInstanceResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Pauses a workflow: runs started from now on (by users or triggers) wait, CREATED, instead
+   * of starting; runs already going go on (PauseInstance pauses one of them).
+   */
+  pauseWorkflow(
+    request: PauseWorkflowRequest,
+    callback: (error: ServiceError | null, response: PauseWorkflowResponse) => void,
+  ): ClientUnaryCall;
+  pauseWorkflow(
+    request: PauseWorkflowRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: PauseWorkflowResponse) => void,
+  ): ClientUnaryCall;
+  pauseWorkflow(
+    request: PauseWorkflowRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: PauseWorkflowResponse) => void,
+  ): ClientUnaryCall;
+  /** Resumes a paused workflow: the runs that waited start as its run strategy allows. */
+  resumeWorkflow(
+    request: ResumeWorkflowRequest,
+    callback: (error: ServiceError | null, response: ResumeWorkflowResponse) => void,
+  ): ClientUnaryCall;
+  resumeWorkflow(
+    request: ResumeWorkflowRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ResumeWorkflowResponse) => void,
+  ): ClientUnaryCall;
+  resumeWorkflow(
+    request: ResumeWorkflowRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ResumeWorkflowResponse) => void,
   ): ClientUnaryCall;
   /** Unblocks a STRICT_SEQUENTIAL workflow whose queue a failed run blocks. */
   unblockWorkflow(
