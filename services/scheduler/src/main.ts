@@ -68,10 +68,14 @@ runServiceMain({
     const retentionEveryMs = env.int('SCHEDULER_RETENTION_SWEEP_MS', 3_600_000, 100, 86_400_000);
     // A folder to record every decide call in, for the decision-log replay tests (off: empty).
     const decider = new Decider(env.string('SCHEDULER_RECORD_DECISIONS', '') || undefined);
+    const changeEvents =
+      env.string('SCHEDULER_CHANGE_EVENTS', 'on', (v) =>
+        v === 'on' || v === 'off' ? undefined : 'must be on or off',
+      ) === 'on';
     env.done();
 
     const store = new InstanceStore(mongo.db);
-    const coord = new Coordination(redis.redis);
+    const coord = new Coordination(redis.redis, changeEvents);
     // WatchInstance waits on head writes announced over pub/sub (a connection of its own).
     const changesConn = redis.redis.duplicate();
     changesConn.on('error', () => {}); // reconnects by itself; watchers fall back to their timer

@@ -137,15 +137,16 @@ export class ChildLauncher {
     }
     const reports = await perform(fresh.map((p) => ({ head: p.head, actions: p.d0.actions })));
     await this.store.heads.insertHeads(fresh.map((p) => headAfter(p.head, p.d0, p.snapshot, this.now())));
-    // A redo (a crash before this) launches them again and publishes the same events again.
-    await this.coord.publishChanges(fresh.flatMap((p) => changesOf(p.head._id, p.d0)));
-    await this.coord.setWakes(
+    // Their change events (a redo, after a crash before this, publishes the same ones again), their
+    // wake-ups, and a look at each live one: events may have reached a child before its head
+    // existed (a nested foreach's iterations).
+    await this.coord.childrenStarted(
+      fresh.flatMap((p) => changesOf(p.head._id, p.d0)),
       live.flatMap((p) =>
         p.snapshot.nextWakeAt === undefined ? [] : [{ key: p.head._id, at: p.snapshot.nextWakeAt }],
       ),
+      live.map((p) => p.head._id),
     );
-    // Events may have reached a child before its head existed (a nested foreach's iterations).
-    await this.coord.nudge(live.map((p) => p.head._id));
     this.log.debug({ parent: parent._id, children: fresh.length, live: live.length }, 'children started');
     return [...ended, ...reports.map((event) => ({ key: parent._id, event }))];
   }

@@ -9,7 +9,11 @@ import { KEYS } from './keys';
  * never correctness.
  */
 export class Coordination {
-  constructor(private readonly redis: Redis) {}
+  constructor(
+    private readonly redis: Redis,
+    /** SCHEDULER_CHANGE_EVENTS: off leaves the changes stream alone (no consumer, less Redis work). */
+    private readonly changeEvents = true,
+  ) {}
 
   async tryLock(key: string, token: string, ttlMs: number): Promise<boolean> {
     return tryLock(this.redis, KEYS.lock(key), token, ttlMs);
@@ -56,6 +60,23 @@ export class Coordination {
     await m.exec();
   }
 
+  /**
+   * After children's heads are inserted, in one round trip: their first decisions' change events
+   * (before anything can decide after them), their wake-ups, and the live ones marked ready.
+   */
+  async childrenStarted(
+    changes: readonly ChangeEvent[],
+    wakes: readonly { key: string; at: number }[],
+    ready: readonly string[],
+  ): Promise<void> {
+    if (changes.length + wakes.length + ready.length === 0) return;
+    const m = this.redis.multi();
+    if (this.changeEvents) addChanges(m, changes);
+    if (wakes.length > 0) m.zadd(KEYS.timers, ...wakes.flatMap((w) => [w.at, w.key]));
+    if (ready.length > 0) m.lpush(KEYS.ready, ...ready);
+    await m.exec();
+  }
+
   /** Marks instances ready without events (their heads were just inserted: look at them). */
   async nudge(keys: string[]): Promise<void> {
     if (keys.length > 0) await this.redis.lpush(KEYS.ready, ...keys);
@@ -99,13 +120,13 @@ export class Coordination {
     if (at === undefined) m.zrem(KEYS.timers, key);
     else m.zadd(KEYS.timers, at, key);
     m.publish(KEYS.runChanged(key), '1');
-    addChanges(m, changes);
+    if (this.changeEvents) addChanges(m, changes);
     await m.exec();
   }
 
   /** Change events on their own (a decision whose head waits for the next one, new runs). */
   publishChanges(changes: readonly ChangeEvent[]): Promise<void> {
-    return publishChanges(this.redis, changes);
+    return this.changeEvents ? publishChanges(this.redis, changes) : Promise.resolve();
   }
 
   async setWake(key: string, at: number | undefined): Promise<void> {
