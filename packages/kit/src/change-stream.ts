@@ -10,20 +10,22 @@ export const CHANGES_STREAM = '{baton}:changes';
 /** About this many changes are kept (XADD MAXLEN ~): a consumer further behind misses the oldest. */
 export const CHANGES_KEPT = 100_000;
 
-/** Queues one XADD per change on a MULTI or pipeline: fields `id` and `event` (proto3 JSON). */
+/**
+ * One XADD per change, all in one Lua call: ARGV = max length, then id and event pairs. A foreach
+ * publishes five changes per iteration; five commands queued on a MULTI cost the scheduler ~0.2 ms
+ * of CPU per iteration (a quarter of a 10,000-iteration foreach's rate), one script call a fifth.
+ */
+const XADD_ALL = `for i = 2, #ARGV, 2 do
+  redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'id', ARGV[i], 'event', ARGV[i + 1])
+end
+return #ARGV`;
+
+/** Queues the XADDs of `events` (fields `id` and `event`, proto3 JSON) on a MULTI or pipeline. */
 export function addChanges(m: ChainableCommander, events: readonly ChangeEvent[]): void {
-  for (const e of events)
-    m.xadd(
-      CHANGES_STREAM,
-      'MAXLEN',
-      '~',
-      String(CHANGES_KEPT),
-      '*',
-      'id',
-      e.id,
-      'event',
-      JSON.stringify(ChangeEvent.toJSON(e)),
-    );
+  if (events.length === 0) return;
+  const args: string[] = [String(CHANGES_KEPT)];
+  for (const e of events) args.push(e.id, JSON.stringify(ChangeEvent.toJSON(e)));
+  m.eval(XADD_ALL, 1, CHANGES_STREAM, ...args);
 }
 
 /** Publishes changes in one round trip. */
