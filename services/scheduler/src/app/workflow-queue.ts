@@ -147,8 +147,9 @@ export class WorkflowQueue {
 
   /** Admits what the strategy allows now; retries a few times when another replica holds the lock. */
   async admit(workflowId: string, own?: number): Promise<Admission> {
-    if (await this.store.queues.isPaused(workflowId)) return NONE;
     if (own !== undefined) {
+      // A paused workflow starts nothing (the locked admission below checks for itself).
+      if (await this.store.queues.isPaused(workflowId)) return NONE;
       // A start under PARALLEL with room to spare needs no lock: the room check counts every
       // instance since the cursor as running (started or not), so racing starts cannot overfill.
       const latest = await this.store.instances.latestInstanceId(workflowId);
