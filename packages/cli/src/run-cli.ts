@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { BatonClientError } from '@baton/sdk';
 import { Command, CommanderError } from 'commander';
 import { CliExit, CliUsageError, ExitCode, exitCodeFor } from './cli-errors';
@@ -6,6 +8,22 @@ import { type CommandContext, type ConnectFn, createCommandContext } from './com
 import { COMMAND_GROUPS } from './commands/index';
 import { addGlobalOptions, connectOptionsFrom, type GlobalOptions } from './global-options';
 import { serviceHint } from './service-hint';
+
+/** This CLI's version: its package's (the nearest package.json up from here that is ours). */
+export const CLI_VERSION: string = (() => {
+  for (let dir = __dirname; ; dir = dirname(dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+        name?: string;
+        version?: string;
+      };
+      if (pkg.name === '@baton/cli' && pkg.version) return pkg.version;
+    } catch {
+      // No package.json here: look further up.
+    }
+    if (dirname(dir) === dir) return '0.0.0';
+  }
+})();
 
 export interface RunCliOptions {
   /** Makes the service clients. Default: @baton/sdk's `connect`. Tests pass fakes. */
@@ -18,6 +36,12 @@ export interface RunCliOptions {
  * tests and other programs can call it. `argv` excludes node and the script.
  */
 export async function runCli(argv: string[], io: CliIo, options: RunCliOptions = {}): Promise<number> {
+  // Only as the first word: after a command, --version selects a workflow version (get, start...),
+  // and commander's own version flag would take it from them.
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+    io.stdout.write(`baton ${CLI_VERSION} (API baton.v1)\n`);
+    return ExitCode.OK;
+  }
   // Before parsing succeeds, --json is known only from the raw words; parse errors need it too.
   const dashDash = argv.indexOf('--');
   const jsonRequested = (dashDash === -1 ? argv : argv.slice(0, dashDash)).includes('--json');
@@ -26,6 +50,7 @@ export async function runCli(argv: string[], io: CliIo, options: RunCliOptions =
 
   const program = new Command('baton')
     .description('Baton workflow orchestrator: push workflow definitions, start, watch and steer their runs')
+    .addHelpText('after', '\n`baton --version` (or -V) prints the CLI version.')
     .exitOverride()
     .showHelpAfterError(false)
     .configureOutput({

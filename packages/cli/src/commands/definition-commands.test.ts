@@ -316,6 +316,11 @@ test('usage errors exit 2 without calling a service; help exits 0', async () => 
   const { io, stdout } = captureIo();
   assert.equal(await runCli(['--help'], io, { connect: () => clients }), 0);
   assert.match(stdout.text, /Usage: baton/);
+  for (const flag of ['--version', '-V']) {
+    const v = captureIo();
+    assert.equal(await runCli([flag], v.io, { connect: () => clients }), 0);
+    assert.match(v.stdout.text, /^baton \d+\.\d+\.\d+ \(API baton\.v1\)\n$/);
+  }
 });
 
 test('global flags reach connect(): per-service flag, --addr, --timeout, env', async () => {
