@@ -69,37 +69,25 @@ export class WorkflowQueue {
   ) {}
 
   /**
-   * Admits an instance StartWorkflow has just created (no start event yet). Under PARALLEL with
-   * room to spare it starts at once, with one write: its own id bounds the instances that may be
-   * running (every one since the cursor counted as running), and a cursor remembered from an
-   * earlier admission is a lower bound, so the check can only be stricter than the real one.
-   * Otherwise the locked admission decides.
-   */
-  async admitNew(inst: InstanceDoc): Promise<Admission> {
-    return (await this.admitNewMany([inst]))[0]!;
-  }
-
-  /**
-   * admitNew for many instances at once (a cron minute's starts): the ones with room to spare
-   * start with one batched insert of their start events; the rest go through the locked admission.
+   * Admits instances StartWorkflow (or StartRuns) has just created (no start event yet). Under
+   * PARALLEL with room to spare one starts at once, with one write: its own id bounds the
+   * instances that may be running (every one since the cursor counted as running), and a cursor
+   * remembered from an earlier admission is a lower bound, so the check can only be stricter than
+   * the real one. The start events of all that may start go in one batched insert; the others go
+   * through the locked admission, and a paused workflow's wait (CREATED) until ResumeWorkflow.
    */
   async admitNewMany(insts: readonly InstanceDoc[]): Promise<Admission[]> {
-    // A paused workflow's new runs wait (CREATED) until ResumeWorkflow admits them.
     const workflows = [...new Set(insts.map((i) => i.workflow_id))];
     const pausedFlags = await inChunks(workflows, 64, (w) => this.store.queues.isPaused(w));
     const paused = new Set(workflows.filter((_, k) => pausedFlags[k]));
-    if (paused.size > 0) {
-      const out = await this.admitNewMany(insts.filter((i) => !paused.has(i.workflow_id)));
-      let k = 0;
-      return insts.map((i) => (paused.has(i.workflow_id) ? { start: [], stop: [] } : out[k++]!));
-    }
     const room = (inst: InstanceDoc) => {
       const cursor = this.cursors.get(inst.workflow_id);
       return cursor !== undefined && roomToSpare(inst.run_strategy, cursor, inst.instance_id);
     };
-    const unsure = [...new Set(insts.filter((i) => !room(i)).map((i) => i.workflow_id))];
+    const open = insts.filter((i) => !paused.has(i.workflow_id));
+    const unsure = [...new Set(open.filter((i) => !room(i)).map((i) => i.workflow_id))];
     await inChunks(unsure, 64, (w) => this.readCursor(w));
-    const has = insts.map(room);
+    const has = insts.map((i) => !paused.has(i.workflow_id) && room(i));
     const items = insts
       .filter((_, k) => has[k])
       .map((inst) => {
@@ -110,9 +98,11 @@ export class WorkflowQueue {
     for (const it of items) this.rememberStarted(it.key);
     return Promise.all(
       insts.map((inst, k) =>
-        has[k]
-          ? { start: [inst.instance_id], stop: [] }
-          : this.admitQueued(inst.workflow_id, inst.instance_id),
+        paused.has(inst.workflow_id)
+          ? { start: [], stop: [] }
+          : has[k]
+            ? { start: [inst.instance_id], stop: [] }
+            : this.admitQueued(inst.workflow_id, inst.instance_id),
       ),
     );
   }
