@@ -18,6 +18,7 @@ export {
   connectMongo,
   connectRedis,
   ensureCollections,
+  insertAllowingDuplicates,
   isDuplicateKey,
   type Dependency,
   type MongoHandle,

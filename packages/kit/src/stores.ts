@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { type Db, MongoClient } from 'mongodb';
+import { type Collection, type Db, MongoClient } from 'mongodb';
 import type { Logger } from 'pino';
 
 /** A dependency whose liveness drives the service's readiness (health status). */
@@ -110,4 +110,26 @@ export function isDuplicateKey(err: unknown): boolean {
   if (typeof err !== 'object' || err === null) return false;
   const e = err as { code?: unknown; writeErrors?: { code?: unknown }[] };
   return e.code === 11000 || (Array.isArray(e.writeErrors) && e.writeErrors.some((w) => w.code === 11000));
+}
+
+/**
+ * Inserts documents in one batch (one SQLite transaction on FerretDB: ~10x a loop of insertOne),
+ * unordered, and returns the indexes whose `_id` already existed (or came twice). Any other error
+ * throws.
+ */
+export async function insertAllowingDuplicates<T extends { _id: string }>(
+  c: Collection<T>,
+  docs: T[],
+): Promise<Set<number>> {
+  const dups = new Set<number>();
+  if (docs.length === 0) return dups;
+  try {
+    await c.insertMany(docs as unknown as Parameters<Collection<T>['insertMany']>[0], { ordered: false });
+  } catch (err) {
+    const writeErrors = (err as { writeErrors?: { index: number; code?: number }[] | object }).writeErrors;
+    const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
+    if (!isDuplicateKey(err) || list.some((w) => (w as { code?: number }).code !== 11000)) throw err;
+    for (const w of list) dups.add((w as { index: number }).index);
+  }
+  return dups;
 }

@@ -120,10 +120,7 @@ export class ChildLauncher {
       p.snapshot = JSON.parse(stored.snapshot) as InstanceSnapshot;
     }
     const live = fresh.filter((p) => !isInstanceTerminal(p.snapshot.status));
-    await this.store.heads.insertLive(
-      live.map((p) => p.head._id),
-      now,
-    );
+    await this.store.heads.insertLive(live.map((p) => ({ key: p.head._id, at: now })));
     // An async subworkflow step succeeds on childStarted: it goes first (see Engine.pendingEvents).
     for (const p of fresh) {
       if (p.action.run.kind !== 'subworkflow') continue;

@@ -65,7 +65,7 @@ export class Runs {
     // Both before the heads (whose existence makes a run visible), in parallel with each other.
     await Promise.all([
       this.store.decisions.insertDecisions(decisions),
-      this.store.heads.insertLiveAt(items.map(({ run, now }) => ({ key: run.key, at: now }))),
+      this.store.heads.insertLive(items.map(({ run, now }) => ({ key: run.key, at: now }))),
     ]);
     const heads = items.map(({ run: r, now }, k): RunHead => {
       const head: RunHead = {

@@ -1,15 +1,7 @@
-import { latestOf } from '@baton/kit';
+import { latestOf, insertAllowingDuplicates } from '@baton/kit';
 import type { Collection } from 'mongodb';
 import { type DecisionDoc, type RunHead, decisionId } from './documents';
-import {
-  deleteIds,
-  existsById,
-  inChunks,
-  insertAllowingDuplicates,
-  insertIfAbsent,
-  pack,
-  unpack,
-} from './mongo-ops';
+import { deleteIds, existsById, inChunks, insertIfAbsent, pack, unpack } from './mongo-ops';
 
 /** A decision as stored: what the sweeps and fences read in the open, the rest in `body`. */
 export type StoredDecision = Pick<DecisionDoc, '_id' | 'key' | 'seq' | 'created_at'> & {

@@ -1,7 +1,8 @@
+import { insertAllowingDuplicates } from '@baton/kit';
 import type { Collection } from 'mongodb';
 import type { InstanceEvent } from '../domain';
 import type { ChildEventDoc, EventDoc } from './documents';
-import { deleteIds, inChunks, insertAllowingDuplicates, insertIfAbsent } from './mongo-ops';
+import { deleteIds, inChunks, insertIfAbsent } from './mongo-ops';
 
 /**
  * What runs are told: `instance_events` (kept, marked with the decision that consumed them) and

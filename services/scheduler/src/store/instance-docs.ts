@@ -1,7 +1,7 @@
-import { isDuplicateKey, latestOf } from '@baton/kit';
+import { isDuplicateKey, latestOf, insertAllowingDuplicates } from '@baton/kit';
 import type { Collection, Filter } from 'mongodb';
 import { type InstanceDoc, type PurgedInstanceDoc, instanceDocId } from './documents';
-import { type IdDoc, existsById, inChunks, insertAllowingDuplicates } from './mongo-ops';
+import { type IdDoc, existsById, inChunks } from './mongo-ops';
 
 /** An instance deleted, or being deleted, under retention. */
 export function isPurged(doc: InstanceDoc | PurgedInstanceDoc): boolean {

@@ -6,27 +6,6 @@ import type { Collection, Filter } from 'mongodb';
 
 export type IdDoc = { _id: string };
 
-/**
- * Inserts documents in one batch (one SQLite transaction on FerretDB: ~10x a loop of insertOne),
- * unordered, and returns the indexes that already existed. Any other error throws.
- */
-export async function insertAllowingDuplicates<T extends IdDoc>(
-  c: Collection<T>,
-  docs: T[],
-): Promise<Set<number>> {
-  const dups = new Set<number>();
-  if (docs.length === 0) return dups;
-  try {
-    await c.insertMany(docs as unknown as Parameters<Collection<T>['insertMany']>[0], { ordered: false });
-  } catch (err) {
-    const writeErrors = (err as { writeErrors?: { index: number; code?: number }[] | object }).writeErrors;
-    const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
-    if (!isDuplicateKey(err) || list.some((w) => (w as { code?: number }).code !== 11000)) throw err;
-    for (const w of list) dups.add((w as { index: number }).index);
-  }
-  return dups;
-}
-
 /** Inserts one document; false when its `_id` exists (the unique insert is every fence we have). */
 export async function insertIfAbsent<T extends IdDoc>(c: Collection<T>, doc: T): Promise<boolean> {
   try {

@@ -1,15 +1,8 @@
+import { insertAllowingDuplicates } from '@baton/kit';
 import type { Collection } from 'mongodb';
 import { isInstanceTerminal } from '../domain';
 import type { LiveRunDoc, RunHead } from './documents';
-import {
-  type IdDoc,
-  deleteIds,
-  inChunks,
-  insertAllowingDuplicates,
-  insertIfAbsent,
-  pack,
-  unpack,
-} from './mongo-ops';
+import { type IdDoc, deleteIds, inChunks, insertIfAbsent, pack, unpack } from './mongo-ops';
 
 /** A run head as stored: `kind` in the open (instance documents share the collection). */
 type StoredHead = { _id: string; kind: 'run'; body?: string };
@@ -59,18 +52,11 @@ export class RunHeads {
     await this.collection.replaceOne({ _id: head._id }, encodeHead(head), { upsert: true });
   }
 
-  /** insertLive with each run's own creation time. */
-  async insertLiveAt(entries: readonly { key: string; at: number }[]): Promise<void> {
+  /** Live-list entries, each with its run's creation time. */
+  async insertLive(entries: readonly { key: string; at: number }[]): Promise<void> {
     await insertAllowingDuplicates(
       this.live,
       entries.map((e) => ({ _id: e.key, created_at: e.at })),
-    );
-  }
-
-  async insertLive(keys: string[], now = Date.now()): Promise<void> {
-    await insertAllowingDuplicates(
-      this.live,
-      keys.map((k) => ({ _id: k, created_at: now })),
     );
   }
 

@@ -1,6 +1,7 @@
+import { insertAllowingDuplicates } from '@baton/kit';
 import type { Collection } from 'mongodb';
 import type { StartRequestDoc } from './documents';
-import { inChunks, insertAllowingDuplicates, insertIfAbsent } from './mongo-ops';
+import { inChunks, insertIfAbsent } from './mongo-ops';
 
 /** Updates in flight at once per call (each holds two of FerretDB's connections until it ends). */
 const UPDATE_WIDTH = 8;

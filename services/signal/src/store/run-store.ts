@@ -1,4 +1,4 @@
-import { isDuplicateKey } from '@baton/kit';
+import { insertAllowingDuplicates, isDuplicateKey } from '@baton/kit';
 import type { Collection, Db } from 'mongodb';
 
 export const RUNS_COLLECTION = 'started_runs';
@@ -42,21 +42,16 @@ export class RunStore {
   ): Promise<void> {
     if (runs.length === 0) return;
     const now = Date.now();
-    try {
-      await this.runs.insertMany(
-        runs.map((r) => ({
-          _id: `${r.workflowId}|${r.requestId}`,
-          instance_id: r.instanceId,
-          run_id: r.runId,
-          created_at: now,
-        })),
-        { ordered: false },
-      );
-    } catch (err) {
-      const writeErrors = (err as { writeErrors?: { code?: number }[] | { code?: number } }).writeErrors;
-      const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
-      if (!isDuplicateKey(err) || list.some((w) => w.code !== 11000)) throw err;
-    }
+    // A repeat of a recorded start is left as it is.
+    await insertAllowingDuplicates(
+      this.runs,
+      runs.map((r) => ({
+        _id: `${r.workflowId}|${r.requestId}`,
+        instance_id: r.instanceId,
+        run_id: r.runId,
+        created_at: now,
+      })),
+    );
   }
 
   async get(workflowId: string, requestId: string): Promise<StartedRunDoc | null> {
