@@ -120,6 +120,22 @@ describe('bad input answers INVALID_ARGUMENT naming the field', () => {
     assert.ok(fields(err).includes('run_params'), JSON.stringify(err.violations));
   });
 
+  test('a workflow id of 100,000 characters: INVALID_ARGUMENT at once, not a deadline', async () => {
+    // The refusal once echoed the whole id, its trailers were too large to arrive, and every
+    // such call (and the scheduler's call to the definition service) waited out its deadline.
+    const workflowId = 'x'.repeat(100_000);
+    const t = Date.now();
+    for (const call of [
+      () => sched().startWorkflow({ workflowId }),
+      () => sched().pauseWorkflow({ workflowId, reason: '' }),
+      () => env.clients.definition.getWorkflow({ workflowId }),
+    ]) {
+      const err = await expectCode(call(), 'INVALID_ARGUMENT');
+      assert.ok(err.message.length <= 4_000, `${err.message.length} characters`);
+    }
+    assert.ok(Date.now() - t < 5_000, `${Date.now() - t} ms`);
+  });
+
   test('instance ids beyond 2^53', async () => {
     const err = await expectCode(
       sched().getInstance({ ref: { workflowId: 'limits.wf', instanceId: '9007199254740993', runId: '0' } }),
