@@ -39,7 +39,7 @@ export type { ParamDef, ParamMap } from './params';
 export type { RetryPolicy, Backoff, ParsableNumber } from './retry-policy';
 export type { Properties, Owner } from './properties';
 export type { RunStrategy } from './run-strategy';
-export type { Tag } from './tags';
+export { type Tag, tagNameProblem } from './tags';
 export type { Duration } from './duration';
 export { parseDurationText } from './duration';
 export type { TimeTrigger, PredefinedSchedule } from './time-triggers';

@@ -40,6 +40,11 @@ export const DEFINITION_LIMITS = {
    * scheduler checks computed ones when the step starts, against its own configurable limit).
    */
   maxForeachIterations: 100_000,
+  /**
+   * properties.step_concurrency when unset (Maestro's default): leaf steps of one workflow running at
+   * once across all its runs.
+   */
+  defaultStepConcurrency: 20,
   /** Maximum properties.step_concurrency (Maestro's STEP_CONCURRENCY_MAX_LIMIT). */
   maxStepConcurrency: 1000,
   /** Maximum run_strategy workflow_concurrency (Maestro's WORKFLOW_CONCURRENCY_MAX_LIMIT). */

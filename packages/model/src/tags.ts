@@ -52,3 +52,10 @@ function parseTag(ctx: Ctx, path: string, v: unknown): Tag | undefined {
   if (Object.keys(attributes).length > 0) tag.attributes = attributes;
   return tag;
 }
+
+/** Why `name` cannot be a tag name (as a definition's tags are checked), or undefined when it can. */
+export function tagNameProblem(name: string): string | undefined {
+  const ctx: Ctx = { violations: [] };
+  checkTagName(ctx, '', name);
+  return ctx.violations[0]?.description;
+}

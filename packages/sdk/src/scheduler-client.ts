@@ -12,6 +12,9 @@ import {
   ResumeInstanceRequest,
   ResumeWorkflowRequest,
   RestartStepRequest,
+  SetTagPermitRequest,
+  DeleteTagPermitRequest,
+  ListTagPermitsRequest,
   SchedulerServiceClient,
   SchedulerServiceService,
   SkipStepRequest,
@@ -57,6 +60,9 @@ const spec: ServiceSpec<SchedulerServiceService> = {
     restartStep: RestartStepRequest,
     bypassSignalDependencies: BypassSignalDependenciesRequest,
     watchChanges: WatchChangesRequest,
+    setTagPermit: SetTagPermitRequest,
+    deleteTagPermit: DeleteTagPermitRequest,
+    listTagPermits: ListTagPermitsRequest,
   },
 };
 

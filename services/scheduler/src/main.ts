@@ -21,12 +21,14 @@ import { SchedulerApp } from './app/scheduler-app';
 import { SWEEPER_DEFAULTS, Sweeper } from './app/sweeper';
 import { Workers } from './app/workers';
 import { WorkflowQueue } from './app/workflow-queue';
+import { TagPermits } from './app/tag-permits';
 import { ENGINE_DEFAULTS, type EngineConfig } from './domain';
 import { REPORT_DEFAULTS, reportHandlers } from './grpc/report-handlers';
 import { signalReportHandlers } from './grpc/signal-report-handlers';
 import { schedulerHandlers } from './grpc/scheduler-handlers';
 import { RunChanges } from './redis/run-changes';
 import { Coordination } from './redis/coordination';
+import { PermitGate } from './redis/permit-gate';
 import { InstanceStore, SCHEDULER_COLLECTIONS } from './store/instance-store';
 
 runServiceMain({
@@ -99,6 +101,8 @@ runServiceMain({
       DEFAULT_CHANNEL_OPTIONS,
     );
     const runs = new Runs(store, events, config);
+    const gate = new PermitGate(redis.redis);
+    const permits = new TagPermits(store.permits, gate);
     const queue = new WorkflowQueue(store, redis.redis, events, log);
     const foreachValues = new ForeachValues(store);
     const children = new ChildLauncher(
@@ -121,6 +125,7 @@ runServiceMain({
       log,
       queue,
       new SignalBroker(signalBroker),
+      gate,
     );
     const engine = new Engine(
       store,
@@ -151,6 +156,8 @@ runServiceMain({
       log,
       { ...SWEEPER_DEFAULTS, everyMs: sweepEveryMs, unclaimedMs },
       queue,
+      gate,
+      () => permits.restore(),
     );
     const workers = new Workers(redis.redis, coord, engine, sweeper, log, {
       concurrency,
@@ -167,7 +174,7 @@ runServiceMain({
     retention.start();
     if (retentionDays > 0)
       log.info({ retentionDays }, 'ended instances are deleted after INSTANCE_RETENTION_DAYS');
-    const app = new SchedulerApp(store, events, runs, defs, config, queue, changes, redis.redis);
+    const app = new SchedulerApp(store, events, runs, defs, config, queue, changes, redis.redis, permits);
     return {
       services: [
         {

@@ -3,6 +3,7 @@ import type { CommandContext } from '../command-context';
 import { registerAuditCommands } from './audit-commands';
 import { registerDefinitionCommands } from './definition-commands';
 import { registerLogCommands } from './log-commands';
+import { registerPermitCommands } from './permit-commands';
 import { registerRunCommands } from './run-commands';
 import { registerSelCommands } from './sel-commands';
 import { registerSignalCommands } from './signal-commands';
@@ -17,6 +18,7 @@ export const COMMAND_GROUPS: Array<(program: Command, ctx: () => CommandContext)
   registerDefinitionCommands,
   registerTemplateCommands,
   registerRunCommands,
+  registerPermitCommands,
   registerLogCommands,
   registerSignalCommands,
   registerTriggerCommands,

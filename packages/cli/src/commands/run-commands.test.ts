@@ -21,6 +21,7 @@ function step(stepId: string, status: string, extra: Partial<StepRunSummary> = {
     signalDependencies: [],
     signalOutputs: [],
     omittedOutputs: [],
+    permitTag: '',
     ...extra,
   };
 }

@@ -36,6 +36,7 @@ function step(stepId: string, status: string, extra: Partial<StepRunSummary> = {
     signalDependencies: [],
     signalOutputs: [],
     omittedOutputs: [],
+    permitTag: '',
     ...extra,
   };
 }

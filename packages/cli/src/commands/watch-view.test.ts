@@ -32,6 +32,7 @@ function step(stepId: string, status: string, extra: Partial<StepRunSummary> = {
     signalDependencies: [],
     signalOutputs: [],
     omittedOutputs: [],
+    permitTag: '',
     ...extra,
   };
 }

@@ -77,6 +77,11 @@ export const PERMISSIONS: Readonly<Record<string, Rule>> = {
   '/baton.v1.SchedulerService/PauseWorkflow': operate(workflow),
   '/baton.v1.SchedulerService/ResumeWorkflow': operate(workflow),
   '/baton.v1.SchedulerService/UnblockWorkflow': operate(workflow),
+  // A tag permit caps steps of every namespace: setting one takes admin on all of them.
+  '/baton.v1.SchedulerService/SetTagPermit': administer(everything),
+  '/baton.v1.SchedulerService/DeleteTagPermit': administer(everything),
+  // Tag names and counts, no workflow's data: any viewer.
+  '/baton.v1.SchedulerService/ListTagPermits': read(() => null),
   '/baton.v1.SchedulerService/GetStepRun': read(ref),
   '/baton.v1.SchedulerService/ListStepRuns': read(ref),
   '/baton.v1.SchedulerService/ListIterations': read(ref),

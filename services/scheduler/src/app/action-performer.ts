@@ -2,12 +2,20 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { StepRuntimeClient } from '@baton/sdk';
 import type { SignalBroker } from './signal-broker';
-import type { Action, ChildFinishedEvent } from '../domain';
+import type { Action, ChildFinishedEvent, DispatchAttemptAction, InstanceEvent } from '../domain';
 import { KEYS } from '../redis/keys';
+import type { PermitGate } from '../redis/permit-gate';
+import { attemptPermits } from './run-permits';
 import type { RunHead } from '../store/documents';
 import { type ChildLauncher, childFinishedEvent } from './child-launcher';
 import type { ChildReport, EventLog } from './event-log';
 import type { WorkflowQueue } from './workflow-queue';
+
+/** An attempt whose permits a decision gives back (see releasedAttempts). */
+export interface Released {
+  attemptKey: string;
+  userTags: string[];
+}
 
 /** Children created per batch insert (see performMany). */
 const LAUNCH_BATCH = 200;
@@ -27,6 +35,7 @@ export class ActionPerformer {
     private readonly log: Logger,
     private readonly queue?: WorkflowQueue,
     private readonly signals?: SignalBroker,
+    private readonly gate?: PermitGate,
   ) {}
 
   /**
@@ -34,8 +43,8 @@ export class ActionPerformer {
    * created, for the run itself to consume in its next decision (see Engine.apply); every other
    * report goes to its parent's inbox.
    */
-  performAll(head: RunHead, actions: Action[]): Promise<ChildFinishedEvent[]> {
-    return this.performMany([{ head, actions }], head._id);
+  performAll(head: RunHead, actions: Action[], released: Released[] = []): Promise<ChildFinishedEvent[]> {
+    return this.performMany([{ head, actions, released }], head._id);
   }
 
   /** Delivers reports to their parents' inboxes. */
@@ -50,15 +59,10 @@ export class ActionPerformer {
    * for `carryFor` are returned instead of delivered.
    */
   async performMany(
-    items: { head: RunHead; actions: Action[] }[],
+    items: { head: RunHead; actions: Action[]; released?: Released[] }[],
     carryFor?: string,
   ): Promise<ChildFinishedEvent[]> {
-    const dispatches = items.flatMap((it) => it.actions.filter((a) => a.type === 'dispatchAttempt'));
-    if (dispatches.length > 0) {
-      const m = this.redis.multi();
-      for (const a of dispatches) m.xadd(KEYS.work(a.pool), '*', 'a', JSON.stringify(a));
-      await m.exec();
-    }
+    await this.dispatchAll(items);
     const reports: ChildReport[] = [];
     for (const { head, actions } of items) {
       const starts = actions.filter((a) => a.type === 'startChild');
@@ -92,6 +96,72 @@ export class ActionPerformer {
       for (const a of actions) await this.perform(head, a);
     }
     return carried;
+  }
+
+  /**
+   * Gives back the permits of attempts that ended, then sends the new attempts through the permit
+   * gate (or straight to their work stream when they carry no tag), all in one round trip; the
+   * release goes first, so a permit it frees can go to a dispatch here. An attempt the gate holds
+   * back gets a permitsWaiting event (its step shows WAITING_FOR_PERMITS); the gate starts it.
+   */
+  private async dispatchAll(
+    items: { head: RunHead; actions: Action[]; released?: Released[] }[],
+  ): Promise<void> {
+    const gate = this.gate;
+    const releases = gate
+      ? items.flatMap(({ head, released }) =>
+          (released ?? []).map((r) => ({
+            attemptKey: r.attemptKey,
+            tags: attemptPermits(head, r.userTags).map(([tag]) => tag),
+          })),
+        )
+      : [];
+    const dispatches = items.flatMap(({ head, actions }) =>
+      actions
+        .filter((a): a is DispatchAttemptAction => a.type === 'dispatchAttempt')
+        .map((a) => ({ head, a })),
+    );
+    if (dispatches.length === 0 && releases.every((r) => r.tags.length === 0)) return;
+    const now = Date.now();
+    const m = this.redis.multi();
+    if (gate)
+      gate.queueRelease(
+        m,
+        releases.filter((r) => r.tags.length > 0),
+        now,
+      );
+    const gated: { head: RunHead; a: DispatchAttemptAction; reply: number }[] = [];
+    let n = gate && releases.some((r) => r.tags.length > 0) ? 1 : 0;
+    for (const { head, a } of dispatches) {
+      const tags = gate ? attemptPermits(head, a.tags) : [];
+      const body = JSON.stringify(a);
+      if (tags.length === 0) m.xadd(KEYS.work(a.pool), '*', 'a', body);
+      else {
+        gate!.queueAcquire(m, a.attemptKey, KEYS.work(a.pool), body, tags, now);
+        gated.push({ head, a, reply: n });
+      }
+      n++;
+    }
+    const res = (await m.exec()) ?? [];
+    const failed = res.find(([err]) => err);
+    if (failed) throw failed[0];
+    const waiting: { key: string; event: InstanceEvent }[] = [];
+    for (const g of gated) {
+      const tag = res[g.reply]?.[1];
+      if (typeof tag !== 'string' || tag === '') continue;
+      waiting.push({
+        key: g.head._id,
+        event: {
+          type: 'permitsWaiting',
+          id: `${g.a.attemptKey}:permits`,
+          stepId: g.a.stepId,
+          attempt: g.a.attempt,
+          attemptKey: g.a.attemptKey,
+          tag,
+        },
+      });
+    }
+    await this.events.appendMany(waiting);
   }
 
   private requireSignals(): SignalBroker {

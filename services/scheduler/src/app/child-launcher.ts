@@ -20,6 +20,8 @@ import type { ForeachValues } from './foreach-values';
 import { changesOf } from './change-events';
 import { contextOf } from './run-context';
 import { headAfter } from './run-head';
+import { iterationPermits, subworkflowPermits } from './run-permits';
+import type { PermitTag } from '../redis/permit-gate';
 import type { Runs } from './runs';
 
 /**
@@ -150,10 +152,19 @@ export class ChildLauncher {
 
   private async prepare(parent: RunHead, a: StartChildAction, now: number): Promise<Prepared> {
     let run: RunRef;
+    let permits: PermitTag[] | undefined;
     if (a.run.kind === 'subworkflow') {
       const pinned = await this.defs.resolve(a.run.workflowId, a.run.version);
       run = { kind: 'subworkflow', workflowId: pinned.workflowId, version: pinned.version };
+      permits = subworkflowPermits(
+        parent,
+        a.childKey,
+        pinned.workflowId,
+        pinned.stepConcurrency,
+        pinned.workflow.instanceStepConcurrency,
+      );
     } else {
+      permits = iterationPermits(parent);
       const p = parent.run;
       const base =
         p.kind === 'workflow'
@@ -170,6 +181,7 @@ export class ChildLauncher {
       workflow_version: run.version,
       run,
       parent_key: a.parentKey,
+      ...(permits ? { permits } : {}),
       seq: 0,
       status: 'CREATED',
       inflight: [],

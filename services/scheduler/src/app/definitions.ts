@@ -1,5 +1,5 @@
 import { BatonError, type DefinitionStamp } from '@baton/kit';
-import { type WorkflowDef, parsePushRequest } from '@baton/model';
+import { DEFINITION_LIMITS, type WorkflowDef, parsePushRequest } from '@baton/model';
 import type { DefinitionClient } from '@baton/sdk';
 import { BatonClientError } from '@baton/sdk';
 
@@ -12,7 +12,7 @@ export interface PinnedWorkflow {
   workflowId: string;
   version: number;
   workflow: WorkflowDef;
-  /** properties.step_concurrency (0 = unlimited). */
+  /** properties.step_concurrency (DEFINITION_LIMITS.defaultStepConcurrency when unset). */
   stepConcurrency: number;
   runStrategy: { rule: string; workflowConcurrency: number };
 }
@@ -106,7 +106,7 @@ export class Definitions {
   ): Pick<PinnedWorkflow, 'stepConcurrency' | 'runStrategy'> {
     const props = res.properties;
     return {
-      stepConcurrency: props?.stepConcurrency ?? 0,
+      stepConcurrency: props?.stepConcurrency || DEFINITION_LIMITS.defaultStepConcurrency,
       runStrategy: {
         rule: props?.runStrategy?.rule ?? 'SEQUENTIAL',
         workflowConcurrency: props?.runStrategy?.workflowConcurrency ?? 1,

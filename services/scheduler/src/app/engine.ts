@@ -19,6 +19,7 @@ import type { ForeachValues } from './foreach-values';
 import { changesOf } from './change-events';
 import { contextOf } from './run-context';
 import { headAfter } from './run-head';
+import { releasedAttempts } from './run-permits';
 
 export interface EngineOptions {
   /** How long an instance lock lives without renewal (ms). A crashed holder delays others this long. */
@@ -218,8 +219,10 @@ export class Engine {
       this.store.events.deleteChildEvents(inbox),
     ]);
     await this.coord.forget(head._id, doc.consumed, inbox);
-    const carried = await this.actions.performAll(head, doc.actions);
     const next = headAfter(head, doc, snapshot, this.now());
+    // Permits of attempts this decision ended go back with its dispatches (one round trip).
+    const released = releasedAttempts(head.inflight, doc.actions, next.inflight);
+    const carried = await this.actions.performAll(head, doc.actions, released);
     // The decision's change events go out before anything decides after it (in order per run);
     // redone after a crash, it publishes them again with the same ids.
     const changes = changesOf(head._id, doc);

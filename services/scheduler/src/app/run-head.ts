@@ -40,7 +40,13 @@ export function inflightOf(
       !out.some((f) => f.key === a.attemptKey) &&
       live(a.attemptKey, a.stepId)
     ) {
-      out.push({ key: a.attemptKey, step: a.stepId, attempt: a.attempt, since: now });
+      out.push({
+        key: a.attemptKey,
+        step: a.stepId,
+        attempt: a.attempt,
+        since: now,
+        ...(a.tags ? { tags: a.tags } : {}),
+      });
     }
   }
   return out;

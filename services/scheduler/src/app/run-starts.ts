@@ -19,6 +19,7 @@ import { contextOf } from './run-context';
 import type { RunReads } from './run-reads';
 import { type RunRefInput, checkReason, checkRequestId, invalid, paramsText } from './run-refs';
 import type { NewRun, Runs } from './runs';
+import { restartPermits, topRunPermits } from './run-permits';
 import type { WorkflowQueue } from './workflow-queue';
 
 export interface StartInput {
@@ -253,6 +254,12 @@ export class RunStarts {
       version: pin.version,
       run: { kind: 'workflow' },
       stepConcurrency: pin.stepConcurrency,
+      permits: topRunPermits(
+        input.workflowId,
+        key,
+        pin.stepConcurrency,
+        pin.workflow.instanceStepConcurrency,
+      ),
       snapshot,
       start: null,
     };
@@ -400,6 +407,7 @@ export class RunStarts {
         version: head.workflow_version,
         run: head.run,
         stepConcurrency: head.step_concurrency,
+        ...(head.permits ? { permits: restartPermits(head, key) } : {}),
         snapshot: next,
         start: { initiator: 'restart' },
       },

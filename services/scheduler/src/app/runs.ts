@@ -11,6 +11,7 @@ import type { InstanceStore } from '../store/instance-store';
 import type { PinnedWorkflow } from './definitions';
 import { changesOf } from './change-events';
 import type { EventLog } from './event-log';
+import type { PermitTag } from '../redis/permit-gate';
 
 export interface NewRun {
   key: string;
@@ -20,6 +21,8 @@ export interface NewRun {
   version: number;
   run: RunRef;
   stepConcurrency?: number;
+  /** Its reserved permit tags (see run-permits). */
+  permits?: PermitTag[];
   parentKey?: string;
   snapshot: InstanceSnapshot;
   start: {
@@ -84,6 +87,7 @@ export class Runs {
         updated_at: now,
       };
       if (r.stepConcurrency) head.step_concurrency = r.stepConcurrency;
+      if (r.permits) head.permits = r.permits;
       if (r.parentKey) head.parent_key = r.parentKey;
       return head;
     });

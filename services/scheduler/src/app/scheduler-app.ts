@@ -11,6 +11,7 @@ import { RunReads } from './run-reads';
 import { RunStarts } from './run-starts';
 import type { Runs } from './runs';
 import type { WorkflowQueue } from './workflow-queue';
+import type { TagPermits } from './tag-permits';
 
 export type { LoadedRun, RunRefInput } from './run-refs';
 
@@ -34,6 +35,8 @@ export class SchedulerApp {
     queue: WorkflowQueue,
     changes: RunChanges,
     redis: Redis,
+    /** User tag permits (SetTagPermit...). */
+    readonly permits: TagPermits,
   ) {
     this.feed = {
       latest: () => latestChangeId(redis),

@@ -4,6 +4,7 @@ import type { Coordination } from '../redis/coordination';
 import type { InstanceStore } from '../store/instance-store';
 import type { EventLog } from './event-log';
 import type { WorkflowQueue } from './workflow-queue';
+import type { PermitGate } from '../redis/permit-gate';
 
 export interface SweeperOptions {
   /** How often a sweep runs (one replica at a time). */
@@ -34,6 +35,9 @@ export class Sweeper {
     private readonly log: Logger,
     private readonly opts: SweeperOptions = SWEEPER_DEFAULTS,
     private readonly queue?: WorkflowQueue,
+    private readonly gate?: PermitGate,
+    /** Puts the stored tag permits back into Redis when they differ (Redis was flushed). */
+    private readonly syncPermits?: () => Promise<void>,
   ) {}
 
   async sweep(
@@ -78,11 +82,18 @@ export class Sweeper {
         this.log.warn({ err: String(err) }, 'sweeper: CheckAttempts failed');
         break;
       }
+      // An attempt the permit gate holds back is not claimed by design: it is not lost while it
+      // waits, nor for unclaimedMs after the gate started it.
+      const unclaimed = batch.filter((f) => !live[f.key]?.claimed && now - f.since > this.opts.unclaimedMs);
+      const gated = await this.gate?.states(unclaimed.map((f) => f.key));
       for (const f of batch) {
         const l = live[f.key];
         const leaseUntil = l?.leaseUntil ? +l.leaseUntil : 0;
+        const g = gated?.[f.key];
         const lost = !l?.claimed
-          ? now - f.since > this.opts.unclaimedMs
+          ? now - f.since > this.opts.unclaimedMs &&
+            !g?.waiting &&
+            !(g && !g.waiting && g.grantedAt !== undefined && now - g.grantedAt <= this.opts.unclaimedMs)
           : !l.finished && leaseUntil + this.opts.leaseGraceMs < now;
         if (!lost) continue;
         expired++;
@@ -94,6 +105,11 @@ export class Sweeper {
           attemptKey: f.key,
         });
       }
+    }
+    if (this.syncPermits) {
+      await this.syncPermits().catch((err) =>
+        this.log.warn({ err: String(err) }, 'sweeper: restoring tag permits failed'),
+      );
     }
     if (eventsRequeued + wakes + expired + unapplied.length > 0)
       this.log.debug({ eventsRequeued, wakes, expired, unapplied: unapplied.length }, 'sweep');

@@ -38,6 +38,11 @@ export interface DispatchAttemptAction {
   params: JsonObject;
   timeoutSeconds?: number;
   pool: string;
+  /**
+   * The user tags the attempt carries (its step's and its workflow's, by name): each takes a permit
+   * of that tag while the attempt runs, capped by the tag's permit when one is set. Absent = none.
+   */
+  tags?: string[];
 }
 
 /** Kill an attempt's process group (step stop, instance stop/kill/timeout, step timeout, lost lease). */

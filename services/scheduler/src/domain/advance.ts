@@ -2,7 +2,7 @@ import { onStepTimeout } from './attempts';
 import { settle } from './step-outcome';
 import type { Draft } from './draft';
 import { blockedMessage, endInstance, forceEnd, stopOpenSteps } from './instance-end';
-import { concurrencyLimit } from './context';
+import { concurrencyLimit, localPermitTag } from './context';
 import type { StepState } from './snapshot';
 import { isDispatched } from './step-kinds';
 import { startStep } from './step-start';
@@ -90,7 +90,10 @@ export function pump(d: Draft): void {
     }
     const needsPermit = isDispatched(d.def(i));
     if (needsPermit && permits <= 0) {
-      if (s.status === 'CREATED') d.setStatus(i, 'WAITING_FOR_PERMITS');
+      if (s.status === 'CREATED') {
+        d.setStatus(i, 'WAITING_FOR_PERMITS');
+        d.mut(i).permitTag = localPermitTag(d);
+      }
       left.push(id);
       continue;
     }

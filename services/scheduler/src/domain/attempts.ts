@@ -1,6 +1,11 @@
 import { settle } from './step-outcome';
 import type { Draft } from './draft';
-import type { AttemptFinishedEvent, AttemptLeaseExpiredEvent, AttemptStartedEvent } from './events';
+import type {
+  AttemptFinishedEvent,
+  AttemptLeaseExpiredEvent,
+  AttemptStartedEvent,
+  PermitsWaitingEvent,
+} from './events';
 import { failStep } from './step-outcome';
 import { toJsonObject } from './json';
 import { dynamicSignalsOf } from './signal-outputs';
@@ -37,6 +42,19 @@ export function onAttemptStarted(d: Draft, ev: AttemptStartedEvent): void {
   s.attempts[last] = { ...s.attempts[last]!, status: 'RUNNING', startedAt: ev.at ?? d.now };
   if (ev.worker) s.attempts[last]!.worker = ev.worker;
   d.setStatus(i, 'RUNNING', undefined, ev.attempt);
+}
+
+/**
+ * The permit gate holds the current attempt back: the step shows WAITING_FOR_PERMITS with the tag
+ * (the attempt stays dispatched — the gate starts it — so its timeout keeps counting). Said once
+ * per attempt; a report that it runs or ended wins.
+ */
+export function onPermitsWaiting(d: Draft, ev: PermitsWaitingEvent): void {
+  const i = currentAttempt(d, ev.stepId, ev.attempt, ev.attemptKey);
+  if (i === undefined || d.get(i).status !== 'STARTING' || d.get(i).permitTag !== undefined) return;
+  d.mut(i).permitTag = ev.tag;
+  d.changed.add(i);
+  d.log(d.get(i).id, 'WAITING_FOR_PERMITS', `waiting for a permit of tag ${ev.tag}`, ev.attempt);
 }
 
 function endAttempt(

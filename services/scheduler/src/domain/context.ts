@@ -99,3 +99,21 @@ export function concurrencyLimit(ctx: DecideContext): number {
   const b = ctx.workflow.instanceStepConcurrency ?? Infinity;
   return Math.min(a, b);
 }
+
+/** The reserved tag of a workflow's step_concurrency: its leaf steps across all its runs. */
+export function workflowPermitTag(workflowId: string): string {
+  return `maestro_workflow:${workflowId}`;
+}
+
+/** The reserved tag of an instance tree's instance_step_concurrency (`key`: the tree's root run). */
+export function instancePermitTag(key: string): string {
+  return `maestro_instance:${key}`;
+}
+
+/** The tag a step held back by this instance's own bound waits on: the tighter of the two. */
+export function localPermitTag(d: { ctx: DecideContext; snap: { key: string; workflowId: string } }): string {
+  const wf = d.ctx.stepConcurrency ?? Infinity;
+  const inst = d.ctx.workflow.instanceStepConcurrency ?? Infinity;
+  if (wf <= inst) return workflowPermitTag(d.snap.workflowId);
+  return instancePermitTag(d.snap.key.split(':').slice(0, 3).join(':'));
+}

@@ -1,6 +1,6 @@
 import type { Action, TimelineEntry } from './actions';
 import { computeNextWake, fireTimers, pump, settleInstance } from './advance';
-import { onAttemptFinished, onAttemptStarted, onLeaseExpired } from './attempts';
+import { onAttemptFinished, onAttemptStarted, onLeaseExpired, onPermitsWaiting } from './attempts';
 import { onChildFinished, onChildStarted } from './children';
 import type { DecideContext } from './context';
 import { Draft } from './draft';
@@ -88,5 +88,7 @@ function apply(d: Draft, ev: InstanceEvent): void {
       return onBypassSignals(d, ev);
     case 'signalsPublished':
       return onSignalsPublished(d, ev);
+    case 'permitsWaiting':
+      return onPermitsWaiting(d, ev);
   }
 }

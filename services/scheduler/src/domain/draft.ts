@@ -68,6 +68,8 @@ export class Draft {
   setStatus(i: number, status: StepStatus, message?: string, attempt?: number): StepState {
     const s = this.mut(i);
     s.status = status;
+    // A permit wait belongs to a STARTING attempt: it ends with it.
+    if (s.permitTag !== undefined && status !== 'STARTING') delete s.permitTag;
     this.changed.add(i);
     if (message !== undefined) s.message = message;
     this.log(s.id, status, message, attempt);

@@ -24,7 +24,8 @@ export type InstanceEvent =
   | ChildFinishedEvent
   | SignalMatchedEvent
   | BypassSignalsEvent
-  | SignalsPublishedEvent;
+  | SignalsPublishedEvent
+  | PermitsWaitingEvent;
 
 /** Start the run (first run, or a restarted run made by restartSnapshot). Applies only to CREATED. */
 export interface StartEvent {
@@ -77,6 +78,21 @@ export interface AttemptLeaseExpiredEvent {
   stepId: string;
   attempt: number;
   attemptKey?: string;
+}
+
+/**
+ * The permit gate holds a dispatched attempt back: a tag it carries (the workflow's step
+ * concurrency, its instance tree's, a user tag permit) has no permit left. The gate starts it by
+ * itself once one is given back; until then the step shows WAITING_FOR_PERMITS (id `<attemptKey>:permits`).
+ */
+export interface PermitsWaitingEvent {
+  type: 'permitsWaiting';
+  id: string;
+  stepId: string;
+  attempt: number;
+  attemptKey: string;
+  /** The tag it waits on (`workflow:<id>`, `instance:<key>` or a user tag). */
+  tag: string;
 }
 
 /** A wake-up. decide re-examines due timers on every call anyway; this only triggers a call. */

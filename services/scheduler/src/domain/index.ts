@@ -76,7 +76,13 @@ export {
   childKeyOf,
   instanceKeyOf,
 } from './actions';
-export { type DecideContext, type EngineConfig, ENGINE_DEFAULTS } from './context';
+export {
+  type DecideContext,
+  type EngineConfig,
+  ENGINE_DEFAULTS,
+  instancePermitTag,
+  workflowPermitTag,
+} from './context';
 export { newInstanceSnapshot, type NewInstance } from './new-snapshot';
 export { restartSnapshot, type RestartMode, type RestartOptions } from './restart';
 export {

@@ -82,6 +82,11 @@ export interface StepState {
   conds?: Record<string, boolean>;
   /** Retry backoff due time (INITIALIZED) or Sleep end (RUNNING Sleep), epoch ms. */
   dueAt?: number;
+  /**
+   * The tag whose permit the current (STARTING) attempt waits for in the permit gate; shown as
+   * WAITING_FOR_PERMITS. Cleared when the attempt runs or ends.
+   */
+  permitTag?: string;
   /** The current attempt's deadline (step timeout), epoch ms. */
   timeoutAt?: number;
   createdAt?: number;

@@ -128,5 +128,14 @@ function dispatch(d: Draft, i: number): void {
     params,
     ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
     pool: typeof params.pool === 'string' ? params.pool : d.config.defaultPool,
+    ...permitTagsOf(d, i),
   });
+}
+
+/** The user tags an attempt of step i carries: its own and its workflow's, each once. */
+function permitTagsOf(d: Draft, i: number): { tags?: string[] } {
+  const own = d.def(i).tags ?? [];
+  const wf = d.ctx.workflow.tags ?? [];
+  if (own.length === 0 && wf.length === 0) return {};
+  return { tags: [...new Set([...own, ...wf].map((t) => t.name))] };
 }

@@ -18,6 +18,7 @@ function summary(stepId: string, outputs: Record<string, ParamValue>): StepRunSu
     signalDependencies: [],
     signalOutputs: [],
     omittedOutputs: [],
+    permitTag: '',
   };
 }
 

@@ -57,7 +57,9 @@ export function toStepSummary(
   return {
     stepId: s.id,
     stepType: stepType(def),
-    status: s.status,
+    // An attempt the permit gate holds back is dispatched (STARTING) but waits like a queued step.
+    status: s.permitTag !== undefined ? 'WAITING_FOR_PERMITS' : s.status,
+    permitTag: s.permitTag ?? '',
     attempts: s.attempts.length,
     startedAt: date(s.startedAt),
     endedAt: date(s.endedAt),

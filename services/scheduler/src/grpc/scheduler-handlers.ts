@@ -11,6 +11,7 @@ import type { StepDef } from '@baton/model';
 import * as api from '@baton/proto';
 import type { Definitions } from '../app/definitions';
 import type { LoadedRun, RunRefInput, SchedulerApp } from '../app/scheduler-app';
+import type { TagPermitView } from '../app/tag-permits';
 import { INSTANCE_STATUSES, STEP_STATUSES } from '../domain';
 import {
   ANSWER_BUDGET_BYTES,
@@ -55,6 +56,16 @@ function statusFilter(value: string, allowed: readonly string[], field = 'status
   throw BatonError.invalid(`unknown ${field} '${value.slice(0, 40)}'`, [
     { field, description: `must be one of ${allowed.join(', ')}` },
   ]);
+}
+
+function toApiPermit(p: TagPermitView): api.TagPermit {
+  return {
+    tag: p.tag,
+    maxAllowed: p.maxAllowed,
+    running: String(p.running),
+    waiting: String(p.waiting),
+    updatedAt: new Date(p.updatedAt),
+  };
 }
 
 /** Proto ↔ domain mapping for baton.v1.SchedulerService; the rules live in SchedulerApp and decide. */
@@ -243,6 +254,16 @@ export function schedulerHandlers(app: SchedulerApp, defs: Definitions) {
       api.ResumeWorkflowRequest,
       api.ResumeWorkflowResponse
     >,
+    SetTagPermit: (async (req) => ({
+      permit: toApiPermit(await app.permits.set(req.tag, req.maxAllowed)),
+    })) as U<api.SetTagPermitRequest, api.SetTagPermitResponse>,
+    DeleteTagPermit: (async (req) => ({ deleted: await app.permits.delete(req.tag) })) as U<
+      api.DeleteTagPermitRequest,
+      api.DeleteTagPermitResponse
+    >,
+    ListTagPermits: (async (req) => ({
+      permits: (await app.permits.list(req.tagPrefix)).map(toApiPermit),
+    })) as U<api.ListTagPermitsRequest, api.ListTagPermitsResponse>,
     UnblockWorkflow: (async (req) => ({
       unblockedInstanceId: String(await app.starts.unblock(req.workflowId)),
     })) as U<api.UnblockWorkflowRequest, api.UnblockWorkflowResponse>,

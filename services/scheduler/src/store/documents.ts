@@ -83,17 +83,33 @@ export interface RunHead {
   run: RunRef;
   parent_key?: string;
   step_concurrency?: number;
+  /**
+   * The reserved permit tags its leaf steps take, with their limits (see run-permits): the
+   * workflow's step_concurrency and the instance_step_concurrency of each tree it belongs to.
+   * Absent on runs made before permits: they take user tag permits only.
+   */
+  permits?: [tag: string, limit: number][];
   seq: number;
   status: InstanceStatus;
   next_wake_at?: number;
   /** Attempts dispatched and not finished: what the sweeper asks step-runtime about. */
-  inflight: { key: string; step: string; attempt: number; since: number }[];
+  inflight: InflightAttempt[];
   /** The newest timeline entries (capped; see TIMELINE_CAP). */
   timeline: TimelineEntry[];
   created_at: number;
   started_at?: number;
   ended_at?: number;
   updated_at: number;
+}
+
+/** An attempt dispatched and not finished (see RunHead.inflight). */
+export interface InflightAttempt {
+  key: string;
+  step: string;
+  attempt: number;
+  since: number;
+  /** Its user permit tags (the dispatch's `tags`): given back with the reserved ones when it ends. */
+  tags?: string[];
 }
 
 /** How many timeline entries a head keeps (oldest dropped first); each decision keeps its own. */

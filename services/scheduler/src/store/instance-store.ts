@@ -14,6 +14,7 @@ import type { IdDoc } from './mongo-ops';
 import { QueueStore } from './queue-store';
 import { RunHeads } from './run-heads';
 import { StartRequests } from './start-requests';
+import { TagPermitStore, type TagPermitDoc } from './tag-permit-store';
 
 export { isPurged } from './instance-docs';
 
@@ -26,6 +27,7 @@ export const SCHEDULER_COLLECTIONS = [
   'decisions',
   'instance_events',
   'child_events',
+  'tag_permits',
 ] as const;
 
 /**
@@ -40,6 +42,7 @@ export class InstanceStore {
   readonly heads: RunHeads;
   readonly decisions: DecisionLog;
   readonly events: EventStore;
+  readonly permits: TagPermitStore;
 
   constructor(db: Db) {
     const instances = db.collection<IdDoc>('instances');
@@ -54,5 +57,6 @@ export class InstanceStore {
       db.collection<EventDoc>('instance_events'),
       db.collection<ChildEventDoc>('child_events'),
     );
+    this.permits = new TagPermitStore(db.collection<TagPermitDoc>('tag_permits'));
   }
 }

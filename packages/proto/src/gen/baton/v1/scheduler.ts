@@ -148,6 +148,12 @@ export interface StepRunSummary {
    * Instance.omitted_params); GetStepRun returns them.
    */
   omittedOutputs: string[];
+  /**
+   * WAITING_FOR_PERMITS: the tag whose permit it waits for (`maestro_workflow:<id>` for the
+   * workflow's step_concurrency, `maestro_instance:<key>` for an instance tree's
+   * instance_step_concurrency, or a user tag with a permit set by SetTagPermit).
+   */
+  permitTag: string;
 }
 
 export interface StepRunSummary_OutputsEntry {
@@ -509,6 +515,47 @@ export interface DefinitionChange {
   action: string;
   /** The version pushed or now active (0 when none). */
   version: string;
+}
+
+/** A user tag's permit and its use. */
+export interface TagPermit {
+  tag: string;
+  maxAllowed: number;
+  /** Attempts of steps carrying the tag that hold a permit of it now. */
+  running: string;
+  /** Attempts waiting for one. */
+  waiting: string;
+  updatedAt?: Date | undefined;
+}
+
+export interface SetTagPermitRequest {
+  /** A tag name as in definitions (names starting with maestro_ are reserved). */
+  tag: string;
+  /** From 0 (nothing carrying the tag starts) to 100,000. */
+  maxAllowed: number;
+}
+
+export interface SetTagPermitResponse {
+  permit?: TagPermit | undefined;
+}
+
+export interface DeleteTagPermitRequest {
+  tag: string;
+}
+
+export interface DeleteTagPermitResponse {
+  /** False when the tag had no permit. */
+  deleted: boolean;
+}
+
+export interface ListTagPermitsRequest {
+  /** Only tags starting with this (empty: all). At most 1,000 permits exist. */
+  tagPrefix: string;
+}
+
+export interface ListTagPermitsResponse {
+  /** By tag name. */
+  permits: TagPermit[];
 }
 
 function createBaseInstanceRef(): InstanceRef {
@@ -1854,6 +1901,7 @@ function createBaseStepRunSummary(): StepRunSummary {
     signalDependencies: [],
     signalOutputs: [],
     omittedOutputs: [],
+    permitTag: "",
   };
 }
 
@@ -1900,6 +1948,9 @@ export const StepRunSummary: MessageFns<StepRunSummary> = {
     }
     for (const v of message.omittedOutputs) {
       writer.uint32(114).string(v!);
+    }
+    if (message.permitTag !== "") {
+      writer.uint32(122).string(message.permitTag);
     }
     return writer;
   },
@@ -2035,6 +2086,14 @@ export const StepRunSummary: MessageFns<StepRunSummary> = {
             message.omittedOutputs.push(reader.string());
             continue;
           }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.permitTag = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2134,6 +2193,11 @@ export const StepRunSummary: MessageFns<StepRunSummary> = {
         : globalThis.Array.isArray(object?.omitted_outputs)
         ? object.omitted_outputs.map((e: any) => globalThis.String(e))
         : [],
+      permitTag: isSet(object.permitTag)
+        ? globalThis.String(object.permitTag)
+        : isSet(object.permit_tag)
+        ? globalThis.String(object.permit_tag)
+        : "",
     };
   },
 
@@ -2193,6 +2257,9 @@ export const StepRunSummary: MessageFns<StepRunSummary> = {
     if (message.omittedOutputs?.length) {
       obj.omittedOutputs = message.omittedOutputs;
     }
+    if (message.permitTag !== "") {
+      obj.permitTag = message.permitTag;
+    }
     return obj;
   },
 
@@ -2233,6 +2300,7 @@ export const StepRunSummary: MessageFns<StepRunSummary> = {
     message.signalDependencies = object.signalDependencies?.map((e) => SignalDependencyState.fromPartial(e)) || [];
     message.signalOutputs = object.signalOutputs?.map((e) => SignalRef.fromPartial(e)) || [];
     message.omittedOutputs = object.omittedOutputs?.map((e) => e) || [];
+    message.permitTag = object.permitTag ?? "";
     return message;
   },
 };
@@ -7387,6 +7455,581 @@ export const DefinitionChange: MessageFns<DefinitionChange> = {
   },
 };
 
+function createBaseTagPermit(): TagPermit {
+  return { tag: "", maxAllowed: 0, running: "0", waiting: "0", updatedAt: undefined };
+}
+
+export const TagPermit: MessageFns<TagPermit> = {
+  encode(message: TagPermit, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tag !== "") {
+      writer.uint32(10).string(message.tag);
+    }
+    if (message.maxAllowed !== 0) {
+      writer.uint32(16).int32(message.maxAllowed);
+    }
+    if (message.running !== "0") {
+      writer.uint32(24).int64(message.running);
+    }
+    if (message.waiting !== "0") {
+      writer.uint32(32).int64(message.waiting);
+    }
+    if (message.updatedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.updatedAt), writer.uint32(42).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TagPermit {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTagPermit();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tag = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.maxAllowed = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.running = reader.int64().toString();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.waiting = reader.int64().toString();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.updatedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TagPermit {
+    return {
+      tag: isSet(object.tag) ? globalThis.String(object.tag) : "",
+      maxAllowed: isSet(object.maxAllowed)
+        ? globalThis.Number(object.maxAllowed)
+        : isSet(object.max_allowed)
+        ? globalThis.Number(object.max_allowed)
+        : 0,
+      running: isSet(object.running) ? globalThis.String(object.running) : "0",
+      waiting: isSet(object.waiting) ? globalThis.String(object.waiting) : "0",
+      updatedAt: isSet(object.updatedAt)
+        ? fromJsonTimestamp(object.updatedAt)
+        : isSet(object.updated_at)
+        ? fromJsonTimestamp(object.updated_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: TagPermit): unknown {
+    const obj: any = {};
+    if (message.tag !== "") {
+      obj.tag = message.tag;
+    }
+    if (message.maxAllowed !== 0) {
+      obj.maxAllowed = Math.round(message.maxAllowed);
+    }
+    if (message.running !== "0") {
+      obj.running = message.running;
+    }
+    if (message.waiting !== "0") {
+      obj.waiting = message.waiting;
+    }
+    if (message.updatedAt !== undefined) {
+      obj.updatedAt = message.updatedAt.toISOString();
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<TagPermit>): TagPermit {
+    return TagPermit.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<TagPermit>): TagPermit {
+    const message = createBaseTagPermit();
+    message.tag = object.tag ?? "";
+    message.maxAllowed = object.maxAllowed ?? 0;
+    message.running = object.running ?? "0";
+    message.waiting = object.waiting ?? "0";
+    message.updatedAt = object.updatedAt ?? undefined;
+    return message;
+  },
+};
+
+function createBaseSetTagPermitRequest(): SetTagPermitRequest {
+  return { tag: "", maxAllowed: 0 };
+}
+
+export const SetTagPermitRequest: MessageFns<SetTagPermitRequest> = {
+  encode(message: SetTagPermitRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tag !== "") {
+      writer.uint32(10).string(message.tag);
+    }
+    if (message.maxAllowed !== 0) {
+      writer.uint32(16).int32(message.maxAllowed);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetTagPermitRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetTagPermitRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tag = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.maxAllowed = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetTagPermitRequest {
+    return {
+      tag: isSet(object.tag) ? globalThis.String(object.tag) : "",
+      maxAllowed: isSet(object.maxAllowed)
+        ? globalThis.Number(object.maxAllowed)
+        : isSet(object.max_allowed)
+        ? globalThis.Number(object.max_allowed)
+        : 0,
+    };
+  },
+
+  toJSON(message: SetTagPermitRequest): unknown {
+    const obj: any = {};
+    if (message.tag !== "") {
+      obj.tag = message.tag;
+    }
+    if (message.maxAllowed !== 0) {
+      obj.maxAllowed = Math.round(message.maxAllowed);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<SetTagPermitRequest>): SetTagPermitRequest {
+    return SetTagPermitRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SetTagPermitRequest>): SetTagPermitRequest {
+    const message = createBaseSetTagPermitRequest();
+    message.tag = object.tag ?? "";
+    message.maxAllowed = object.maxAllowed ?? 0;
+    return message;
+  },
+};
+
+function createBaseSetTagPermitResponse(): SetTagPermitResponse {
+  return { permit: undefined };
+}
+
+export const SetTagPermitResponse: MessageFns<SetTagPermitResponse> = {
+  encode(message: SetTagPermitResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.permit !== undefined) {
+      TagPermit.encode(message.permit, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetTagPermitResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetTagPermitResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.permit = TagPermit.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetTagPermitResponse {
+    return { permit: isSet(object.permit) ? TagPermit.fromJSON(object.permit) : undefined };
+  },
+
+  toJSON(message: SetTagPermitResponse): unknown {
+    const obj: any = {};
+    if (message.permit !== undefined) {
+      obj.permit = TagPermit.toJSON(message.permit);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<SetTagPermitResponse>): SetTagPermitResponse {
+    return SetTagPermitResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SetTagPermitResponse>): SetTagPermitResponse {
+    const message = createBaseSetTagPermitResponse();
+    message.permit = (object.permit !== undefined && object.permit !== null)
+      ? TagPermit.fromPartial(object.permit)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseDeleteTagPermitRequest(): DeleteTagPermitRequest {
+  return { tag: "" };
+}
+
+export const DeleteTagPermitRequest: MessageFns<DeleteTagPermitRequest> = {
+  encode(message: DeleteTagPermitRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tag !== "") {
+      writer.uint32(10).string(message.tag);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteTagPermitRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteTagPermitRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tag = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeleteTagPermitRequest {
+    return { tag: isSet(object.tag) ? globalThis.String(object.tag) : "" };
+  },
+
+  toJSON(message: DeleteTagPermitRequest): unknown {
+    const obj: any = {};
+    if (message.tag !== "") {
+      obj.tag = message.tag;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<DeleteTagPermitRequest>): DeleteTagPermitRequest {
+    return DeleteTagPermitRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<DeleteTagPermitRequest>): DeleteTagPermitRequest {
+    const message = createBaseDeleteTagPermitRequest();
+    message.tag = object.tag ?? "";
+    return message;
+  },
+};
+
+function createBaseDeleteTagPermitResponse(): DeleteTagPermitResponse {
+  return { deleted: false };
+}
+
+export const DeleteTagPermitResponse: MessageFns<DeleteTagPermitResponse> = {
+  encode(message: DeleteTagPermitResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.deleted !== false) {
+      writer.uint32(8).bool(message.deleted);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteTagPermitResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteTagPermitResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.deleted = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeleteTagPermitResponse {
+    return { deleted: isSet(object.deleted) ? globalThis.Boolean(object.deleted) : false };
+  },
+
+  toJSON(message: DeleteTagPermitResponse): unknown {
+    const obj: any = {};
+    if (message.deleted !== false) {
+      obj.deleted = message.deleted;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<DeleteTagPermitResponse>): DeleteTagPermitResponse {
+    return DeleteTagPermitResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<DeleteTagPermitResponse>): DeleteTagPermitResponse {
+    const message = createBaseDeleteTagPermitResponse();
+    message.deleted = object.deleted ?? false;
+    return message;
+  },
+};
+
+function createBaseListTagPermitsRequest(): ListTagPermitsRequest {
+  return { tagPrefix: "" };
+}
+
+export const ListTagPermitsRequest: MessageFns<ListTagPermitsRequest> = {
+  encode(message: ListTagPermitsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tagPrefix !== "") {
+      writer.uint32(10).string(message.tagPrefix);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListTagPermitsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListTagPermitsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tagPrefix = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListTagPermitsRequest {
+    return {
+      tagPrefix: isSet(object.tagPrefix)
+        ? globalThis.String(object.tagPrefix)
+        : isSet(object.tag_prefix)
+        ? globalThis.String(object.tag_prefix)
+        : "",
+    };
+  },
+
+  toJSON(message: ListTagPermitsRequest): unknown {
+    const obj: any = {};
+    if (message.tagPrefix !== "") {
+      obj.tagPrefix = message.tagPrefix;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListTagPermitsRequest>): ListTagPermitsRequest {
+    return ListTagPermitsRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListTagPermitsRequest>): ListTagPermitsRequest {
+    const message = createBaseListTagPermitsRequest();
+    message.tagPrefix = object.tagPrefix ?? "";
+    return message;
+  },
+};
+
+function createBaseListTagPermitsResponse(): ListTagPermitsResponse {
+  return { permits: [] };
+}
+
+export const ListTagPermitsResponse: MessageFns<ListTagPermitsResponse> = {
+  encode(message: ListTagPermitsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.permits) {
+      TagPermit.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListTagPermitsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListTagPermitsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.permits.push(TagPermit.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListTagPermitsResponse {
+    return {
+      permits: globalThis.Array.isArray(object?.permits) ? object.permits.map((e: any) => TagPermit.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: ListTagPermitsResponse): unknown {
+    const obj: any = {};
+    if (message.permits?.length) {
+      obj.permits = message.permits.map((e) => TagPermit.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListTagPermitsResponse>): ListTagPermitsResponse {
+    return ListTagPermitsResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListTagPermitsResponse>): ListTagPermitsResponse {
+    const message = createBaseListTagPermitsResponse();
+    message.permits = object.permits?.map((e) => TagPermit.fromPartial(e)) || [];
+    return message;
+  },
+};
+
 /**
  * Runs workflow instances: start, inspect, watch and steer them.
  * An instance run is addressed by (workflow_id, instance_id, run_id); run_id 0
@@ -7629,6 +8272,45 @@ export const SchedulerServiceService = {
       Buffer.from(WatchChangesResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): WatchChangesResponse => WatchChangesResponse.decode(value),
   },
+  /**
+   * Sets a user tag's permit: at most max_allowed attempts of steps carrying the tag (their own
+   * tags and their workflow's) run at once, across every workflow. Others wait, shown
+   * WAITING_FOR_PERMITS with the tag, and start in arrival order as permits come back.
+   */
+  setTagPermit: {
+    path: "/baton.v1.SchedulerService/SetTagPermit" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SetTagPermitRequest): Buffer => Buffer.from(SetTagPermitRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SetTagPermitRequest => SetTagPermitRequest.decode(value),
+    responseSerialize: (value: SetTagPermitResponse): Buffer =>
+      Buffer.from(SetTagPermitResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SetTagPermitResponse => SetTagPermitResponse.decode(value),
+  },
+  /** Removes a tag's permit: the tag caps nothing anymore, and what waited on it starts. */
+  deleteTagPermit: {
+    path: "/baton.v1.SchedulerService/DeleteTagPermit" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: DeleteTagPermitRequest): Buffer =>
+      Buffer.from(DeleteTagPermitRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DeleteTagPermitRequest => DeleteTagPermitRequest.decode(value),
+    responseSerialize: (value: DeleteTagPermitResponse): Buffer =>
+      Buffer.from(DeleteTagPermitResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): DeleteTagPermitResponse => DeleteTagPermitResponse.decode(value),
+  },
+  /** The tag permits set, with how many attempts hold one and how many wait. */
+  listTagPermits: {
+    path: "/baton.v1.SchedulerService/ListTagPermits" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListTagPermitsRequest): Buffer =>
+      Buffer.from(ListTagPermitsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListTagPermitsRequest => ListTagPermitsRequest.decode(value),
+    responseSerialize: (value: ListTagPermitsResponse): Buffer =>
+      Buffer.from(ListTagPermitsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListTagPermitsResponse => ListTagPermitsResponse.decode(value),
+  },
 } as const;
 
 export interface SchedulerServiceServer extends UntypedServiceImplementation {
@@ -7684,6 +8366,16 @@ export interface SchedulerServiceServer extends UntypedServiceImplementation {
    * BATON_MAX_DEADLINE_MS: watch again after the last stream_id.
    */
   watchChanges: handleServerStreamingCall<WatchChangesRequest, WatchChangesResponse>;
+  /**
+   * Sets a user tag's permit: at most max_allowed attempts of steps carrying the tag (their own
+   * tags and their workflow's) run at once, across every workflow. Others wait, shown
+   * WAITING_FOR_PERMITS with the tag, and start in arrival order as permits come back.
+   */
+  setTagPermit: handleUnaryCall<SetTagPermitRequest, SetTagPermitResponse>;
+  /** Removes a tag's permit: the tag caps nothing anymore, and what waited on it starts. */
+  deleteTagPermit: handleUnaryCall<DeleteTagPermitRequest, DeleteTagPermitResponse>;
+  /** The tag permits set, with how many attempts hold one and how many wait. */
+  listTagPermits: handleUnaryCall<ListTagPermitsRequest, ListTagPermitsResponse>;
 }
 
 export interface SchedulerServiceClient extends Client {
@@ -8007,6 +8699,58 @@ export interface SchedulerServiceClient extends Client {
     metadata?: Metadata,
     options?: Partial<CallOptions>,
   ): ClientReadableStream<WatchChangesResponse>;
+  /**
+   * Sets a user tag's permit: at most max_allowed attempts of steps carrying the tag (their own
+   * tags and their workflow's) run at once, across every workflow. Others wait, shown
+   * WAITING_FOR_PERMITS with the tag, and start in arrival order as permits come back.
+   */
+  setTagPermit(
+    request: SetTagPermitRequest,
+    callback: (error: ServiceError | null, response: SetTagPermitResponse) => void,
+  ): ClientUnaryCall;
+  setTagPermit(
+    request: SetTagPermitRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SetTagPermitResponse) => void,
+  ): ClientUnaryCall;
+  setTagPermit(
+    request: SetTagPermitRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SetTagPermitResponse) => void,
+  ): ClientUnaryCall;
+  /** Removes a tag's permit: the tag caps nothing anymore, and what waited on it starts. */
+  deleteTagPermit(
+    request: DeleteTagPermitRequest,
+    callback: (error: ServiceError | null, response: DeleteTagPermitResponse) => void,
+  ): ClientUnaryCall;
+  deleteTagPermit(
+    request: DeleteTagPermitRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: DeleteTagPermitResponse) => void,
+  ): ClientUnaryCall;
+  deleteTagPermit(
+    request: DeleteTagPermitRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: DeleteTagPermitResponse) => void,
+  ): ClientUnaryCall;
+  /** The tag permits set, with how many attempts hold one and how many wait. */
+  listTagPermits(
+    request: ListTagPermitsRequest,
+    callback: (error: ServiceError | null, response: ListTagPermitsResponse) => void,
+  ): ClientUnaryCall;
+  listTagPermits(
+    request: ListTagPermitsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListTagPermitsResponse) => void,
+  ): ClientUnaryCall;
+  listTagPermits(
+    request: ListTagPermitsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListTagPermitsResponse) => void,
+  ): ClientUnaryCall;
 }
 
 export const SchedulerServiceClient = makeGenericClientConstructor(

@@ -1,0 +1,294 @@
+import type { ChainableCommander, Redis } from 'ioredis';
+
+/**
+ * A permit tag an attempt carries and its limit: a number for the reserved tags (the workflow's
+ * step_concurrency, an instance tree's instance_step_concurrency: the limit travels with the
+ * attempt), -1 for a user tag (its limit is the tag permit set by SetTagPermit, read when checked;
+ * none set = no cap, but the attempt is still counted, so a permit set later counts it).
+ */
+export type PermitTag = [tag: string, limit: number];
+
+/** What the gate answers for one dispatch: it went to the work stream, or it waits on `tag`. */
+export type Admission = { granted: true } | { granted: false; tag: string };
+
+/** Where an attempt stands in the gate, for the sweeper (see PermitGate.states). */
+export type GateState = { waiting: true } | { waiting: false; grantedAt?: number };
+
+const P = '{baton}:permits:';
+
+/** Every key of the gate (one hash tag: the scripts touch keys they compute, on one slot). */
+export const PERMIT_KEYS = {
+  /** Hash: user tag → its permit (max attempts at once). Mirrors the tag_permits collection. */
+  limits: `${P}limits`,
+  /** Sorted set: attempt keys holding a permit of the tag, scored by grant time. */
+  held: (tag: string) => `${P}held:${tag}`,
+  /** Sorted set: attempt keys waiting on the tag, in arrival order. */
+  wait: (tag: string) => `${P}wait:${tag}`,
+  /** Hash of a waiting (or recently started) attempt: tags, stream, body, state, on, at. */
+  attempt: (attemptKey: string) => `${P}att:${attemptKey}`,
+  /** Arrival counter (the waiting order). */
+  seq: `${P}seq`,
+} as const;
+
+/** How long the gate remembers that it started a waiting attempt (for the sweeper). */
+const GRANTED_KEPT_MS = 600_000;
+/** Waiters one promotion looks at, at most (a script must stay short; the next release goes on). */
+const PROMOTE_BUDGET = 200;
+
+/**
+ * Shared Lua: the limit of a tag, whether an attempt is blocked (on which tag), granting, and
+ * promotion — starting the waiters of a tag in arrival order while permits last. A waiter blocked
+ * on another tag of its own moves to that tag's queue, keeping its place by arrival.
+ */
+const COMMON = `
+local P = '${P}'
+local function limitOf(t)
+  if t[2] >= 0 then return t[2] end
+  local v = redis.call('HGET', P .. 'limits', t[1])
+  if v then return tonumber(v) end
+  return nil
+end
+local function blockedOn(tags, ak, fifo)
+  for _, t in ipairs(tags) do
+    local held = P .. 'held:' .. t[1]
+    if not redis.call('ZSCORE', held, ak) then
+      local lim = limitOf(t)
+      if lim then
+        if redis.call('ZCARD', held) >= lim then return t[1], 'full' end
+        if fifo and redis.call('EXISTS', P .. 'wait:' .. t[1]) == 1 then return t[1], 'queue' end
+      end
+    end
+  end
+  return nil
+end
+local function grant(tags, ak, now)
+  for _, t in ipairs(tags) do redis.call('ZADD', P .. 'held:' .. t[1], now, ak) end
+end
+local function promote(tag, now)
+  local wait = P .. 'wait:' .. tag
+  for n = 1, ${PROMOTE_BUDGET} do
+    local head = redis.call('ZRANGE', wait, 0, 0, 'WITHSCORES')
+    if #head == 0 then return end
+    local w, seq = head[1], head[2]
+    local rec = P .. 'att:' .. w
+    local tagsJson = redis.call('HGET', rec, 'tags')
+    if not tagsJson then
+      redis.call('ZREM', wait, w)
+    else
+      local wtags = cjson.decode(tagsJson)
+      local b = blockedOn(wtags, w, false)
+      if b == tag then return end
+      redis.call('ZREM', wait, w)
+      if b then
+        redis.call('ZADD', P .. 'wait:' .. b, seq, w)
+        redis.call('HSET', rec, 'on', b)
+      else
+        grant(wtags, w, now)
+        local f = redis.call('HMGET', rec, 'stream', 'body')
+        redis.call('XADD', f[1], '*', 'a', f[2])
+        redis.call('HSET', rec, 'state', 'granted', 'at', now)
+        redis.call('HDEL', rec, 'body')
+        redis.call('PEXPIRE', rec, ${GRANTED_KEPT_MS})
+      end
+    end
+  end
+end
+`;
+
+/**
+ * ARGV: attempt key, work stream, message body, now, tags (JSON [[tag, limit]...]). Answers '' when
+ * the attempt went to the stream, else the tag it waits on. Idempotent: a repeat (a decision redone
+ * after a crash) of a waiting attempt changes nothing, of one already started by the gate adds
+ * nothing, of one holding its permits adds the message again (the claim insert runs it once).
+ */
+const ACQUIRE = `${COMMON}
+local ak, stream, body, now = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
+local rec = P .. 'att:' .. ak
+local state = redis.call('HGET', rec, 'state')
+if state == 'waiting' then return redis.call('HGET', rec, 'on') end
+if state == 'granted' then return '' end
+local tags = cjson.decode(ARGV[5])
+local b, why = blockedOn(tags, ak, true)
+if why == 'queue' then
+  -- Waiters and a free permit at once (a limit raised meanwhile): start them first, then look again.
+  promote(b, now)
+  b = blockedOn(tags, ak, true)
+end
+if not b then
+  grant(tags, ak, now)
+  redis.call('XADD', stream, '*', 'a', body)
+  return ''
+end
+local seq = redis.call('INCR', P .. 'seq')
+redis.call('HSET', rec, 'state', 'waiting', 'on', b, 'tags', ARGV[5], 'stream', stream, 'body', body, 'at', now)
+redis.call('ZADD', P .. 'wait:' .. b, seq, ak)
+return b
+`;
+
+/**
+ * ARGV: now, then JSON [[attempt key, [tag...]]...]. Gives back each attempt's permits (or takes it
+ * out of its queue, if it still waited), then starts the waiters of every tag that got one back.
+ * Idempotent: a permit given back twice is given back once.
+ */
+const RELEASE = `${COMMON}
+local now = tonumber(ARGV[1])
+local items = cjson.decode(ARGV[2])
+local freed, seen = {}, {}
+for _, it in ipairs(items) do
+  local ak = it[1]
+  local rec = P .. 'att:' .. ak
+  local st = redis.call('HMGET', rec, 'state', 'on')
+  if st[1] == 'waiting' then redis.call('ZREM', P .. 'wait:' .. st[2], ak) end
+  redis.call('DEL', rec)
+  for _, t in ipairs(it[2]) do
+    if redis.call('ZREM', P .. 'held:' .. t, ak) == 1 and not seen[t] then
+      seen[t] = true
+      freed[#freed + 1] = t
+    end
+  end
+end
+for _, t in ipairs(freed) do promote(t, now) end
+return #freed
+`;
+
+/** ARGV: now, tags. Starts what now fits under each tag (its permit was raised or removed). */
+const PROMOTE = `${COMMON}
+local now = tonumber(ARGV[1])
+for i = 2, #ARGV do promote(ARGV[i], now) end
+return 0
+`;
+
+interface GateCommands {
+  permitAcquire(limitsKey: string, ...args: string[]): Promise<string>;
+  permitRelease(limitsKey: string, ...args: string[]): Promise<number>;
+  permitPromote(limitsKey: string, ...args: string[]): Promise<number>;
+}
+
+/**
+ * The permit gate (Redis): every dispatched attempt that carries permit tags passes it on its way to
+ * the work stream. An attempt with a permit of each of its tags goes on at once (in the same script
+ * that counts it); one without waits in the queue of the tag it lacks, and is started — its message
+ * added to the stream — by the script that gives a permit of that tag back. So a permit is held from
+ * dispatch until the scheduler applies the attempt's end (a report, a stop, a timeout, a lost lease:
+ * the engine gives back the permits of every attempt that left a run's in-flight list), and both
+ * moves are idempotent: a decision redone after a crash neither takes nor returns a permit twice.
+ */
+export class PermitGate {
+  private readonly cmd: GateCommands;
+
+  constructor(private readonly redis: Redis) {
+    if (!(redis as unknown as Partial<GateCommands>).permitAcquire) {
+      redis.defineCommand('permitAcquire', { numberOfKeys: 1, lua: ACQUIRE });
+      redis.defineCommand('permitRelease', { numberOfKeys: 1, lua: RELEASE });
+      redis.defineCommand('permitPromote', { numberOfKeys: 1, lua: PROMOTE });
+    }
+    this.cmd = redis as unknown as GateCommands;
+  }
+
+  /** Queues one dispatch on a MULTI (see ACQUIRE); its reply is '' or the tag it waits on. */
+  queueAcquire(
+    m: ChainableCommander,
+    attemptKey: string,
+    stream: string,
+    body: string,
+    tags: readonly PermitTag[],
+    now: number,
+  ): void {
+    (m as unknown as GateCommands).permitAcquire(
+      PERMIT_KEYS.limits,
+      attemptKey,
+      stream,
+      body,
+      String(now),
+      JSON.stringify(tags),
+    );
+  }
+
+  /** Queues the release of attempts' permits on a MULTI (see RELEASE). */
+  queueRelease(
+    m: ChainableCommander,
+    items: readonly { attemptKey: string; tags: readonly string[] }[],
+    now: number,
+  ): void {
+    if (items.length === 0) return;
+    const arg = JSON.stringify(items.map((it) => [it.attemptKey, it.tags]));
+    (m as unknown as GateCommands).permitRelease(PERMIT_KEYS.limits, String(now), arg);
+  }
+
+  async acquire(
+    attemptKey: string,
+    stream: string,
+    body: string,
+    tags: readonly PermitTag[],
+    now = Date.now(),
+  ): Promise<Admission> {
+    const tag = await this.cmd.permitAcquire(
+      PERMIT_KEYS.limits,
+      attemptKey,
+      stream,
+      body,
+      String(now),
+      JSON.stringify(tags),
+    );
+    return tag === '' ? { granted: true } : { granted: false, tag };
+  }
+
+  async release(
+    items: readonly { attemptKey: string; tags: readonly string[] }[],
+    now = Date.now(),
+  ): Promise<void> {
+    if (items.length === 0) return;
+    const arg = JSON.stringify(items.map((it) => [it.attemptKey, it.tags]));
+    await this.cmd.permitRelease(PERMIT_KEYS.limits, String(now), arg);
+  }
+
+  /** Sets (or with null removes) user tag permits, then starts what now fits. */
+  async setLimits(limits: Record<string, number | null>, now = Date.now()): Promise<void> {
+    const tags = Object.keys(limits);
+    if (tags.length === 0) return;
+    const m = this.redis.multi();
+    for (const [tag, n] of Object.entries(limits)) {
+      if (n === null) m.hdel(PERMIT_KEYS.limits, tag);
+      else m.hset(PERMIT_KEYS.limits, tag, String(n));
+    }
+    (m as unknown as GateCommands).permitPromote(PERMIT_KEYS.limits, String(now), ...tags);
+    await m.exec();
+  }
+
+  /** The user tag permits Redis has (to compare with the stored ones). */
+  async limits(): Promise<Record<string, number>> {
+    const raw = await this.redis.hgetall(PERMIT_KEYS.limits);
+    return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Number(v)]));
+  }
+
+  /** Attempts holding a permit of each tag, and attempts waiting on it. */
+  async usage(tags: readonly string[]): Promise<{ held: number; waiting: number }[]> {
+    if (tags.length === 0) return [];
+    const m = this.redis.multi();
+    for (const t of tags) m.zcard(PERMIT_KEYS.held(t)).zcard(PERMIT_KEYS.wait(t));
+    const res = (await m.exec()) ?? [];
+    return tags.map((_t, i) => ({
+      held: Number(res[2 * i]?.[1] ?? 0),
+      waiting: Number(res[2 * i + 1]?.[1] ?? 0),
+    }));
+  }
+
+  /**
+   * Where each attempt stands: waiting in the gate, started by it (and when), or unknown to it
+   * (undefined: started at dispatch, or never gated). The sweeper must not call an attempt lost
+   * because no worker claimed it while it waited for a permit.
+   */
+  async states(attemptKeys: readonly string[]): Promise<Record<string, GateState | undefined>> {
+    const out: Record<string, GateState | undefined> = {};
+    if (attemptKeys.length === 0) return out;
+    const m = this.redis.multi();
+    for (const k of attemptKeys) m.hmget(PERMIT_KEYS.attempt(k), 'state', 'at');
+    const res = (await m.exec()) ?? [];
+    attemptKeys.forEach((k, i) => {
+      const [state, at] = (res[i]?.[1] ?? [null, null]) as [string | null, string | null];
+      if (state === 'waiting') out[k] = { waiting: true };
+      else if (state === 'granted') out[k] = { waiting: false, grantedAt: Number(at) };
+    });
+    return out;
+  }
+}
