@@ -155,7 +155,9 @@ describe('permit gate', () => {
         await release(`k${k}`, tagsOf(k));
       }
       const use = await gate.usage(Object.keys(limits));
-      Object.keys(limits).forEach((t, i) => assert.ok(use[i]!.held <= limits[t]!, `${t} over its limit`));
+      for (const [i, t] of Object.keys(limits).entries()) {
+        assert.ok(use[i]!.held <= limits[t]!, `${t} over its limit`);
+      }
     }
     // Every attempt started holds all its tags or waits in one queue, never both.
     const runningNow = new Set(await started());
