@@ -280,4 +280,28 @@ describe('baton: starting, watching and steering runs', () => {
     // UnblockWorkflow answers UNIMPLEMENTED for now; either way it is not a usage error.
     if (unblock.code !== 0) assert.match(unblock.err, /UNIMPLEMENTED|FAILED_PRECONDITION|NOT_FOUND/);
   });
+
+  test('permits: set, list (--json too), delete; a bad max is a usage error, a reserved tag INVALID_ARGUMENT', () => {
+    const set = baton(env, ['permits', 'set', 'cli.gpu', '2']);
+    assert.equal(set.code, 0, set.err);
+    assert.match(set.out, /^cli\.gpu: at most 2 at once \(running 0, waiting 0\)$/m);
+    const list = baton(env, ['permits']);
+    assert.equal(list.code, 0, list.err);
+    assert.match(list.out, /^TAG +MAX +RUNNING +WAITING +UPDATED$/m);
+    assert.match(list.out, /^cli\.gpu +2 +0 +0 /m);
+    const json = baton(env, ['--json', 'permits', 'list', 'cli.']);
+    assert.equal(json.code, 0, json.err);
+    assert.deepEqual(
+      JSON.parse(json.out).permits.map((p: { tag: string; maxAllowed: number }) => [p.tag, p.maxAllowed]),
+      [['cli.gpu', 2]],
+    );
+    assert.equal(baton(env, ['permits', 'set', 'cli.gpu', 'many']).code, 2);
+    const reserved = baton(env, ['permits', 'set', 'maestro_workflow:x', '1']);
+    assert.equal(reserved.code, 1);
+    assert.match(reserved.err, /INVALID_ARGUMENT[\s\S]*tag/);
+    const del = baton(env, ['permits', 'delete', 'cli.gpu']);
+    assert.equal(del.code, 0, del.err);
+    assert.match(del.out, /cli\.gpu has no permit now/);
+    assert.match(baton(env, ['permits']).out, /^no tag permits$/m);
+  });
 });
