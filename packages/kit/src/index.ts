@@ -52,3 +52,10 @@ export {
 } from './definition-stamps';
 export * from './security';
 export { peerAddress, type PeerName, type Peers } from './run-service';
+export {
+  type HttpAllowList,
+  NOTHING_ALLOWED,
+  guardedLookup,
+  parseAllowList,
+  refusal,
+} from './address-guard';

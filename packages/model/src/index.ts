@@ -95,3 +95,11 @@ export {
   templateKey,
   templateRefs,
 } from './job-templates';
+export {
+  type AlertingConfig,
+  type Tct,
+  ALERTING_LIMITS,
+  alertingOf,
+  parseAlerting,
+  tctDeadline,
+} from './alerting';

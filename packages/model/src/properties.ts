@@ -14,6 +14,7 @@ import {
 } from './reader';
 import { type RunStrategy, parseRunStrategy } from './run-strategy';
 import { type Tag, parseTags } from './tags';
+import { parseAlerting } from './alerting';
 import { type Ctx, report } from './violations';
 
 /** The owner of a workflow: a user name, with any extra fields of Maestro's object form. */
@@ -33,7 +34,10 @@ export interface Properties {
   runStrategy?: RunStrategy;
   /** Steps of one workflow allowed to run at once across its instances. */
   stepConcurrency?: number;
-  /** Opaque to Baton (Maestro's pluggable alerting block, e.g. emails and TCT). */
+  /**
+   * Maestro's alerting block, kept as written; Baton delivers what `webhooks`, `tct` and
+   * `long_running` say (see alerting.ts) and keeps the rest (emails, pagerduties...).
+   */
   alerting?: Record<string, unknown>;
   alertingDisabled?: boolean;
   signalTriggerDisabled?: boolean;
@@ -74,7 +78,11 @@ export function parseProperties(ctx: Ctx, path: string, v: unknown): Properties 
   const sc = optInteger(ctx, path, obj, 'step_concurrency', 1, DEFINITION_LIMITS.maxStepConcurrency);
   if (sc !== undefined) props.stepConcurrency = sc;
   const alerting = optObject(ctx, path, obj, 'alerting');
-  if (alerting) props.alerting = alerting;
+  if (alerting) {
+    // Kept as written (Maestro's other fields pass through); the fields Baton acts on are checked.
+    parseAlerting(ctx, keyPath(path, 'alerting'), alerting);
+    props.alerting = alerting;
+  }
   readFlags(ctx, path, obj, props);
   if (obj.time_trigger_catch_up !== undefined && obj.time_trigger_catch_up !== null) {
     const c = parseCatchUp(ctx, keyPath(path, 'time_trigger_catch_up'), obj.time_trigger_catch_up);

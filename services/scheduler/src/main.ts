@@ -4,7 +4,14 @@ import { startTelemetry } from '@baton/kit/telemetry';
 startTelemetry('scheduler');
 
 import { Metadata } from '@grpc/grpc-js';
-import { EnvReader, readDefinitionStamp, runServiceMain, startDefinitionStamp } from '@baton/kit';
+import {
+  EnvReader,
+  NOTHING_ALLOWED,
+  parseAllowList,
+  readDefinitionStamp,
+  runServiceMain,
+  startDefinitionStamp,
+} from '@baton/kit';
 import { internal, SchedulerServiceService } from '@baton/proto';
 import { createDefinitionClient, createStepRuntimeClient, DEFAULT_CHANNEL_OPTIONS } from '@baton/sdk';
 import { ActionPerformer } from './app/action-performer';
@@ -22,6 +29,9 @@ import { SWEEPER_DEFAULTS, Sweeper } from './app/sweeper';
 import { Workers } from './app/workers';
 import { WorkflowQueue } from './app/workflow-queue';
 import { TagPermits } from './app/tag-permits';
+import { Breakpoints } from './app/breakpoints';
+import { Alerts } from './app/alerts';
+import { ALERT_DELIVERY_DEFAULTS, AlertDelivery } from './app/alert-delivery';
 import { ENGINE_DEFAULTS, type EngineConfig } from './domain';
 import { REPORT_DEFAULTS, reportHandlers } from './grpc/report-handlers';
 import { signalReportHandlers } from './grpc/signal-report-handlers';
@@ -74,6 +84,11 @@ runServiceMain({
       env.string('SCHEDULER_CHANGE_EVENTS', 'on', (v) =>
         v === 'on' || v === 'off' ? undefined : 'must be on or off',
       ) === 'on';
+    // Private or loopback addresses alert webhooks may reach (as BATON_HTTP_ALLOW for Http steps).
+    const alertAllow = env.string('SCHEDULER_ALERT_ALLOW', '', (v) => {
+      const r = parseAllowList(v);
+      return typeof r === 'string' ? r : undefined;
+    });
     env.done();
 
     const store = new InstanceStore(mongo.db);
@@ -103,6 +118,15 @@ runServiceMain({
     const runs = new Runs(store, events, config);
     const gate = new PermitGate(redis.redis);
     const permits = new TagPermits(store.permits, gate);
+    const breakpoints = new Breakpoints(store.breakpoints, redis.redis, defs, events);
+    const allow = parseAllowList(alertAllow, { who: 'alert webhooks', setting: 'SCHEDULER_ALERT_ALLOW' });
+    const delivery = new AlertDelivery(
+      store.alerts,
+      redis.redis,
+      { ...ALERT_DELIVERY_DEFAULTS, allow: typeof allow === 'string' ? NOTHING_ALLOWED : allow },
+      log,
+    );
+    const alerts = new Alerts(store.alerts, defs, coord, log, () => delivery.nudge());
     const queue = new WorkflowQueue(store, redis.redis, events, log);
     const foreachValues = new ForeachValues(store);
     const children = new ChildLauncher(
@@ -116,6 +140,7 @@ runServiceMain({
       foreachValues,
       Date.now,
       decider,
+      breakpoints,
     );
     const performer = new ActionPerformer(
       redis.redis,
@@ -126,6 +151,7 @@ runServiceMain({
       queue,
       new SignalBroker(signalBroker),
       gate,
+      breakpoints,
     );
     const engine = new Engine(
       store,
@@ -138,6 +164,8 @@ runServiceMain({
       Date.now,
       foreachValues,
       decider,
+      breakpoints,
+      alerts,
     );
     const checkAttempts = (keys: string[]) =>
       new Promise<Record<string, internal.AttemptLiveness>>((resolve, reject) =>
@@ -158,6 +186,7 @@ runServiceMain({
       queue,
       gate,
       () => permits.restore(),
+      alerts,
     );
     const workers = new Workers(redis.redis, coord, engine, sweeper, log, {
       concurrency,
@@ -165,6 +194,7 @@ runServiceMain({
       sweepEveryMs,
     });
     workers.start();
+    delivery.start();
     const retention = new InstanceRetention(
       store,
       redis.redis,
@@ -174,7 +204,18 @@ runServiceMain({
     retention.start();
     if (retentionDays > 0)
       log.info({ retentionDays }, 'ended instances are deleted after INSTANCE_RETENTION_DAYS');
-    const app = new SchedulerApp(store, events, runs, defs, config, queue, changes, redis.redis, permits);
+    const app = new SchedulerApp(
+      store,
+      events,
+      runs,
+      defs,
+      config,
+      queue,
+      changes,
+      redis.redis,
+      permits,
+      breakpoints,
+    );
     return {
       services: [
         {
@@ -195,6 +236,7 @@ runServiceMain({
       ],
       stop: async () => {
         await retention.stop();
+        await delivery.stop();
         await workers.stop();
         changesConn.disconnect();
         stepInternal.close();

@@ -66,6 +66,7 @@ export function replay(rec: Recording): ReplayDiff[] {
       ...level,
       ...(d.ancestors ? { ancestors: d.ancestors } : {}),
       ...(d.stepConcurrency !== undefined ? { stepConcurrency: d.stepConcurrency } : {}),
+      ...(d.breakpoints ? { breakpoints: d.breakpoints, version: d.version } : {}),
       ...(answers
         ? { foreachValues: (step, inner, param) => answers[`${step}|${inner}|${param}`] ?? undefined }
         : {}),

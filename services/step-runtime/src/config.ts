@@ -1,7 +1,6 @@
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
-import { EnvReader } from '@baton/kit';
-import { parseAllowList } from './jobs/http/address-guard.js';
+import { EnvReader, parseAllowList } from '@baton/kit';
 
 /** step-runtime's own settings, read once at start-up (every problem reported together). */
 export interface StepRuntimeConfig {

@@ -1,20 +1,23 @@
-// Benchmark of step concurrency as tag permits (issue 13): a foreach of 10,000 Shell leaves run
+// Benchmark of step concurrency as tag permits (issue 13): a foreach of 10,000 Http leaves run
 // with step_concurrency 20 binding (foreach concurrency 100: 80 attempts at a time wait in the
 // permit gate and are started by the script that frees a permit) against the same foreach without
 // the cap binding (foreach concurrency 20, step_concurrency 1,000: as many running, no one waits).
 // While the capped one runs, the permits held under the workflow's tag are sampled every 10 ms.
-// Floors: a `bash -c true` spawn (each leaf is one) and a Redis round trip.
+// The leaves are Http steps GETting a local server (a leaf that spawns no process, so the
+// orchestration is what is measured). Floors: a GET of that server and a Redis round trip.
 //
 // BENCH_PERMITS_N=2000 runs smaller foreachs (default 10,000).
 import { type BatonClients, connect } from '@baton/sdk';
 import { startStack } from '@baton/testing';
 import { Redis } from 'ioredis';
-import { spawnFloors, storageFloors } from './bench-floors';
+import { Agent, createServer, get as httpGet } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { storageFloors } from './bench-floors';
 import { type Row, cpuPer, report, runToEnd, stackCpuMs } from './bench-kit';
 
 const N = Number(process.env.BENCH_PERMITS_N ?? 10_000);
 
-function foreachOf(id: string, n: number, concurrency: number): unknown {
+function foreachOf(id: string, n: number, concurrency: number, url: string): unknown {
   const outer = Math.ceil(n / 100);
   return {
     id,
@@ -33,7 +36,13 @@ function foreachOf(id: string, n: number, concurrency: number): unknown {
             },
           },
           steps: [
-            { step: { id: 'leaf', type: 'Shell', params: { script: { value: 'true', type: 'STRING' } } } },
+            {
+              step: {
+                id: 'leaf',
+                type: 'Http',
+                params: { http: { value: { url: { value: url, type: 'STRING' } }, type: 'MAP' } },
+              },
+            },
           ],
         },
       },
@@ -50,10 +59,40 @@ async function push(c: BatonClients, workflow: unknown, stepConcurrency: number)
   });
 }
 
+/** A local server answering 204: what every leaf GETs. */
+async function startTarget(): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = createServer((_req, res) => res.writeHead(204).end());
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/leaf`;
+  return { url, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+/** The floor: ms per GET of the target, 8 at a time (as workers would). */
+async function getFloor(url: string, n = 2000): Promise<{ perSec: number; ms: number }> {
+  const agent = new Agent({ keepAlive: false });
+  const once = () =>
+    new Promise<void>((resolve, reject) =>
+      httpGet(url, { agent }, (res) => {
+        res.resume();
+        res.on('end', () => resolve());
+      }).on('error', reject),
+    );
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (next++ < n) await once();
+    }),
+  );
+  const s = (performance.now() - t0) / 1000;
+  return { perSec: n / s, ms: (s * 1000 * 8) / n };
+}
+
 async function main(): Promise<void> {
-  const spawn = await spawnFloors(8, 400);
+  const target = await startTarget();
+  const floor = await getFloor(target.url);
   const stack = await startStack({
-    env: { LOG_LEVEL: 'warn', STEP_RUNTIME_SLOTS: '100' },
+    env: { LOG_LEVEL: 'warn', STEP_RUNTIME_SLOTS: '100', BATON_HTTP_ALLOW: '127.0.0.1' },
   });
   const floors = await storageFloors(stack);
   const c = connect({
@@ -79,7 +118,7 @@ async function main(): Promise<void> {
     ];
     const rates: number[] = [];
     for (const k of cases) {
-      await push(c, foreachOf(k.id, N, k.conc), k.cap);
+      await push(c, foreachOf(k.id, N, k.conc, target.url), k.cap);
       // Sampled while it runs: permits held under the workflow's tag, and attempts waiting for one.
       let maxHeld = 0;
       let maxWaiting = 0;
@@ -112,11 +151,11 @@ async function main(): Promise<void> {
         `${ok} of ${N} succeeded`,
         `permits held at most ${maxHeld}, waiting at most ${maxWaiting} (${samples} samples)`,
         `CPU ms per leaf: ${cpu}`,
-        `floor: bash spawn ${spawn.sequentialMs.toFixed(1)} ms, ${Math.round(spawn.perSec)}/s with 8 at once (${(rate / spawn.perSec).toFixed(2)}x)`,
+        `floor: a GET of the target ${floor.ms.toFixed(2)} ms, ${Math.round(floor.perSec)}/s with 8 at once (${(rate / floor.perSec).toFixed(3)}x)`,
       ].join('; ');
       console.log(`${k.name}: ${rate} leaves/s; ${note}`);
       rows.push({
-        name: `foreach ${N.toLocaleString('en')} Shell leaves, ${k.name}`,
+        name: `foreach ${N.toLocaleString('en')} Http leaves, ${k.name}`,
         value: rate,
         unit: 'leaves/s',
         ...(capped ? { target: 'never over 20 running', met: maxHeld <= 20 && maxHeld > 0 && ok === N } : {}),
@@ -137,6 +176,7 @@ async function main(): Promise<void> {
     redis.disconnect();
     c.close();
     await stack.stop();
+    await target.close();
   }
 }
 

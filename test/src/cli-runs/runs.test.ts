@@ -297,7 +297,7 @@ describe('baton: starting, watching and steering runs', () => {
     );
     assert.equal(baton(env, ['permits', 'set', 'cli.gpu', 'many']).code, 2);
     const reserved = baton(env, ['permits', 'set', 'maestro_workflow:x', '1']);
-    assert.equal(reserved.code, 1);
+    assert.equal(reserved.code, 2, 'INVALID_ARGUMENT exits 2, as a usage error');
     assert.match(reserved.err, /INVALID_ARGUMENT[\s\S]*tag/);
     const del = baton(env, ['permits', 'delete', 'cli.gpu']);
     assert.equal(del.code, 0, del.err);

@@ -80,7 +80,10 @@ async function instance(workflowId: string, instanceId: string): Promise<Instanc
   return res.instance!;
 }
 
-/** Waits until one of the runs shows a step WAITING_FOR_PERMITS on `tag`. */
+/**
+ * Waits until one of the runs shows a step WAITING_FOR_PERMITS on `tag` (a wait shows within a
+ * second, so the steps that must be seen waiting run longer than that).
+ */
 async function seeWaiting(workflowId: string, ids: string[], tag: string): Promise<void> {
   await waitFor(
     async () => {
@@ -109,7 +112,7 @@ describe('step concurrency and tag permits', () => {
   test('step_concurrency caps the leaf steps of a workflow across all its runs', async () => {
     await push(
       env.clients,
-      { id: 'permits.wf', steps: [timed('work', 'wf', 0.3)] },
+      { id: 'permits.wf', steps: [timed('work', 'wf', 1.2)] },
       {
         ...PARALLEL,
         step_concurrency: 1,
@@ -154,12 +157,12 @@ describe('step concurrency and tag permits', () => {
     // One workflow tags a step, the other tags the whole workflow.
     await push(
       env.clients,
-      { id: 'permits.a', steps: [timed('train', 'gpu', 0.3, { tags: ['gpu'] })] },
+      { id: 'permits.a', steps: [timed('train', 'gpu', 1.2, { tags: ['gpu'] })] },
       PARALLEL,
     );
     await push(
       env.clients,
-      { id: 'permits.b', tags: ['gpu'], steps: [timed('infer', 'gpu', 0.3)] },
+      { id: 'permits.b', tags: ['gpu'], steps: [timed('infer', 'gpu', 1.2)] },
       PARALLEL,
     );
     const a = await startN('permits.a', 2);
@@ -187,6 +190,26 @@ describe('step concurrency and tag permits', () => {
     assert.equal((await permitOf('frozen'))?.waiting, '1');
     await env.clients.scheduler.deleteTagPermit({ tag: 'frozen' });
     assert.equal((await waitEnd(env.clients, 'permits.frozen', id!)).status, 'SUCCEEDED');
+  });
+
+  test('stopping the step that holds the permit gives it back: the waiting step runs', async () => {
+    await env.clients.scheduler.setTagPermit({ tag: 'lane', maxAllowed: 1 });
+    await push(env.clients, { id: 'permits.long', steps: [timed('long', 'lane', 60, { tags: ['lane'] })] });
+    await push(env.clients, { id: 'permits.short', steps: [timed('short', 'lane', 0, { tags: ['lane'] })] });
+    const [long] = await startN('permits.long', 1);
+    await waitFor(async () => overlap('lane').max === 1, { timeoutMs: 20_000, what: 'the long step to run' });
+    const [short] = await startN('permits.short', 1);
+    await seeWaiting('permits.short', [short!], 'lane');
+    await env.clients.scheduler.stopStep({
+      ref: { workflowId: 'permits.long', instanceId: long!, runId: '0' },
+      stepId: 'long',
+      reason: 'make room',
+      requestId: '',
+    });
+    assert.equal((await waitEnd(env.clients, 'permits.short', short!)).status, 'SUCCEEDED');
+    assert.equal((await waitEnd(env.clients, 'permits.long', long!)).status, 'STOPPED');
+    const use = await permitOf('lane');
+    assert.deepEqual({ running: use?.running, waiting: use?.waiting }, { running: '0', waiting: '0' });
   });
 
   test('hostile SetTagPermit, DeleteTagPermit and ListTagPermits calls are refused, naming the field', async () => {

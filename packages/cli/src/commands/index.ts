@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CommandContext } from '../command-context';
 import { registerAuditCommands } from './audit-commands';
+import { registerBreakpointCommands } from './breakpoint-commands';
 import { registerDefinitionCommands } from './definition-commands';
 import { registerLogCommands } from './log-commands';
 import { registerPermitCommands } from './permit-commands';
@@ -19,6 +20,7 @@ export const COMMAND_GROUPS: Array<(program: Command, ctx: () => CommandContext)
   registerTemplateCommands,
   registerRunCommands,
   registerPermitCommands,
+  registerBreakpointCommands,
   registerLogCommands,
   registerSignalCommands,
   registerTriggerCommands,

@@ -22,6 +22,7 @@ function step(stepId: string, status: string, extra: Partial<StepRunSummary> = {
     signalOutputs: [],
     omittedOutputs: [],
     permitTag: '',
+    breakpointId: '',
     ...extra,
   };
 }

@@ -242,8 +242,13 @@ export async function resumeCommand(
   ctx: CommandContext,
   workflowId: string,
   instance: string | undefined,
-  flags: { reason?: string } = {},
+  flags: { reason?: string; step?: string } = {},
 ): Promise<void> {
+  if (flags.step !== undefined) {
+    if (instance === undefined)
+      throw new CliUsageError('resume --step needs the instance: baton resume WF N --step S');
+    return stepActionCommand(ctx, 'resume', workflowId, instance, flags.step, flags);
+  }
   if (instance === undefined) {
     const res = await ctx.clients().scheduler.resumeWorkflow({ workflowId });
     ctx.out.result(res, (r, s) =>
@@ -299,13 +304,14 @@ export async function unblockCommand(ctx: CommandContext, workflowId: string): P
   );
 }
 
-export type StepAction = 'stop' | 'skip' | 'restart' | 'bypass-signals';
+export type StepAction = 'stop' | 'skip' | 'restart' | 'bypass-signals' | 'resume';
 
 const STEP_ACTION_DONE: Record<StepAction, string> = {
   stop: 'stopped step',
   skip: 'skipped step',
   restart: 'restarted step',
   'bypass-signals': 'bypassed the signal dependencies of step',
+  resume: 'resumed step',
 };
 
 export async function stepActionCommand(
@@ -326,7 +332,9 @@ export async function stepActionCommand(
         ? await scheduler.skipStep(req)
         : action === 'restart'
           ? await scheduler.restartStep(req)
-          : await scheduler.bypassSignalDependencies({ ...req, requestId: '' });
+          : action === 'resume'
+            ? await scheduler.resumeStep({ ...req, key: '', attempt: 0, requestId: '' })
+            : await scheduler.bypassSignalDependencies({ ...req, requestId: '' });
   ctx.out.result(
     res,
     (r, s) =>
@@ -415,9 +423,12 @@ export function registerRunCommands(program: Command, ctx: Ctx): void {
     );
   program
     .command('resume <workflow-id> [instance]')
-    .description('resume a paused run, or without an instance a paused workflow (its waiting runs start)')
+    .description(
+      'resume a paused run, or without an instance a paused workflow (its waiting runs start); --step: a step paused at a breakpoint',
+    )
     .option(...reason)
-    .action((id: string, instance: string | undefined, flags: { reason?: string }) =>
+    .option('--step <step-id>', 'resume this step of the run, paused at a breakpoint')
+    .action((id: string, instance: string | undefined, flags: { reason?: string; step?: string }) =>
       resumeCommand(ctx(), id, instance, flags),
     );
   params(
@@ -437,7 +448,7 @@ export function registerRunCommands(program: Command, ctx: Ctx): void {
     .action((id: string) => unblockCommand(ctx(), id));
   const step = program
     .command('step')
-    .description('act on one step of a run: stop, skip, restart, bypass-signals');
+    .description('act on one step of a run: stop, skip, restart, bypass-signals, resume');
   const stepAction = (action: StepAction, description: string) =>
     step
       .command(`${action} <workflow-id> <instance> <step-id>`)
@@ -451,4 +462,5 @@ export function registerRunCommands(program: Command, ctx: Ctx): void {
   stepAction('skip', 'skip a step (SKIPPED): its successors go on');
   stepAction('restart', 'restart the run from this step');
   stepAction('bypass-signals', 'let a step in WAITING_FOR_SIGNALS go on without its signals');
+  stepAction('resume', 'let a step paused at a breakpoint start (its attempt passes its breakpoints once)');
 }

@@ -33,6 +33,7 @@ function step(stepId: string, status: string, extra: Partial<StepRunSummary> = {
     signalOutputs: [],
     omittedOutputs: [],
     permitTag: '',
+    breakpointId: '',
     ...extra,
   };
 }

@@ -89,6 +89,10 @@ export const PERMISSIONS: Readonly<Record<string, Rule>> = {
   '/baton.v1.SchedulerService/SkipStep': operate(ref),
   '/baton.v1.SchedulerService/RestartStep': operate(ref),
   '/baton.v1.SchedulerService/BypassSignalDependencies': operate(ref),
+  '/baton.v1.SchedulerService/ResumeStep': operate(ref),
+  '/baton.v1.SchedulerService/SetBreakpoint': operate(workflow),
+  '/baton.v1.SchedulerService/ListBreakpoints': read(workflow),
+  '/baton.v1.SchedulerService/DeleteBreakpoint': operate(workflow),
 
   '/baton.v1.SignalService/PublishSignal': operate(signal),
   '/baton.v1.SignalService/GetSignal': read(signal),

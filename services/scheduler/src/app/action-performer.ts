@@ -5,6 +5,7 @@ import type { SignalBroker } from './signal-broker';
 import type { Action, ChildFinishedEvent, DispatchAttemptAction, InstanceEvent } from '../domain';
 import { KEYS } from '../redis/keys';
 import type { PermitGate } from '../redis/permit-gate';
+import type { Breakpoints } from './breakpoints';
 import { attemptPermits } from './run-permits';
 import type { RunHead } from '../store/documents';
 import { type ChildLauncher, childFinishedEvent } from './child-launcher';
@@ -16,6 +17,9 @@ export interface Released {
   attemptKey: string;
   userTags: string[];
 }
+
+/** How soon a step held back by the permit gate shows WAITING_FOR_PERMITS, at the latest. */
+const PERMIT_WAIT_SHOWN_MS = 1000;
 
 /** Children created per batch insert (see performMany). */
 const LAUNCH_BATCH = 200;
@@ -36,6 +40,7 @@ export class ActionPerformer {
     private readonly queue?: WorkflowQueue,
     private readonly signals?: SignalBroker,
     private readonly gate?: PermitGate,
+    private readonly breakpoints?: Breakpoints,
   ) {}
 
   /**
@@ -161,7 +166,9 @@ export class ActionPerformer {
         },
       });
     }
-    await this.events.appendMany(waiting);
+    // Deferred: most waits are short, and the step's start or end report is decided along with it
+    // (one decision instead of two); a longer wait shows within PERMIT_WAIT_SHOWN_MS.
+    await this.events.appendManyDeferred(waiting, PERMIT_WAIT_SHOWN_MS);
   }
 
   private requireSignals(): SignalBroker {
@@ -199,6 +206,11 @@ export class ActionPerformer {
         });
         return;
       }
+      case 'stepPaused':
+        // Must be stored: deleting the breakpoint finds the run by it (decide resumes it anyway
+        // on its next decision, but nothing else would make one happen).
+        await this.breakpoints?.paused(a.instanceKey, a.stepId, a.attempt, a.breakpointId);
+        return;
       case 'stopChild':
         await this.events.append(a.childKey, { type: a.kill ? 'kill' : 'stop', id: a.key, reason: a.reason });
         return;

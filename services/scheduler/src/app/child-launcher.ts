@@ -13,6 +13,7 @@ import {
 import type { Coordination } from '../redis/coordination';
 import { type DecisionDoc, type RunHead, type RunRef, decisionId } from '../store/documents';
 import type { InstanceStore } from '../store/instance-store';
+import type { Breakpoints } from './breakpoints';
 import { Decider } from './decision-recorder';
 import type { Definitions } from './definitions';
 import type { ChildReport, EventLog } from './event-log';
@@ -83,6 +84,7 @@ export class ChildLauncher {
     private readonly foreach?: ForeachValues,
     private readonly now: () => number = Date.now,
     private readonly decider: Decider = new Decider(),
+    private readonly breakpoints?: Breakpoints,
   ) {}
 
   /**
@@ -189,7 +191,7 @@ export class ChildLauncher {
       created_at: now,
       updated_at: now,
     };
-    const ctx = await contextOf(head, this.defs, this.config);
+    const ctx = await contextOf(head, this.defs, this.config, this.breakpoints);
     const snapshot0 = newInstanceSnapshot(
       ctx,
       {

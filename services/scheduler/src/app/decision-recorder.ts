@@ -23,6 +23,9 @@ export interface RecordedDecision {
   stepId?: string;
   ancestors?: string[];
   stepConcurrency?: number;
+  /** The workflow's breakpoints when it had some (with the pinned version they may name). */
+  breakpoints?: DecideContext['breakpoints'];
+  version?: number;
   now: number;
   in: InstanceSnapshot;
   events: InstanceEvent[];
@@ -107,6 +110,7 @@ export class Decider {
       ...def,
       ...(ctx.ancestors ? { ancestors: ctx.ancestors } : {}),
       ...(ctx.stepConcurrency !== undefined ? { stepConcurrency: ctx.stepConcurrency } : {}),
+      ...(ctx.breakpoints ? { breakpoints: ctx.breakpoints, version: ctx.version } : {}),
       now,
       ...(hook ? { foreach: answers } : {}),
       out: { snapshot: result.snapshot, actions: result.actions, timeline: result.timeline },

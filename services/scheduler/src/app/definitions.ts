@@ -1,5 +1,11 @@
 import { BatonError, type DefinitionStamp } from '@baton/kit';
-import { DEFINITION_LIMITS, type WorkflowDef, parsePushRequest } from '@baton/model';
+import {
+  type AlertingConfig,
+  DEFINITION_LIMITS,
+  type WorkflowDef,
+  alertingOf,
+  parsePushRequest,
+} from '@baton/model';
 import type { DefinitionClient } from '@baton/sdk';
 import { BatonClientError } from '@baton/sdk';
 
@@ -12,6 +18,8 @@ export interface PinnedWorkflow {
   workflowId: string;
   version: number;
   workflow: WorkflowDef;
+  /** properties.alerting as Baton acts on it (webhooks, tct, long_running), unless disabled. */
+  alerting?: AlertingConfig;
   /** properties.step_concurrency (DEFINITION_LIMITS.defaultStepConcurrency when unset). */
   stepConcurrency: number;
   runStrategy: { rule: string; workflowConcurrency: number };
@@ -103,9 +111,11 @@ export class Definitions {
 
   private properties(
     res: Awaited<ReturnType<DefinitionClient['getWorkflow']>>,
-  ): Pick<PinnedWorkflow, 'stepConcurrency' | 'runStrategy'> {
+  ): Pick<PinnedWorkflow, 'stepConcurrency' | 'runStrategy' | 'alerting'> {
     const props = res.properties;
+    const alerting = alertingText(props?.propertiesJson);
     return {
+      ...(alerting ? { alerting } : {}),
       stepConcurrency: props?.stepConcurrency || DEFINITION_LIMITS.defaultStepConcurrency,
       runStrategy: {
         rule: props?.runStrategy?.rule ?? 'SEQUENTIAL',
@@ -127,5 +137,15 @@ export class Definitions {
       }
       throw err;
     }
+  }
+}
+
+/** The alerting config in the merged properties JSON (undefined when none, or unreadable). */
+function alertingText(json: string | undefined): AlertingConfig | undefined {
+  if (!json) return undefined;
+  try {
+    return alertingOf(JSON.parse(json));
+  } catch {
+    return undefined;
   }
 }

@@ -13,6 +13,8 @@ import type { Coordination } from '../redis/coordination';
 import { type DecisionDoc, type RunHead, decisionId } from '../store/documents';
 import type { InstanceStore } from '../store/instance-store';
 import type { ActionPerformer } from './action-performer';
+import type { Alerts } from './alerts';
+import type { Breakpoints } from './breakpoints';
 import { Decider } from './decision-recorder';
 import type { Definitions } from './definitions';
 import type { ForeachValues } from './foreach-values';
@@ -59,6 +61,8 @@ export class Engine {
     private readonly now: () => number = Date.now,
     private readonly foreach?: ForeachValues,
     private readonly decider: Decider = new Decider(),
+    private readonly breakpoints?: Breakpoints,
+    private readonly alerts?: Alerts,
   ) {}
 
   /** Decides everything pending for one instance. Returns false when another replica holds it. */
@@ -171,7 +175,7 @@ export class Engine {
   }
 
   private async context(head: RunHead): Promise<DecideContext> {
-    return contextOf(head, this.defs, this.config);
+    return contextOf(head, this.defs, this.config, this.breakpoints);
   }
 
   /**
@@ -181,6 +185,7 @@ export class Engine {
    */
   private async pendingEvents(key: string): Promise<Pending> {
     const ids = await this.coord.pendingIds(key);
+    await this.breakpoints?.sync(ids.breakpoints);
     if (ids.events.length === 0 && ids.inbox.length === 0) return { events: [], logged: [], inbox: [] };
     const [docs, inboxDocs] = await Promise.all([
       Promise.all(ids.events.map((id) => this.store.events.getEvent(id))),
@@ -223,6 +228,8 @@ export class Engine {
     // Permits of attempts this decision ended go back with its dispatches (one round trip).
     const released = releasedAttempts(head.inflight, doc.actions, next.inflight);
     const carried = await this.actions.performAll(head, doc.actions, released);
+    // Steps it failed raise their alerts (redone after a crash: raised once, by id).
+    await this.alerts?.fromDecision(head, doc);
     // The decision's change events go out before anything decides after it (in order per run);
     // redone after a crash, it publishes them again with the same ids.
     const changes = changesOf(head._id, doc);

@@ -3,7 +3,7 @@ import { BatonError } from '@baton/kit';
 import { type InstanceEvent, isInstanceTerminal } from '../domain';
 import type { EventLog } from './event-log';
 import type { RunReads } from './run-reads';
-import { type RunRefInput, checkReason, checkRequestId, invalid } from './run-refs';
+import { type LoadedRun, type RunRefInput, checkReason, checkRequestId, invalid } from './run-refs';
 
 export type InstanceCommand = 'stop' | 'kill' | 'pause' | 'resume';
 
@@ -12,6 +12,8 @@ export class RunCommands {
   constructor(
     private readonly events: EventLog,
     private readonly reads: RunReads,
+    /** A step paused at a breakpoint was resumed by hand (Breakpoints.forgetPause). */
+    private readonly onResumed?: (key: string, stepId: string, attempt: number) => Promise<void>,
   ) {}
 
   /**
@@ -73,6 +75,52 @@ export class RunCommands {
     const event: InstanceEvent =
       type === 'restartFromStep' ? { type, id, stepId } : { type, id, stepId, ...(reason ? { reason } : {}) };
     await this.events.append(head._id, event);
+    return step.status;
+  }
+
+  /**
+   * Lets a step paused at a breakpoint go on: its paused attempt (or `attempt`, when named) passes
+   * its breakpoints once. `run` is the run's key (a foreach iteration's too).
+   */
+  async resumeStep(
+    run: LoadedRun,
+    stepId: string,
+    attempt: number,
+    reason: string,
+    requestId: string,
+  ): Promise<string> {
+    checkRequestId(requestId);
+    checkReason(reason);
+    const { head, snapshot } = run;
+    if (!stepId) invalid('step_id is required', [{ field: 'step_id', description: 'is required' }]);
+    if (!Number.isSafeInteger(attempt) || attempt < 0)
+      invalid('attempt must be 0 (the paused one) or more', [
+        { field: 'attempt', description: 'must be 0 or more' },
+      ]);
+    const step = snapshot.steps.find((s) => s.id === stepId);
+    if (!step)
+      throw BatonError.notFound(`run ${head._id} has no step ${stepId.slice(0, 256)}`, 'STEP_NOT_FOUND');
+    if (step.status !== 'PAUSED' || step.breakpoint === undefined) {
+      throw BatonError.precondition(
+        `step ${stepId} of run ${head._id} is ${step.status}, not paused at a breakpoint`,
+        'NOT_PAUSED',
+      );
+    }
+    if (attempt && attempt !== step.attempt + 1) {
+      throw BatonError.precondition(
+        `step ${stepId} of run ${head._id} is paused before attempt ${step.attempt + 1}, not ${attempt}`,
+        'NOT_PAUSED',
+      );
+    }
+    await this.events.append(head._id, {
+      type: 'resumeStep',
+      id: `${head._id}:resumeStep:${stepId}:${requestId || randomUUID()}`,
+      stepId,
+      attempt: step.attempt + 1,
+      ...(reason ? { reason } : {}),
+    });
+    // It no longer waits on its breakpoint: deleting that one will not count it.
+    await this.onResumed?.(head._id, stepId, step.attempt + 1);
     return step.status;
   }
 }

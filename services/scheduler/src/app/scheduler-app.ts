@@ -12,6 +12,7 @@ import { RunStarts } from './run-starts';
 import type { Runs } from './runs';
 import type { WorkflowQueue } from './workflow-queue';
 import type { TagPermits } from './tag-permits';
+import type { Breakpoints } from './breakpoints';
 
 export type { LoadedRun, RunRefInput } from './run-refs';
 
@@ -37,6 +38,8 @@ export class SchedulerApp {
     redis: Redis,
     /** User tag permits (SetTagPermit...). */
     readonly permits: TagPermits,
+    /** Step breakpoints (SetBreakpoint...). */
+    readonly breakpoints: Breakpoints,
   ) {
     this.feed = {
       latest: () => latestChangeId(redis),
@@ -44,7 +47,9 @@ export class SchedulerApp {
     };
     this.reads = new RunReads(store, changes);
     this.starts = new RunStarts(store, runs, defs, config, queue, this.reads);
-    this.commands = new RunCommands(events, this.reads);
+    this.commands = new RunCommands(events, this.reads, (key, stepId, attempt) =>
+      breakpoints.forgetPause(key, stepId, attempt),
+    );
   }
 }
 

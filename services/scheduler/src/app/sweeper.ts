@@ -5,6 +5,7 @@ import type { InstanceStore } from '../store/instance-store';
 import type { EventLog } from './event-log';
 import type { WorkflowQueue } from './workflow-queue';
 import type { PermitGate } from '../redis/permit-gate';
+import type { Alerts } from './alerts';
 
 export interface SweeperOptions {
   /** How often a sweep runs (one replica at a time). */
@@ -38,6 +39,7 @@ export class Sweeper {
     private readonly gate?: PermitGate,
     /** Puts the stored tag permits back into Redis when they differ (Redis was flushed). */
     private readonly syncPermits?: () => Promise<void>,
+    private readonly alerts?: Alerts,
   ) {}
 
   async sweep(
@@ -105,6 +107,11 @@ export class Sweeper {
           attemptKey: f.key,
         });
       }
+    }
+    if (this.alerts) {
+      await this.alerts
+        .sweep(heads, now)
+        .catch((err) => this.log.warn({ err: String(err) }, 'sweeper: raising alerts failed'));
     }
     if (this.syncPermits) {
       await this.syncPermits().catch((err) =>

@@ -19,7 +19,8 @@ export type Action =
   | InstanceEndedAction
   | WaitSignalsAction
   | CancelWaitAction
-  | PublishSignalsAction;
+  | PublishSignalsAction
+  | StepPausedAction;
 
 /** Enqueue one attempt for step-runtime (stream per pool). */
 export interface DispatchAttemptAction {
@@ -184,6 +185,20 @@ export interface PublishSignalsAction {
     payload: JsonObject;
     requestId: string;
   }[];
+}
+
+/**
+ * A step paused at a breakpoint: the shell records where (`breakpoint_pauses`), so deleting the
+ * breakpoint wakes this run (decide also resumes it on its next decision without the breakpoint).
+ */
+export interface StepPausedAction {
+  type: 'stepPaused';
+  /** `<instance key>:<stepId>:<attempt>:paused`. */
+  key: string;
+  instanceKey: string;
+  stepId: string;
+  attempt: number;
+  breakpointId: string;
 }
 
 /** One transition, for the instance's timeline log. */

@@ -51,6 +51,7 @@ function inActive(s: StepState): boolean {
     s.status === 'STARTING' ||
     s.status === 'RUNNING' ||
     s.status === 'WAITING_FOR_SIGNALS' ||
+    s.status === 'PAUSED' ||
     (s.status === 'INITIALIZED' && s.dueAt !== undefined)
   );
 }

@@ -1,3 +1,4 @@
+import type { BreakpointRule } from './breakpoints';
 import type { ParamMap, RetryPolicy, StepDef, WorkflowDef } from '@baton/model';
 import type { JsonValue } from './json';
 
@@ -70,6 +71,10 @@ export interface DecideContext {
   steps?: readonly StepDef[];
   /** properties.step_concurrency: dispatched steps of the instance at once (min with instance_step_concurrency). */
   stepConcurrency?: number;
+  /** The definition version the run pinned (breakpoints may name one). */
+  version?: number;
+  /** The breakpoints of this workflow (see BreakpointRule); absent = none. */
+  breakpoints?: readonly BreakpointRule[];
   /** Workflow ids of the enclosing instances, outermost first (recursion is reported by name). */
   ancestors?: readonly string[];
   config?: Partial<EngineConfig>;

@@ -2,6 +2,7 @@ import type { Action, TimelineEntry } from './actions';
 import { computeNextWake, fireTimers, pump, settleInstance } from './advance';
 import { onAttemptFinished, onAttemptStarted, onLeaseExpired, onPermitsWaiting } from './attempts';
 import { onChildFinished, onChildStarted } from './children';
+import { onResumeStep, resumeOrphans } from './breakpoints';
 import type { DecideContext } from './context';
 import { Draft } from './draft';
 import type { InstanceEvent } from './events';
@@ -42,6 +43,7 @@ export function decide(
     apply(d, ev);
   }
   if (!isInstanceTerminal(d.snap.status) && d.snap.status !== 'CREATED') {
+    resumeOrphans(d);
     fireTimers(d, prev.nextWakeAt);
     pump(d);
     settleInstance(d);
@@ -90,5 +92,7 @@ function apply(d: Draft, ev: InstanceEvent): void {
       return onSignalsPublished(d, ev);
     case 'permitsWaiting':
       return onPermitsWaiting(d, ev);
+    case 'resumeStep':
+      return onResumeStep(d, ev);
   }
 }

@@ -25,7 +25,8 @@ export type InstanceEvent =
   | SignalMatchedEvent
   | BypassSignalsEvent
   | SignalsPublishedEvent
-  | PermitsWaitingEvent;
+  | PermitsWaitingEvent
+  | ResumeStepEvent;
 
 /** Start the run (first run, or a restarted run made by restartSnapshot). Applies only to CREATED. */
 export interface StartEvent {
@@ -93,6 +94,19 @@ export interface PermitsWaitingEvent {
   attemptKey: string;
   /** The tag it waits on (`workflow:<id>`, `instance:<key>` or a user tag). */
   tag: string;
+}
+
+/**
+ * A step paused at a breakpoint goes on: an operator resumed it (ResumeStep: `attempt` when named),
+ * or its breakpoint was deleted (`breakpointId`: only a step paused at that one).
+ */
+export interface ResumeStepEvent {
+  type: 'resumeStep';
+  id: string;
+  stepId: string;
+  attempt?: number;
+  breakpointId?: string;
+  reason?: string;
 }
 
 /** A wake-up. decide re-examines due timers on every call anyway; this only triggers a call. */

@@ -76,6 +76,7 @@ export {
   childKeyOf,
   instanceKeyOf,
 } from './actions';
+export type { BreakpointRule } from './breakpoints';
 export {
   type DecideContext,
   type EngineConfig,

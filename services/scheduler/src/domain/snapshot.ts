@@ -87,6 +87,10 @@ export interface StepState {
    * WAITING_FOR_PERMITS. Cleared when the attempt runs or ends.
    */
   permitTag?: string;
+  /** PAUSED: the breakpoint the next attempt stopped at. */
+  breakpoint?: string;
+  /** The attempt an operator let through its breakpoints (it pauses no more). */
+  resumedAttempt?: number;
   /** The current attempt's deadline (step timeout), epoch ms. */
   timeoutAt?: number;
   createdAt?: number;

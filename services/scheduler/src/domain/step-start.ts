@@ -1,5 +1,6 @@
 import { DEFINITION_LIMITS } from '@baton/model';
 import { attemptKeyOf } from './actions';
+import { atBreakpoint } from './breakpoints';
 import { startSubworkflow } from './children';
 import { startForeach } from './foreach';
 import { awaitSignals } from './signal-deps';
@@ -17,6 +18,7 @@ import { resolveDuration } from './timeouts';
  * start child instances; template steps fail clearly (not supported yet) instead of hanging.
  */
 export function startStep(d: Draft, i: number): void {
+  if (atBreakpoint(d, i)) return;
   if (awaitSignals(d, i)) return;
   const def = d.def(i);
   switch (def.kind) {

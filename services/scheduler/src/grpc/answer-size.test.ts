@@ -19,6 +19,7 @@ function summary(stepId: string, outputs: Record<string, ParamValue>): StepRunSu
     signalOutputs: [],
     omittedOutputs: [],
     permitTag: '',
+    breakpointId: '',
   };
 }
 

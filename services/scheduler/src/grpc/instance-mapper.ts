@@ -60,6 +60,7 @@ export function toStepSummary(
     // An attempt the permit gate holds back is dispatched (STARTING) but waits like a queued step.
     status: s.permitTag !== undefined ? 'WAITING_FOR_PERMITS' : s.status,
     permitTag: s.permitTag ?? '',
+    breakpointId: s.breakpoint ?? '',
     attempts: s.attempts.length,
     startedAt: date(s.startedAt),
     endedAt: date(s.endedAt),

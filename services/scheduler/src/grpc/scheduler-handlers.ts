@@ -12,6 +12,7 @@ import * as api from '@baton/proto';
 import type { Definitions } from '../app/definitions';
 import type { LoadedRun, RunRefInput, SchedulerApp } from '../app/scheduler-app';
 import type { TagPermitView } from '../app/tag-permits';
+import type { BreakpointDoc } from '../store/breakpoint-store';
 import { INSTANCE_STATUSES, STEP_STATUSES } from '../domain';
 import {
   ANSWER_BUDGET_BYTES,
@@ -58,6 +59,27 @@ function statusFilter(value: string, allowed: readonly string[], field = 'status
   ]);
 }
 
+function toApiBreakpoint(b: BreakpointDoc): api.Breakpoint {
+  return {
+    id: b._id,
+    workflowId: b.workflow_id,
+    stepId: b.step_id,
+    version: String(b.version ?? 0),
+    instanceId: String(b.instance_id ?? 0),
+    runId: String(b.run_id ?? 0),
+    attempt: b.attempt ?? 0,
+    createdAt: new Date(b.created_at),
+  };
+}
+
+function attemptOf(n: number): number {
+  if (!Number.isInteger(n) || n < 0)
+    throw BatonError.invalid(`attempt must be 0 (any) or more, got ${n}`, [
+      { field: 'attempt', description: 'must be 0 (any) or more' },
+    ]);
+  return n;
+}
+
 function toApiPermit(p: TagPermitView): api.TagPermit {
   return {
     tag: p.tag,
@@ -99,19 +121,19 @@ export function schedulerHandlers(app: SchedulerApp, defs: Definitions) {
   const StartWorkflow: U<api.StartWorkflowRequest, api.StartWorkflowResponse> = async (req, ctx) =>
     toStartResponse(req.workflowId, await app.starts.start(startInputOf(req, ctx.principal)));
 
+  /** A run named by `ref`, or by `key` (any run's key, a child's too). */
+  const runOf = async (ref: api.InstanceRef | undefined, key: string): Promise<LoadedRun> => {
+    if (!key) return app.reads.loadRef(refOf(ref));
+    if (key.length > 1024)
+      throw BatonError.invalid('key is too long', [{ field: 'key', description: 'at most 1024 characters' }]);
+    if (ref)
+      throw BatonError.invalid('give ref or key, not both', [
+        { field: 'key', description: 'ref is set too' },
+      ]);
+    return app.reads.load(key);
+  };
   const GetInstance: U<api.GetInstanceRequest, api.GetInstanceResponse> = async (req) => {
-    if (req.key) {
-      if (req.key.length > 1024)
-        throw BatonError.invalid('key is too long', [
-          { field: 'key', description: 'at most 1024 characters' },
-        ]);
-      if (req.ref)
-        throw BatonError.invalid('give ref or key, not both', [
-          { field: 'key', description: 'ref is set too' },
-        ]);
-      return { instance: fitted(await instance(await app.reads.load(req.key))) };
-    }
-    return { instance: fitted(await instance(await app.reads.loadRef(refOf(req.ref)))) };
+    return { instance: fitted(await instance(await runOf(req.ref, req.key))) };
   };
 
   const ListInstances: U<api.ListInstancesRequest, api.ListInstancesResponse> = async (req) => {
@@ -254,6 +276,34 @@ export function schedulerHandlers(app: SchedulerApp, defs: Definitions) {
       api.ResumeWorkflowRequest,
       api.ResumeWorkflowResponse
     >,
+    ResumeStep: (async (req) => ({
+      status: await app.commands.resumeStep(
+        await runOf(req.ref, req.key),
+        req.stepId,
+        req.attempt,
+        req.reason,
+        req.requestId,
+      ),
+    })) as U<api.ResumeStepRequest, api.ResumeStepResponse>,
+    SetBreakpoint: (async (req) => ({
+      breakpoint: toApiBreakpoint(
+        await app.breakpoints.set({
+          workflowId: req.workflowId,
+          stepId: req.stepId,
+          version: idOf(req.version, 'version'),
+          instanceId: idOf(req.instanceId, 'instance_id'),
+          runId: idOf(req.runId, 'run_id'),
+          attempt: attemptOf(req.attempt),
+        }),
+      ),
+    })) as U<api.SetBreakpointRequest, api.SetBreakpointResponse>,
+    ListBreakpoints: (async (req) => ({
+      breakpoints: (await app.breakpoints.list(req.workflowId)).map(toApiBreakpoint),
+    })) as U<api.ListBreakpointsRequest, api.ListBreakpointsResponse>,
+    DeleteBreakpoint: (async (req) => {
+      const n = await app.breakpoints.delete(req.workflowId, req.id);
+      return { deleted: n >= 0, resumed: Math.max(0, n) };
+    }) as U<api.DeleteBreakpointRequest, api.DeleteBreakpointResponse>,
     SetTagPermit: (async (req) => ({
       permit: toApiPermit(await app.permits.set(req.tag, req.maxAllowed)),
     })) as U<api.SetTagPermitRequest, api.SetTagPermitResponse>,

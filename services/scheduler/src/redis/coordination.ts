@@ -51,6 +51,15 @@ export class Coordination {
     await m.exec();
   }
 
+  /** markPendingBy for many events in one round trip. */
+  async markPendingByMany(items: readonly { key: string; eventId: string }[], at: number): Promise<void> {
+    if (items.length === 0) return;
+    const m = this.redis.multi();
+    for (const it of items) m.sadd(KEYS.pending(it.key), it.eventId);
+    for (const key of new Set(items.map((it) => it.key))) m.zadd(KEYS.timers, 'LT', at, key);
+    await m.exec();
+  }
+
   /** Marks many instances ready, each with its new inbox (child) events, in one round trip. */
   async markInboxReady(items: { key: string; eventId: string }[]): Promise<void> {
     if (items.length === 0) return;
@@ -83,12 +92,17 @@ export class Coordination {
   }
 
   /** Pending event ids of one instance: `events` (instance_events) and `inbox` (child_events). */
-  async pendingIds(key: string): Promise<{ events: string[]; inbox: string[] }> {
-    const [events, inbox] = await Promise.all([
+  /**
+   * A run's pending event ids, and the breakpoint epoch (read in the same round trip: a decision
+   * that begins after a breakpoint change sees it, see Breakpoints).
+   */
+  async pendingIds(key: string): Promise<{ events: string[]; inbox: string[]; breakpoints: string | null }> {
+    const [events, inbox, breakpoints] = await Promise.all([
       this.redis.smembers(KEYS.pending(key)),
       this.redis.smembers(KEYS.inbox(key)),
+      this.redis.get(KEYS.breakpointEpoch),
     ]);
-    return { events, inbox };
+    return { events, inbox, breakpoints };
   }
 
   async hasPending(key: string): Promise<boolean> {

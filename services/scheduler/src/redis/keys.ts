@@ -20,6 +20,8 @@ export const KEYS = {
   sweeper: '{baton}:sweeper',
   /** Pub/sub channel announcing that a run's head was written (WatchInstance wake-ups). */
   runChanged: (key: string) => `{baton}:run:${key}`,
+  /** Bumped by every breakpoint change: a scheduler whose copy has another epoch reloads them. */
+  breakpointEpoch: '{baton}:breakpoints:epoch',
   /** The instance retention sweep's lock (one replica deletes ended instances at a time). */
   retention: '{baton}:retention',
 } as const;

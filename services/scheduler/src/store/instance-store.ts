@@ -15,6 +15,8 @@ import { QueueStore } from './queue-store';
 import { RunHeads } from './run-heads';
 import { StartRequests } from './start-requests';
 import { TagPermitStore, type TagPermitDoc } from './tag-permit-store';
+import { type AlertDoc, AlertStore } from './alert-store';
+import { type BreakpointDoc, type BreakpointPauseDoc, BreakpointStore } from './breakpoint-store';
 
 export { isPurged } from './instance-docs';
 
@@ -28,6 +30,9 @@ export const SCHEDULER_COLLECTIONS = [
   'instance_events',
   'child_events',
   'tag_permits',
+  'breakpoints',
+  'breakpoint_pauses',
+  'alerts',
 ] as const;
 
 /**
@@ -43,6 +48,8 @@ export class InstanceStore {
   readonly decisions: DecisionLog;
   readonly events: EventStore;
   readonly permits: TagPermitStore;
+  readonly breakpoints: BreakpointStore;
+  readonly alerts: AlertStore;
 
   constructor(db: Db) {
     const instances = db.collection<IdDoc>('instances');
@@ -58,5 +65,10 @@ export class InstanceStore {
       db.collection<ChildEventDoc>('child_events'),
     );
     this.permits = new TagPermitStore(db.collection<TagPermitDoc>('tag_permits'));
+    this.breakpoints = new BreakpointStore(
+      db.collection<BreakpointDoc>('breakpoints'),
+      db.collection<BreakpointPauseDoc>('breakpoint_pauses'),
+    );
+    this.alerts = new AlertStore(db.collection<AlertDoc>('alerts'));
   }
 }

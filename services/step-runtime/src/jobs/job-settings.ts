@@ -1,4 +1,4 @@
-import { NOTHING_ALLOWED, parseAllowList } from './http/address-guard.js';
+import { NOTHING_ALLOWED, parseAllowList } from '@baton/kit';
 import type { JobSettings } from './job.js';
 import { SqlPools } from './sql/sql-pools.js';
 import { DockerEngine } from './docker/docker-engine.js';

@@ -1,7 +1,7 @@
 import type { AttemptSpec, JsonValue, StepParams } from '../runner/attempt-types.js';
 import type { DockerEngine } from './docker/docker-engine.js';
 import type { SqlPools } from './sql/sql-pools.js';
-import type { HttpAllowList } from './http/address-guard.js';
+import type { HttpAllowList } from '@baton/kit';
 import { JobFailure } from './job-failure.js';
 
 export { JobFailure, type JobFailureKind } from './job-failure.js';

@@ -1,10 +1,9 @@
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { type IncomingMessage, type RequestOptions, request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { isIP, type LookupFunction } from 'node:net';
+import { isIP } from 'node:net';
 import type { JsonValue } from '../../runner/attempt-types.js';
 import { type JobContext, JobFailure, type JobModule, mapParam, optNumber, optString } from '../job.js';
-import { type HttpAllowList, refusal } from './address-guard.js';
+import { guardedLookup, refusal } from '@baton/kit';
 
 /** Largest response body kept as the `body` output (larger ones are cut, `body_truncated` set). */
 export const MAX_HTTP_BODY_BYTES = 1024 * 1024;
@@ -108,22 +107,6 @@ function expectedStatus(v: JsonValue | undefined): { expected: (s: number) => bo
   }
   if (tests.length === 0) throw new JobFailure('FATAL', "param 'http.expected_status' is empty");
   return { expected: (s) => tests.some((f) => f(s)), text: items.map(String).join(', ') };
-}
-
-/** Resolves like dns.lookup, then refuses addresses the guard forbids: the connection goes to the checked address. */
-function guardedLookup(allow: HttpAllowList): LookupFunction {
-  return (hostname, options, callback) => {
-    dnsLookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
-      if (err) return callback(err, '', 0);
-      const ok = addresses.filter((a) => refusal(hostname, a.address, allow) === undefined);
-      if (ok.length === 0) {
-        const why = refusal(hostname, addresses[0]?.address ?? '', allow) ?? `${hostname} has no address`;
-        return callback(Object.assign(new Error(why), { code: 'BATON_SSRF' }), '', 0);
-      }
-      if (options.all) (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, ok);
-      else callback(null, ok[0]!.address, ok[0]!.family);
-    });
-  };
 }
 
 interface Response {

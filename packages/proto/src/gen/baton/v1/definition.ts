@@ -91,7 +91,7 @@ export interface Properties {
   runStrategy?:
     | RunStrategy
     | undefined;
-  /** 0 means unlimited. */
+  /** 0 when unset: the scheduler's default, 20, applies. */
   stepConcurrency: number;
   tags: string[];
   description: string;

@@ -154,6 +154,8 @@ export interface StepRunSummary {
    * instance_step_concurrency, or a user tag with a permit set by SetTagPermit).
    */
   permitTag: string;
+  /** PAUSED: the breakpoint it stopped at (ResumeStep or DeleteBreakpoint lets it go on). */
+  breakpointId: string;
 }
 
 export interface StepRunSummary_OutputsEntry {
@@ -480,10 +482,35 @@ export interface ChangeEvent {
   /** Where this change sits in the stream (set by WatchChanges): resume after it. */
   streamId: string;
   time?: Date | undefined;
-  change?: { $case: "run"; value: RunStatusChange } | { $case: "step"; value: StepStatusChange } | {
-    $case: "definition";
-    value: DefinitionChange;
-  } | undefined;
+  change?:
+    | { $case: "run"; value: RunStatusChange }
+    | { $case: "step"; value: StepStatusChange }
+    | { $case: "definition"; value: DefinitionChange }
+    | { $case: "alert"; value: Alert }
+    | undefined;
+}
+
+/**
+ * An alert of a workflow's `alerting` config, also POSTed (as JSON) to its webhooks. Its id (the
+ * ChangeEvent's) is `<run key>:<step>:<attempt>:STEP_FAILURE`, `<attempt key>:LONG_RUNNING` or
+ * `<run key>:TCT_VIOLATION`: raised at least once, deduplicable.
+ */
+export interface Alert {
+  /**
+   * STEP_FAILURE (a step failed, retries spent), LONG_RUNNING (a step attempt runs past
+   * alerting.long_running), TCT_VIOLATION (the run has not ended by alerting.tct).
+   */
+  type: string;
+  ref?: InstanceRef | undefined;
+  key: string;
+  /** STEP_FAILURE, LONG_RUNNING: the step and its attempt. */
+  stepId: string;
+  attempt: number;
+  /** STEP_FAILURE: the step's status (USER_FAILED, TIMED_OUT...). */
+  status: string;
+  message: string;
+  /** LONG_RUNNING, TCT_VIOLATION: the bound that was passed. */
+  deadline?: Date | undefined;
 }
 
 export interface RunStatusChange {
@@ -556,6 +583,68 @@ export interface ListTagPermitsRequest {
 export interface ListTagPermitsResponse {
   /** By tag name. */
   permits: TagPermit[];
+}
+
+export interface ResumeStepRequest {
+  /** The run; or `key` instead: any run's key, a foreach iteration's say (as GetInstance takes). */
+  ref?: InstanceRef | undefined;
+  key: string;
+  stepId: string;
+  /** The paused attempt (0: whichever is paused). */
+  attempt: number;
+  reason: string;
+  requestId: string;
+}
+
+export interface ResumeStepResponse {
+  /** The step's status when the request was accepted (PAUSED). */
+  status: string;
+}
+
+/** A step breakpoint; 0 in a scope field means any. */
+export interface Breakpoint {
+  /** `<workflow>:<step>:<version>:<instance>:<run>:<attempt>`, `*` for any. */
+  id: string;
+  workflowId: string;
+  stepId: string;
+  version: string;
+  instanceId: string;
+  runId: string;
+  attempt: number;
+  createdAt?: Date | undefined;
+}
+
+export interface SetBreakpointRequest {
+  workflowId: string;
+  /** A step of the workflow (of `version`, or of its latest version), at any depth. */
+  stepId: string;
+  version: string;
+  instanceId: string;
+  runId: string;
+  attempt: number;
+}
+
+export interface SetBreakpointResponse {
+  breakpoint?: Breakpoint | undefined;
+}
+
+export interface ListBreakpointsRequest {
+  workflowId: string;
+}
+
+export interface ListBreakpointsResponse {
+  breakpoints: Breakpoint[];
+}
+
+export interface DeleteBreakpointRequest {
+  workflowId: string;
+  id: string;
+}
+
+export interface DeleteBreakpointResponse {
+  deleted: boolean;
+  /** Paused attempts let go. */
+  resumed: number;
 }
 
 function createBaseInstanceRef(): InstanceRef {
@@ -1902,6 +1991,7 @@ function createBaseStepRunSummary(): StepRunSummary {
     signalOutputs: [],
     omittedOutputs: [],
     permitTag: "",
+    breakpointId: "",
   };
 }
 
@@ -1951,6 +2041,9 @@ export const StepRunSummary: MessageFns<StepRunSummary> = {
     }
     if (message.permitTag !== "") {
       writer.uint32(122).string(message.permitTag);
+    }
+    if (message.breakpointId !== "") {
+      writer.uint32(130).string(message.breakpointId);
     }
     return writer;
   },
@@ -2094,6 +2187,14 @@ export const StepRunSummary: MessageFns<StepRunSummary> = {
             message.permitTag = reader.string();
             continue;
           }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.breakpointId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2198,6 +2299,11 @@ export const StepRunSummary: MessageFns<StepRunSummary> = {
         : isSet(object.permit_tag)
         ? globalThis.String(object.permit_tag)
         : "",
+      breakpointId: isSet(object.breakpointId)
+        ? globalThis.String(object.breakpointId)
+        : isSet(object.breakpoint_id)
+        ? globalThis.String(object.breakpoint_id)
+        : "",
     };
   },
 
@@ -2260,6 +2366,9 @@ export const StepRunSummary: MessageFns<StepRunSummary> = {
     if (message.permitTag !== "") {
       obj.permitTag = message.permitTag;
     }
+    if (message.breakpointId !== "") {
+      obj.breakpointId = message.breakpointId;
+    }
     return obj;
   },
 
@@ -2301,6 +2410,7 @@ export const StepRunSummary: MessageFns<StepRunSummary> = {
     message.signalOutputs = object.signalOutputs?.map((e) => SignalRef.fromPartial(e)) || [];
     message.omittedOutputs = object.omittedOutputs?.map((e) => e) || [];
     message.permitTag = object.permitTag ?? "";
+    message.breakpointId = object.breakpointId ?? "";
     return message;
   },
 };
@@ -6931,6 +7041,9 @@ export const ChangeEvent: MessageFns<ChangeEvent> = {
       case "definition":
         DefinitionChange.encode(message.change.value, writer.uint32(50).fork()).join();
         break;
+      case "alert":
+        Alert.encode(message.change.value, writer.uint32(58).fork()).join();
+        break;
     }
     return writer;
   },
@@ -6996,6 +7109,14 @@ export const ChangeEvent: MessageFns<ChangeEvent> = {
             message.change = { $case: "definition", value: DefinitionChange.decode(reader, reader.uint32()) };
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.change = { $case: "alert", value: Alert.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -7023,6 +7144,8 @@ export const ChangeEvent: MessageFns<ChangeEvent> = {
         ? { $case: "step", value: StepStatusChange.fromJSON(object.step) }
         : isSet(object.definition)
         ? { $case: "definition", value: DefinitionChange.fromJSON(object.definition) }
+        : isSet(object.alert)
+        ? { $case: "alert", value: Alert.fromJSON(object.alert) }
         : undefined,
     };
   },
@@ -7044,6 +7167,8 @@ export const ChangeEvent: MessageFns<ChangeEvent> = {
       obj.step = StepStatusChange.toJSON(message.change.value);
     } else if (message.change?.$case === "definition") {
       obj.definition = DefinitionChange.toJSON(message.change.value);
+    } else if (message.change?.$case === "alert") {
+      obj.alert = Alert.toJSON(message.change.value);
     }
     return obj;
   },
@@ -7075,7 +7200,198 @@ export const ChangeEvent: MessageFns<ChangeEvent> = {
         }
         break;
       }
+      case "alert": {
+        if (object.change?.value !== undefined && object.change?.value !== null) {
+          message.change = { $case: "alert", value: Alert.fromPartial(object.change.value) };
+        }
+        break;
+      }
     }
+    return message;
+  },
+};
+
+function createBaseAlert(): Alert {
+  return { type: "", ref: undefined, key: "", stepId: "", attempt: 0, status: "", message: "", deadline: undefined };
+}
+
+export const Alert: MessageFns<Alert> = {
+  encode(message: Alert, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.type !== "") {
+      writer.uint32(10).string(message.type);
+    }
+    if (message.ref !== undefined) {
+      InstanceRef.encode(message.ref, writer.uint32(18).fork()).join();
+    }
+    if (message.key !== "") {
+      writer.uint32(26).string(message.key);
+    }
+    if (message.stepId !== "") {
+      writer.uint32(34).string(message.stepId);
+    }
+    if (message.attempt !== 0) {
+      writer.uint32(40).int32(message.attempt);
+    }
+    if (message.status !== "") {
+      writer.uint32(50).string(message.status);
+    }
+    if (message.message !== "") {
+      writer.uint32(58).string(message.message);
+    }
+    if (message.deadline !== undefined) {
+      Timestamp.encode(toTimestamp(message.deadline), writer.uint32(66).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Alert {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAlert();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.type = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.ref = InstanceRef.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.stepId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.attempt = reader.int32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.status = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.message = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.deadline = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Alert {
+    return {
+      type: isSet(object.type) ? globalThis.String(object.type) : "",
+      ref: isSet(object.ref) ? InstanceRef.fromJSON(object.ref) : undefined,
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      stepId: isSet(object.stepId)
+        ? globalThis.String(object.stepId)
+        : isSet(object.step_id)
+        ? globalThis.String(object.step_id)
+        : "",
+      attempt: isSet(object.attempt) ? globalThis.Number(object.attempt) : 0,
+      status: isSet(object.status) ? globalThis.String(object.status) : "",
+      message: isSet(object.message) ? globalThis.String(object.message) : "",
+      deadline: isSet(object.deadline) ? fromJsonTimestamp(object.deadline) : undefined,
+    };
+  },
+
+  toJSON(message: Alert): unknown {
+    const obj: any = {};
+    if (message.type !== "") {
+      obj.type = message.type;
+    }
+    if (message.ref !== undefined) {
+      obj.ref = InstanceRef.toJSON(message.ref);
+    }
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.stepId !== "") {
+      obj.stepId = message.stepId;
+    }
+    if (message.attempt !== 0) {
+      obj.attempt = Math.round(message.attempt);
+    }
+    if (message.status !== "") {
+      obj.status = message.status;
+    }
+    if (message.message !== "") {
+      obj.message = message.message;
+    }
+    if (message.deadline !== undefined) {
+      obj.deadline = message.deadline.toISOString();
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<Alert>): Alert {
+    return Alert.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<Alert>): Alert {
+    const message = createBaseAlert();
+    message.type = object.type ?? "";
+    message.ref = (object.ref !== undefined && object.ref !== null) ? InstanceRef.fromPartial(object.ref) : undefined;
+    message.key = object.key ?? "";
+    message.stepId = object.stepId ?? "";
+    message.attempt = object.attempt ?? 0;
+    message.status = object.status ?? "";
+    message.message = object.message ?? "";
+    message.deadline = object.deadline ?? undefined;
     return message;
   },
 };
@@ -8030,6 +8346,992 @@ export const ListTagPermitsResponse: MessageFns<ListTagPermitsResponse> = {
   },
 };
 
+function createBaseResumeStepRequest(): ResumeStepRequest {
+  return { ref: undefined, key: "", stepId: "", attempt: 0, reason: "", requestId: "" };
+}
+
+export const ResumeStepRequest: MessageFns<ResumeStepRequest> = {
+  encode(message: ResumeStepRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.ref !== undefined) {
+      InstanceRef.encode(message.ref, writer.uint32(10).fork()).join();
+    }
+    if (message.key !== "") {
+      writer.uint32(50).string(message.key);
+    }
+    if (message.stepId !== "") {
+      writer.uint32(18).string(message.stepId);
+    }
+    if (message.attempt !== 0) {
+      writer.uint32(24).int32(message.attempt);
+    }
+    if (message.reason !== "") {
+      writer.uint32(34).string(message.reason);
+    }
+    if (message.requestId !== "") {
+      writer.uint32(42).string(message.requestId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ResumeStepRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseResumeStepRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.ref = InstanceRef.decode(reader, reader.uint32());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.stepId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.attempt = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ResumeStepRequest {
+    return {
+      ref: isSet(object.ref) ? InstanceRef.fromJSON(object.ref) : undefined,
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      stepId: isSet(object.stepId)
+        ? globalThis.String(object.stepId)
+        : isSet(object.step_id)
+        ? globalThis.String(object.step_id)
+        : "",
+      attempt: isSet(object.attempt) ? globalThis.Number(object.attempt) : 0,
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+    };
+  },
+
+  toJSON(message: ResumeStepRequest): unknown {
+    const obj: any = {};
+    if (message.ref !== undefined) {
+      obj.ref = InstanceRef.toJSON(message.ref);
+    }
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.stepId !== "") {
+      obj.stepId = message.stepId;
+    }
+    if (message.attempt !== 0) {
+      obj.attempt = Math.round(message.attempt);
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ResumeStepRequest>): ResumeStepRequest {
+    return ResumeStepRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ResumeStepRequest>): ResumeStepRequest {
+    const message = createBaseResumeStepRequest();
+    message.ref = (object.ref !== undefined && object.ref !== null) ? InstanceRef.fromPartial(object.ref) : undefined;
+    message.key = object.key ?? "";
+    message.stepId = object.stepId ?? "";
+    message.attempt = object.attempt ?? 0;
+    message.reason = object.reason ?? "";
+    message.requestId = object.requestId ?? "";
+    return message;
+  },
+};
+
+function createBaseResumeStepResponse(): ResumeStepResponse {
+  return { status: "" };
+}
+
+export const ResumeStepResponse: MessageFns<ResumeStepResponse> = {
+  encode(message: ResumeStepResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.status !== "") {
+      writer.uint32(10).string(message.status);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ResumeStepResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseResumeStepResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.status = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ResumeStepResponse {
+    return { status: isSet(object.status) ? globalThis.String(object.status) : "" };
+  },
+
+  toJSON(message: ResumeStepResponse): unknown {
+    const obj: any = {};
+    if (message.status !== "") {
+      obj.status = message.status;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ResumeStepResponse>): ResumeStepResponse {
+    return ResumeStepResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ResumeStepResponse>): ResumeStepResponse {
+    const message = createBaseResumeStepResponse();
+    message.status = object.status ?? "";
+    return message;
+  },
+};
+
+function createBaseBreakpoint(): Breakpoint {
+  return {
+    id: "",
+    workflowId: "",
+    stepId: "",
+    version: "0",
+    instanceId: "0",
+    runId: "0",
+    attempt: 0,
+    createdAt: undefined,
+  };
+}
+
+export const Breakpoint: MessageFns<Breakpoint> = {
+  encode(message: Breakpoint, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.workflowId !== "") {
+      writer.uint32(18).string(message.workflowId);
+    }
+    if (message.stepId !== "") {
+      writer.uint32(26).string(message.stepId);
+    }
+    if (message.version !== "0") {
+      writer.uint32(32).int64(message.version);
+    }
+    if (message.instanceId !== "0") {
+      writer.uint32(40).int64(message.instanceId);
+    }
+    if (message.runId !== "0") {
+      writer.uint32(48).int64(message.runId);
+    }
+    if (message.attempt !== 0) {
+      writer.uint32(56).int32(message.attempt);
+    }
+    if (message.createdAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.createdAt), writer.uint32(66).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Breakpoint {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBreakpoint();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.workflowId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.stepId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.version = reader.int64().toString();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.instanceId = reader.int64().toString();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.runId = reader.int64().toString();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.attempt = reader.int32();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.createdAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Breakpoint {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      workflowId: isSet(object.workflowId)
+        ? globalThis.String(object.workflowId)
+        : isSet(object.workflow_id)
+        ? globalThis.String(object.workflow_id)
+        : "",
+      stepId: isSet(object.stepId)
+        ? globalThis.String(object.stepId)
+        : isSet(object.step_id)
+        ? globalThis.String(object.step_id)
+        : "",
+      version: isSet(object.version) ? globalThis.String(object.version) : "0",
+      instanceId: isSet(object.instanceId)
+        ? globalThis.String(object.instanceId)
+        : isSet(object.instance_id)
+        ? globalThis.String(object.instance_id)
+        : "0",
+      runId: isSet(object.runId)
+        ? globalThis.String(object.runId)
+        : isSet(object.run_id)
+        ? globalThis.String(object.run_id)
+        : "0",
+      attempt: isSet(object.attempt) ? globalThis.Number(object.attempt) : 0,
+      createdAt: isSet(object.createdAt)
+        ? fromJsonTimestamp(object.createdAt)
+        : isSet(object.created_at)
+        ? fromJsonTimestamp(object.created_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: Breakpoint): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.workflowId !== "") {
+      obj.workflowId = message.workflowId;
+    }
+    if (message.stepId !== "") {
+      obj.stepId = message.stepId;
+    }
+    if (message.version !== "0") {
+      obj.version = message.version;
+    }
+    if (message.instanceId !== "0") {
+      obj.instanceId = message.instanceId;
+    }
+    if (message.runId !== "0") {
+      obj.runId = message.runId;
+    }
+    if (message.attempt !== 0) {
+      obj.attempt = Math.round(message.attempt);
+    }
+    if (message.createdAt !== undefined) {
+      obj.createdAt = message.createdAt.toISOString();
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<Breakpoint>): Breakpoint {
+    return Breakpoint.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<Breakpoint>): Breakpoint {
+    const message = createBaseBreakpoint();
+    message.id = object.id ?? "";
+    message.workflowId = object.workflowId ?? "";
+    message.stepId = object.stepId ?? "";
+    message.version = object.version ?? "0";
+    message.instanceId = object.instanceId ?? "0";
+    message.runId = object.runId ?? "0";
+    message.attempt = object.attempt ?? 0;
+    message.createdAt = object.createdAt ?? undefined;
+    return message;
+  },
+};
+
+function createBaseSetBreakpointRequest(): SetBreakpointRequest {
+  return { workflowId: "", stepId: "", version: "0", instanceId: "0", runId: "0", attempt: 0 };
+}
+
+export const SetBreakpointRequest: MessageFns<SetBreakpointRequest> = {
+  encode(message: SetBreakpointRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.workflowId !== "") {
+      writer.uint32(10).string(message.workflowId);
+    }
+    if (message.stepId !== "") {
+      writer.uint32(18).string(message.stepId);
+    }
+    if (message.version !== "0") {
+      writer.uint32(24).int64(message.version);
+    }
+    if (message.instanceId !== "0") {
+      writer.uint32(32).int64(message.instanceId);
+    }
+    if (message.runId !== "0") {
+      writer.uint32(40).int64(message.runId);
+    }
+    if (message.attempt !== 0) {
+      writer.uint32(48).int32(message.attempt);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetBreakpointRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetBreakpointRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.workflowId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.stepId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.version = reader.int64().toString();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.instanceId = reader.int64().toString();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.runId = reader.int64().toString();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.attempt = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetBreakpointRequest {
+    return {
+      workflowId: isSet(object.workflowId)
+        ? globalThis.String(object.workflowId)
+        : isSet(object.workflow_id)
+        ? globalThis.String(object.workflow_id)
+        : "",
+      stepId: isSet(object.stepId)
+        ? globalThis.String(object.stepId)
+        : isSet(object.step_id)
+        ? globalThis.String(object.step_id)
+        : "",
+      version: isSet(object.version) ? globalThis.String(object.version) : "0",
+      instanceId: isSet(object.instanceId)
+        ? globalThis.String(object.instanceId)
+        : isSet(object.instance_id)
+        ? globalThis.String(object.instance_id)
+        : "0",
+      runId: isSet(object.runId)
+        ? globalThis.String(object.runId)
+        : isSet(object.run_id)
+        ? globalThis.String(object.run_id)
+        : "0",
+      attempt: isSet(object.attempt) ? globalThis.Number(object.attempt) : 0,
+    };
+  },
+
+  toJSON(message: SetBreakpointRequest): unknown {
+    const obj: any = {};
+    if (message.workflowId !== "") {
+      obj.workflowId = message.workflowId;
+    }
+    if (message.stepId !== "") {
+      obj.stepId = message.stepId;
+    }
+    if (message.version !== "0") {
+      obj.version = message.version;
+    }
+    if (message.instanceId !== "0") {
+      obj.instanceId = message.instanceId;
+    }
+    if (message.runId !== "0") {
+      obj.runId = message.runId;
+    }
+    if (message.attempt !== 0) {
+      obj.attempt = Math.round(message.attempt);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<SetBreakpointRequest>): SetBreakpointRequest {
+    return SetBreakpointRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SetBreakpointRequest>): SetBreakpointRequest {
+    const message = createBaseSetBreakpointRequest();
+    message.workflowId = object.workflowId ?? "";
+    message.stepId = object.stepId ?? "";
+    message.version = object.version ?? "0";
+    message.instanceId = object.instanceId ?? "0";
+    message.runId = object.runId ?? "0";
+    message.attempt = object.attempt ?? 0;
+    return message;
+  },
+};
+
+function createBaseSetBreakpointResponse(): SetBreakpointResponse {
+  return { breakpoint: undefined };
+}
+
+export const SetBreakpointResponse: MessageFns<SetBreakpointResponse> = {
+  encode(message: SetBreakpointResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.breakpoint !== undefined) {
+      Breakpoint.encode(message.breakpoint, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetBreakpointResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetBreakpointResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.breakpoint = Breakpoint.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetBreakpointResponse {
+    return { breakpoint: isSet(object.breakpoint) ? Breakpoint.fromJSON(object.breakpoint) : undefined };
+  },
+
+  toJSON(message: SetBreakpointResponse): unknown {
+    const obj: any = {};
+    if (message.breakpoint !== undefined) {
+      obj.breakpoint = Breakpoint.toJSON(message.breakpoint);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<SetBreakpointResponse>): SetBreakpointResponse {
+    return SetBreakpointResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SetBreakpointResponse>): SetBreakpointResponse {
+    const message = createBaseSetBreakpointResponse();
+    message.breakpoint = (object.breakpoint !== undefined && object.breakpoint !== null)
+      ? Breakpoint.fromPartial(object.breakpoint)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseListBreakpointsRequest(): ListBreakpointsRequest {
+  return { workflowId: "" };
+}
+
+export const ListBreakpointsRequest: MessageFns<ListBreakpointsRequest> = {
+  encode(message: ListBreakpointsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.workflowId !== "") {
+      writer.uint32(10).string(message.workflowId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListBreakpointsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListBreakpointsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.workflowId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListBreakpointsRequest {
+    return {
+      workflowId: isSet(object.workflowId)
+        ? globalThis.String(object.workflowId)
+        : isSet(object.workflow_id)
+        ? globalThis.String(object.workflow_id)
+        : "",
+    };
+  },
+
+  toJSON(message: ListBreakpointsRequest): unknown {
+    const obj: any = {};
+    if (message.workflowId !== "") {
+      obj.workflowId = message.workflowId;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListBreakpointsRequest>): ListBreakpointsRequest {
+    return ListBreakpointsRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListBreakpointsRequest>): ListBreakpointsRequest {
+    const message = createBaseListBreakpointsRequest();
+    message.workflowId = object.workflowId ?? "";
+    return message;
+  },
+};
+
+function createBaseListBreakpointsResponse(): ListBreakpointsResponse {
+  return { breakpoints: [] };
+}
+
+export const ListBreakpointsResponse: MessageFns<ListBreakpointsResponse> = {
+  encode(message: ListBreakpointsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.breakpoints) {
+      Breakpoint.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListBreakpointsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListBreakpointsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.breakpoints.push(Breakpoint.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListBreakpointsResponse {
+    return {
+      breakpoints: globalThis.Array.isArray(object?.breakpoints)
+        ? object.breakpoints.map((e: any) => Breakpoint.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ListBreakpointsResponse): unknown {
+    const obj: any = {};
+    if (message.breakpoints?.length) {
+      obj.breakpoints = message.breakpoints.map((e) => Breakpoint.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListBreakpointsResponse>): ListBreakpointsResponse {
+    return ListBreakpointsResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListBreakpointsResponse>): ListBreakpointsResponse {
+    const message = createBaseListBreakpointsResponse();
+    message.breakpoints = object.breakpoints?.map((e) => Breakpoint.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseDeleteBreakpointRequest(): DeleteBreakpointRequest {
+  return { workflowId: "", id: "" };
+}
+
+export const DeleteBreakpointRequest: MessageFns<DeleteBreakpointRequest> = {
+  encode(message: DeleteBreakpointRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.workflowId !== "") {
+      writer.uint32(10).string(message.workflowId);
+    }
+    if (message.id !== "") {
+      writer.uint32(18).string(message.id);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteBreakpointRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteBreakpointRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.workflowId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeleteBreakpointRequest {
+    return {
+      workflowId: isSet(object.workflowId)
+        ? globalThis.String(object.workflowId)
+        : isSet(object.workflow_id)
+        ? globalThis.String(object.workflow_id)
+        : "",
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+    };
+  },
+
+  toJSON(message: DeleteBreakpointRequest): unknown {
+    const obj: any = {};
+    if (message.workflowId !== "") {
+      obj.workflowId = message.workflowId;
+    }
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<DeleteBreakpointRequest>): DeleteBreakpointRequest {
+    return DeleteBreakpointRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<DeleteBreakpointRequest>): DeleteBreakpointRequest {
+    const message = createBaseDeleteBreakpointRequest();
+    message.workflowId = object.workflowId ?? "";
+    message.id = object.id ?? "";
+    return message;
+  },
+};
+
+function createBaseDeleteBreakpointResponse(): DeleteBreakpointResponse {
+  return { deleted: false, resumed: 0 };
+}
+
+export const DeleteBreakpointResponse: MessageFns<DeleteBreakpointResponse> = {
+  encode(message: DeleteBreakpointResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.deleted !== false) {
+      writer.uint32(8).bool(message.deleted);
+    }
+    if (message.resumed !== 0) {
+      writer.uint32(16).int32(message.resumed);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteBreakpointResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteBreakpointResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.deleted = reader.bool();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.resumed = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeleteBreakpointResponse {
+    return {
+      deleted: isSet(object.deleted) ? globalThis.Boolean(object.deleted) : false,
+      resumed: isSet(object.resumed) ? globalThis.Number(object.resumed) : 0,
+    };
+  },
+
+  toJSON(message: DeleteBreakpointResponse): unknown {
+    const obj: any = {};
+    if (message.deleted !== false) {
+      obj.deleted = message.deleted;
+    }
+    if (message.resumed !== 0) {
+      obj.resumed = Math.round(message.resumed);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<DeleteBreakpointResponse>): DeleteBreakpointResponse {
+    return DeleteBreakpointResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<DeleteBreakpointResponse>): DeleteBreakpointResponse {
+    const message = createBaseDeleteBreakpointResponse();
+    message.deleted = object.deleted ?? false;
+    message.resumed = object.resumed ?? 0;
+    return message;
+  },
+};
+
 /**
  * Runs workflow instances: start, inspect, watch and steer them.
  * An instance run is addressed by (workflow_id, instance_id, run_id); run_id 0
@@ -8242,6 +9544,16 @@ export const SchedulerServiceService = {
     responseSerialize: (value: RestartStepResponse): Buffer => Buffer.from(RestartStepResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): RestartStepResponse => RestartStepResponse.decode(value),
   },
+  /** Lets a step paused at a breakpoint go on (its attempt passes its breakpoints once). */
+  resumeStep: {
+    path: "/baton.v1.SchedulerService/ResumeStep" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ResumeStepRequest): Buffer => Buffer.from(ResumeStepRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ResumeStepRequest => ResumeStepRequest.decode(value),
+    responseSerialize: (value: ResumeStepResponse): Buffer => Buffer.from(ResumeStepResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ResumeStepResponse => ResumeStepResponse.decode(value),
+  },
   /** Lets a step waiting on signal dependencies (WAITING_FOR_SIGNALS) go on without them. */
   bypassSignalDependencies: {
     path: "/baton.v1.SchedulerService/BypassSignalDependencies" as const,
@@ -8286,6 +9598,44 @@ export const SchedulerServiceService = {
     responseSerialize: (value: SetTagPermitResponse): Buffer =>
       Buffer.from(SetTagPermitResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): SetTagPermitResponse => SetTagPermitResponse.decode(value),
+  },
+  /**
+   * Sets a breakpoint on a workflow's step (as Maestro): an attempt it matches pauses before it
+   * starts (PAUSED), in every run of the step's level — every foreach iteration too. Unset scope
+   * fields match all. Setting the same scope twice is one breakpoint.
+   */
+  setBreakpoint: {
+    path: "/baton.v1.SchedulerService/SetBreakpoint" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SetBreakpointRequest): Buffer => Buffer.from(SetBreakpointRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SetBreakpointRequest => SetBreakpointRequest.decode(value),
+    responseSerialize: (value: SetBreakpointResponse): Buffer =>
+      Buffer.from(SetBreakpointResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SetBreakpointResponse => SetBreakpointResponse.decode(value),
+  },
+  listBreakpoints: {
+    path: "/baton.v1.SchedulerService/ListBreakpoints" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListBreakpointsRequest): Buffer =>
+      Buffer.from(ListBreakpointsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListBreakpointsRequest => ListBreakpointsRequest.decode(value),
+    responseSerialize: (value: ListBreakpointsResponse): Buffer =>
+      Buffer.from(ListBreakpointsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListBreakpointsResponse => ListBreakpointsResponse.decode(value),
+  },
+  /** Deletes a breakpoint: every attempt paused at it goes on. */
+  deleteBreakpoint: {
+    path: "/baton.v1.SchedulerService/DeleteBreakpoint" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: DeleteBreakpointRequest): Buffer =>
+      Buffer.from(DeleteBreakpointRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DeleteBreakpointRequest => DeleteBreakpointRequest.decode(value),
+    responseSerialize: (value: DeleteBreakpointResponse): Buffer =>
+      Buffer.from(DeleteBreakpointResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): DeleteBreakpointResponse => DeleteBreakpointResponse.decode(value),
   },
   /** Removes a tag's permit: the tag caps nothing anymore, and what waited on it starts. */
   deleteTagPermit: {
@@ -8357,6 +9707,8 @@ export interface SchedulerServiceServer extends UntypedServiceImplementation {
   stopStep: handleUnaryCall<StopStepRequest, StopStepResponse>;
   skipStep: handleUnaryCall<SkipStepRequest, SkipStepResponse>;
   restartStep: handleUnaryCall<RestartStepRequest, RestartStepResponse>;
+  /** Lets a step paused at a breakpoint go on (its attempt passes its breakpoints once). */
+  resumeStep: handleUnaryCall<ResumeStepRequest, ResumeStepResponse>;
   /** Lets a step waiting on signal dependencies (WAITING_FOR_SIGNALS) go on without them. */
   bypassSignalDependencies: handleUnaryCall<BypassSignalDependenciesRequest, BypassSignalDependenciesResponse>;
   /**
@@ -8372,6 +9724,15 @@ export interface SchedulerServiceServer extends UntypedServiceImplementation {
    * WAITING_FOR_PERMITS with the tag, and start in arrival order as permits come back.
    */
   setTagPermit: handleUnaryCall<SetTagPermitRequest, SetTagPermitResponse>;
+  /**
+   * Sets a breakpoint on a workflow's step (as Maestro): an attempt it matches pauses before it
+   * starts (PAUSED), in every run of the step's level — every foreach iteration too. Unset scope
+   * fields match all. Setting the same scope twice is one breakpoint.
+   */
+  setBreakpoint: handleUnaryCall<SetBreakpointRequest, SetBreakpointResponse>;
+  listBreakpoints: handleUnaryCall<ListBreakpointsRequest, ListBreakpointsResponse>;
+  /** Deletes a breakpoint: every attempt paused at it goes on. */
+  deleteBreakpoint: handleUnaryCall<DeleteBreakpointRequest, DeleteBreakpointResponse>;
   /** Removes a tag's permit: the tag caps nothing anymore, and what waited on it starts. */
   deleteTagPermit: handleUnaryCall<DeleteTagPermitRequest, DeleteTagPermitResponse>;
   /** The tag permits set, with how many attempts hold one and how many wait. */
@@ -8668,6 +10029,22 @@ export interface SchedulerServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: RestartStepResponse) => void,
   ): ClientUnaryCall;
+  /** Lets a step paused at a breakpoint go on (its attempt passes its breakpoints once). */
+  resumeStep(
+    request: ResumeStepRequest,
+    callback: (error: ServiceError | null, response: ResumeStepResponse) => void,
+  ): ClientUnaryCall;
+  resumeStep(
+    request: ResumeStepRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ResumeStepResponse) => void,
+  ): ClientUnaryCall;
+  resumeStep(
+    request: ResumeStepRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ResumeStepResponse) => void,
+  ): ClientUnaryCall;
   /** Lets a step waiting on signal dependencies (WAITING_FOR_SIGNALS) go on without them. */
   bypassSignalDependencies(
     request: BypassSignalDependenciesRequest,
@@ -8718,6 +10095,57 @@ export interface SchedulerServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: SetTagPermitResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Sets a breakpoint on a workflow's step (as Maestro): an attempt it matches pauses before it
+   * starts (PAUSED), in every run of the step's level — every foreach iteration too. Unset scope
+   * fields match all. Setting the same scope twice is one breakpoint.
+   */
+  setBreakpoint(
+    request: SetBreakpointRequest,
+    callback: (error: ServiceError | null, response: SetBreakpointResponse) => void,
+  ): ClientUnaryCall;
+  setBreakpoint(
+    request: SetBreakpointRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SetBreakpointResponse) => void,
+  ): ClientUnaryCall;
+  setBreakpoint(
+    request: SetBreakpointRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SetBreakpointResponse) => void,
+  ): ClientUnaryCall;
+  listBreakpoints(
+    request: ListBreakpointsRequest,
+    callback: (error: ServiceError | null, response: ListBreakpointsResponse) => void,
+  ): ClientUnaryCall;
+  listBreakpoints(
+    request: ListBreakpointsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListBreakpointsResponse) => void,
+  ): ClientUnaryCall;
+  listBreakpoints(
+    request: ListBreakpointsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListBreakpointsResponse) => void,
+  ): ClientUnaryCall;
+  /** Deletes a breakpoint: every attempt paused at it goes on. */
+  deleteBreakpoint(
+    request: DeleteBreakpointRequest,
+    callback: (error: ServiceError | null, response: DeleteBreakpointResponse) => void,
+  ): ClientUnaryCall;
+  deleteBreakpoint(
+    request: DeleteBreakpointRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: DeleteBreakpointResponse) => void,
+  ): ClientUnaryCall;
+  deleteBreakpoint(
+    request: DeleteBreakpointRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: DeleteBreakpointResponse) => void,
   ): ClientUnaryCall;
   /** Removes a tag's permit: the tag caps nothing anymore, and what waited on it starts. */
   deleteTagPermit(

@@ -1,7 +1,9 @@
-import { BlockList, isIP } from 'node:net';
+import { type LookupAddress, lookup as dnsLookup } from 'node:dns';
+import { BlockList, type LookupFunction, isIP } from 'node:net';
 
 /**
- * The SSRF guard of Http steps: addresses a step may not reach unless BATON_HTTP_ALLOW says so —
+ * The SSRF guard of Http steps and alert webhooks: addresses they may not reach unless an allow list
+ * (BATON_HTTP_ALLOW, SCHEDULER_ALERT_ALLOW) says so —
  * loopback, private, link-local, carrier-grade NAT, "this network", multicast and reserved ranges,
  * in IPv4 and IPv6 (IPv4-mapped IPv6 addresses are judged as the IPv4 address they carry). The check
  * runs on the address a host name resolved to, at connect time, for every request and redirect.
@@ -31,12 +33,15 @@ for (const [net, prefix] of [
 ] as const)
   BLOCKED.addSubnet(net, prefix, 'ipv6');
 
-/** Hosts and networks let through although private (BATON_HTTP_ALLOW). */
+/** Hosts and networks let through although private (BATON_HTTP_ALLOW, SCHEDULER_ALERT_ALLOW). */
 export interface HttpAllowList {
   hosts: ReadonlySet<string>;
   nets: BlockList;
   /** As configured, for messages. */
   text: string;
+  /** What may reach such an address, and the setting that lets it, for messages. */
+  who?: string;
+  setting?: string;
 }
 
 export const NOTHING_ALLOWED: HttpAllowList = { hosts: new Set(), nets: new BlockList(), text: '' };
@@ -45,7 +50,10 @@ export const NOTHING_ALLOWED: HttpAllowList = { hosts: new Set(), nets: new Bloc
  * Parses BATON_HTTP_ALLOW: comma-separated host names, addresses or CIDRs (`127.0.0.1`,
  * `10.0.0.0/8`, `::1`, `db.internal`). Returns the problem as a string when an entry is bad.
  */
-export function parseAllowList(text: string): HttpAllowList | string {
+export function parseAllowList(
+  text: string,
+  names: { who: string; setting: string } = { who: 'Http steps', setting: 'BATON_HTTP_ALLOW' },
+): HttpAllowList | string {
   const hosts = new Set<string>();
   const nets = new BlockList();
   for (const raw of text.split(',')) {
@@ -68,7 +76,7 @@ export function parseAllowList(text: string): HttpAllowList | string {
       return `'${entry}' is neither a host name, an IP address nor a CIDR`;
     }
   }
-  return { hosts, nets, text };
+  return { hosts, nets, text, ...names };
 }
 
 /** The IPv4 address an IPv4-mapped IPv6 address (::ffff:a.b.c.d) carries, else the address itself. */
@@ -100,6 +108,22 @@ export function refusal(host: string, address: string, allow: HttpAllowList): st
     return undefined;
   return (
     `${host} resolves to ${address}, a private, loopback or link-local address; ` +
-    'Http steps may reach it only when BATON_HTTP_ALLOW lists it'
+    `${allow.who ?? 'Http steps'} may reach it only when ${allow.setting ?? 'BATON_HTTP_ALLOW'} lists it`
   );
+}
+
+/** Resolves like dns.lookup, then refuses addresses the guard forbids: the connection goes to the checked address. */
+export function guardedLookup(allow: HttpAllowList): LookupFunction {
+  return (hostname, options, callback) => {
+    dnsLookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
+      if (err) return callback(err, '', 0);
+      const ok = addresses.filter((a) => refusal(hostname, a.address, allow) === undefined);
+      if (ok.length === 0) {
+        const why = refusal(hostname, addresses[0]?.address ?? '', allow) ?? `${hostname} has no address`;
+        return callback(Object.assign(new Error(why), { code: 'BATON_SSRF' }), '', 0);
+      }
+      if (options.all) (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, ok);
+      else callback(null, ok[0]!.address, ok[0]!.family);
+    });
+  };
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { NOTHING_ALLOWED, parseAllowList, refusal } from './address-guard.js';
+import { NOTHING_ALLOWED, parseAllowList, refusal } from './address-guard';
 
 test('private, loopback, link-local and reserved addresses are refused by default', () => {
   for (const a of [
