@@ -1,20 +1,8 @@
+import type { BreakpointRule } from './context';
 import type { Draft } from './draft';
 import type { ResumeStepEvent } from './events';
 
-/**
- * A step breakpoint, as Maestro has them: set on a workflow's step, optionally narrowed to a
- * version, an instance, a run and an attempt (unset = all). An attempt it matches pauses before it
- * starts: the step shows PAUSED until it is resumed (ResumeStep) or the breakpoint is deleted. It
- * matches in every run of the step's level, so every iteration of a foreach pauses.
- */
-export interface BreakpointRule {
-  id: string;
-  stepId: string;
-  version?: number;
-  instanceId?: number;
-  runId?: number;
-  attempt?: number;
-}
+export type { BreakpointRule };
 
 /** The breakpoint the next attempt of step i stops at, if any (one resumed attempt goes through). */
 function matching(d: Draft, i: number): BreakpointRule | undefined {

@@ -1,4 +1,3 @@
-import type { BreakpointRule } from './breakpoints';
 import type { ParamMap, RetryPolicy, StepDef, WorkflowDef } from '@baton/model';
 import type { JsonValue } from './json';
 
@@ -121,4 +120,19 @@ export function localPermitTag(d: { ctx: DecideContext; snap: { key: string; wor
   const inst = d.ctx.workflow.instanceStepConcurrency ?? Infinity;
   if (wf <= inst) return workflowPermitTag(d.snap.workflowId);
   return instancePermitTag(d.snap.key.split(':').slice(0, 3).join(':'));
+}
+
+/**
+ * A step breakpoint, as Maestro has them: set on a workflow's step, optionally narrowed to a
+ * version, an instance, a run and an attempt (unset = all). An attempt it matches pauses before it
+ * starts: the step shows PAUSED until it is resumed (ResumeStep) or the breakpoint is deleted. It
+ * matches in every run of the step's level, so every iteration of a foreach pauses.
+ */
+export interface BreakpointRule {
+  id: string;
+  stepId: string;
+  version?: number;
+  instanceId?: number;
+  runId?: number;
+  attempt?: number;
 }
