@@ -11,7 +11,7 @@ import { formatFields, formatTime } from '../output/format-values';
 import type { Style } from '../output/style';
 import type { Column } from '../output/table';
 import { paramLines } from './param-text';
-import { initiatorLine, stepSignalsSection } from './signal-format';
+import { initiatorLine, stepSignalsSection, waitingText } from './signal-format';
 import { colorStatus } from './step-status';
 import { elapsedOf, formatDuration, instanceTitle, progressOf } from './watch-view';
 
@@ -129,7 +129,7 @@ export function stepRow(st: StepRunSummary): string[] {
     String(st.attempts),
     formatTime(st.startedAt),
     formatTime(st.endedAt),
-    st.error ? st.error.replace(/\s*\n\s*/g, ' ') : '',
+    st.error ? st.error.replace(/\s*\n\s*/g, ' ') : waitingText(st),
   ];
 }
 

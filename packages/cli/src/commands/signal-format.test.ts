@@ -109,6 +109,14 @@ test('the signals section lines up step ids and skips steps without signals', ()
 test('the watch view note: what is still awaited, and how many matched', () => {
   assert.equal(waitingText(waiting), 'waiting for table_ready {date = 20240101} (2 of 3 matched)');
   assert.equal(
+    waitingText(step('p', 'WAITING_FOR_PERMITS', { permitTag: 'maestro_workflow:etl' })),
+    'waiting for a permit of maestro_workflow:etl',
+  );
+  assert.equal(
+    waitingText(step('b', 'PAUSED', { breakpointId: 'etl:b:*:*:*:*' })),
+    'paused at breakpoint etl:b:*:*:*:*',
+  );
+  assert.equal(
     waitingText(step('x', 'WAITING_FOR_SIGNALS', { signalDependencies: [dep('a'), dep('b')] })),
     'waiting for a, b',
   );

@@ -166,6 +166,9 @@ export function stepSignalsSection(steps: readonly StepRunSummary[], s: Style): 
 
 /** The watch view's note on a waiting step: `waiting for a {x = 1}, b (1 of 3 matched)`. */
 export function waitingText(st: StepRunSummary): string {
+  // Held back by the permit gate, or paused at a breakpoint: what it waits for.
+  if (st.status === 'WAITING_FOR_PERMITS' && st.permitTag) return `waiting for a permit of ${st.permitTag}`;
+  if (st.status === 'PAUSED' && st.breakpointId) return `paused at breakpoint ${st.breakpointId}`;
   if (st.status !== WAITING_FOR_SIGNALS || st.signalDependencies.length === 0) return '';
   const open = st.signalDependencies.filter((d) => !d.matched && !d.bypassed);
   const done = st.signalDependencies.length - open.length;

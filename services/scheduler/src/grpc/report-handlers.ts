@@ -42,9 +42,13 @@ export function reportHandlers(
     // read per run on this replica, not one per report.
     if (!known.has(key)) {
       const head = await store.heads.getHead(key);
-      if (!head) throw BatonError.notFound(`no run ${key} for attempt ${req.attemptKey}`);
-      if (isInstanceTerminal(head.status)) return { applied: false };
-      known.add(key);
+      if (head && isInstanceTerminal(head.status)) return { applied: false };
+      // A foreach iteration's attempts are dispatched before its head is inserted (the head says
+      // its first decision was applied, so it is written last), and a quick step can end first:
+      // a run with a live entry exists. Its event waits; the launcher looks at it once the head is in.
+      if (!head && !(await store.heads.isLive(key)))
+        throw BatonError.notFound(`no run ${key} for attempt ${req.attemptKey}`);
+      if (head) known.add(key);
     }
     if (req.status === 'RUNNING') {
       const fresh = await events.appendDeferred(

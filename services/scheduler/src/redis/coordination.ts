@@ -91,9 +91,8 @@ export class Coordination {
     if (keys.length > 0) await this.redis.lpush(KEYS.ready, ...keys);
   }
 
-  /** Pending event ids of one instance: `events` (instance_events) and `inbox` (child_events). */
   /**
-   * A run's pending event ids, and the breakpoint epoch (read in the same round trip: a decision
+   * A run's pending event ids (`events`: instance_events, `inbox`: child_events), and the breakpoint epoch (read in the same round trip: a decision
    * that begins after a breakpoint change sees it, see Breakpoints).
    */
   async pendingIds(key: string): Promise<{ events: string[]; inbox: string[]; breakpoints: string | null }> {

@@ -60,6 +60,11 @@ export class RunHeads {
     );
   }
 
+  /** Whether the run has a live entry: made before its first decision's actions are performed. */
+  async isLive(key: string): Promise<boolean> {
+    return (await this.live.findOne({ _id: key }, { projection: { _id: 1 } })) !== null;
+  }
+
   async deleteLive(key: string): Promise<void> {
     await this.live.deleteOne({ _id: key });
   }
