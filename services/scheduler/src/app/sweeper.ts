@@ -16,6 +16,12 @@ export interface SweeperOptions {
   leaseGraceMs: number;
 }
 
+/** Live runs one sweep reads. */
+const LIVE_LIMIT = 10_000;
+/** How often permits are reconciled with the runs in flight, and how old a grant must be first. */
+const RECONCILE_EVERY_MS = 30_000;
+const RECONCILE_GRACE_MS = 120_000;
+
 export const SWEEPER_DEFAULTS: SweeperOptions = { everyMs: 3000, unclaimedMs: 30_000, leaseGraceMs: 3000 };
 
 type CheckAttempts = (keys: string[]) => Promise<Record<string, internal.AttemptLiveness>>;
@@ -28,6 +34,8 @@ type CheckAttempts = (keys: string[]) => Promise<Record<string, internal.Attempt
  * With Redis empty, every instance still finishes.
  */
 export class Sweeper {
+  private lastReconcile = 0;
+
   constructor(
     private readonly store: InstanceStore,
     private readonly coord: Coordination,
@@ -55,7 +63,7 @@ export class Sweeper {
     eventsRequeued += inbox.length;
     const queued = new Set<string>();
     const inflight: { key: string; step: string; attempt: number; since: number; run: string }[] = [];
-    const heads = await this.store.heads.liveHeads(10_000);
+    const heads = await this.store.heads.liveHeads(LIVE_LIMIT);
     // A decision inserted and not applied (its replica died mid-apply): no event may be left to
     // wake the run — children that ended as they were created report in memory — so redo it.
     const unapplied = await this.store.decisions.unapplied(heads);
@@ -107,6 +115,17 @@ export class Sweeper {
           attemptKey: f.key,
         });
       }
+    }
+    // Permits held by attempts no live run has in flight go back (a take a redo made after its
+    // attempt ended). Only with every live run in view, and only grants older than the grace.
+    if (this.gate && heads.length < LIVE_LIMIT && now - this.lastReconcile >= RECONCILE_EVERY_MS) {
+      this.lastReconcile = now;
+      const inflightKeys = new Set(heads.flatMap((h) => (h.inflight ?? []).map((f) => f.key)));
+      const freed = await this.gate.reconcile(inflightKeys, RECONCILE_GRACE_MS, now).catch((err) => {
+        this.log.warn({ err: String(err) }, 'sweeper: permit reconciliation failed');
+        return 0;
+      });
+      if (freed > 0) this.log.warn({ freed }, 'sweeper: gave back permits no run held');
     }
     if (this.alerts) {
       await this.alerts

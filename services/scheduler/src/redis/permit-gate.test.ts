@@ -71,6 +71,31 @@ describe('permit gate', () => {
     assert.deepEqual(await started(), ['a', 'a', 'b'], 'a holder asking again is sent again (claims dedupe)');
   });
 
+  test('a take redone after its attempt gave its permits back takes nothing (no leak)', async () => {
+    const wf: PermitTag[] = [['maestro_workflow:w', 1]];
+    await acquire('a', wf);
+    await release('a', wf);
+    // A foreach's launch applied again performs its iterations' first dispatches again.
+    assert.deepEqual(await acquire('a', wf), { granted: true });
+    assert.deepEqual(await gate.usage(['maestro_workflow:w']), [{ held: 0, waiting: 0 }]);
+    assert.deepEqual(await started(), ['a'], 'and sends nothing');
+  });
+
+  test('reconciliation gives back old permits no live run holds, and starts their waiters', async () => {
+    const wf: PermitTag[] = [['maestro_workflow:w', 3]];
+    const at = (k: string, now: number) => gate.acquire(k, stream, JSON.stringify({ k }), wf, now);
+    await at('leaked', 1_000);
+    await at('live', 1_000);
+    await at('fresh', 55_000);
+    assert.equal((await acquire('waiter', wf)).granted, false);
+    // `fresh` is not in flight yet (its run's head is being written) but too young to judge.
+    assert.equal(await gate.reconcile(new Set(['live']), 10_000, 60_000), 1);
+    const left = await redis.zrange(PERMIT_KEYS.held('maestro_workflow:w'), '0', '-1');
+    assert.deepEqual(left.sort(), ['fresh', 'live', 'waiter']);
+    assert.deepEqual(await gate.usage(['maestro_workflow:w']), [{ held: 3, waiting: 0 }]);
+    assert.deepEqual(await started(), ['leaked', 'live', 'fresh', 'waiter']);
+  });
+
   test('an attempt takes a permit of each of its tags; one blocked on another tag moves to its queue', async () => {
     const wf: PermitTag[] = [['maestro_workflow:w', 2]];
     const tree = (k: string): PermitTag[] => [...wf, [`maestro_instance:${k}`, 1]];

@@ -28,7 +28,16 @@ export const PERMIT_KEYS = {
   attempt: (attemptKey: string) => `${P}att:${attemptKey}`,
   /** Arrival counter (the waiting order). */
   seq: `${P}seq`,
+  /** Set when an attempt's permits were given back: a later take for it (a redo) is refused. */
+  done: (attemptKey: string) => `${P}done:${attemptKey}`,
 } as const;
+
+/**
+ * How long a given-back attempt is remembered. A decision redone after its attempt ended (a
+ * foreach's launch applied again: its iterations' first actions are performed again) must not take
+ * a permit nobody would give back; the sweeper's reconciliation catches anything later than this.
+ */
+const DONE_KEPT_MS = 3_600_000;
 
 /** How long the gate remembers that it started a waiting attempt (for the sweeper). */
 const GRANTED_KEPT_MS = 600_000;
@@ -99,11 +108,13 @@ end
  * ARGV: attempt key, work stream, message body, now, tags (JSON [[tag, limit]...]). Answers '' when
  * the attempt went to the stream, else the tag it waits on. Idempotent: a repeat (a decision redone
  * after a crash) of a waiting attempt changes nothing, of one already started by the gate adds
- * nothing, of one holding its permits adds the message again (the claim insert runs it once).
+ * nothing, of one holding its permits adds the message again (the claim insert runs it once), of
+ * one whose permits were given back (it ended) does nothing at all.
  */
 const ACQUIRE = `${COMMON}
 local ak, stream, body, now = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
 local rec = P .. 'att:' .. ak
+if redis.call('EXISTS', P .. 'done:' .. ak) == 1 then return '' end
 local state = redis.call('HGET', rec, 'state')
 if state == 'waiting' then return redis.call('HGET', rec, 'on') end
 if state == 'granted' then return '' end
@@ -140,6 +151,7 @@ for _, it in ipairs(items) do
   local st = redis.call('HMGET', rec, 'state', 'on')
   if st[1] == 'waiting' then redis.call('ZREM', P .. 'wait:' .. st[2], ak) end
   redis.call('DEL', rec)
+  redis.call('SET', P .. 'done:' .. ak, '1', 'PX', ${DONE_KEPT_MS})
   for _, t in ipairs(it[2]) do
     if redis.call('ZREM', P .. 'held:' .. t, ak) == 1 and not seen[t] then
       seen[t] = true
@@ -271,6 +283,32 @@ export class PermitGate {
       held: Number(res[2 * i]?.[1] ?? 0),
       waiting: Number(res[2 * i + 1]?.[1] ?? 0),
     }));
+  }
+
+  /**
+   * Gives back permits held by attempts no run has in flight (`live`: every live run's in-flight
+   * attempt keys, read before this call), granted more than `graceMs` ago: the mend for a take
+   * nobody will give back (see DONE_KEPT_MS). Returns how many went back.
+   */
+  async reconcile(live: ReadonlySet<string>, graceMs: number, now = Date.now()): Promise<number> {
+    let cursor = '0';
+    let freed = 0;
+    do {
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', PERMIT_KEYS.held('*'), 'COUNT', 500);
+      cursor = next;
+      for (const key of keys) {
+        const tag = key.slice(PERMIT_KEYS.held('').length);
+        const old = await this.redis.zrangebyscore(key, '-inf', now - graceMs);
+        const stale = old.filter((k) => !live.has(k));
+        if (stale.length === 0) continue;
+        await this.release(
+          stale.map((attemptKey) => ({ attemptKey, tags: [tag] })),
+          now,
+        );
+        freed += stale.length;
+      }
+    } while (cursor !== '0');
+    return freed;
   }
 
   /**
