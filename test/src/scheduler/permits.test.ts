@@ -188,6 +188,14 @@ describe('step concurrency and tag permits', () => {
     const [id] = await startN('permits.frozen', 1);
     await seeWaiting('permits.frozen', [id!], 'frozen');
     assert.equal((await permitOf('frozen'))?.waiting, '1');
+    // A wait that lasts is recorded in the run too: its timeline (and the change events) say so.
+    await waitFor(
+      async () =>
+        (await instance('permits.frozen', id!)).timeline.some(
+          (t) => t.status === 'WAITING_FOR_PERMITS' && /tag frozen/.test(t.message),
+        ),
+      { timeoutMs: 20_000, what: 'the wait in the timeline' },
+    );
     await env.clients.scheduler.deleteTagPermit({ tag: 'frozen' });
     assert.equal((await waitEnd(env.clients, 'permits.frozen', id!)).status, 'SUCCEEDED');
   });

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { StepRuntimeClient } from '@baton/sdk';
 import type { SignalBroker } from './signal-broker';
-import type { Action, ChildFinishedEvent, DispatchAttemptAction, InstanceEvent } from '../domain';
+import type { Action, ChildFinishedEvent, DispatchAttemptAction } from '../domain';
 import { KEYS } from '../redis/keys';
 import type { PermitGate } from '../redis/permit-gate';
 import type { Breakpoints } from './breakpoints';
@@ -17,9 +17,6 @@ export interface Released {
   attemptKey: string;
   userTags: string[];
 }
-
-/** How soon a step held back by the permit gate shows WAITING_FOR_PERMITS, at the latest. */
-const PERMIT_WAIT_SHOWN_MS = 1000;
 
 /** Children created per batch insert (see performMany). */
 const LAUNCH_BATCH = 200;
@@ -107,7 +104,8 @@ export class ActionPerformer {
    * Gives back the permits of attempts that ended, then sends the new attempts through the permit
    * gate (or straight to their work stream when they carry no tag), all in one round trip; the
    * release goes first, so a permit it frees can go to a dispatch here. An attempt the gate holds
-   * back gets a permitsWaiting event (its step shows WAITING_FOR_PERMITS); the gate starts it.
+   * back costs nothing more here: reads show it WAITING_FOR_PERMITS from the gate (permit-view),
+   * the sweeper records a wait that lasts, and the gate starts it.
    */
   private async dispatchAll(
     items: { head: RunHead; actions: Action[]; released?: Released[] }[],
@@ -135,40 +133,15 @@ export class ActionPerformer {
         releases.filter((r) => r.tags.length > 0),
         now,
       );
-    const gated: { head: RunHead; a: DispatchAttemptAction; reply: number }[] = [];
-    let n = gate && releases.some((r) => r.tags.length > 0) ? 1 : 0;
     for (const { head, a } of dispatches) {
       const tags = gate ? attemptPermits(head, a.tags) : [];
       const body = JSON.stringify(a);
       if (tags.length === 0) m.xadd(KEYS.work(a.pool), '*', 'a', body);
-      else {
-        gate!.queueAcquire(m, a.attemptKey, KEYS.work(a.pool), body, tags, now);
-        gated.push({ head, a, reply: n });
-      }
-      n++;
+      else gate!.queueAcquire(m, a.attemptKey, KEYS.work(a.pool), body, tags, now);
     }
     const res = (await m.exec()) ?? [];
     const failed = res.find(([err]) => err);
     if (failed) throw failed[0];
-    const waiting: { key: string; event: InstanceEvent }[] = [];
-    for (const g of gated) {
-      const tag = res[g.reply]?.[1];
-      if (typeof tag !== 'string' || tag === '') continue;
-      waiting.push({
-        key: g.head._id,
-        event: {
-          type: 'permitsWaiting',
-          id: `${g.a.attemptKey}:permits`,
-          stepId: g.a.stepId,
-          attempt: g.a.attempt,
-          attemptKey: g.a.attemptKey,
-          tag,
-        },
-      });
-    }
-    // Deferred: most waits are short, and the step's start or end report is decided along with it
-    // (one decision instead of two); a longer wait shows within PERMIT_WAIT_SHOWN_MS.
-    await this.events.appendManyDeferred(waiting, PERMIT_WAIT_SHOWN_MS);
   }
 
   private requireSignals(): SignalBroker {

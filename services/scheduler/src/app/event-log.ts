@@ -49,19 +49,6 @@ export class EventLog {
     return fresh;
   }
 
-  /** appendDeferred for many events (one insert, one Redis round trip). */
-  async appendManyDeferred(
-    items: readonly { key: string; event: InstanceEvent }[],
-    delayMs: number,
-  ): Promise<void> {
-    if (items.length === 0) return;
-    await this.store.events.insertEvents(items);
-    await this.coord.markPendingByMany(
-      items.map((it) => ({ key: it.key, eventId: it.event.id })),
-      Date.now() + delayMs,
-    );
-  }
-
   /**
    * Appends childFinished events to their parents' inboxes (child_events) in one batch insert
    * and one Redis round trip: a foreach hears from thousands of iterations a second.

@@ -13,6 +13,7 @@ import type { Runs } from './runs';
 import type { WorkflowQueue } from './workflow-queue';
 import type { TagPermits } from './tag-permits';
 import type { Breakpoints } from './breakpoints';
+import type { PermitGate } from '../redis/permit-gate';
 
 export type { LoadedRun, RunRefInput } from './run-refs';
 
@@ -40,6 +41,8 @@ export class SchedulerApp {
     readonly permits: TagPermits,
     /** Step breakpoints (SetBreakpoint...). */
     readonly breakpoints: Breakpoints,
+    /** The permit gate: reads show the steps it holds back. */
+    readonly gate?: PermitGate,
   ) {
     this.feed = {
       latest: () => latestChangeId(redis),

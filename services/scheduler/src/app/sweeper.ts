@@ -16,6 +16,8 @@ export interface SweeperOptions {
   leaseGraceMs: number;
 }
 
+/** A permit wait older than this is recorded in the run (see the sweep). */
+const WAIT_RECORDED_AFTER_MS = 1000;
 /** Live runs one sweep reads. */
 const LIVE_LIMIT = 10_000;
 /** How often permits are reconciled with the runs in flight, and how old a grant must be first. */
@@ -35,6 +37,8 @@ type CheckAttempts = (keys: string[]) => Promise<Record<string, internal.Attempt
  */
 export class Sweeper {
   private lastReconcile = 0;
+  /** Attempts whose permit wait this replica recorded (an event each; the insert dedups too). */
+  private readonly recordedWaits = new Set<string>();
 
   constructor(
     private readonly store: InstanceStore,
@@ -115,6 +119,34 @@ export class Sweeper {
           attemptKey: f.key,
         });
       }
+    }
+    // Attempts the permit gate has held back for a while get their wait recorded (timeline, change
+    // event, WAITING_FOR_PERMITS in the snapshot); readers see shorter waits from the gate itself.
+    if (this.gate) {
+      const old = heads.flatMap((h) =>
+        (h.inflight ?? [])
+          .filter((f) => now - f.since >= WAIT_RECORDED_AFTER_MS)
+          .map((f) => ({ ...f, run: h._id })),
+      );
+      const states = await this.gate.states(
+        old.filter((f) => !this.recordedWaits.has(f.key)).map((f) => f.key),
+      );
+      const waits = old.flatMap((f) => {
+        const st = states[f.key];
+        if (!st?.waiting) return [];
+        this.recordedWaits.add(f.key);
+        const event = {
+          type: 'permitsWaiting' as const,
+          id: `${f.key}:permits`,
+          stepId: f.step,
+          attempt: f.attempt,
+          attemptKey: f.key,
+          tag: st.tag,
+        };
+        return [{ key: f.run, event }];
+      });
+      if (this.recordedWaits.size > 100_000) this.recordedWaits.clear();
+      await this.events.appendMany(waits);
     }
     // Permits held by attempts no live run has in flight go back (a take a redo made after its
     // attempt ended). Only with every live run in view, and only grants older than the grace.

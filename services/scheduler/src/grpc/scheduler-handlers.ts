@@ -12,6 +12,7 @@ import * as api from '@baton/proto';
 import type { Definitions } from '../app/definitions';
 import type { LoadedRun, RunRefInput, SchedulerApp } from '../app/scheduler-app';
 import type { TagPermitView } from '../app/tag-permits';
+import { withPermitWaits } from '../app/permit-view';
 import type { BreakpointDoc } from '../store/breakpoint-store';
 import { INSTANCE_STATUSES, STEP_STATUSES } from '../domain';
 import {
@@ -112,7 +113,10 @@ export function schedulerHandlers(app: SchedulerApp, defs: Definitions) {
     }
     return map;
   };
-  const instance = async (run: LoadedRun) => toApiInstance(run, await stepDefs(run));
+  const instance = async (loaded: LoadedRun) => {
+    const run = await withPermitWaits(loaded, app.gate);
+    return toApiInstance(run, await stepDefs(run));
+  };
   const fitted = (inst: api.Instance) => {
     fitInstance(inst);
     return inst;
@@ -212,7 +216,7 @@ export function schedulerHandlers(app: SchedulerApp, defs: Definitions) {
   };
 
   const stepRun = async (ref: api.InstanceRef | undefined, stepId: string) => {
-    const run = await app.reads.loadRef(refOf(ref));
+    const run = await withPermitWaits(await app.reads.loadRef(refOf(ref)), app.gate);
     const step = run.snapshot.steps.find((s) => s.id === stepId);
     if (!step) throw BatonError.notFound(`run ${run.head._id} has no step ${stepId}`, 'STEP_NOT_FOUND');
     const out = toApiStepRun(run, step, (await stepDefs(run)).get(stepId));
@@ -322,12 +326,14 @@ export function schedulerHandlers(app: SchedulerApp, defs: Definitions) {
       api.GetStepRunResponse
     >,
     ListStepRuns: (async (req) => {
-      const run = await app.reads.loadRef(refOf(req.ref));
+      const run = await withPermitWaits(await app.reads.loadRef(refOf(req.ref)), app.gate);
       const size = pageSize(req.pageSize, 'page_size', 100, 1000);
       const from = readPageToken<number>(req.pageToken) ?? 0;
       const defsMap = await stepDefs(run);
       const wanted = statusFilter(req.status, STEP_STATUSES).toUpperCase();
-      const all = run.snapshot.steps.filter((s) => !wanted || s.status === wanted);
+      const shown = (s: (typeof run.snapshot.steps)[number]) =>
+        s.permitTag !== undefined ? 'WAITING_FOR_PERMITS' : s.status;
+      const all = run.snapshot.steps.filter((s) => !wanted || shown(s) === wanted);
       const page = all.slice(from, from + size).map((s) => toStepSummary(s, defsMap.get(s.id), run.snapshot));
       // Ends early when the page would not fit in one message.
       const fits = pageThatFits(page.map((s) => fitStepSummary(s)));

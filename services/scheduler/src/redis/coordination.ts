@@ -51,15 +51,6 @@ export class Coordination {
     await m.exec();
   }
 
-  /** markPendingBy for many events in one round trip. */
-  async markPendingByMany(items: readonly { key: string; eventId: string }[], at: number): Promise<void> {
-    if (items.length === 0) return;
-    const m = this.redis.multi();
-    for (const it of items) m.sadd(KEYS.pending(it.key), it.eventId);
-    for (const key of new Set(items.map((it) => it.key))) m.zadd(KEYS.timers, 'LT', at, key);
-    await m.exec();
-  }
-
   /** Marks many instances ready, each with its new inbox (child) events, in one round trip. */
   async markInboxReady(items: { key: string; eventId: string }[]): Promise<void> {
     if (items.length === 0) return;

@@ -12,7 +12,7 @@ export type PermitTag = [tag: string, limit: number];
 export type Admission = { granted: true } | { granted: false; tag: string };
 
 /** Where an attempt stands in the gate, for the sweeper (see PermitGate.states). */
-export type GateState = { waiting: true } | { waiting: false; grantedAt?: number };
+export type GateState = { waiting: true; tag: string } | { waiting: false; grantedAt?: number };
 
 const P = '{baton}:permits:';
 
@@ -320,11 +320,11 @@ export class PermitGate {
     const out: Record<string, GateState | undefined> = {};
     if (attemptKeys.length === 0) return out;
     const m = this.redis.multi();
-    for (const k of attemptKeys) m.hmget(PERMIT_KEYS.attempt(k), 'state', 'at');
+    for (const k of attemptKeys) m.hmget(PERMIT_KEYS.attempt(k), 'state', 'at', 'on');
     const res = (await m.exec()) ?? [];
     attemptKeys.forEach((k, i) => {
-      const [state, at] = (res[i]?.[1] ?? [null, null]) as [string | null, string | null];
-      if (state === 'waiting') out[k] = { waiting: true };
+      const [state, at, on] = (res[i]?.[1] ?? [null, null, null]) as (string | null)[];
+      if (state === 'waiting') out[k] = { waiting: true, tag: on ?? '' };
       else if (state === 'granted') out[k] = { waiting: false, grantedAt: Number(at) };
     });
     return out;
