@@ -28,6 +28,8 @@ const received: Received[] = [];
 /** Alert ids answered 500 the first time (the delivery must try again). */
 const failOnce = new Set<string>();
 const failed = new Set<string>();
+/** While true the webhook answers 503 to everything (it is down). */
+let down = false;
 
 before(async () => {
   server = createServer((req: IncomingMessage, res) => {
@@ -36,6 +38,10 @@ before(async () => {
     req.on('end', () => {
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
       const id = String(body.id);
+      if (down) {
+        res.writeHead(503).end();
+        return;
+      }
       received.push({ id, header: String(req.headers['x-baton-alert-id']), body });
       if (failOnce.has(String(body.type)) && !failed.has(id)) {
         failed.add(id);
@@ -135,6 +141,37 @@ describe('alerts', () => {
     assert.ok(failure?.$case === 'alert');
     assert.equal(failure.value.type, 'STEP_FAILURE');
     assert.equal(failure.value.stepId, 'broken');
+  });
+
+  test('kill -9 of the scheduler while a webhook is down: the alert is delivered after the restart', async () => {
+    await push(
+      env.clients,
+      { id: 'alert.crash', steps: [shell('broken', 'exit 2')] },
+      { alerting: { webhooks: [`${base}/hook`] } },
+    );
+    down = true;
+    const st = await env.clients.scheduler.startWorkflow({ workflowId: 'alert.crash' });
+    assert.equal((await waitEnd(env.clients, 'alert.crash', st.instanceId)).status, 'FAILED');
+    const id = `alert.crash:${st.instanceId}:1:broken:1:STEP_FAILURE`;
+    const mongo = await MongoClient.connect(env.stack.mongoUrl);
+    try {
+      const alerts = mongo.db().collection<{ _id: string; tries: number }>('alerts');
+      await waitFor(async () => ((await alerts.findOne({ _id: id }))?.tries ?? 0) >= 1, {
+        timeoutMs: 20_000,
+        what: 'a first failed delivery',
+      });
+    } finally {
+      await mongo.close();
+    }
+    const svc = env.stack.services.scheduler!;
+    svc.kill9();
+    await svc.exited();
+    await svc.start();
+    down = false;
+    await waitFor(() => received.some((r) => r.id === id), {
+      timeoutMs: 30_000,
+      what: 'the alert after the restart',
+    });
   });
 
   test('a webhook on a loopback address the allow list does not name is refused, with the reason', async () => {
