@@ -3,7 +3,7 @@
 // and embeds the exact descriptor set that reflection serves, so grpcurl sees the
 // same files buf built (TOOLCHAIN.md: @grpc/reflection's own descriptors are incomplete).
 import { execFileSync } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -13,6 +13,7 @@ const run = (args) => execFileSync(buf, args, { cwd: root, maxBuffer: 64 << 20 }
 
 rmSync(gen, { recursive: true, force: true });
 run(['generate']);
+raiseDecodeDepth(gen);
 // A FileDescriptorSet is one repeated field, so two serialized sets concatenate
 // into one valid set: ours (with google/protobuf imports), google/rpc error details
 // and grpc.health.v1. Files both sets import (google/protobuf/*) repeat; readers keep one.
@@ -44,3 +45,29 @@ writeFileSync(
     `export const descriptorSetBase64 =\n  '${set.toString('base64')}';\n`,
 );
 console.log(`generated ${gen} (descriptor set ${set.length} bytes)`);
+
+/**
+ * ts-proto's decoders refuse messages nested past 100 levels. A definition may nest a MAP param 60
+ * levels, and each level costs three (Struct, its field entry, Value): such a run's params came back
+ * from GetInstance as "protobuf decode recursion limit exceeded" — the server accepted what its own
+ * client could not read. 512 covers every value the limits let in (JSON nesting 128 → at most ~400
+ * levels) and still stops a hostile message long before the stack does (a 5,000-deep one is refused).
+ */
+function raiseDecodeDepth(dir) {
+  const from = 'if (previousRecursionDepth >= 100) {';
+  const to = 'if (previousRecursionDepth >= 512) {';
+  let changed = 0;
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) {
+      changed += raiseDecodeDepth(path);
+      continue;
+    }
+    if (!name.endsWith('.ts')) continue;
+    const text = readFileSync(path, 'utf8');
+    if (!text.includes(from)) continue;
+    writeFileSync(path, text.replaceAll(from, to));
+    changed++;
+  }
+  return changed;
+}

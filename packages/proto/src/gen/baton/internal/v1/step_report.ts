@@ -116,7 +116,7 @@ export const ReportAttemptRequest: MessageFns<ReportAttemptRequest> = {
   decode(input: BinaryReader | Uint8Array, length?: number): ReportAttemptRequest {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
-    if (previousRecursionDepth >= 100) {
+    if (previousRecursionDepth >= 512) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
@@ -393,7 +393,7 @@ export const ReportAttemptRequest_OutputsEntry: MessageFns<ReportAttemptRequest_
   decode(input: BinaryReader | Uint8Array, length?: number): ReportAttemptRequest_OutputsEntry {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
-    if (previousRecursionDepth >= 100) {
+    if (previousRecursionDepth >= 512) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
@@ -477,7 +477,7 @@ export const ReportAttemptResponse: MessageFns<ReportAttemptResponse> = {
   decode(input: BinaryReader | Uint8Array, length?: number): ReportAttemptResponse {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
-    if (previousRecursionDepth >= 100) {
+    if (previousRecursionDepth >= 512) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;

@@ -66,7 +66,7 @@ export const CheckAttemptsRequest: MessageFns<CheckAttemptsRequest> = {
   decode(input: BinaryReader | Uint8Array, length?: number): CheckAttemptsRequest {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
-    if (previousRecursionDepth >= 100) {
+    if (previousRecursionDepth >= 512) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
@@ -139,7 +139,7 @@ export const CheckAttemptsResponse: MessageFns<CheckAttemptsResponse> = {
   decode(input: BinaryReader | Uint8Array, length?: number): CheckAttemptsResponse {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
-    if (previousRecursionDepth >= 100) {
+    if (previousRecursionDepth >= 512) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
@@ -241,7 +241,7 @@ export const CheckAttemptsResponse_AttemptsEntry: MessageFns<CheckAttemptsRespon
   decode(input: BinaryReader | Uint8Array, length?: number): CheckAttemptsResponse_AttemptsEntry {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
-    if (previousRecursionDepth >= 100) {
+    if (previousRecursionDepth >= 512) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
@@ -334,7 +334,7 @@ export const AttemptLiveness: MessageFns<AttemptLiveness> = {
   decode(input: BinaryReader | Uint8Array, length?: number): AttemptLiveness {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
-    if (previousRecursionDepth >= 100) {
+    if (previousRecursionDepth >= 512) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
