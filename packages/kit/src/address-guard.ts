@@ -112,6 +112,15 @@ export function refusal(host: string, address: string, allow: HttpAllowList): st
   );
 }
 
+/**
+ * Why the address written in `url` may not be reached, or undefined when it may (or the URL names a
+ * host). Node never calls `lookup` for an address, so guardedLookup alone would let it through.
+ */
+export function urlAddressRefusal(url: URL, allow: HttpAllowList): string | undefined {
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  return isIP(host) ? refusal(host, host, allow) : undefined;
+}
+
 /** Resolves like dns.lookup, then refuses addresses the guard forbids: the connection goes to the checked address. */
 export function guardedLookup(allow: HttpAllowList): LookupFunction {
   return (hostname, options, callback) => {

@@ -58,4 +58,5 @@ export {
   guardedLookup,
   parseAllowList,
   refusal,
+  urlAddressRefusal,
 } from './address-guard';

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { isIP } from 'node:net';
-import { type HttpAllowList, guardedLookup, refusal, tryLock, unlock } from '@baton/kit';
+import { type HttpAllowList, guardedLookup, tryLock, unlock, urlAddressRefusal } from '@baton/kit';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { AlertDoc, AlertStore } from '../store/alert-store';
@@ -144,12 +143,8 @@ export class AlertDelivery {
       } catch {
         return resolve('not a URL');
       }
-      // An address in the URL is never looked up: the guard judges it here.
-      const host = u.hostname.replace(/^\[|\]$/g, '');
-      if (isIP(host)) {
-        const why = refusal(host, host, this.opts.allow);
-        if (why) return resolve(why);
-      }
+      const why = urlAddressRefusal(u, this.opts.allow);
+      if (why) return resolve(why);
       const send = u.protocol === 'https:' ? httpsRequest : httpRequest;
       const req = send(
         u,

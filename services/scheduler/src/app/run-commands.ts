@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { BatonError } from '@baton/kit';
-import { type InstanceEvent, isInstanceTerminal } from '../domain';
+import { type InstanceEvent, type StepState, isInstanceTerminal } from '../domain';
 import type { EventLog } from './event-log';
 import type { RunReads } from './run-reads';
 import { type LoadedRun, type RunRefInput, checkReason, checkRequestId, invalid } from './run-refs';
@@ -56,9 +56,7 @@ export class RunCommands {
     checkRequestId(requestId);
     checkReason(reason);
     const { head, snapshot } = await this.reads.loadRef(ref);
-    const step = snapshot.steps.find((s) => s.id === stepId);
-    if (!stepId) invalid('step_id is required', [{ field: 'step_id', description: 'is required' }]);
-    if (!step) throw BatonError.notFound(`run ${head._id} has no step ${stepId}`, 'STEP_NOT_FOUND');
+    const step = stepOf({ head, snapshot }, stepId);
     if (isInstanceTerminal(snapshot.status)) {
       throw BatonError.precondition(
         `run ${head._id} already ended ${snapshot.status}; restart the instance instead`,
@@ -91,15 +89,13 @@ export class RunCommands {
   ): Promise<string> {
     checkRequestId(requestId);
     checkReason(reason);
-    const { head, snapshot } = run;
-    if (!stepId) invalid('step_id is required', [{ field: 'step_id', description: 'is required' }]);
+    const { head } = run;
+    requireStepId(stepId);
     if (!Number.isSafeInteger(attempt) || attempt < 0)
       invalid('attempt must be 0 (the paused one) or more', [
         { field: 'attempt', description: 'must be 0 or more' },
       ]);
-    const step = snapshot.steps.find((s) => s.id === stepId);
-    if (!step)
-      throw BatonError.notFound(`run ${head._id} has no step ${stepId.slice(0, 256)}`, 'STEP_NOT_FOUND');
+    const step = stepOf(run, stepId);
     if (step.status !== 'PAUSED' || step.breakpoint === undefined) {
       throw BatonError.precondition(
         `step ${stepId} of run ${head._id} is ${step.status}, not paused at a breakpoint`,
@@ -123,4 +119,17 @@ export class RunCommands {
     await this.onResumed?.(head._id, stepId, step.attempt + 1);
     return step.status;
   }
+}
+
+function requireStepId(stepId: string): void {
+  if (!stepId) invalid('step_id is required', [{ field: 'step_id', description: 'is required' }]);
+}
+
+/** The run's step named by a command (`step_id` required; NOT_FOUND when the run has none such). */
+function stepOf(run: LoadedRun, stepId: string): StepState {
+  requireStepId(stepId);
+  const step = run.snapshot.steps.find((s) => s.id === stepId);
+  if (!step)
+    throw BatonError.notFound(`run ${run.head._id} has no step ${stepId.slice(0, 256)}`, 'STEP_NOT_FOUND');
+  return step;
 }

@@ -84,6 +84,12 @@ export class Sweeper {
     await this.coord.nudge(unapplied);
     // Queued instances whose admission was missed (a crash, a lost lock): admit again.
     for (const wf of queued) await this.queue?.admit(wf);
+    // Where the permit gate has each attempt old enough to matter, read once for both uses below:
+    // one it holds back is not lost for want of a claim, and a wait that lasts is recorded.
+    const judged = inflight.filter(
+      (f) => now - f.since >= Math.min(WAIT_RECORDED_AFTER_MS, this.opts.unclaimedMs),
+    );
+    const gated = this.gate ? await this.gate.states(judged.map((f) => f.key)) : {};
     let expired = 0;
     const old = inflight.filter((f) => now - f.since > Math.min(this.opts.unclaimedMs, 5000));
     for (let i = 0; i < old.length; i += 1000) {
@@ -96,14 +102,12 @@ export class Sweeper {
         this.log.warn({ err: String(err) }, 'sweeper: CheckAttempts failed');
         break;
       }
-      // An attempt the permit gate holds back is not claimed by design: it is not lost while it
-      // waits, nor for unclaimedMs after the gate started it.
-      const unclaimed = batch.filter((f) => !live[f.key]?.claimed && now - f.since > this.opts.unclaimedMs);
-      const gated = await this.gate?.states(unclaimed.map((f) => f.key));
       for (const f of batch) {
         const l = live[f.key];
         const leaseUntil = l?.leaseUntil ? +l.leaseUntil : 0;
-        const g = gated?.[f.key];
+        // An attempt the permit gate holds back is not claimed by design: it is not lost while it
+        // waits, nor for unclaimedMs after the gate started it.
+        const g = gated[f.key];
         const lost = !l?.claimed
           ? now - f.since > this.opts.unclaimedMs &&
             !g?.waiting &&
@@ -123,17 +127,10 @@ export class Sweeper {
     // Attempts the permit gate has held back for a while get their wait recorded (timeline, change
     // event, WAITING_FOR_PERMITS in the snapshot); readers see shorter waits from the gate itself.
     if (this.gate) {
-      const old = heads.flatMap((h) =>
-        (h.inflight ?? [])
-          .filter((f) => now - f.since >= WAIT_RECORDED_AFTER_MS)
-          .map((f) => ({ ...f, run: h._id })),
-      );
-      const states = await this.gate.states(
-        old.filter((f) => !this.recordedWaits.has(f.key)).map((f) => f.key),
-      );
-      const waits = old.flatMap((f) => {
-        const st = states[f.key];
-        if (!st?.waiting) return [];
+      const waits = judged.flatMap((f) => {
+        const st = gated[f.key];
+        if (!st?.waiting || now - f.since < WAIT_RECORDED_AFTER_MS || this.recordedWaits.has(f.key))
+          return [];
         this.recordedWaits.add(f.key);
         const event = {
           type: 'permitsWaiting' as const,
@@ -152,7 +149,7 @@ export class Sweeper {
     // attempt ended). Only with every live run in view, and only grants older than the grace.
     if (this.gate && heads.length < LIVE_LIMIT && now - this.lastReconcile >= RECONCILE_EVERY_MS) {
       this.lastReconcile = now;
-      const inflightKeys = new Set(heads.flatMap((h) => (h.inflight ?? []).map((f) => f.key)));
+      const inflightKeys = new Set(inflight.map((f) => f.key));
       const freed = await this.gate.reconcile(inflightKeys, RECONCILE_GRACE_MS, now).catch((err) => {
         this.log.warn({ err: String(err) }, 'sweeper: permit reconciliation failed');
         return 0;

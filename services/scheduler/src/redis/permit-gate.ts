@@ -176,6 +176,30 @@ interface GateCommands {
   permitPromote(limitsKey: string, ...args: string[]): Promise<number>;
 }
 
+/** An attempt whose permits go back, with the tags it holds them under. */
+type Release = { attemptKey: string; tags: readonly string[] };
+
+/** The gate's scripts on a connection or a MULTI (defineCommand adds them to both). */
+function commandsOf(c: Redis | ChainableCommander): GateCommands {
+  return c as unknown as GateCommands;
+}
+
+/** ACQUIRE's keys and arguments. */
+function acquireArgs(
+  attemptKey: string,
+  stream: string,
+  body: string,
+  tags: readonly PermitTag[],
+  now: number,
+): [string, ...string[]] {
+  return [PERMIT_KEYS.limits, attemptKey, stream, body, String(now), JSON.stringify(tags)];
+}
+
+/** RELEASE's keys and arguments. */
+function releaseArgs(items: readonly Release[], now: number): [string, ...string[]] {
+  return [PERMIT_KEYS.limits, String(now), JSON.stringify(items.map((it) => [it.attemptKey, it.tags]))];
+}
+
 /**
  * The permit gate (Redis): every dispatched attempt that carries permit tags passes it on its way to
  * the work stream. An attempt with a permit of each of its tags goes on at once (in the same script
@@ -194,7 +218,7 @@ export class PermitGate {
       redis.defineCommand('permitRelease', { numberOfKeys: 1, lua: RELEASE });
       redis.defineCommand('permitPromote', { numberOfKeys: 1, lua: PROMOTE });
     }
-    this.cmd = redis as unknown as GateCommands;
+    this.cmd = commandsOf(redis);
   }
 
   /** Queues one dispatch on a MULTI (see ACQUIRE); its reply is '' or the tag it waits on. */
@@ -206,25 +230,12 @@ export class PermitGate {
     tags: readonly PermitTag[],
     now: number,
   ): void {
-    (m as unknown as GateCommands).permitAcquire(
-      PERMIT_KEYS.limits,
-      attemptKey,
-      stream,
-      body,
-      String(now),
-      JSON.stringify(tags),
-    );
+    commandsOf(m).permitAcquire(...acquireArgs(attemptKey, stream, body, tags, now));
   }
 
   /** Queues the release of attempts' permits on a MULTI (see RELEASE). */
-  queueRelease(
-    m: ChainableCommander,
-    items: readonly { attemptKey: string; tags: readonly string[] }[],
-    now: number,
-  ): void {
-    if (items.length === 0) return;
-    const arg = JSON.stringify(items.map((it) => [it.attemptKey, it.tags]));
-    (m as unknown as GateCommands).permitRelease(PERMIT_KEYS.limits, String(now), arg);
+  queueRelease(m: ChainableCommander, items: readonly Release[], now: number): void {
+    if (items.length > 0) commandsOf(m).permitRelease(...releaseArgs(items, now));
   }
 
   async acquire(
@@ -234,24 +245,12 @@ export class PermitGate {
     tags: readonly PermitTag[],
     now = Date.now(),
   ): Promise<Admission> {
-    const tag = await this.cmd.permitAcquire(
-      PERMIT_KEYS.limits,
-      attemptKey,
-      stream,
-      body,
-      String(now),
-      JSON.stringify(tags),
-    );
+    const tag = await this.cmd.permitAcquire(...acquireArgs(attemptKey, stream, body, tags, now));
     return tag === '' ? { granted: true } : { granted: false, tag };
   }
 
-  async release(
-    items: readonly { attemptKey: string; tags: readonly string[] }[],
-    now = Date.now(),
-  ): Promise<void> {
-    if (items.length === 0) return;
-    const arg = JSON.stringify(items.map((it) => [it.attemptKey, it.tags]));
-    await this.cmd.permitRelease(PERMIT_KEYS.limits, String(now), arg);
+  async release(items: readonly Release[], now = Date.now()): Promise<void> {
+    if (items.length > 0) await this.cmd.permitRelease(...releaseArgs(items, now));
   }
 
   /** Sets (or with null removes) user tag permits, then starts what now fits. */
@@ -263,7 +262,7 @@ export class PermitGate {
       if (n === null) m.hdel(PERMIT_KEYS.limits, tag);
       else m.hset(PERMIT_KEYS.limits, tag, String(n));
     }
-    (m as unknown as GateCommands).permitPromote(PERMIT_KEYS.limits, String(now), ...tags);
+    commandsOf(m).permitPromote(PERMIT_KEYS.limits, String(now), ...tags);
     await m.exec();
   }
 

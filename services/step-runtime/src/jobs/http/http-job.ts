@@ -1,9 +1,8 @@
 import { type IncomingMessage, type RequestOptions, request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { isIP } from 'node:net';
 import type { JsonValue } from '../../runner/attempt-types.js';
 import { type JobContext, JobFailure, type JobModule, mapParam, optNumber, optString } from '../job.js';
-import { guardedLookup, refusal } from '@baton/kit';
+import { guardedLookup, urlAddressRefusal } from '@baton/kit';
 
 /** Largest response body kept as the `body` output (larger ones are cut, `body_truncated` set). */
 export const MAX_HTTP_BODY_BYTES = 1024 * 1024;
@@ -125,11 +124,8 @@ function send(
   body: Buffer | undefined,
   ctx: JobContext,
 ): Promise<Response> {
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  if (isIP(host)) {
-    const why = refusal(host, host, ctx.settings.httpAllow);
-    if (why) return Promise.reject(new JobFailure('FATAL', why));
-  }
+  const why = urlAddressRefusal(url, ctx.settings.httpAllow);
+  if (why) return Promise.reject(new JobFailure('FATAL', why));
   const options: RequestOptions = {
     method,
     headers: {
