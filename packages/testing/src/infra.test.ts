@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -159,11 +159,14 @@ test('redis: set, flushAll, restart', async () => {
   }
 });
 
-test('freePort returns distinct usable ports', async () => {
+test('freePort returns distinct usable ports, below the ephemeral range outgoing connections use', async () => {
   const ports = await Promise.all(Array.from({ length: 5 }, () => freePort()));
   assert.equal(new Set(ports).size, ports.length);
+  const ephemeralLow = existsSync('/proc/sys/net/ipv4/ip_local_port_range')
+    ? Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0])
+    : 32768;
   for (const port of ports) {
-    assert.ok(port > 0 && port < 65536);
+    assert.ok(port >= 15000 && port < ephemeralLow, `port ${port} is not below ${ephemeralLow}`);
     await new Promise<void>((resolve, reject) => {
       const srv = createServer();
       srv.once('error', reject);

@@ -1,4 +1,5 @@
 // Polling with deadlines (no sleep-and-hope) and free loopback ports.
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 export interface WaitForOptions {
@@ -43,20 +44,47 @@ export class FatalWaitError extends Error {
 }
 
 /** A TCP port on 127.0.0.1 that was free a moment ago (bound to :0, read, closed). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * A free TCP port on 127.0.0.1 for a server started next, chosen BELOW the kernel's ephemeral range:
+ * a port from that range (what listen(0) hands out) can be taken by any outgoing connection between
+ * this check and the server's bind — a stack once failed to start on EADDRINUSE that way. Picked at
+ * random, checked by binding it, and never handed out twice by this process.
+ */
+export async function freePort(): Promise<number> {
+  const [low, high] = portRange();
+  for (let tries = 0; tries < 200; tries++) {
+    const port = low + Math.floor(Math.random() * (high - low));
+    if (handedOut.has(port)) continue;
+    if (await canBind(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  throw new Error(`freePort: no free port between ${low} and ${high}`);
+}
+
+const handedOut = new Set<number>();
+
+/** [15000, the ephemeral range's start): 32768 on Linux unless configured otherwise. */
+function portRange(): [number, number] {
+  let ephemeralLow = 32768;
+  try {
+    const first = Number(
+      readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0],
+    );
+    if (Number.isInteger(first) && first > 16000) ephemeralLow = first;
+  } catch {
+    // not Linux: keep the usual start
+  }
+  return [15000, ephemeralLow];
+}
+
+function canBind(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const srv = createServer();
     srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      if (addr === null || typeof addr === 'string') {
-        srv.close();
-        reject(new Error('freePort: no TCP address'));
-        return;
-      }
-      srv.close((err) => (err ? reject(err) : resolve(addr.port)));
-    });
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
   });
 }
 
