@@ -34,6 +34,12 @@ export interface ServiceConfig {
    * that cannot speak TLS (Kubernetes' native gRPC probes) when BATON_TLS=on.
    */
   healthPort: number;
+  /**
+   * BATON_METRICS_PORT (default 0 = none): plaintext HTTP serving Prometheus metrics at /metrics
+   * on BATON_METRICS_HOST (default BATON_HOST). It shows counts and latencies only, no user data.
+   */
+  metricsPort: number;
+  metricsHost: string;
   /** BATON_TLS, BATON_AUTH and friends (security/security-config.ts). */
   security: SecurityConfig;
   /** BATON_HOST (default 127.0.0.1): the address the gRPC server binds. */
@@ -78,6 +84,8 @@ export function readServiceConfig(
     shutdownGraceMs: r.int('BATON_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     internalHost: '',
     healthPort: r.int('BATON_HEALTH_PORT', 0, 0, 65535),
+    metricsPort: r.int('BATON_METRICS_PORT', 0, 0, 65535),
+    metricsHost: '',
     internalPort: r.int(
       `${service.toUpperCase().replace(/-/g, '_')}_INTERNAL_PORT`,
       defaultPort + 10,
@@ -87,6 +95,7 @@ export function readServiceConfig(
     security: readSecurityConfig(r),
   };
   cfg.internalHost = r.string('BATON_INTERNAL_HOST', cfg.host);
+  cfg.metricsHost = r.string('BATON_METRICS_HOST', cfg.host);
   const exposure = checkExposure(cfg.host, cfg.security) ?? checkExposure(cfg.internalHost, cfg.security);
   if (exposure) r.problem(exposure);
   r.done();

@@ -11,6 +11,15 @@ export {
   type ServiceRegistration,
 } from './grpc-server';
 export { createLogger } from './logger';
+export {
+  batonMeter,
+  instruments,
+  type Meter,
+  type MetricsEndpoint,
+  SECONDS_BUCKETS,
+  secondsSince,
+  startMetrics,
+} from './metrics';
 export { logCalls } from './logging-middleware';
 export { DescriptorIndex, addReflection } from './reflection';
 export { adaptService } from './service-adapter';

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { type ServiceConfig, readServiceConfig } from './config';
 import { type RunningServer, type ServiceRegistration, startGrpcServer } from './grpc-server';
 import { createLogger } from './logger';
+import { startMetrics } from './metrics';
 import { type ChannelCredentials, Server, ServerCredentials, type ServiceDefinition } from '@grpc/grpc-js';
 import { AuditStore } from './security/audit-store';
 import { auditService } from './security/audit-service';
@@ -106,6 +107,11 @@ export async function startService(opts: RunServiceOptions): Promise<StartedServ
   await ensureCollections(mongo.db, [...opts.collections, AuditStore.COLLECTION]);
   const audit = new AuditStore(mongo.db, opts.name);
   await audit.ensureIndexes();
+  // Before setup: instruments made from here on record for real.
+  const metricsEndpoint = config.metricsPort
+    ? await startMetrics(opts.name, config.metricsHost, config.metricsPort)
+    : undefined;
+  if (metricsEndpoint) log.info({ port: metricsEndpoint.port }, 'Prometheus metrics on /metrics');
   const peers: Peers = {
     credentials: serviceChannelCredentials(sec.tls),
     address: (peer) => peerAddress(peer, opts.env),
@@ -177,7 +183,7 @@ export async function startService(opts: RunServiceOptions): Promise<StartedServ
         internalServer.shutdown(config.shutdownGraceMs),
       ]);
       await parts.stop?.();
-      await Promise.allSettled([mongo.close(), redis.close()]);
+      await Promise.allSettled([mongo.close(), redis.close(), metricsEndpoint?.stop()]);
       log.info('stopped');
     })();
     return stopped;

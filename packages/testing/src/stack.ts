@@ -21,6 +21,8 @@ export interface StackTable {
     internalPort: number;
     internalPortEnv: string;
     internalAddrEnv: string;
+    /** Where `npm start` serves its Prometheus metrics (BATON_METRICS_PORT). */
+    metricsPort: number;
     grpcService: string;
     command: string[];
   }[];
@@ -59,6 +61,11 @@ export interface StackOptions {
   auth?: boolean;
   /** Secure mode: where the material is written (default a fresh folder beside the logs). */
   securityDir?: string;
+  /**
+   * Serve Prometheus metrics (BATON_METRICS_PORT) on a port of each service's own: free ports,
+   * or stack.json's metricsPort in "table" mode. Default: on in "table" mode, off otherwise.
+   */
+  metrics?: boolean;
 }
 
 export interface ServiceProcess {
@@ -69,6 +76,8 @@ export interface ServiceProcess {
   internalAddr: string;
   /** 127.0.0.1:<port> */
   addr: string;
+  /** Its Prometheus endpoint (http://127.0.0.1:<port>/metrics), when metrics are on. */
+  metricsUrl?: string;
   logFile: string;
   readonly pid: number | undefined;
   /** SIGKILL the process group now (crash simulation). */
@@ -177,6 +186,9 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       mode === 'free' ? await freePort() : Number(process.env[s.internalPortEnv] || s.internalPort),
     );
   }
+  const metricsPorts = new Map<string, number>();
+  if (opts.metrics ?? mode === 'table')
+    for (const s of wanted) metricsPorts.set(s.name, mode === 'free' ? await freePort() : s.metricsPort);
   const addresses = Object.fromEntries(wanted.map((s) => [s.name, `127.0.0.1:${ports.get(s.name)}`]));
   const internalAddresses = Object.fromEntries(
     wanted.map((s) => [s.name, `127.0.0.1:${internalPorts.get(s.name)}`]),
@@ -223,6 +235,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       baseEnv,
       opts.startTimeoutMs ?? 30_000,
       tlsOn ? security : undefined,
+      metricsPorts.get(s.name),
     );
   try {
     await Promise.all(Object.values(services).map((s) => s.start()));
@@ -254,6 +267,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         baseEnv,
         opts.startTimeoutMs ?? 30_000,
         tlsOn ? security : undefined,
+        metricsPorts.size > 0 ? await freePort() : undefined,
       );
       replicas.push(replica);
       await replica.start();
@@ -275,6 +289,7 @@ function makeService(
   baseEnv: NodeJS.ProcessEnv,
   timeoutMs: number,
   security: SecurityMaterial | undefined,
+  metricsPort?: number,
 ): ServiceProcess {
   const addr = `127.0.0.1:${port}`;
   const logFile = join(logDir, `${spec.name}.log`);
@@ -286,6 +301,7 @@ function makeService(
     internalPort,
     internalAddr: `127.0.0.1:${internalPort}`,
     addr,
+    ...(metricsPort ? { metricsUrl: `http://127.0.0.1:${metricsPort}/metrics` } : {}),
     logFile,
     get pid() {
       return proc?.exitInfo() === undefined ? proc?.child.pid : undefined;
@@ -310,7 +326,12 @@ function makeService(
         cmd === 'node' ? (process.env.BATON_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean) : [];
       const p = startProc(cmd === 'node' ? process.execPath : cmd, [...nodeArgs, ...args], spec.name, {
         cwd: root,
-        env: { ...baseEnv, [spec.portEnv]: String(port), [spec.internalPortEnv]: String(internalPort) },
+        env: {
+          ...baseEnv,
+          [spec.portEnv]: String(port),
+          [spec.internalPortEnv]: String(internalPort),
+          ...(metricsPort ? { BATON_METRICS_PORT: String(metricsPort) } : {}),
+        },
         logFile,
       });
       proc = p;

@@ -5,6 +5,7 @@ startTelemetry('scheduler');
 
 import { Metadata } from '@grpc/grpc-js';
 import {
+  batonMeter,
   EnvReader,
   NOTHING_ALLOWED,
   parseAllowList,
@@ -31,6 +32,7 @@ import { WorkflowQueue } from './app/workflow-queue';
 import { TagPermits } from './app/tag-permits';
 import { Breakpoints } from './app/breakpoints';
 import { Alerts } from './app/alerts';
+import { observeQueues } from './app/scheduler-metrics';
 import { ALERT_DELIVERY_DEFAULTS, AlertDelivery } from './app/alert-delivery';
 import { ENGINE_DEFAULTS, type EngineConfig } from './domain';
 import { REPORT_DEFAULTS, reportHandlers } from './grpc/report-handlers';
@@ -46,6 +48,7 @@ runServiceMain({
   defaultPort: 7402,
   collections: SCHEDULER_COLLECTIONS,
   setup: async ({ mongo, redis, log, peers }) => {
+    observeQueues(batonMeter(), redis.redis);
     const env = new EnvReader();
     const concurrency = env.int('SCHEDULER_CONCURRENCY', 8, 1, 256);
     const sweepEveryMs = env.int('SCHEDULER_SWEEP_MS', SWEEPER_DEFAULTS.everyMs, 100, 600_000);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { secondsSince } from '@baton/kit';
 import type { ChangeEvent } from '@baton/proto';
 import type { Logger } from 'pino';
 import {
@@ -22,6 +23,7 @@ import { changesOf } from './change-events';
 import { contextOf } from './run-context';
 import { headAfter } from './run-head';
 import { releasedAttempts } from './run-permits';
+import { schedulerMetrics } from './scheduler-metrics';
 
 export interface EngineOptions {
   /** How long an instance lock lives without renewal (ms). A crashed holder delays others this long. */
@@ -49,6 +51,7 @@ export class Engine {
    * since no insert would catch a stale view there.
    */
   private readonly recent = new RecentRuns(10_000);
+  private readonly lockWaits = new LockWaits(10_000);
 
   constructor(
     private readonly store: InstanceStore,
@@ -67,7 +70,11 @@ export class Engine {
 
   /** Decides everything pending for one instance. Returns false when another replica holds it. */
   async process(key: string): Promise<boolean> {
-    if (!(await this.coord.tryLock(key, this.token, this.opts.lockTtlMs))) return false;
+    if (!(await this.coord.tryLock(key, this.token, this.opts.lockTtlMs))) {
+      this.lockWaits.held(key);
+      return false;
+    }
+    this.lockWaits.taken(key);
     let missing = false;
     try {
       // While we hold the lock, what we just wrote is what a reload would read: keep it.
@@ -141,6 +148,7 @@ export class Engine {
       return false;
     }
     // Events for an ended run change nothing, but are consumed too, so they are not retried forever.
+    const started = performance.now();
     const ctx = await this.context(head);
     const foreachValues = await this.foreach?.hook(ctx, snapshot);
     const result = this.decider.decide(
@@ -171,7 +179,9 @@ export class Engine {
     // The previous decision's head waited for this one (it consumed the carried reports): write
     // it now, so readers see progress without folding a chain of decisions.
     if (carried.length > 0) await this.store.heads.writeHead(head);
-    return this.apply(head, doc, result.snapshot);
+    const applied = await this.apply(head, doc, result.snapshot);
+    schedulerMetrics().decision.record(secondsSince(started));
+    return applied;
   }
 
   private async context(head: RunHead): Promise<DecideContext> {
@@ -249,7 +259,27 @@ export class Engine {
     if (isInstanceTerminal(next.status) && !isInstanceTerminal(previousStatus)) {
       // Off the decision's path: an entry left behind is dropped by the sweeper.
       this.store.heads.deleteLive(next._id).catch(() => {});
+      if (!next.parent_key) schedulerMetrics().runsEnded.add(1, { status: next.status });
     }
+  }
+}
+
+/**
+ * When this replica first found each run's lock held (bounded: the oldest are forgotten), so
+ * taking it later records how long the run's work waited; a lock taken at once records 0.
+ */
+class LockWaits {
+  private readonly since = new Map<string, number>();
+  constructor(private readonly max: number) {}
+  held(key: string): void {
+    if (this.since.has(key)) return;
+    if (this.since.size >= this.max) this.since.delete(this.since.keys().next().value!);
+    this.since.set(key, performance.now());
+  }
+  taken(key: string): void {
+    const since = this.since.get(key);
+    if (since !== undefined) this.since.delete(key);
+    schedulerMetrics().lockWait.record(since === undefined ? 0 : secondsSince(since), { lock: 'instance' });
   }
 }
 

@@ -21,6 +21,7 @@ import { type RunRefInput, checkReason, checkRequestId, invalid, paramsText } fr
 import type { NewRun, Runs } from './runs';
 import { restartPermits, topRunPermits } from './run-permits';
 import type { WorkflowQueue } from './workflow-queue';
+import { schedulerMetrics } from './scheduler-metrics';
 
 export interface StartInput {
   workflowId: string;
@@ -221,6 +222,8 @@ export class RunStarts {
         })),
       ),
     ]);
+    for (const p of items)
+      schedulerMetrics().runsStarted.add(1, { initiator: p.input.trigger?.kind.toLowerCase() ?? 'manual' });
     // First starts: their admission says whether each runs now; nothing else has touched them yet.
     const admissions = await this.queue.admitNewMany(docs);
     return items.map((p, k) => ({

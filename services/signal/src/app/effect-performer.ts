@@ -17,6 +17,7 @@ import type { RunStore } from '../store/run-store';
 import type { WaitStore } from '../store/wait-store';
 import type { BackfillStore } from '../store/backfill-store';
 import type { Coordination } from '../redis/coordination';
+import { signalMetrics } from './signal-metrics';
 
 /** The scheduler's answers that make retrying a start pointless: the effect is given up (and logged). */
 const GIVE_UP = new Set(['NOT_FOUND', 'INVALID_ARGUMENT', 'FAILED_PRECONDITION']);
@@ -200,6 +201,7 @@ export class EffectPerformer {
 
   /** The signals that fired a start are linked to its run. */
   private async recordLineage(e: StartEffect, instanceId: number, runId: number): Promise<void> {
+    signalMetrics().triggersFired.add(1, { kind: e.initiator.kind.toLowerCase() });
     const time = e.initiator.time ?? Date.now();
     for (const s of e.initiator.signals ?? []) {
       await this.lineage.append(

@@ -3,6 +3,7 @@ import type { SignalDoc } from '../store/documents';
 import type { SignalStore } from '../store/signal-store';
 import { signalId } from '../domain/signal-instance';
 import { type SignalParams, encodeParams } from '../domain/signal-values';
+import { signalMetrics } from './signal-metrics';
 
 export interface PublishInput {
   name: string;
@@ -98,6 +99,7 @@ export class Publisher {
       if (rounds > 1000) throw new Error(`publishing ${name}: too much contention; retry`);
       const docs: SignalDoc[] = items.map((group, i) => this.doc(group[0]!, latest + 1 + i, now));
       const k = await this.store.insertOrdered(docs);
+      if (k > 0) signalMetrics().published.add(k);
       for (let i = 0; i < k; i++) {
         settle(items[i]!, latest + 1 + i, true);
         seqs.push(latest + 1 + i);

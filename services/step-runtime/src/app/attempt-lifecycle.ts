@@ -1,5 +1,6 @@
 import type { ParamValue } from '@baton/proto';
 import { type Dispatch, isRunnableType, parseDispatch } from '../domain/dispatch.js';
+import { stepRuntimeMetrics } from './step-runtime-metrics.js';
 import { convertOutputs } from '../domain/outputs.js';
 import type { QueueMessage, WorkQueue } from '../redis/work-queue.js';
 import { type AttemptOutcome, type RunnerOptions, runAttempt } from '../runner/index.js';
@@ -175,6 +176,10 @@ export class AttemptLifecycle {
       { status: result.status, exitCode: outcome.exitCode, ms: outcome.endedAt - outcome.startedAt },
       'attempt ended',
     );
+    stepRuntimeMetrics().attemptDuration.record((outcome.endedAt - outcome.startedAt) / 1000, {
+      step_type: isRunnableType(stepType) ? stepType : 'OTHER',
+      outcome: result.status,
+    });
     // The report goes out while the result is being recorded, not after: either one reaching its
     // store is enough (a result the scheduler has makes a later lease expiry moot; a recorded
     // result the scheduler lacks is re-sent by the report sweeper), and the step's successor
