@@ -77,8 +77,11 @@ command -v mariadbd >/dev/null 2>&1 || missing+=(mariadb-server)
 command -v podman >/dev/null 2>&1 || missing+=(podman)
 command -v runc >/dev/null 2>&1 || missing+=(runc)
 [[ -x /bin/busybox ]] || missing+=(busybox-static)
+# zsh and fish: the CLI's completion scripts are checked in each shell.
+command -v zsh >/dev/null 2>&1 || missing+=(zsh)
+command -v fish >/dev/null 2>&1 || missing+=(fish)
 if [[ ${#missing[@]} -eq 0 ]]; then
-  say "redis-server, jq, PostgreSQL, MariaDB, Jupyter (nbclient, ipykernel) and Podman present"
+  say "redis-server, jq, PostgreSQL, MariaDB, Jupyter (nbclient, ipykernel), Podman, zsh and fish present"
 else
   say "installing ${missing[*]} with apt-get..."
   SUDO=""

@@ -7,6 +7,7 @@ import {
 } from '@baton/sdk';
 import type { CliIo } from './cli-io';
 import { Output } from './output/output';
+import type { OutputFormat } from './output/record-text';
 import { colorEnabled, createStyle } from './output/style';
 
 /** What every command function gets: where to print, and the service clients. */
@@ -24,7 +25,10 @@ export interface CommandContext {
 export type ConnectFn = (options: ConnectOptions) => BatonClients;
 
 export interface ContextInit {
-  json: boolean;
+  /** --json (the same as format json). */
+  json?: boolean;
+  /** -o: text (default), wide, json or yaml. */
+  format?: OutputFormat;
   connectOptions?: ConnectOptions;
   connect?: ConnectFn;
 }
@@ -34,7 +38,7 @@ export function createCommandContext(io: CliIo, init: ContextInit): CommandConte
   const out = new Output(
     io.stdout,
     io.stderr,
-    init.json,
+    init.format ?? (init.json ? 'json' : 'text'),
     createStyle(colorEnabled(io.stdout, env)),
     createStyle(colorEnabled(io.stderr, env)),
   );
@@ -49,7 +53,7 @@ export function createCommandContext(io: CliIo, init: ContextInit): CommandConte
       return clients;
     },
     addressOf(service) {
-      return resolveAddress(service, options.addresses?.[service], env);
+      return resolveAddress(service, options.addresses?.[service], options.env ?? env);
     },
     close() {
       clients?.close();

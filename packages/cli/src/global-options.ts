@@ -1,7 +1,13 @@
 import type { ConnectOptions, ServiceName } from '@baton/sdk';
 import { type Command, Option } from 'commander';
 import { CliUsageError } from './cli-errors';
+import { OUTPUT_FORMATS, type OutputFormat } from './output/record-text';
 import { parseDuration } from './parse-args';
+
+/** The output format the flags ask for: -o wins over --json. */
+export function outputFormatOf(opts: GlobalOptions): OutputFormat {
+  return opts.output ?? (opts.json ? 'json' : 'text');
+}
 
 /** Options every command accepts (before or after the command name). */
 export interface GlobalOptions {
@@ -11,6 +17,8 @@ export interface GlobalOptions {
   stepRuntimeAddr?: string;
   signalAddr?: string;
   json?: boolean;
+  output?: OutputFormat;
+  profile?: string;
   timeout?: string;
   token?: string;
   tlsCa?: string;
@@ -31,8 +39,18 @@ export function addGlobalOptions(program: Command): void {
       '--addr <host[:port]>',
       `host of all four services, at ports ${FIRST_PORT}..${FIRST_PORT + 3} or port..port+3`,
     )
-    .addOption(new Option('--json', 'print the response as JSON (errors as JSON on stderr)'))
-    .option('--timeout <duration>', 'deadline of each call: 500ms, 10s, 2m', '10s')
+    .addOption(
+      new Option(
+        '-o, --output <format>',
+        'text, wide (more columns), json or yaml (errors too, on stderr)',
+      ).choices(OUTPUT_FORMATS),
+    )
+    .addOption(new Option('--json', 'the same as -o json'))
+    .option('--timeout <duration>', 'deadline of each call: 500ms, 10s, 2m (default: 10s)')
+    .option(
+      '--profile <name>',
+      'a connection profile of ~/.config/baton/config.yaml (addresses, TLS, token, timeout, output); default: $BATON_PROFILE, else its current_profile',
+    )
     .option('--token <token>', 'bearer token (API token or JWT); default: $BATON_TOKEN')
     .option('--tls-ca <file>', 'talk TLS, trusting this CA (PEM); default: $BATON_TLS_CA')
     .option('--tls', "talk TLS, trusting the system's CAs; default: $BATON_TLS=on");

@@ -6,8 +6,10 @@ import { CliExit, CliUsageError, ExitCode, exitCodeFor } from './cli-errors';
 import type { CliIo } from './cli-io';
 import { type CommandContext, type ConnectFn, createCommandContext } from './command-context';
 import { COMMAND_GROUPS } from './commands/index';
-import { addGlobalOptions, connectOptionsFrom, type GlobalOptions } from './global-options';
-import { serviceHint } from './service-hint';
+import { addGlobalOptions, connectOptionsFrom, type GlobalOptions, outputFormatOf } from './global-options';
+import { OUTPUT_FORMATS, type OutputFormat } from './output/record-text';
+import { environmentWith, loadProfile } from './profiles';
+import { serviceHint, shownError } from './service-hint';
 
 /** This CLI's version: its package's (the nearest package.json up from here that is ours). */
 export const CLI_VERSION: string = (() => {
@@ -42,11 +44,11 @@ export async function runCli(argv: string[], io: CliIo, options: RunCliOptions =
     io.stdout.write(`baton ${CLI_VERSION} (API baton.v1)\n`);
     return ExitCode.OK;
   }
-  // Before parsing succeeds, --json is known only from the raw words; parse errors need it too.
+  // Before parsing succeeds, the format is known only from the raw words; parse errors need it too.
   const dashDash = argv.indexOf('--');
-  const jsonRequested = (dashDash === -1 ? argv : argv.slice(0, dashDash)).includes('--json');
+  const requested = rawFormat(dashDash === -1 ? argv : argv.slice(0, dashDash));
   let ctx: (CommandContext & { close(): void }) | undefined;
-  const fallback = () => createCommandContext(io, { json: jsonRequested, connect: options.connect });
+  const fallback = () => createCommandContext(io, { format: requested, connect: options.connect });
 
   const program = new Command('baton')
     .description('Baton workflow orchestrator: push workflow definitions, start, watch and steer their runs')
@@ -62,9 +64,13 @@ export async function runCli(argv: string[], io: CliIo, options: RunCliOptions =
   program.hook('preAction', (_program, action) => {
     const globals = action.optsWithGlobals<GlobalOptions>();
     const env = io.env ?? process.env;
+    const profile = loadProfile(globals.profile, env, (text) => io.stderr.write(`warning: ${text}\n`));
     ctx = createCommandContext(io, {
-      json: globals.json === true,
-      connectOptions: connectOptionsFrom(globals, env),
+      format: globals.output || globals.json ? outputFormatOf(globals) : (profile?.output ?? 'text'),
+      connectOptions: connectOptionsFrom(
+        { ...globals, timeout: globals.timeout ?? profile?.timeout },
+        environmentWith(profile, env),
+      ),
       connect: options.connect,
     });
   });
@@ -84,6 +90,17 @@ export async function runCli(argv: string[], io: CliIo, options: RunCliOptions =
   }
 }
 
+/** -o/--output (in any of its spellings) or --json among the raw words; text otherwise. */
+function rawFormat(words: string[]): OutputFormat {
+  let format: OutputFormat = 'text';
+  for (const [i, w] of words.entries()) {
+    const value = w === '-o' || w === '--output' ? words[i + 1] : /^(?:-o=?|--output=)(.+)$/.exec(w)?.[1];
+    if (value && (OUTPUT_FORMATS as readonly string[]).includes(value)) format = value as OutputFormat;
+    else if (w === '--json' && format === 'text') format = 'json';
+  }
+  return format;
+}
+
 function report(err: unknown, ctx: CommandContext): number {
   if (err instanceof CommanderError) {
     // Help and version requests end the same way as failures in commander.
@@ -96,6 +113,7 @@ function report(err: unknown, ctx: CommandContext): number {
     if (err.message) ctx.out.note(err.message);
     return err.exitCode;
   }
-  ctx.out.error(err, err instanceof BatonClientError ? serviceHint(err, ctx) : undefined);
+  if (err instanceof BatonClientError) ctx.out.error(shownError(err, ctx), serviceHint(err, ctx));
+  else ctx.out.error(err);
   return exitCodeFor(err);
 }

@@ -1,5 +1,6 @@
 import type { BatonClientError, ServiceName } from '@baton/sdk';
 import type { CommandContext } from './command-context';
+import { unreachableError } from './unreachable';
 
 const SERVICES: Record<string, [ServiceName, string]> = {
   DefinitionService: ['definition', 'definition'],
@@ -24,4 +25,12 @@ export function serviceHint(err: BatonClientError, ctx: CommandContext): string 
   if (err.code === 'UNIMPLEMENTED')
     return `the ${flag} service at ${ctx.addressOf(name)} does not implement this yet`;
   return undefined;
+}
+
+/** The error as the CLI shows it: an unreachable service in plain words (see unreachableError). */
+export function shownError(err: BatonClientError, ctx: CommandContext): BatonClientError {
+  const service = /^\/baton\.v1\.(\w+)\//.exec(err.method ?? '')?.[1];
+  const known = service ? SERVICES[service] : undefined;
+  if (err.code !== 'UNAVAILABLE' || !known) return err;
+  return unreachableError(err, known[1], ctx.addressOf(known[0]));
 }

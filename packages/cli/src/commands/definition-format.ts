@@ -84,6 +84,7 @@ export const WORKFLOW_COLUMNS: Column[] = [
   { header: 'ACTIVE', align: 'right' },
   { header: 'TAGS' },
   { header: 'UPDATED' },
+  { header: 'CREATED', wide: true },
 ];
 
 export function workflowRow(w: WorkflowSummary): string[] {
@@ -95,6 +96,7 @@ export function workflowRow(w: WorkflowSummary): string[] {
     w.activeVersion === '0' ? '-' : w.activeVersion,
     listOrDash(w.tags),
     formatTime(w.updatedAt),
+    formatTime(w.createdAt),
   ];
 }
 
@@ -105,6 +107,8 @@ export const VERSION_COLUMNS: Column[] = [
   { header: 'CREATED' },
   { header: 'BY' },
   { header: 'DIGEST' },
+  { header: 'NAME', wide: true },
+  { header: 'DESCRIPTION', wide: true },
 ];
 
 export function versionRow(v: WorkflowVersion): string[] {
@@ -115,6 +119,8 @@ export function versionRow(v: WorkflowVersion): string[] {
     formatTime(v.createdAt),
     v.createdBy || '-',
     v.digest.length > 19 ? `${v.digest.slice(0, 19)}…` : v.digest,
+    v.name || '-',
+    v.description ? v.description.replace(/\s*\n\s*/g, ' ') : '-',
   ];
 }
 

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { CommandContext } from '../command-context';
 import { registerAuditCommands } from './audit-commands';
 import { registerBreakpointCommands } from './breakpoint-commands';
+import { registerCompletionCommands } from './completion-commands';
 import { registerDefinitionCommands } from './definition-commands';
 import { registerLogCommands } from './log-commands';
 import { registerPermitCommands } from './permit-commands';
@@ -26,4 +27,5 @@ export const COMMAND_GROUPS: Array<(program: Command, ctx: () => CommandContext)
   registerTriggerCommands,
   registerSelCommands,
   registerAuditCommands,
+  registerCompletionCommands,
 ];

@@ -3,7 +3,6 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { CliExit, ExitCode } from '../cli-errors';
 import type { CommandContext } from '../command-context';
-import { toJsonLine } from '../output/json-text';
 import { parsePositiveInt } from '../parse-args';
 import { refOf } from './run-commands';
 
@@ -48,7 +47,7 @@ export async function logsCommand(
     );
     for await (const chunk of stream) {
       if (ctx.out.json) {
-        ctx.io.stdout.write(`${toJsonLine(chunk)}\n`);
+        ctx.out.record(chunk);
         continue;
       }
       const name = chunk.stream === 'stderr' ? 'stderr' : 'stdout';

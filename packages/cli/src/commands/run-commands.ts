@@ -2,7 +2,6 @@ import type { InstanceRef } from '@baton/proto';
 import type { Command } from 'commander';
 import { CliUsageError } from '../cli-errors';
 import type { CommandContext } from '../command-context';
-import { toJsonLine } from '../output/json-text';
 import { parsePositiveInt, parseVersionSelector } from '../parse-args';
 import { collectPages, type PagingFlags } from './paging';
 import { collect, parseRunParams } from './run-params';
@@ -83,7 +82,7 @@ export async function startCommand(
   );
   if (!flags.watch) return ctx.out.result(res, formatStart);
   // Under --watch --json every line is one JSON object: the start response, then the updates.
-  if (ctx.out.json) ctx.io.stdout.write(`${toJsonLine(res)}\n`);
+  if (ctx.out.json) ctx.out.record(res);
   else ctx.out.print(formatStart(res, ctx.out.style));
   await watchRun(ctx, { workflowId: res.workflowId, instanceId: res.instanceId, runId: res.runId }, watch);
 }
@@ -290,7 +289,7 @@ export async function restartCommand(
       requestId ? { requestId } : {},
     );
   if (!flags.watch) return ctx.out.result(res, formatRestart);
-  if (ctx.out.json) ctx.io.stdout.write(`${toJsonLine(res)}\n`);
+  if (ctx.out.json) ctx.out.record(res);
   else ctx.out.print(formatRestart(res, ctx.out.style));
   await watchRun(ctx, res.ref ?? refOf(workflowId, instance), watch);
 }

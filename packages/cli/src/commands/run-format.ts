@@ -7,7 +7,7 @@ import type {
   StepRunSummary,
   TimelineEntry,
 } from '@baton/proto';
-import { formatFields, formatTime } from '../output/format-values';
+import { formatFields, formatTime, listOrDash } from '../output/format-values';
 import type { Style } from '../output/style';
 import type { Column } from '../output/table';
 import { paramLines } from './param-text';
@@ -119,6 +119,8 @@ export const STEP_COLUMNS: Column[] = [
   { header: 'STARTED' },
   { header: 'ENDED' },
   { header: 'ERROR' },
+  { header: 'CHILD', wide: true },
+  { header: 'OUTPUTS', wide: true },
 ];
 
 export function stepRow(st: StepRunSummary): string[] {
@@ -130,6 +132,8 @@ export function stepRow(st: StepRunSummary): string[] {
     formatTime(st.startedAt),
     formatTime(st.endedAt),
     st.error ? st.error.replace(/\s*\n\s*/g, ' ') : waitingText(st),
+    st.child ? `${st.child.workflowId}/${st.child.instanceId}/${st.child.runId}` : '-',
+    listOrDash(Object.keys(st.outputs).sort()),
   ];
 }
 
@@ -142,6 +146,8 @@ export const INSTANCE_COLUMNS: Column[] = [
   { header: 'STARTED' },
   { header: 'TOOK', align: 'right' },
   { header: 'INITIATOR' },
+  { header: 'CREATED', wide: true },
+  { header: 'ENDED', wide: true },
 ];
 
 export function instanceRow(inst: Instance, now: number): string[] {
@@ -156,5 +162,7 @@ export function instanceRow(inst: Instance, now: number): string[] {
     formatTime(inst.startedAt ?? inst.createdAt),
     elapsed === undefined ? '-' : formatDuration(elapsed),
     initiatorText(inst) ?? '-',
+    formatTime(inst.createdAt),
+    formatTime(inst.endedAt),
   ];
 }

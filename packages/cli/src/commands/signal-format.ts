@@ -80,10 +80,19 @@ export const SIGNAL_COLUMNS: Column[] = [
   { header: 'SEQ', align: 'right' },
   { header: 'CREATED' },
   { header: 'PARAMS' },
+  { header: 'REQUEST ID', wide: true },
+  { header: 'PRODUCER', wide: true },
 ];
 
 export function signalRow(sig: Signal): string[] {
-  return [sig.seq, formatTime(sig.createdAt), signalParamsText(sig.params)];
+  const p = sig.producer;
+  return [
+    sig.seq,
+    formatTime(sig.createdAt),
+    signalParamsText(sig.params),
+    sig.requestId || '-',
+    p?.workflowId ? `${p.workflowId}/${p.instanceId}/${p.runId} ${p.stepId}` : '-',
+  ];
 }
 
 const LINK_COLUMNS: Column[] = [

@@ -3,7 +3,6 @@ import type { Command } from 'commander';
 import { CliExit, CliUsageError, ExitCode } from '../cli-errors';
 import type { CommandContext } from '../command-context';
 import { pause } from '../pause';
-import { toJsonLine } from '../output/json-text';
 import { parseInstant, parsePositiveInt } from '../parse-args';
 import { backfillProgress, formatBackfill, formatBackfillCreated, formatTriggers } from './trigger-format';
 
@@ -54,7 +53,7 @@ export async function backfillCommand(
     .signal.backfill({ workflowId, triggerId: flags.trigger ?? '', from, to, concurrency });
   if (!flags.wait) return ctx.out.result(res, (r, s) => formatBackfillCreated(r.backfill, r.created, s));
   // Under --wait --json every line is one JSON object: this response, then each change.
-  if (ctx.out.json) ctx.io.stdout.write(`${toJsonLine(res)}\n`);
+  if (ctx.out.json) ctx.out.record(res);
   else ctx.out.print(formatBackfillCreated(res.backfill, res.created, ctx.out.style));
   if (res.backfill) await waitForBackfill(ctx, res.backfill, wait);
 }
@@ -81,7 +80,7 @@ async function waitForBackfill(ctx: CommandContext, first: Backfill, o: Backfill
   let shown = first;
   let drawn = false;
   const show = (b: Backfill) => {
-    if (ctx.out.json) ctx.io.stdout.write(`${toJsonLine({ backfill: b })}\n`);
+    if (ctx.out.json) ctx.out.record({ backfill: b });
     else if (tty) ctx.io.stdout.write(`\r\x1b[K${line(b)}`);
     else ctx.out.print(line(b));
     drawn = true;

@@ -42,6 +42,7 @@ export async function watchRun(
   const stdout = ctx.io.stdout as { columns?: number; rows?: number };
   const printer = new WatchPrinter(ctx.io.stdout, {
     mode,
+    format: ctx.out.format === 'yaml' ? 'yaml' : 'json',
     style: ctx.out.style,
     now: options.now,
     size: () => ({ columns: stdout.columns, rows: stdout.rows }),

@@ -1,6 +1,6 @@
 import type { Instance, StepRunSummary, WatchInstanceResponse } from '@baton/proto';
 import type { OutStream } from '../cli-io';
-import { toJsonLine } from '../output/json-text';
+import { recordText } from '../output/record-text';
 import type { Style } from '../output/style';
 import { waitingText } from './signal-format';
 import { colorStatus, isFailure, isStepFinished, statusMark, TERMINAL_INSTANCE } from './step-status';
@@ -229,6 +229,8 @@ export type WatchMode = 'tty' | 'plain' | 'json';
 
 export interface WatchPrinterOptions {
   mode: WatchMode;
+  /** json mode: each message as a JSON line (default) or a YAML document (-o yaml). */
+  format?: 'json' | 'yaml';
   style: Style;
   now?: () => number;
   /** Terminal size, asked before each redraw (it may change). */
@@ -263,7 +265,7 @@ export class WatchPrinter {
   update(msg: WatchInstanceResponse): void {
     const inst = msg.instance;
     if (this.o.mode === 'json') {
-      this.out.write(`${toJsonLine(msg)}\n`);
+      this.out.write(`${recordText(this.o.format ?? 'json', msg)}\n`);
       if (inst) this.last = inst;
       return;
     }

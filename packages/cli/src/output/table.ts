@@ -7,6 +7,8 @@ export interface Column {
   color?: (cell: string) => string;
   /** Picks each cell's styling from its value (e.g. a status); wins over `color`. */
   colorOf?: (cell: string) => (text: string) => string;
+  /** Shown only with `-o wide`. */
+  wide?: boolean;
 }
 
 /**
