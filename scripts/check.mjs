@@ -4,6 +4,7 @@
 //   3. buf lint                4. generated proto code is what proto/ produces
 //   5. buf breaking against main (against the previous commit when on main itself)
 //   6. tools/baton-isolate: go vet and its go tests (~3 s; most need root and skip without it)
+//   7. every import is declared in its workspace's package.json (scripts/check-deps.mjs)
 import { execFileSync, spawnSync } from 'node:child_process';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -22,6 +23,7 @@ const git = (...args) => execFileSync('git', args, { cwd: root, encoding: 'utf8'
 
 step('biome check', bin('biome'), ['check', '.']);
 step('import boundaries', bin('depcruise'), ['--config', '.dependency-cruiser.cjs', 'packages', 'services']);
+step('declared dependencies', 'node', ['scripts/check-deps.mjs']);
 step('buf lint', bin('buf'), ['lint', 'proto']);
 step('proto codegen', 'node', ['scripts/gen-proto.mjs']);
 step('generated code is committed', 'git', ['diff', '--exit-code', '--stat', '--', 'packages/proto/src/gen']);
