@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { type Span, inSpan, traceContextOf } from '@baton/kit';
 import type { ChangeEvent } from '@baton/proto';
 import type { Logger } from 'pino';
 import {
@@ -140,6 +141,32 @@ export class Engine {
       }
       return false;
     }
+    // One run is one trace: every decision continues the trace the run was started in.
+    return inSpan(
+      'decision',
+      {
+        'baton.workflow_id': head.workflow_id,
+        'baton.instance_id': head.instance_id,
+        'baton.run_id': head.run_id,
+        'baton.instance_key': key,
+        'baton.events': events.length,
+      },
+      (span) => this.decide(key, head, snapshot, events, pending, carried, now, span),
+      traceContextOf(head.trace),
+    );
+  }
+
+  /** Decides, inserts the decision (the fence) and applies it. */
+  private async decide(
+    key: string,
+    head: RunHead,
+    snapshot: InstanceSnapshot,
+    events: InstanceEvent[],
+    pending: Pending,
+    carried: ChildFinishedEvent[],
+    now: number,
+    span: Span,
+  ): Promise<Loaded | boolean> {
     // Events for an ended run change nothing, but are consumed too, so they are not retried forever.
     const ctx = await this.context(head);
     const foreachValues = await this.foreach?.hook(ctx, snapshot);
@@ -160,6 +187,11 @@ export class Engine {
       timeline: result.timeline,
       created_at: now,
     };
+    span.setAttributes({
+      'baton.seq': doc.seq,
+      'baton.steps': result.snapshot.steps.length,
+      'baton.status': result.snapshot.status,
+    });
     if (pending.inbox.length > 0) doc.inbox = pending.inbox;
     if (carried.length > 0) doc.carried = carried.length;
     if (!(await this.store.decisions.insertDecision(doc))) {

@@ -1,9 +1,10 @@
+import { internal } from '@baton/proto';
 import type { StepParams } from '../runner/index.js';
 
 /**
- * One attempt as the scheduler enqueues it: field `a` of a message on `{baton}:work:<pool>`,
- * JSON. `attemptKey` (`<instanceKey>:<stepId>:<attempt>`) is the claim id and user code's
- * idempotency key.
+ * One attempt as the scheduler enqueues it (a WorkMessage, proto baton.internal.v1, in field `a`
+ * of a message on `{baton}:work:<pool>`), checked. `attemptKey` (`<instanceKey>:<stepId>:<attempt>`)
+ * is the claim id and user code's idempotency key.
  */
 export interface Dispatch {
   attemptKey: string;
@@ -18,53 +19,62 @@ export interface Dispatch {
   params: StepParams;
   timeoutSeconds?: number;
   pool: string;
+  /** W3C trace context of the decision that dispatched the attempt; absent when tracing is off. */
+  trace?: { traceparent: string; tracestate: string };
 }
 
 export type ParsedDispatch = { ok: true; dispatch: Dispatch } | { ok: false; error: string };
 
-/** Parses and checks a queue message body. Pure; never throws. */
-export function parseDispatch(raw: string | undefined): ParsedDispatch {
+/** Parses and checks a queue message body (WorkMessage, binary). Pure; never throws. */
+export function parseDispatch(raw: Uint8Array | undefined): ParsedDispatch {
   if (raw === undefined) return { ok: false, error: 'message has no field "a"' };
-  let v: unknown;
+  let o: internal.WorkMessage;
   try {
-    v = JSON.parse(raw);
+    o = internal.WorkMessage.decode(raw);
   } catch (err) {
-    return { ok: false, error: `field "a" is not JSON: ${(err as Error).message}` };
+    return { ok: false, error: `field "a" is not a WorkMessage: ${(err as Error).message}` };
   }
-  if (typeof v !== 'object' || v === null || Array.isArray(v))
-    return { ok: false, error: 'not a JSON object' };
-  const o = v as Record<string, unknown>;
   const problems: string[] = [];
-  const str = (k: string) => {
-    if (typeof o[k] !== 'string' || o[k] === '') problems.push(`${k} must be a non-empty string`);
-    return o[k] as string;
+  const str = (k: string, v: string) => {
+    if (v === '') problems.push(`${k} must be a non-empty string`);
+    return v;
   };
-  const int = (k: string, min: number) => {
-    if (!Number.isSafeInteger(o[k]) || (o[k] as number) < min)
-      problems.push(`${k} must be an integer ≥ ${min}`);
-    return o[k] as number;
+  // int64 fields decode to decimal strings (forceLong=string); ids must fit a JS number.
+  const int = (k: string, v: string | number, min: number) => {
+    const n = Number(v);
+    if (!Number.isSafeInteger(n) || n < min) problems.push(`${k} must be an integer ≥ ${min}`);
+    return n;
   };
   const d: Dispatch = {
-    attemptKey: str('attemptKey'),
-    instanceKey: str('instanceKey'),
-    workflowId: str('workflowId'),
-    instanceId: int('instanceId', 1),
-    runId: int('runId', 1),
-    stepId: str('stepId'),
-    attempt: int('attempt', 1),
-    stepType: typeof o.stepType === 'string' ? o.stepType.toUpperCase() : str('stepType'),
+    attemptKey: str('attemptKey', o.attemptKey),
+    instanceKey: str('instanceKey', o.instanceKey),
+    workflowId: str('workflowId', o.workflowId),
+    instanceId: int('instanceId', o.instanceId, 1),
+    runId: int('runId', o.runId, 1),
+    stepId: str('stepId', o.stepId),
+    attempt: int('attempt', o.attempt, 1),
+    stepType: str('stepType', o.stepType).toUpperCase(),
     params: {},
-    pool: typeof o.pool === 'string' && o.pool !== '' ? o.pool : 'default',
+    pool: o.pool !== '' ? o.pool : 'default',
   };
-  if (o.params !== undefined && o.params !== null) {
-    if (typeof o.params !== 'object' || Array.isArray(o.params)) problems.push('params must be an object');
-    else d.params = o.params as StepParams;
+  if (o.paramsJson !== '') {
+    let params: unknown;
+    try {
+      params = JSON.parse(o.paramsJson);
+    } catch {
+      problems.push('params must be JSON');
+    }
+    if (params !== undefined && params !== null) {
+      if (typeof params !== 'object' || Array.isArray(params)) problems.push('params must be an object');
+      else d.params = params as StepParams;
+    }
   }
-  if (o.timeoutSeconds !== undefined && o.timeoutSeconds !== null) {
-    if (typeof o.timeoutSeconds !== 'number' || !(o.timeoutSeconds >= 0)) {
+  if (o.timeoutSeconds !== undefined) {
+    if (!(o.timeoutSeconds >= 0) || !Number.isFinite(o.timeoutSeconds)) {
       problems.push('timeoutSeconds must be a number ≥ 0');
     } else d.timeoutSeconds = o.timeoutSeconds;
   }
+  if (o.trace && o.trace.traceparent !== '') d.trace = { ...o.trace };
   if (problems.length > 0) return { ok: false, error: problems.join('; ') };
   return { ok: true, dispatch: d };
 }
