@@ -44,6 +44,12 @@ export function traceContextOf(carrier: Partial<TraceCarrier> | undefined): Cont
   });
 }
 
+/** Runs `fn` in the context a stored or received trace context continues. */
+export function withTrace<T>(carrier: Partial<TraceCarrier> | undefined, fn: () => T): T {
+  if (!carrier?.traceparent) return fn();
+  return context.with(traceContextOf(carrier), fn);
+}
+
 /**
  * Runs `fn` in a new active span (child of `parent`, else of the active context). A throw marks
  * the span an error; the span ends when `fn` settles.

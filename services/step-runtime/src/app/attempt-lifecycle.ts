@@ -242,6 +242,7 @@ function targetOf(d: Dispatch): ClaimTarget {
     attempt: d.attempt,
     stepType: d.stepType,
     pool: d.pool,
+    ...(d.trace ? { trace: d.trace } : {}),
   };
 }
 
