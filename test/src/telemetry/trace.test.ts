@@ -12,6 +12,9 @@ import { push, waitEnd } from '../scheduler/support';
 // actions, step-runtime's attempts and reports, and the MongoDB and Redis calls under them —
 // carries StartWorkflow's trace id, though the work crosses Redis streams and MongoDB on its way.
 
+/** OTLP's Span.SpanKind SERVER (the JSON encoding carries the number). */
+const SPAN_KIND_SERVER = 2;
+
 interface ReceivedSpan {
   service: string;
   traceId: string;
@@ -156,7 +159,9 @@ describe('tracing (BATON_OTEL_EXPORTER=otlp)', () => {
 
     const spans = receiver.spans;
     const startSpan = () =>
-      spans.find((s) => s.service === 'scheduler' && s.kind === 2 && s.name.endsWith('/StartWorkflow'));
+      spans.find(
+        (s) => s.service === 'scheduler' && s.kind === SPAN_KIND_SERVER && s.name.endsWith('/StartWorkflow'),
+      );
     const ours = (s: ReceivedSpan) =>
       String(s.attributes['baton.workflow_id'] ?? s.attributes['baton.attempt_key'] ?? '').startsWith(wf);
     // Three attempts (first, two leaves), each with its final report; the last decisions of the
@@ -205,7 +210,9 @@ describe('tracing (BATON_OTEL_EXPORTER=otlp)', () => {
       assert.ok(services.has(s), `${s} spans in the run's trace: ${[...services]}`);
     // The report arrives at the scheduler as a server span of the same trace (gRPC metadata).
     assert.ok(
-      run.some((s) => s.service === 'scheduler' && s.kind === 2 && s.name.endsWith('/ReportAttempt')),
+      run.some(
+        (s) => s.service === 'scheduler' && s.kind === SPAN_KIND_SERVER && s.name.endsWith('/ReportAttempt'),
+      ),
       'ReportAttempt server span',
     );
     const system = (s: ReceivedSpan) => s.attributes['db.system'] ?? s.attributes['db.system.name'];

@@ -11,7 +11,7 @@ import type { RunHead } from '../store/documents';
 import { type ChildLauncher, childFinishedEvent } from './child-launcher';
 import type { ChildReport, EventLog } from './event-log';
 import type { WorkflowQueue } from './workflow-queue';
-import { encodeWorkMessage } from './work-message';
+import { encodeWorkMessage } from '../redis/work-message';
 
 /** An attempt whose permits a decision gives back (see releasedAttempts). */
 export interface Released {

@@ -1,6 +1,7 @@
 import { type Span, inSpan, traceContextOf } from '@baton/kit';
 import type { ParamValue } from '@baton/proto';
-import { type Dispatch, isRunnableType, parseDispatch } from '../domain/dispatch.js';
+import { type Dispatch, isRunnableType } from '../domain/dispatch.js';
+import { parseDispatch } from '../redis/work-message.js';
 import { convertOutputs } from '../domain/outputs.js';
 import type { QueueMessage, WorkQueue } from '../redis/work-queue.js';
 import { type AttemptOutcome, type RunnerOptions, runAttempt } from '../runner/index.js';
