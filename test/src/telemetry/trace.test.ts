@@ -120,8 +120,9 @@ describe('tracing (BATON_OTEL_EXPORTER=otlp)', () => {
     await receiver.stop();
   });
 
-  test('a run with a Shell step and a foreach is one trace, from StartWorkflow to the last report', async () => {
+  test('a run with a Shell step, a foreach and a subworkflow is one trace, from StartWorkflow to the last report', async () => {
     const wf = 'trace.run';
+    const child = `${wf}.child`;
     const shell = (id: string, script: string, successors?: Record<string, string>) => ({
       step: {
         id,
@@ -130,6 +131,7 @@ describe('tracing (BATON_OTEL_EXPORTER=otlp)', () => {
         ...(successors ? { transition: { successors } } : {}),
       },
     });
+    await push(clients, { id: child, steps: [shell('inner', 'echo inner')] });
     await push(clients, {
       id: wf,
       steps: [
@@ -145,6 +147,17 @@ describe('tracing (BATON_OTEL_EXPORTER=otlp)', () => {
               },
             },
             steps: [shell('leaf', 'echo leaf ${i}')],
+            transition: { successors: { sub: 'true' } },
+          },
+        },
+        {
+          subworkflow: {
+            id: 'sub',
+            sync: true,
+            params: {
+              subworkflow_id: { value: child, type: 'STRING' },
+              subworkflow_version: { value: 'latest', type: 'STRING' },
+            },
           },
         },
       ],
@@ -164,14 +177,20 @@ describe('tracing (BATON_OTEL_EXPORTER=otlp)', () => {
       );
     const ours = (s: ReceivedSpan) =>
       String(s.attributes['baton.workflow_id'] ?? s.attributes['baton.attempt_key'] ?? '').startsWith(wf);
-    // Three attempts (first, two leaves), each with its final report; the last decisions of the
-    // run and of its two iterations.
+    // Four attempts (first, two leaves, the subworkflow's inner), each with its final report; the
+    // last decisions of the run, of its two iterations and of the subworkflow.
     await waitFor(
       () =>
         startSpan() !== undefined &&
-        spans.filter((s) => s.name === 'attempt' && ours(s)).length >= 3 &&
+        spans.filter((s) => s.name === 'attempt' && ours(s)).length >= 4 &&
         spans.filter((s) => s.name === 'report' && ours(s) && s.attributes['baton.status'] !== 'RUNNING')
-          .length >= 3 &&
+          .length >= 4 &&
+        spans.some(
+          (s) =>
+            s.name === 'decision' &&
+            s.attributes['baton.workflow_id'] === child &&
+            s.attributes['baton.status'] === 'SUCCEEDED',
+        ) &&
         [`${wf}:${instanceId}:1`, `${wf}:${instanceId}:1:each:0`, `${wf}:${instanceId}:1:each:1`].every(
           (key) =>
             spans.some(
@@ -188,13 +207,18 @@ describe('tracing (BATON_OTEL_EXPORTER=otlp)', () => {
 
     // Every span of ours that names the run is in its trace (foreach iterations included).
     const named = spans.filter((s) => ['decision', 'attempt', 'report'].includes(s.name) && ours(s));
-    assert.ok(named.length >= 3 + 3 + 2, `decisions, attempts and reports (${named.length})`);
+    assert.ok(named.length >= 4 + 4 + 4, `decisions, attempts and reports (${named.length})`);
     for (const s of named)
       assert.equal(s.traceId, traceId, `${s.service} ${s.name} ${JSON.stringify(s.attributes)}`);
     const iterations = new Set(
       run.filter((s) => s.name === 'decision').map((s) => String(s.attributes['baton.instance_key'])),
     );
-    assert.ok(iterations.size >= 3, `the run and its two iterations decide in the trace: ${[...iterations]}`);
+    assert.ok(
+      iterations.size >= 4,
+      `the run, its iterations and its subworkflow decide in the trace: ${[...iterations]}`,
+    );
+    const inner = run.find((s) => s.name === 'attempt' && s.attributes['baton.step_id'] === 'inner');
+    assert.equal(inner?.attributes['baton.workflow_id'], child, 'the subworkflow’s attempt is in the trace');
 
     const names = new Set(run.map((s) => s.name));
     for (const n of ['decision', 'action', 'attempt', 'report']) assert.ok(names.has(n), `a ${n} span`);
