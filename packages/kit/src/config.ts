@@ -9,10 +9,27 @@ export function loopbackUrl(value: string): string | undefined {
     const host = new URL(value).hostname;
     return ['127.0.0.1', 'localhost', '[::1]', '::1'].includes(host)
       ? undefined
-      : 'must point at a loopback address';
+      : 'must point at a loopback address (or set BATON_OTEL_ALLOW_REMOTE=1)';
   } catch {
     return 'not a URL';
   }
+}
+
+function httpUrl(value: string): string | undefined {
+  try {
+    return /^https?:$/.test(new URL(value).protocol) ? undefined : 'expected an http(s):// URL';
+  } catch {
+    return 'not a URL';
+  }
+}
+
+/**
+ * OTEL_EXPORTER_OTLP_ENDPOINT: loopback (a collector sidecar) unless BATON_OTEL_ALLOW_REMOTE=1 says
+ * spans may leave the machine — they carry workflow and step ids.
+ */
+export function readOtlpEndpoint(r: EnvReader): string {
+  const remote = r.oneOf('BATON_OTEL_ALLOW_REMOTE', '0', ['0', '1'] as const) === '1';
+  return r.string('OTEL_EXPORTER_OTLP_ENDPOINT', 'http://127.0.0.1:4318', remote ? httpUrl : loopbackUrl);
 }
 
 export function mongoUrl(value: string): string | undefined {
@@ -54,7 +71,7 @@ export interface ServiceConfig {
   logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** BATON_OTEL_EXPORTER (default none): none | console | otlp. */
   otelExporter: 'none' | 'console' | 'otlp';
-  /** OTEL_EXPORTER_OTLP_ENDPOINT (default http://127.0.0.1:4318), loopback only. */
+  /** OTEL_EXPORTER_OTLP_ENDPOINT (default http://127.0.0.1:4318), loopback unless BATON_OTEL_ALLOW_REMOTE=1. */
   otlpEndpoint: string;
   /** BATON_MAX_DEADLINE_MS (default 30000): the longest a unary call may run. */
   maxDeadlineMs: number;
@@ -79,7 +96,7 @@ export function readServiceConfig(
     redisUrl: r.string('REDIS_URL', DEFAULT_REDIS_URL, redisUrl),
     logLevel: r.oneOf('LOG_LEVEL', 'info', ['trace', 'debug', 'info', 'warn', 'error', 'silent'] as const),
     otelExporter: r.oneOf('BATON_OTEL_EXPORTER', 'none', ['none', 'console', 'otlp'] as const),
-    otlpEndpoint: r.string('OTEL_EXPORTER_OTLP_ENDPOINT', 'http://127.0.0.1:4318', loopbackUrl),
+    otlpEndpoint: readOtlpEndpoint(r),
     maxDeadlineMs: r.int('BATON_MAX_DEADLINE_MS', 30_000, 100, 3_600_000),
     shutdownGraceMs: r.int('BATON_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     internalHost: '',

@@ -53,6 +53,15 @@ export {
   readChanges,
 } from './change-stream';
 export { tryLock, unlock } from './redis-lock';
+export { SHARED_KEYS } from './redis-keys';
+export {
+  type Span,
+  type TraceCarrier,
+  currentTrace,
+  inSpan,
+  traceContextOf,
+  withTrace,
+} from './trace-context';
 export {
   type DefinitionStamp,
   readDefinitionStamp,

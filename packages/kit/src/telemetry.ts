@@ -3,11 +3,15 @@
 // context then crosses services in gRPC metadata.
 //
 // BATON_OTEL_EXPORTER: none (default: no SDK at all, zero cost), console (spans on
-// stdout), otlp (OTLP/HTTP to OTEL_EXPORTER_OTLP_ENDPOINT, which must be loopback).
+// stdout), otlp (OTLP/HTTP JSON to OTEL_EXPORTER_OTLP_ENDPOINT, which must be loopback
+// unless BATON_OTEL_ALLOW_REMOTE=1). Besides gRPC, the MongoDB and ioredis clients are
+// instrumented (loaded after this entry too); our own spans are in trace-context.ts.
 import { GrpcInstrumentation } from '@opentelemetry/instrumentation-grpc';
+import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
+import { MongoDBInstrumentation } from '@opentelemetry/instrumentation-mongodb';
 import { NodeSDK, tracing } from '@opentelemetry/sdk-node';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { EnvReader, loopbackUrl } from './config';
+import { EnvReader, readOtlpEndpoint } from './config';
 
 let sdk: NodeSDK | undefined;
 
@@ -15,7 +19,7 @@ export function startTelemetry(serviceName: string, env: NodeJS.ProcessEnv = pro
   if (sdk) return true;
   const r = new EnvReader(env);
   const exporter = r.oneOf('BATON_OTEL_EXPORTER', 'none', ['none', 'console', 'otlp'] as const);
-  const endpoint = r.string('OTEL_EXPORTER_OTLP_ENDPOINT', 'http://127.0.0.1:4318', loopbackUrl);
+  const endpoint = readOtlpEndpoint(r);
   try {
     r.done();
   } catch {
@@ -31,7 +35,13 @@ export function startTelemetry(serviceName: string, env: NodeJS.ProcessEnv = pro
   sdk = new NodeSDK({
     serviceName,
     traceExporter,
-    instrumentations: [new GrpcInstrumentation()],
+    instrumentations: [
+      new GrpcInstrumentation(),
+      // Spans only inside a traced operation: the workers' idle polls (BRPOP, XREADGROUP, the
+      // sweepers' reads) would otherwise each start a trace of their own.
+      new IORedisInstrumentation({ requireParentSpan: true }),
+      new MongoDBInstrumentation({ requireParentSpan: true }),
+    ],
   });
   sdk.start();
   return true;

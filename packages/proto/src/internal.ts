@@ -30,3 +30,4 @@ export {
   SignalReportServiceService,
   type SignalReportServiceServer,
 } from './gen/baton/internal/v1/signal_report';
+export { TraceContext, WorkMessage } from './gen/baton/internal/v1/work';

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
+import { SHARED_KEYS } from '@baton/kit';
 import { internal } from '@baton/proto';
 import { Redis } from 'ioredis';
 
-/** A dispatch as the scheduler enqueues it (field `a` of a `{baton}:work:<pool>` message). */
+/** A dispatch as the scheduler enqueues it (a WorkMessage in field `a` of a `{baton}:work:<pool>` message). */
 export interface TestDispatch {
   attemptKey: string;
   instanceKey: string;
@@ -53,7 +54,14 @@ export class WorkQueueClient {
   }
 
   async enqueue(d: TestDispatch): Promise<void> {
-    await this.redis.xadd(`{baton}:work:${d.pool}`, '*', 'a', JSON.stringify(d));
+    const { params, instanceId, runId, ...rest } = d;
+    const body = internal.WorkMessage.encode({
+      ...rest,
+      instanceId: String(instanceId),
+      runId: String(runId),
+      paramsJson: JSON.stringify(params),
+    }).finish();
+    await this.redis.xadd(SHARED_KEYS.work(d.pool), '*', SHARED_KEYS.workField, Buffer.from(body));
   }
 
   close(): void {

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { StepRuntimeClient } from '@baton/sdk';
 import type { SignalBroker } from './signal-broker';
 import type { Action, ChildFinishedEvent, DispatchAttemptAction } from '../domain';
-import { KEYS } from '../redis/keys';
+import { SHARED_KEYS, currentTrace, inSpan } from '@baton/kit';
 import type { PermitGate } from '../redis/permit-gate';
 import type { Breakpoints } from './breakpoints';
 import { attemptPermits } from './run-permits';
@@ -11,12 +11,23 @@ import type { RunHead } from '../store/documents';
 import { type ChildLauncher, childFinishedEvent } from './child-launcher';
 import type { ChildReport, EventLog } from './event-log';
 import type { WorkflowQueue } from './workflow-queue';
+import { encodeWorkMessage } from '../redis/work-message';
 
 /** An attempt whose permits a decision gives back (see releasedAttempts). */
 export interface Released {
   attemptKey: string;
   userTags: string[];
 }
+
+/** The actions `perform` does work for (the others are done in batches, or are no work there). */
+const SPANNED: ReadonlySet<Action['type']> = new Set([
+  'cancelAttempt',
+  'waitSignals',
+  'cancelWait',
+  'publishSignals',
+  'stepPaused',
+  'stopChild',
+]);
 
 /** Children created per batch insert (see performMany). */
 const LAUNCH_BATCH = 200;
@@ -73,9 +84,12 @@ export class ActionPerformer {
       for (let i = 0; i < starts.length; i += LAUNCH_BATCH) {
         const batch = starts.slice(i, i + LAUNCH_BATCH);
         // The children's own reports to this parent come back here (their parent is `head`).
-        reports.push(
-          ...(await this.children.launch(head, batch, (more) => this.performMany(more, head._id))),
+        const launched = await inSpan(
+          'action',
+          { 'baton.action': 'startChild', 'baton.count': batch.length },
+          () => this.children.launch(head, batch, (more) => this.performMany(more, head._id)),
         );
+        reports.push(...launched);
       }
     }
     for (const { actions } of items) {
@@ -95,7 +109,10 @@ export class ActionPerformer {
     const carried = reports.filter((r) => r.key === carryFor).map((r) => r.event);
     await this.deliver(reports.filter((r) => r.key !== carryFor));
     for (const { head, actions } of items) {
-      for (const a of actions) await this.perform(head, a);
+      for (const a of actions) {
+        if (!SPANNED.has(a.type)) await this.perform(head, a);
+        else await inSpan('action', { 'baton.action': a.type }, () => this.perform(head, a));
+      }
     }
     return carried;
   }
@@ -125,6 +142,18 @@ export class ActionPerformer {
         .map((a) => ({ head, a })),
     );
     if (dispatches.length === 0 && releases.every((r) => r.tags.length === 0)) return;
+    await inSpan('action', { 'baton.action': 'dispatchAttempt', 'baton.count': dispatches.length }, () =>
+      this.sendDispatches(dispatches, releases),
+    );
+  }
+
+  private async sendDispatches(
+    dispatches: { head: RunHead; a: DispatchAttemptAction }[],
+    releases: { attemptKey: string; tags: string[] }[],
+  ): Promise<void> {
+    const gate = this.gate;
+    // The attempts join the decision's trace (this span's): step-runtime continues it.
+    const trace = currentTrace();
     const now = Date.now();
     const m = this.redis.multi();
     if (gate)
@@ -135,9 +164,10 @@ export class ActionPerformer {
       );
     for (const { head, a } of dispatches) {
       const tags = gate ? attemptPermits(head, a.tags) : [];
-      const body = JSON.stringify(a);
-      if (tags.length === 0) m.xadd(KEYS.work(a.pool), '*', 'a', body);
-      else gate!.queueAcquire(m, a.attemptKey, KEYS.work(a.pool), body, tags, now);
+      const body = encodeWorkMessage(a, trace);
+      const stream = SHARED_KEYS.work(a.pool);
+      if (tags.length === 0) m.xadd(stream, '*', SHARED_KEYS.workField, body);
+      else gate!.queueAcquire(m, a.attemptKey, stream, body, tags, now);
     }
     const res = (await m.exec()) ?? [];
     const failed = res.find(([err]) => err);

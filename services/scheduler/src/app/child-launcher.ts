@@ -21,6 +21,7 @@ import type { ForeachValues } from './foreach-values';
 import { changesOf } from './change-events';
 import { contextOf } from './run-context';
 import { headAfter } from './run-head';
+import { currentTrace } from '@baton/kit';
 import { iterationPermits, subworkflowPermits } from './run-permits';
 import type { PermitTag } from '../redis/permit-gate';
 import type { Runs } from './runs';
@@ -191,6 +192,9 @@ export class ChildLauncher {
       created_at: now,
       updated_at: now,
     };
+    // A child run is part of its parent's trace: its decisions are spans of the same trace.
+    const trace = currentTrace() ?? parent.trace;
+    if (trace) head.trace = trace;
     const ctx = await contextOf(head, this.defs, this.config, this.breakpoints);
     const snapshot0 = newInstanceSnapshot(
       ctx,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { secondsSince } from '@baton/kit';
+import { type Span, inSpan, secondsSince, traceContextOf } from '@baton/kit';
 import type { ChangeEvent } from '@baton/proto';
 import type { Logger } from 'pino';
 import {
@@ -147,8 +147,34 @@ export class Engine {
       }
       return false;
     }
-    // Events for an ended run change nothing, but are consumed too, so they are not retried forever.
+    // One run is one trace: every decision continues the trace the run was started in.
+    return inSpan(
+      'decision',
+      {
+        'baton.workflow_id': head.workflow_id,
+        'baton.instance_id': head.instance_id,
+        'baton.run_id': head.run_id,
+        'baton.instance_key': key,
+        'baton.events': events.length,
+      },
+      (span) => this.decide(key, head, snapshot, events, pending, carried, now, span),
+      traceContextOf(head.trace),
+    );
+  }
+
+  /** Decides, inserts the decision (the fence) and applies it. */
+  private async decide(
+    key: string,
+    head: RunHead,
+    snapshot: InstanceSnapshot,
+    events: InstanceEvent[],
+    pending: Pending,
+    carried: ChildFinishedEvent[],
+    now: number,
+    span: Span,
+  ): Promise<Loaded | boolean> {
     const started = performance.now();
+    // Events for an ended run change nothing, but are consumed too, so they are not retried forever.
     const ctx = await this.context(head);
     const foreachValues = await this.foreach?.hook(ctx, snapshot);
     const result = this.decider.decide(
@@ -168,6 +194,11 @@ export class Engine {
       timeline: result.timeline,
       created_at: now,
     };
+    span.setAttributes({
+      'baton.seq': doc.seq,
+      'baton.steps': result.snapshot.steps.length,
+      'baton.status': result.snapshot.status,
+    });
     if (pending.inbox.length > 0) doc.inbox = pending.inbox;
     if (carried.length > 0) doc.carried = carried.length;
     if (!(await this.store.decisions.insertDecision(doc))) {

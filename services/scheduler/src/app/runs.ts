@@ -1,3 +1,4 @@
+import { currentTrace } from '@baton/kit';
 import type {
   JsonObject,
   DecideContext,
@@ -70,6 +71,8 @@ export class Runs {
       this.store.decisions.insertDecisions(decisions),
       this.store.heads.insertLive(items.map(({ run, now }) => ({ key: run.key, at: now }))),
     ]);
+    // The run's trace is the one it is created in (StartWorkflow's call, a trigger's, a restart's).
+    const trace = currentTrace();
     const heads = items.map(({ run: r, now }, k): RunHead => {
       const head: RunHead = {
         _id: r.key,
@@ -89,6 +92,7 @@ export class Runs {
       if (r.stepConcurrency) head.step_concurrency = r.stepConcurrency;
       if (r.permits) head.permits = r.permits;
       if (r.parentKey) head.parent_key = r.parentKey;
+      if (trace) head.trace = trace;
       return head;
     });
     await this.store.heads.insertHeads(heads);

@@ -1,7 +1,8 @@
 /**
  * Redis key names. `{baton}` is a hash tag: on Redis Cluster the shared queues
  * land in one slot. Everything here is coordination only and rebuilt from
- * MongoDB by the sweeper when lost (DESIGN §2).
+ * MongoDB by the sweeper when lost (DESIGN §2). Names step-runtime reads too (its work streams) are
+ * in @baton/kit's SHARED_KEYS.
  */
 export const KEYS = {
   /** List of instance keys to decide (LPUSH / BRPOP). */
@@ -14,8 +15,6 @@ export const KEYS = {
   inbox: (key: string) => `{baton}:inbox:${key}`,
   /** The lock of one instance (value = holder token). */
   lock: (key: string) => `{baton}:lock:${key}`,
-  /** Step-runtime's work stream of a pool. */
-  work: (pool: string) => `{baton}:work:${pool}`,
   /** The sweeper's lock (one replica sweeps at a time). */
   sweeper: '{baton}:sweeper',
   /** Pub/sub channel announcing that a run's head was written (WatchInstance wake-ups). */
@@ -25,5 +24,3 @@ export const KEYS = {
   /** The instance retention sweep's lock (one replica deletes ended instances at a time). */
   retention: '{baton}:retention',
 } as const;
-
-export const WORK_GROUP = 'step-runtime';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { type RedisHandle, startRedis } from '@baton/testing';
+import { internal } from '@baton/proto';
 import { Redis } from 'ioredis';
 import { PERMIT_KEYS, PermitGate, type PermitTag } from './permit-gate';
 
@@ -53,6 +54,39 @@ describe('permit gate', () => {
     await release('c', wf);
     await release('d', wf);
     assert.deepEqual(await gate.usage(['maestro_workflow:w']), [{ held: 0, waiting: 0 }]);
+  });
+
+  test('a parked message reaches the stream byte for byte (a binary WorkMessage)', async () => {
+    const wf: PermitTag[] = [['maestro_workflow:bin', 1]];
+    const body = (k: string) =>
+      Buffer.from(
+        internal.WorkMessage.encode({
+          attemptKey: k,
+          instanceKey: 'w:1:1',
+          workflowId: 'w',
+          instanceId: '1',
+          runId: '1',
+          stepId: 's',
+          attempt: 1,
+          stepType: 'SHELL',
+          // Bytes that are not UTF-8, and a NUL: a text round trip would change them.
+          paramsJson: JSON.stringify({ s: 'é\u0000' }),
+          timeoutSeconds: 0.5,
+          pool: 'test',
+          trace: { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01', tracestate: '' },
+        }).finish(),
+      );
+    const first = Buffer.concat([body('x'), Buffer.from([0xff, 0xfe])]);
+    const second = body('y');
+    assert.deepEqual(await gate.acquire('x', stream, first, wf), { granted: true });
+    assert.deepEqual(await gate.acquire('y', stream, second, wf), {
+      granted: false,
+      tag: 'maestro_workflow:bin',
+    });
+    await release('x', wf);
+    const entries = (await redis.xrangeBuffer(stream, '-', '+')).map(([, fields]) => fields[1]!);
+    assert.deepEqual(entries, [first, second], 'parked and started by the release script, unchanged');
+    assert.equal(internal.WorkMessage.decode(entries[1]!).attemptKey, 'y');
   });
 
   test('every move is idempotent: a repeat takes, adds or gives back nothing twice', async () => {

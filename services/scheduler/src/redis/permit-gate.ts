@@ -105,7 +105,8 @@ end
 `;
 
 /**
- * ARGV: attempt key, work stream, message body, now, tags (JSON [[tag, limit]...]). Answers '' when
+ * ARGV: attempt key, work stream, message body (a WorkMessage: bytes, stored and added as they are,
+ * never decoded here), now, tags (JSON [[tag, limit]...]). Answers '' when
  * the attempt went to the stream, else the tag it waits on. Idempotent: a repeat (a decision redone
  * after a crash) of a waiting attempt changes nothing, of one already started by the gate adds
  * nothing, of one holding its permits adds the message again (the claim insert runs it once), of
@@ -171,7 +172,7 @@ return 0
 `;
 
 interface GateCommands {
-  permitAcquire(limitsKey: string, ...args: string[]): Promise<string>;
+  permitAcquire(limitsKey: string, ...args: (string | Buffer)[]): Promise<string>;
   permitRelease(limitsKey: string, ...args: string[]): Promise<number>;
   permitPromote(limitsKey: string, ...args: string[]): Promise<number>;
 }
@@ -188,10 +189,10 @@ function commandsOf(c: Redis | ChainableCommander): GateCommands {
 function acquireArgs(
   attemptKey: string,
   stream: string,
-  body: string,
+  body: Buffer | string,
   tags: readonly PermitTag[],
   now: number,
-): [string, ...string[]] {
+): [string, ...(string | Buffer)[]] {
   return [PERMIT_KEYS.limits, attemptKey, stream, body, String(now), JSON.stringify(tags)];
 }
 
@@ -226,7 +227,7 @@ export class PermitGate {
     m: ChainableCommander,
     attemptKey: string,
     stream: string,
-    body: string,
+    body: Buffer | string,
     tags: readonly PermitTag[],
     now: number,
   ): void {
@@ -241,7 +242,7 @@ export class PermitGate {
   async acquire(
     attemptKey: string,
     stream: string,
-    body: string,
+    body: Buffer | string,
     tags: readonly PermitTag[],
     now = Date.now(),
   ): Promise<Admission> {

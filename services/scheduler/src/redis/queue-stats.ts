@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { KEYS, WORK_GROUP } from './keys';
+import { SHARED_KEYS } from '@baton/kit';
 
 export interface QueueStat {
   pool: string;
@@ -18,7 +18,7 @@ const MAX_POOLS = 200;
  * are milliseconds). Entries handed out and not yet acknowledged are step-runtime's, not queued.
  */
 export async function queueStats(redis: Redis, now = Date.now()): Promise<QueueStat[]> {
-  const prefix = KEYS.work('');
+  const prefix = SHARED_KEYS.work('');
   const streams: string[] = [];
   let cursor = '0';
   do {
@@ -32,7 +32,7 @@ export async function queueStats(redis: Redis, now = Date.now()): Promise<QueueS
 async function streamStat(redis: Redis, stream: string, prefix: string, now: number): Promise<QueueStat> {
   const pool = stream.slice(prefix.length);
   const groups = (await redis.call('XINFO', 'GROUPS', stream).catch(() => [])) as unknown[][];
-  const group = groups.map(fieldsOf).find((g) => g.name === WORK_GROUP);
+  const group = groups.map(fieldsOf).find((g) => g.name === SHARED_KEYS.workGroup);
   // No group yet: no step-runtime ever read this pool, so everything in it waits.
   const after = group ? `(${String(group['last-delivered-id'])}` : '-';
   const first = (await redis.xrange(stream, after, '+', 'COUNT', 1)) as [string, string[]][];

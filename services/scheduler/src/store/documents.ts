@@ -100,6 +100,11 @@ export interface RunHead {
   started_at?: number;
   ended_at?: number;
   updated_at: number;
+  /**
+   * W3C trace context the run was started in (StartWorkflow's, or its parent's decision's): its
+   * decisions continue that trace, so one run is one trace. Absent when tracing was off.
+   */
+  trace?: { traceparent: string; tracestate: string };
 }
 
 /** An attempt dispatched and not finished (see RunHead.inflight). */

@@ -1,5 +1,7 @@
+import { type Span, inSpan, traceContextOf } from '@baton/kit';
 import type { ParamValue } from '@baton/proto';
-import { type Dispatch, isRunnableType, parseDispatch } from '../domain/dispatch.js';
+import { type Dispatch, isRunnableType } from '../domain/dispatch.js';
+import { parseDispatch } from '../redis/work-message.js';
 import { stepRuntimeMetrics } from './step-runtime-metrics.js';
 import { convertOutputs } from '../domain/outputs.js';
 import type { QueueMessage, WorkQueue } from '../redis/work-queue.js';
@@ -48,10 +50,27 @@ export class AttemptLifecycle {
       return;
     }
     const dispatch = parsed.dispatch;
+    // The attempt continues the trace of the decision that dispatched it (the run's trace).
+    await inSpan(
+      'attempt',
+      {
+        'baton.attempt_key': dispatch.attemptKey,
+        'baton.step_type': dispatch.stepType,
+        'baton.workflow_id': dispatch.workflowId,
+        'baton.step_id': dispatch.stepId,
+        'baton.attempt': dispatch.attempt,
+      },
+      (span) => this.handleDispatch(msg, dispatch, span),
+      traceContextOf(dispatch.trace),
+    );
+  }
+
+  private async handleDispatch(msg: QueueMessage, dispatch: Dispatch, span: Span): Promise<void> {
     const log = this.d.log.child({ attemptKey: dispatch.attemptKey });
     const entry = this.d.running.register(dispatch.attemptKey);
     if (!entry) {
       log.debug('duplicate message for an attempt handled here; dropped');
+      span.setAttribute('baton.outcome', 'duplicate');
       await this.d.queue.done(msg);
       return;
     }
@@ -63,11 +82,13 @@ export class AttemptLifecycle {
       // the step's path (a lost ack only redelivers a message whose claim then fails).
       void this.d.queue.done(msg).catch((err) => log.warn({ err: String(err) }, 'ack failed (harmless)'));
       if (!claimed) {
+        span.setAttribute('baton.outcome', 'taken');
         await this.onTaken(dispatch, log);
         return;
       }
       log.info({ stepType: dispatch.stepType, pool: dispatch.pool }, 'attempt claimed');
-      await this.runClaimed(dispatch, target, entry, log);
+      const status = await this.runClaimed(dispatch, target, entry, log);
+      span.setAttribute('baton.outcome', status);
     } finally {
       this.d.running.unregister(dispatch.attemptKey);
     }
@@ -100,7 +121,7 @@ export class AttemptLifecycle {
     target: ClaimTarget,
     entry: AttemptEntry,
     log: Log,
-  ): Promise<void> {
+  ): Promise<AttemptResult['status']> {
     const key = dispatch.attemptKey;
     const logs = new LogWriter(this.d.logs, key, {
       onError: (err) => log.warn({ err: String(err) }, 'log flush failed; retrying'),
@@ -189,6 +210,7 @@ export class AttemptLifecycle {
     await running.done;
     this.d.delivery.deliverInBackground(key, target, result, outputs, log, recorded);
     await recorded;
+    return result.status;
   }
 }
 
@@ -226,6 +248,7 @@ function targetOf(d: Dispatch): ClaimTarget {
     attempt: d.attempt,
     stepType: d.stepType,
     pool: d.pool,
+    ...(d.trace ? { trace: d.trace } : {}),
   };
 }
 

@@ -1,3 +1,4 @@
+import { withTrace } from '@baton/kit';
 import type { Redis } from 'ioredis';
 import { KEYS } from '../redis/keys.js';
 import { tryTakeSweepLock } from '../redis/sweep-lock.js';
@@ -61,7 +62,8 @@ export class ReportSweeper {
         doc.result,
         doc.worker ?? this.reporter.worker,
       );
-      const res = await this.reporter.deliver(req, { maxTries: 1 });
+      // In the attempt's trace (stored with its claim), though the attempt ran long ago or elsewhere.
+      const res = await withTrace(doc.target.trace, () => this.reporter.deliver(req, { maxTries: 1 }));
       if (!res?.answered) {
         log.warn('re-sent report not answered; next sweep tries again');
         break; // the scheduler is away: the rest would fail too

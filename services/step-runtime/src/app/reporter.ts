@@ -1,3 +1,4 @@
+import { inSpan } from '@baton/kit';
 import type { ParamValue } from '@baton/proto';
 import { backoffMs } from '../domain/backoff.js';
 import { convertOutputs } from '../domain/outputs.js';
@@ -59,15 +60,23 @@ export class Reporter {
    * Sends until answered — any answer, applied or not, including a final rejection, is the
    * acknowledgement — with backoff 200 ms → 5 s. Undefined when it gave up (aborted / maxTries).
    */
-  async deliver(req: ReportRequest, opts: DeliverOptions = {}): Promise<SendResult | undefined> {
-    const maxTries = opts.maxTries ?? Number.POSITIVE_INFINITY;
-    for (let n = 0; n < maxTries && !opts.signal?.aborted; n++) {
-      const res = await this.client.send(req, opts.timeoutMs);
-      if (res.answered) return res;
-      opts.onRetry?.(n + 1, res.error);
-      if (n + 1 < maxTries) await sleep(backoffMs(n), opts.signal);
-    }
-    return undefined;
+  deliver(req: ReportRequest, opts: DeliverOptions = {}): Promise<SendResult | undefined> {
+    // Called in the attempt's context: the span (and the gRPC call's metadata) joins the run's trace.
+    return inSpan(
+      'report',
+      { 'baton.attempt_key': req.attemptKey, 'baton.status': req.status },
+      async (span) => {
+        const maxTries = opts.maxTries ?? Number.POSITIVE_INFINITY;
+        for (let n = 0; n < maxTries && !opts.signal?.aborted; n++) {
+          const res = await this.client.send(req, opts.timeoutMs);
+          span.setAttribute('baton.tries', n + 1);
+          if (res.answered) return res;
+          opts.onRetry?.(n + 1, res.error);
+          if (n + 1 < maxTries) await sleep(backoffMs(n), opts.signal);
+        }
+        return undefined;
+      },
+    );
   }
 }
 

@@ -1,11 +1,9 @@
 /**
- * Redis names step-runtime shares with the scheduler. `{baton}` is a hash tag (one slot on Redis
- * Cluster). All of it is coordination: losing it delays work, never loses it (the scheduler's
+ * Redis names of step-runtime alone (the work streams it reads are @baton/kit's SHARED_KEYS).
+ * `{baton}` is a hash tag (one slot on Redis Cluster). All of it is coordination: losing it delays work, never loses it (the scheduler's
  * sweeper re-enqueues unclaimed attempts; claims and results live in MongoDB).
  */
 export const KEYS = {
-  /** Work stream of a pool; messages carry one field `a` = the dispatch JSON. */
-  work: (pool: string) => `{baton}:work:${pool}`,
   /** Pub/sub channel: attempt keys to cancel now. */
   cancel: '{baton}:cancel',
   /** Lock of the report sweeper (one replica sweeps at a time). */
@@ -13,6 +11,3 @@ export const KEYS = {
   /** Lock of the retention sweeper (one replica deletes expired logs and claims at a time). */
   retentionSweep: '{baton}:step-runtime:retention-sweep',
 } as const;
-
-/** The consumer group every step-runtime replica reads the work streams with. */
-export const WORK_GROUP = 'step-runtime';

@@ -1,14 +1,17 @@
+import { SHARED_KEYS } from '@baton/kit';
 import type { Redis } from 'ioredis';
-import { KEYS, WORK_GROUP } from './keys.js';
+
+const WORK_GROUP = SHARED_KEYS.workGroup;
 
 export interface QueueMessage {
   stream: string;
   id: string;
-  /** Field `a`; undefined when absent (a malformed message). */
-  body: string | undefined;
+  /** Field `a` (a WorkMessage, binary); undefined when absent (a malformed message). */
+  body: Buffer | undefined;
 }
 
-export type RawEntry = [string, string[] | null] | null;
+/** An entry as read in binary: id and fields are Buffers (strings in tests). */
+export type RawEntry = [string | Buffer, (string | Buffer)[] | null] | null;
 
 /**
  * The work streams of this replica's pools, read through the `step-runtime` consumer group.
@@ -26,7 +29,7 @@ export class WorkQueue {
     pools: string[],
     private readonly consumer: string,
   ) {
-    this.streams = pools.map((p) => KEYS.work(p));
+    this.streams = pools.map((p) => SHARED_KEYS.work(p));
   }
 
   /** Creates the group on each stream (at its end, creating the stream); BUSYGROUP is fine. */
@@ -44,14 +47,15 @@ export class WorkQueue {
   async read(count: number, blockMs: number): Promise<QueueMessage[]> {
     const args = ['GROUP', WORK_GROUP, this.consumer, 'COUNT', count, 'BLOCK', blockMs, 'STREAMS'];
     try {
-      const reply = (await this.blocking.call(
+      // In binary: the message bodies are protobuf, not text.
+      const reply = (await this.blocking.callBuffer(
         'XREADGROUP',
         ...args,
         ...this.streams,
         ...this.streams.map(() => '>'),
       )) as unknown;
       const out: QueueMessage[] = [];
-      const pairs = streamPairs(reply);
+      const pairs = streamsOf(reply);
       for (const [stream, entries] of pairs) out.push(...toMessages(stream, entries));
       return out;
     } catch (err) {
@@ -72,7 +76,7 @@ export class WorkQueue {
     for (const stream of this.streams) {
       if (out.length >= count) break;
       try {
-        const reply = (await this.redis.call(
+        const reply = (await this.redis.callBuffer(
           'XAUTOCLAIM',
           stream,
           WORK_GROUP,
@@ -81,7 +85,7 @@ export class WorkQueue {
           '0-0',
           'COUNT',
           count - out.length,
-        )) as [string, RawEntry[], string[]?];
+        )) as [Buffer, RawEntry[], Buffer[]?];
         out.push(...toMessages(stream, reply[1]));
         // Ids of entries deleted while pending: nothing to run, drop them from the PEL.
         const deleted = reply[2] ?? [];
@@ -102,17 +106,20 @@ export class WorkQueue {
 /**
  * The per-stream entries of an XREADGROUP reply in any protocol: RESP2 nests `[[stream, entries]…]`;
  * RESP3 (ioredis 6's default) answers a map, which arrives flat `[stream, entries, …]` or as an object.
+ * Stream names may be Buffers (binary reads).
  */
 export function streamsOf(reply: unknown): [string, RawEntry[]][] {
   if (reply === null || reply === undefined) return [];
   if (Array.isArray(reply)) {
     if (reply.length === 0) return [];
-    if (Array.isArray(reply[0])) return reply as [string, RawEntry[]][];
+    if (Array.isArray(reply[0])) {
+      return (reply as [string | Buffer, RawEntry[]][]).map(([s, e]) => [String(s), e]);
+    }
     const out: [string, RawEntry[]][] = [];
     for (let i = 0; i + 1 < reply.length; i += 2) out.push([String(reply[i]), reply[i + 1] as RawEntry[]]);
     return out;
   }
-  if (reply instanceof Map) return [...reply.entries()] as [string, RawEntry[]][];
+  if (reply instanceof Map) return [...reply.entries()].map(([s, e]) => [String(s), e as RawEntry[]]);
   if (typeof reply === 'object') return Object.entries(reply as Record<string, RawEntry[]>);
   return [];
 }
@@ -122,24 +129,11 @@ function toMessages(stream: string, entries: RawEntry[]): QueueMessage[] {
   for (const e of entries) {
     if (!e) continue;
     const [id, fields] = e;
-    let body: string | undefined;
-    for (let i = 0; fields && i + 1 < fields.length; i += 2) if (fields[i] === 'a') body = fields[i + 1];
-    out.push({ stream, id, body });
+    let body: Buffer | undefined;
+    for (let i = 0; fields && i + 1 < fields.length; i += 2) {
+      if (String(fields[i]) === SHARED_KEYS.workField) body = Buffer.from(fields[i + 1]!);
+    }
+    out.push({ stream, id: String(id), body });
   }
   return out;
-}
-
-/**
- * XREADGROUP's reply as [stream, entries] pairs. RESP2 answers with pairs; over
- * RESP3 (ioredis 6's default) the map arrives flattened as [stream, entries, ...].
- */
-export function streamPairs(reply: unknown): [string, RawEntry[]][] {
-  if (reply === null || reply === undefined) return [];
-  if (!Array.isArray(reply)) return Object.entries(reply as Record<string, RawEntry[]>);
-  if (reply.length > 0 && typeof reply[0] === 'string') {
-    const out: [string, RawEntry[]][] = [];
-    for (let i = 0; i + 1 < reply.length; i += 2) out.push([reply[i] as string, reply[i + 1] as RawEntry[]]);
-    return out;
-  }
-  return reply as [string, RawEntry[]][];
 }

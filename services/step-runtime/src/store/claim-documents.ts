@@ -8,6 +8,8 @@ export interface ClaimTarget {
   attempt: number;
   stepType: string;
   pool: string;
+  /** The run's W3C trace context (from the work message): a report re-sent later joins the trace. */
+  trace?: { traceparent: string; tracestate: string };
 }
 
 /** The recorded end of an attempt (what ReportAttempt carries). */
