@@ -222,8 +222,9 @@ for (const layer of LAYERS) {
           const c = pod.containers[0];
           // One image for every service, so overlays set it with images: (dev: the local baton:dev).
           assert.equal(c.image, IMAGE[layer]);
-          assert.deepEqual(c.command, svc.command);
-          assert.equal(c.args, undefined);
+          // As args: a command would replace the image's entrypoint (tini, PID 1, reaps step orphans).
+          assert.deepEqual(c.args, svc.command);
+          assert.equal(c.command, undefined);
           if (layer === 'overlays/dev') assert.equal(d.spec.replicas, 1, 'dev runs one replica');
           // prod: its HorizontalPodAutoscaler owns the count (overlays.test.ts checks minReplicas).
           else assert.equal(d.spec.replicas, undefined, 'replicas belong to overlays / autoscalers');
