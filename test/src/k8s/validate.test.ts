@@ -33,10 +33,9 @@ describe('tools/k8s-validate', () => {
       encoding: 'utf8',
       timeout: 600_000,
     });
+    // Only a missing Go skips; a build that fails (modules included) fails the suite.
     if (r.error) noValidator = `go is not installed (${r.error.message})`;
-    else if (r.status !== 0 && /dial tcp|lookup |proxy|i\/o timeout|no such host/i.test(r.stderr)) {
-      noValidator = `Go modules could not be downloaded: ${r.stderr.trim().split('\n')[0]}`;
-    } else {
+    else {
       assert.equal(r.status, 0, `building tools/k8s-validate failed:\n${r.stderr}`);
       validator = out;
     }
