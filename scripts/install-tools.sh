@@ -2,6 +2,7 @@
 # Installs the local tools Baton's dev stack and tests need, into <repo>/.baton/bin (git-ignored):
 #   - ferretdb-launcher (our embedded FerretDB 1.24.2, built from tools/ferretdb-launcher)
 #   - baton-isolate (step-runtime's confinement of user code, built from tools/baton-isolate)
+#   - k8s-validate (strict offline check of rendered manifests, built from tools/k8s-validate)
 #   - grpcurl v1.9.3
 #   - redis-server, jq, the PostgreSQL and MariaDB servers the SQL step tests start privately,
 #     python3-nbclient / python3-ipykernel for Notebook steps, podman + runc + busybox-static for Docker steps
@@ -50,6 +51,22 @@ else
   mv -f "$isolate.tmp" "$isolate"
   printf '%s\n' "$want" >"$stamp"
   say "built baton-isolate in $((SECONDS - start))s -> $isolate"
+fi
+
+# --- k8s-validate ---------------------------------------------------------------
+# Same stamp scheme. The k8s tests pipe `kubectl kustomize` output through it.
+validate="$BIN/k8s-validate"
+stamp="$validate.sha256"
+want="$(cd "$ROOT/tools/k8s-validate" && cat go.mod go.sum *.go | sha256sum | cut -d' ' -f1) $(go env GOVERSION)"
+if [[ -x "$validate" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
+  say "k8s-validate up to date ($validate)"
+else
+  say "building k8s-validate (Kubernetes API types; the first build takes a minute or two)..."
+  start=$SECONDS
+  (cd "$ROOT/tools/k8s-validate" && go build -trimpath -o "$validate.tmp" .)
+  mv -f "$validate.tmp" "$validate"
+  printf '%s\n' "$want" >"$stamp"
+  say "built k8s-validate in $((SECONDS - start))s -> $validate"
 fi
 
 # --- grpcurl ---------------------------------------------------------------

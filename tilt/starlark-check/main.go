@@ -2,7 +2,9 @@
 // (go.starlark.net, the one Tilt embeds) against stand-ins for the Tilt builtins
 // the Baton Tiltfile uses, and prints the resources it declared as JSON.
 //
-//	go run ./tilt/starlark-check tilt/Tiltfile
+//	go run ./tilt/starlark-check tilt/Tiltfile [-- --mode=cluster]
+//
+// Arguments after `--` reach the Tiltfile's config.parse(), as with `tilt up -- ...`.
 //
 // Tilt itself cannot be installed in our environment; this catches what a
 // plain parse cannot: Starlark dialect errors (top-level loops, Python-only
@@ -49,9 +51,12 @@ var (
 )
 
 func main() {
-	if len(os.Args) != 2 {
-		fmt.Fprintln(os.Stderr, "usage: starlark-check path/to/Tiltfile")
+	if len(os.Args) < 2 || (len(os.Args) > 2 && os.Args[2] != "--") {
+		fmt.Fprintln(os.Stderr, "usage: starlark-check path/to/Tiltfile [-- tilt-args...]")
 		os.Exit(2)
+	}
+	if len(os.Args) > 3 {
+		configArgs = os.Args[3:]
 	}
 	path, err := filepath.Abs(os.Args[1])
 	check(err)
@@ -77,6 +82,15 @@ func main() {
 		"tcp_socket_action": builtin("tcp_socket_action", tcpSocketAction),
 		"exec_action":       builtin("exec_action", execAction),
 		"http_get_action":   builtin("http_get_action", httpGetAction),
+		"config":            configModule(),
+		"docker_build":      builtin("docker_build", dockerBuildBuiltin),
+		"sync":              builtin("sync", syncBuiltin),
+		"run":               builtin("run", runBuiltin),
+		"fall_back_on":      builtin("fall_back_on", fallBackOnBuiltin),
+		"kustomize":         builtin("kustomize", kustomizeBuiltin),
+		"k8s_yaml":          builtin("k8s_yaml", k8sYAMLBuiltin),
+		"k8s_resource":      builtin("k8s_resource", k8sResourceBuiltin),
+		"port_forward":      builtin("port_forward", portForwardBuiltin),
 		"fail": builtin("fail", func(_ *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, kw []starlark.Tuple) (starlark.Value, error) {
 			var msg string
 			if err := starlark.UnpackArgs("fail", args, kw, "msg", &msg); err != nil {
@@ -93,19 +107,40 @@ func main() {
 		}
 		os.Exit(1)
 	}
-	names := map[string]bool{}
-	for _, r := range resources {
-		names[r.Name] = true
+	// Every workload of k8s_yaml becomes a resource named after it (k8s_resource may rename it).
+	names := workloadNames()
+	for _, r := range k8sResources {
+		if r.Name != r.Workload {
+			delete(names, r.Workload)
+			names[r.Name] = true
+		}
 	}
 	for _, r := range resources {
-		for _, d := range r.ResourceDeps {
+		if names[r.Name] {
+			fmt.Fprintf(os.Stderr, "resource %q: a local resource and a Kubernetes workload share the name\n", r.Name)
+			os.Exit(1)
+		}
+		names[r.Name] = true
+	}
+	deps := map[string][]string{}
+	for _, r := range resources {
+		deps[r.Name] = r.ResourceDeps
+	}
+	for _, r := range k8sResources {
+		deps[r.Name] = r.ResourceDeps
+	}
+	for name, ds := range deps {
+		for _, d := range ds {
 			if !names[d] {
-				fmt.Fprintf(os.Stderr, "resource %q: resource_deps names unknown resource %q\n", r.Name, d)
+				fmt.Fprintf(os.Stderr, "resource %q: resource_deps names unknown resource %q\n", name, d)
 				os.Exit(1)
 			}
 		}
 	}
-	out, err := json.MarshalIndent(map[string]any{"resources": resources}, "", "  ")
+	check(checkImagesUsed())
+	out, err := json.MarshalIndent(map[string]any{
+		"resources": resources, "images": images, "k8sYaml": k8sYAMLs, "k8sResources": k8sResources,
+	}, "", "  ")
 	check(err)
 	fmt.Println(string(out))
 }

@@ -1,67 +1,66 @@
 // The kustomize base (k8s/base) renders, and for every service in stack.json it
 // has a Deployment and a Service that agree with the table: public and internal
-// ports, command, gRPC probes on the plaintext health port, resources, the shared
-// ConfigMap (TLS and auth on, valid for the kit), the Secrets baton-tls and
-// baton-auth mounted (never rendered: no keys in git), one image, hardened pods.
+// ports, command, gRPC probes on the plaintext health port, metrics port, resources,
+// the shared ConfigMap (TLS and auth on, valid for the kit), the Secrets baton-tls,
+// baton-auth (mounted) and baton-db (the store URLs, envFrom), never rendered by the
+// base: no keys in git; one image, hardened pods. The per-service checks run on the
+// dev and prod overlays too (k8s/overlays/*), so an overlay cannot undo them.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, posix, relative } from 'node:path';
 import { describe, test } from 'node:test';
-import { parseAllDocuments } from 'yaml';
-import { readStack, repoRoot } from './stack';
+import {
+  LAYERS,
+  type Layer,
+  type Obj,
+  findIn,
+  generated,
+  kustomize,
+  objectsOf,
+  quantity,
+  renderLayer,
+  root,
+  secretValues,
+} from './render';
+import { readStack } from './stack';
 
-// biome-ignore lint/suspicious/noExplicitAny: rendered Kubernetes objects are checked field by field.
-type Obj = any;
-
-const root = repoRoot();
 const stack = readStack(root);
 const base = join(root, 'k8s', 'base');
+const skip = renderLayer('base').skip ?? false;
 
-function kustomize(dir: string): { objects?: Obj[]; skip?: string; error?: string } {
-  const r = spawnSync('kubectl', ['kustomize', dir], { encoding: 'utf8', timeout: 60_000 });
-  if (r.error && (r.error as NodeJS.ErrnoException).code === 'ENOENT') {
-    return { skip: 'kubectl is not installed (it renders kustomize offline: kubectl kustomize k8s/base)' };
-  }
-  if (r.status !== 0) return { error: `kubectl kustomize ${dir} failed (${r.status}): ${r.stderr}` };
-  const docs = parseAllDocuments(r.stdout);
-  const objects: Obj[] = [];
-  for (const d of docs) {
-    if (d.errors.length > 0) return { error: `rendered YAML does not parse: ${d.errors[0].message}` };
-    const o = d.toJS();
-    if (o) objects.push(o);
-  }
-  return { objects };
+function render(layer: Layer = 'base'): Obj[] {
+  return objectsOf(layer);
 }
 
-const rendered = kustomize(base);
-const skip = rendered.skip ?? false;
-const objects: Obj[] = rendered.objects ?? [];
-
-function render(): Obj[] {
-  assert.equal(rendered.error, undefined, rendered.error);
-  return objects;
+function find(kind: string, name: string, layer: Layer = 'base'): Obj {
+  return findIn(render(layer), kind, name);
 }
 
-function find(kind: string, name: string): Obj {
-  const o = render().find((x) => x.kind === kind && x.metadata?.name === name);
-  assert.ok(o, `no ${kind} named ${name} in the rendered base`);
-  return o;
-}
-
-function configMap(): Obj {
-  const maps = render().filter(
-    (o) => o.kind === 'ConfigMap' && /^baton-config(-[a-z0-9]+)?$/.test(o.metadata.name),
-  );
+function configMap(layer: Layer = 'base'): Obj {
+  const maps = generated(render(layer), 'ConfigMap', 'baton-config');
   assert.equal(maps.length, 1, 'exactly one baton-config ConfigMap');
   return maps[0];
 }
 
+/** The name the Deployments' secretRef must carry: the generated baton-db-<hash>, else baton-db. */
+function dbSecretName(layer: Layer): string {
+  const s = generated(render(layer), 'Secret', 'baton-db');
+  assert.ok(s.length <= 1, 'at most one baton-db Secret');
+  return s[0]?.metadata.name ?? 'baton-db';
+}
+
 /** BATON_HEALTH_PORT from the ConfigMap: the plaintext health-only port the probes use. */
-function healthPort(): number {
-  const port = Number(configMap().data.BATON_HEALTH_PORT);
+function healthPort(layer: Layer = 'base'): number {
+  const port = Number(configMap(layer).data.BATON_HEALTH_PORT);
   assert.ok(Number.isInteger(port) && port > 0 && port < 65536, 'BATON_HEALTH_PORT set in the ConfigMap');
+  return port;
+}
+
+/** BATON_METRICS_PORT from the ConfigMap: Prometheus metrics in every pod. */
+function metricsPort(layer: Layer = 'base'): number {
+  const port = Number(configMap(layer).data.BATON_METRICS_PORT);
+  assert.ok(Number.isInteger(port) && port > 0 && port < 65536, 'BATON_METRICS_PORT set in the ConfigMap');
   return port;
 }
 
@@ -69,24 +68,7 @@ function healthPort(): number {
 const FILE_VARS = ['BATON_TLS_CERT', 'BATON_TLS_KEY', 'BATON_TLS_CA', 'BATON_AUTH_TOKENS_FILE'];
 const OPTIONAL_FILE_VARS = ['BATON_AUTH_JWT_SECRET_FILE', 'BATON_AUTH_JWKS_FILE'];
 
-/** Kubernetes resource quantities to plain numbers (cores, bytes). */
-function quantity(q: string | number): number {
-  const s = String(q);
-  const m = /^([0-9.]+)(m|Ki|Mi|Gi|Ti|k|M|G|T)?$/.exec(s);
-  assert.ok(m, `unparsable quantity ${s}`);
-  const factor: Record<string, number> = {
-    m: 1e-3,
-    k: 1e3,
-    M: 1e6,
-    G: 1e9,
-    T: 1e12,
-    Ki: 2 ** 10,
-    Mi: 2 ** 20,
-    Gi: 2 ** 30,
-    Ti: 2 ** 40,
-  };
-  return Number(m[1]) * (m[2] ? factor[m[2]] : 1);
-}
+const IMAGE: Record<Layer, string> = { base: 'baton', 'overlays/dev': 'baton:dev', 'overlays/prod': 'baton' };
 
 // A skipped suite counts no test in node 20's totals: this one shows the reason as a skip.
 if (skip) test('k8s/base renders with kubectl kustomize', { skip }, () => {});
@@ -109,10 +91,9 @@ describe('k8s/base (kubectl kustomize)', { skip }, () => {
     assert.equal(data.BATON_HOST, '0.0.0.0', 'in a pod the server must listen on every interface');
     assert.equal(data.BATON_OTEL_EXPORTER, 'none');
     assert.ok(data.LOG_LEVEL);
-    assert.equal(new URL(data.MONGODB_URL).protocol, 'mongodb:');
-    assert.equal(new URL(data.MONGODB_URL).hostname, 'mongodb');
-    assert.equal(new URL(data.REDIS_URL).protocol, 'redis:');
-    assert.equal(new URL(data.REDIS_URL).hostname, 'redis');
+    // Store URLs may carry passwords: they come from the Secret baton-db, never the ConfigMap.
+    assert.equal(data.MONGODB_URL, undefined, 'MONGODB_URL belongs in the Secret baton-db');
+    assert.equal(data.REDIS_URL, undefined, 'REDIS_URL belongs in the Secret baton-db');
     for (const [k, v] of Object.entries(data)) {
       assert.equal(typeof v, 'string', `${k} must be a string`);
       assert.doesNotMatch(String(v), /BEGIN|PRIVATE KEY/, `${k}: key material belongs in a Secret`);
@@ -129,6 +110,11 @@ describe('k8s/base (kubectl kustomize)', { skip }, () => {
     assert.ok(
       !used.includes(healthPort()),
       `BATON_HEALTH_PORT ${healthPort()} clashes with ${used.join(', ')}`,
+    );
+    assert.equal(metricsPort(), 9464, 'BATON_METRICS_PORT: where the services serve Prometheus metrics');
+    assert.ok(
+      ![...used, healthPort()].includes(metricsPort()),
+      `BATON_METRICS_PORT ${metricsPort()} clashes with another port`,
     );
     // Peers are found by Service name on the internal port.
     for (const s of stack.services) {
@@ -149,6 +135,8 @@ describe('k8s/base (kubectl kustomize)', { skip }, () => {
         port: number;
         internalPort: number;
         healthPort: number;
+        mongodbUrl: string;
+        redisUrl: string;
         security: { tls: object | null; auth: object | null };
       };
     };
@@ -159,7 +147,11 @@ describe('k8s/base (kubectl kustomize)', { skip }, () => {
     // at config time); everything else is the ConfigMap's own value.
     const dir = mkdtempSync(join(tmpdir(), 'baton-k8s-config-'));
     t.after(() => rmSync(dir, { recursive: true, force: true }));
-    const env: Record<string, string> = { ...data };
+    // With the store URLs of the dev overlay's Secret baton-db (the kit checks their form).
+    const env: Record<string, string> = {
+      ...data,
+      ...secretValues(generated(render('overlays/dev'), 'Secret', 'baton-db')[0]),
+    };
     for (const k of [...FILE_VARS, ...OPTIONAL_FILE_VARS]) {
       if (!data[k]) continue;
       const local = join(dir, posix.relative('/etc/baton', data[k]));
@@ -179,6 +171,8 @@ describe('k8s/base (kubectl kustomize)', { skip }, () => {
       assert.equal(cfg.healthPort, healthPort());
       assert.ok(cfg.security.tls, 'TLS on');
       assert.ok(cfg.security.auth, 'auth required');
+      assert.equal(new URL(cfg.mongodbUrl).hostname, 'mongodb');
+      assert.equal(new URL(cfg.redisUrl).hostname, 'redis');
     }
     // And the guard is real: the same settings without TLS, or without auth, are refused.
     const svc = stack.services[0];
@@ -188,199 +182,6 @@ describe('k8s/base (kubectl kustomize)', { skip }, () => {
       /BATON_AUTH=required/,
     );
   });
-
-  for (const svc of stack.services) {
-    describe(`service ${svc.name}`, () => {
-      test('Deployment runs the stack.json command from the one image', () => {
-        const d = find('Deployment', svc.name);
-        const pod = d.spec.template.spec;
-        assert.equal(pod.containers.length, 1);
-        const c = pod.containers[0];
-        assert.equal(c.image, 'baton', 'one image for every service, so overlays set it with images:');
-        assert.deepEqual(c.command, svc.command);
-        assert.equal(c.args, undefined);
-        assert.equal(d.spec.replicas, undefined, 'replicas belong to overlays / autoscalers');
-      });
-
-      test('listens on the stack.json ports (grpc, internal) and the health port, with their env vars', () => {
-        const c = find('Deployment', svc.name).spec.template.spec.containers[0];
-        assert.deepEqual(
-          c.ports.map((p: Obj) => [p.name, p.containerPort]),
-          [
-            ['grpc', svc.port],
-            ['internal', svc.internalPort],
-            ['health', healthPort()],
-          ],
-        );
-        const env = Object.fromEntries((c.env ?? []).map((e: Obj) => [e.name, e.value]));
-        assert.equal(env[svc.portEnv], String(svc.port));
-        assert.equal(env[svc.internalPortEnv], String(svc.internalPort));
-      });
-
-      test('native gRPC readiness, liveness and startup probes on the plaintext health port', () => {
-        const c = find('Deployment', svc.name).spec.template.spec.containers[0];
-        for (const kind of ['readinessProbe', 'livenessProbe', 'startupProbe']) {
-          const p = c[kind];
-          assert.ok(p?.grpc, `${kind} must be a grpc probe`);
-          // Native gRPC probes cannot speak TLS: the public port (TLS) would always fail them.
-          assert.equal(p.grpc.port, healthPort(), `${kind} port is BATON_HEALTH_PORT`);
-          // Liveness asks the kit's "liveness" name (SERVING unless the process is stopping);
-          // readiness and startup follow the dependencies through "" or the service's name.
-          const allowed = kind === 'livenessProbe' ? ['liveness'] : [undefined, '', svc.grpcService];
-          assert.ok(
-            allowed.includes(p.grpc.service),
-            `${kind} checks health service ${allowed.join(' or ')}, not ${p.grpc.service}`,
-          );
-          assert.equal(p.httpGet ?? p.tcpSocket ?? p.exec, undefined);
-        }
-        // Liveness must not fire before the startup probe gives up, nor on one slow answer.
-        assert.ok(c.livenessProbe.failureThreshold * c.livenessProbe.periodSeconds >= 30);
-      });
-
-      test('requests and limits for CPU and memory, requests within limits', () => {
-        const c = find('Deployment', svc.name).spec.template.spec.containers[0];
-        for (const r of ['cpu', 'memory']) {
-          assert.ok(c.resources?.requests?.[r], `requests.${r}`);
-          assert.ok(c.resources?.limits?.[r], `limits.${r}`);
-          assert.ok(
-            quantity(c.resources.requests[r]) <= quantity(c.resources.limits[r]),
-            `${r} request > limit`,
-          );
-        }
-        const heap = /--max-old-space-size=(\d+)/.exec(
-          (c.env ?? []).find((e: Obj) => e.name === 'NODE_OPTIONS')?.value ?? '',
-        );
-        if (heap) {
-          assert.ok(
-            Number(heap[1]) * 2 ** 20 < quantity(c.resources.limits.memory),
-            'V8 heap below the memory limit',
-          );
-        }
-      });
-
-      test('config comes from the shared ConfigMap (kustomize rewrites the hashed name)', () => {
-        const c = find('Deployment', svc.name).spec.template.spec.containers[0];
-        assert.deepEqual(c.envFrom, [{ configMapRef: { name: configMap().metadata.name } }]);
-      });
-
-      test('SIGTERM drain fits in the termination grace period; no preStop hook', () => {
-        const d = find('Deployment', svc.name);
-        const pod = d.spec.template.spec;
-        const graceMs = Number(configMap().data.BATON_SHUTDOWN_GRACE_MS);
-        assert.ok(Number.isInteger(graceMs) && graceMs > 0, 'BATON_SHUTDOWN_GRACE_MS set in the ConfigMap');
-        assert.ok(
-          pod.terminationGracePeriodSeconds * 1000 >= graceMs + 5000,
-          `terminationGracePeriodSeconds ${pod.terminationGracePeriodSeconds}s must exceed the ${graceMs} ms drain with room to close stores`,
-        );
-        assert.equal(pod.containers[0].lifecycle?.preStop, undefined);
-        assert.equal(d.spec.strategy.rollingUpdate.maxUnavailable, 0);
-      });
-
-      test('hardened pod: non-root, read-only root, no capabilities, no escalation, no API token', () => {
-        const pod = find('Deployment', svc.name).spec.template.spec;
-        const c = pod.containers[0];
-        assert.equal(pod.securityContext.runAsNonRoot, true);
-        assert.ok(pod.securityContext.runAsUser > 0);
-        assert.equal(pod.securityContext.seccompProfile?.type, 'RuntimeDefault');
-        assert.equal(c.securityContext.allowPrivilegeEscalation, false);
-        assert.equal(c.securityContext.readOnlyRootFilesystem, true);
-        assert.notEqual(c.securityContext.privileged, true);
-        assert.deepEqual(c.securityContext.capabilities.drop, ['ALL']);
-        assert.equal(c.securityContext.capabilities.add, undefined);
-        assert.equal(pod.automountServiceAccountToken, false);
-        assert.equal(
-          pod.enableServiceLinks,
-          false,
-          'service links would inject e.g. DEFINITION_PORT=tcp://...',
-        );
-        assert.equal(pod.hostNetwork ?? false, false);
-        // A read-only root needs a writable /tmp.
-        const tmp = c.volumeMounts.find((m: Obj) => m.mountPath === '/tmp');
-        assert.ok(tmp, '/tmp mounted');
-        assert.ok(pod.volumes.find((v: Obj) => v.name === tmp.name)?.emptyDir, '/tmp is an emptyDir');
-      });
-
-      test('mounts the Secrets baton-tls and baton-auth read-only where the ConfigMap points', () => {
-        const pod = find('Deployment', svc.name).spec.template.spec;
-        const c = pod.containers[0];
-        const data = configMap().data;
-        const secretVolume = (secretName: string) => {
-          const v = pod.volumes.find((x: Obj) => x.secret?.secretName === secretName);
-          assert.ok(v, `a volume from the Secret ${secretName}`);
-          const m = c.volumeMounts.find((x: Obj) => x.name === v.name);
-          assert.ok(m, `the Secret ${secretName} is mounted`);
-          assert.equal(m.readOnly, true, `${secretName} mounted read-only`);
-          assert.equal(v.secret.optional ?? false, false, `${secretName} must not be optional`);
-          return { v, m };
-        };
-        const tls = secretVolume('baton-tls');
-        const auth = secretVolume('baton-auth');
-        // Each file variable names a file in one of the two mounts, under a key the Secret has.
-        const expected: Record<string, [typeof tls, string]> = {
-          BATON_TLS_CERT: [tls, 'tls.crt'],
-          BATON_TLS_KEY: [tls, 'tls.key'],
-          BATON_TLS_CA: [tls, 'ca.crt'],
-          BATON_AUTH_TOKENS_FILE: [auth, 'tokens.json'],
-        };
-        for (const [k, [{ v, m }, key]] of Object.entries(expected)) {
-          assert.equal(
-            data[k],
-            posix.join(m.mountPath, key),
-            `${k} points into the ${v.secret.secretName} mount`,
-          );
-          const items: Obj[] | undefined = v.secret.items;
-          if (items)
-            assert.ok(
-              items.some((i) => i.key === key && i.path === key),
-              `${key} projected`,
-            );
-        }
-      });
-
-      test('labels: name/component per service; selectors stay minimal and match the pods', () => {
-        const d = find('Deployment', svc.name);
-        const sel = d.spec.selector.matchLabels;
-        const podLabels = d.spec.template.metadata.labels;
-        assert.equal(podLabels['app.kubernetes.io/component'], svc.name);
-        assert.ok(podLabels['app.kubernetes.io/name']);
-        assert.equal(podLabels['app.kubernetes.io/part-of'], 'baton');
-        for (const [k, v] of Object.entries(sel)) assert.equal(podLabels[k], v, `selector ${k}`);
-        assert.equal(
-          sel['app.kubernetes.io/part-of'],
-          undefined,
-          'selectors are immutable: keep common labels out',
-        );
-        const others = render().filter((o) => o.kind === 'Deployment' && o.metadata.name !== svc.name);
-        for (const o of others) {
-          const l = o.spec.template.metadata.labels;
-          assert.ok(
-            Object.entries(sel).some(([k, v]) => l[k] !== v),
-            `selector of ${svc.name} also matches pods of ${o.metadata.name}`,
-          );
-        }
-      });
-
-      test('ClusterIP Service with ports grpc and internal on the stack.json ports, selecting the pods', () => {
-        const s = find('Service', svc.name);
-        const d = find('Deployment', svc.name);
-        assert.equal(s.spec.type ?? 'ClusterIP', 'ClusterIP');
-        // The health port stays off the Service: only the kubelet probes it.
-        assert.deepEqual(
-          s.spec.ports.map((p: Obj) => [p.name, p.port]),
-          [
-            ['grpc', svc.port],
-            ['internal', svc.internalPort],
-          ],
-        );
-        for (const p of s.spec.ports) {
-          const port = p.name === 'grpc' ? svc.port : svc.internalPort;
-          assert.ok(p.targetPort === p.name || p.targetPort === port, `targetPort ${p.targetPort}`);
-        }
-        assert.notEqual(s.spec.ports[0].appProtocol, 'kubernetes.io/h2c', 'the ports speak TLS, not h2c');
-        assert.deepEqual(s.spec.selector, d.spec.selector.matchLabels);
-      });
-    });
-  }
 
   test('an overlay can set the image for every service with images:', (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'baton-k8s-overlay-'));
@@ -409,3 +210,213 @@ describe('k8s/base (kubectl kustomize)', { skip }, () => {
     for (const image of images) assert.equal(image, 'registry.invalid/baton:v1.2.3');
   });
 });
+
+for (const layer of LAYERS) {
+  describe(`k8s/${layer}: one Deployment and Service per stack.json service`, { skip }, () => {
+    for (const svc of stack.services) {
+      describe(`service ${svc.name}`, () => {
+        test('Deployment runs the stack.json command from the one image', () => {
+          const d = find('Deployment', svc.name, layer);
+          const pod = d.spec.template.spec;
+          assert.equal(pod.containers.length, 1);
+          const c = pod.containers[0];
+          // One image for every service, so overlays set it with images: (dev: the local baton:dev).
+          assert.equal(c.image, IMAGE[layer]);
+          // As args: a command would replace the image's entrypoint (tini, PID 1, reaps step orphans).
+          assert.deepEqual(c.args, svc.command);
+          assert.equal(c.command, undefined);
+          if (layer === 'overlays/dev') assert.equal(d.spec.replicas, 1, 'dev runs one replica');
+          // prod: its HorizontalPodAutoscaler owns the count (overlays.test.ts checks minReplicas).
+          else assert.equal(d.spec.replicas, undefined, 'replicas belong to overlays / autoscalers');
+        });
+
+        test('listens on the stack.json ports (grpc, internal), the health and metrics ports, with their env vars', () => {
+          const c = find('Deployment', svc.name, layer).spec.template.spec.containers[0];
+          assert.deepEqual(
+            c.ports.map((p: Obj) => [p.name, p.containerPort]),
+            [
+              ['grpc', svc.port],
+              ['internal', svc.internalPort],
+              ['health', healthPort(layer)],
+              ['metrics', metricsPort(layer)],
+            ],
+          );
+          const env = Object.fromEntries((c.env ?? []).map((e: Obj) => [e.name, e.value]));
+          assert.equal(env[svc.portEnv], String(svc.port));
+          assert.equal(env[svc.internalPortEnv], String(svc.internalPort));
+        });
+
+        test('native gRPC readiness, liveness and startup probes on the plaintext health port', () => {
+          const c = find('Deployment', svc.name, layer).spec.template.spec.containers[0];
+          for (const kind of ['readinessProbe', 'livenessProbe', 'startupProbe']) {
+            const p = c[kind];
+            assert.ok(p?.grpc, `${kind} must be a grpc probe`);
+            // Native gRPC probes cannot speak TLS: the public port (TLS) would always fail them.
+            assert.equal(p.grpc.port, healthPort(layer), `${kind} port is BATON_HEALTH_PORT`);
+            // Liveness asks the kit's "liveness" name (SERVING unless the process is stopping);
+            // readiness and startup follow the dependencies through "" or the service's name.
+            const allowed = kind === 'livenessProbe' ? ['liveness'] : [undefined, '', svc.grpcService];
+            assert.ok(
+              allowed.includes(p.grpc.service),
+              `${kind} checks health service ${allowed.join(' or ')}, not ${p.grpc.service}`,
+            );
+            assert.equal(p.httpGet ?? p.tcpSocket ?? p.exec, undefined);
+          }
+          // Liveness must not fire before the startup probe gives up, nor on one slow answer.
+          assert.ok(c.livenessProbe.failureThreshold * c.livenessProbe.periodSeconds >= 30);
+        });
+
+        test('requests and limits for CPU and memory, requests within limits', () => {
+          const c = find('Deployment', svc.name, layer).spec.template.spec.containers[0];
+          for (const r of ['cpu', 'memory']) {
+            assert.ok(c.resources?.requests?.[r], `requests.${r}`);
+            assert.ok(c.resources?.limits?.[r], `limits.${r}`);
+            assert.ok(
+              quantity(c.resources.requests[r]) <= quantity(c.resources.limits[r]),
+              `${r} request > limit`,
+            );
+          }
+          const heap = /--max-old-space-size=(\d+)/.exec(
+            (c.env ?? []).find((e: Obj) => e.name === 'NODE_OPTIONS')?.value ?? '',
+          );
+          if (heap) {
+            assert.ok(
+              Number(heap[1]) * 2 ** 20 < quantity(c.resources.limits.memory),
+              'V8 heap below the memory limit',
+            );
+          }
+        });
+
+        test('config comes from the shared ConfigMap and the Secret baton-db (kustomize rewrites hashed names)', () => {
+          const c = find('Deployment', svc.name, layer).spec.template.spec.containers[0];
+          // The Secret last, so its MONGODB_URL / REDIS_URL win; not optional: a missing Secret
+          // stops the pod instead of leaving the kit on its loopback defaults.
+          assert.deepEqual(c.envFrom, [
+            { configMapRef: { name: configMap(layer).metadata.name } },
+            { secretRef: { name: dbSecretName(layer) } },
+          ]);
+        });
+
+        test('SIGTERM drain fits in the termination grace period; no preStop hook', () => {
+          const d = find('Deployment', svc.name, layer);
+          const pod = d.spec.template.spec;
+          const graceMs = Number(configMap(layer).data.BATON_SHUTDOWN_GRACE_MS);
+          assert.ok(Number.isInteger(graceMs) && graceMs > 0, 'BATON_SHUTDOWN_GRACE_MS set in the ConfigMap');
+          assert.ok(
+            pod.terminationGracePeriodSeconds * 1000 >= graceMs + 5000,
+            `terminationGracePeriodSeconds ${pod.terminationGracePeriodSeconds}s must exceed the ${graceMs} ms drain with room to close stores`,
+          );
+          assert.equal(pod.containers[0].lifecycle?.preStop, undefined);
+          assert.equal(d.spec.strategy.rollingUpdate.maxUnavailable, 0);
+        });
+
+        test('hardened pod: non-root, read-only root, no capabilities, no escalation, no API token', () => {
+          const pod = find('Deployment', svc.name, layer).spec.template.spec;
+          const c = pod.containers[0];
+          assert.equal(pod.securityContext.runAsNonRoot, true);
+          assert.ok(pod.securityContext.runAsUser > 0);
+          assert.equal(pod.securityContext.seccompProfile?.type, 'RuntimeDefault');
+          assert.equal(c.securityContext.allowPrivilegeEscalation, false);
+          assert.equal(c.securityContext.readOnlyRootFilesystem, true);
+          assert.notEqual(c.securityContext.privileged, true);
+          assert.deepEqual(c.securityContext.capabilities.drop, ['ALL']);
+          assert.equal(c.securityContext.capabilities.add, undefined);
+          assert.equal(pod.automountServiceAccountToken, false);
+          assert.equal(
+            pod.enableServiceLinks,
+            false,
+            'service links would inject e.g. DEFINITION_PORT=tcp://...',
+          );
+          assert.equal(pod.hostNetwork ?? false, false);
+          // A read-only root needs a writable /tmp.
+          const tmp = c.volumeMounts.find((m: Obj) => m.mountPath === '/tmp');
+          assert.ok(tmp, '/tmp mounted');
+          assert.ok(pod.volumes.find((v: Obj) => v.name === tmp.name)?.emptyDir, '/tmp is an emptyDir');
+        });
+
+        test('mounts the Secrets baton-tls and baton-auth read-only where the ConfigMap points', () => {
+          const pod = find('Deployment', svc.name, layer).spec.template.spec;
+          const c = pod.containers[0];
+          const data = configMap(layer).data;
+          const secretVolume = (secretName: string) => {
+            const v = pod.volumes.find((x: Obj) => x.secret?.secretName === secretName);
+            assert.ok(v, `a volume from the Secret ${secretName}`);
+            const m = c.volumeMounts.find((x: Obj) => x.name === v.name);
+            assert.ok(m, `the Secret ${secretName} is mounted`);
+            assert.equal(m.readOnly, true, `${secretName} mounted read-only`);
+            assert.equal(v.secret.optional ?? false, false, `${secretName} must not be optional`);
+            return { v, m };
+          };
+          const tls = secretVolume('baton-tls');
+          const auth = secretVolume('baton-auth');
+          // Each file variable names a file in one of the two mounts, under a key the Secret has.
+          const expected: Record<string, [typeof tls, string]> = {
+            BATON_TLS_CERT: [tls, 'tls.crt'],
+            BATON_TLS_KEY: [tls, 'tls.key'],
+            BATON_TLS_CA: [tls, 'ca.crt'],
+            BATON_AUTH_TOKENS_FILE: [auth, 'tokens.json'],
+          };
+          for (const [k, [{ v, m }, key]] of Object.entries(expected)) {
+            assert.equal(
+              data[k],
+              posix.join(m.mountPath, key),
+              `${k} points into the ${v.secret.secretName} mount`,
+            );
+            const items: Obj[] | undefined = v.secret.items;
+            if (items)
+              assert.ok(
+                items.some((i) => i.key === key && i.path === key),
+                `${key} projected`,
+              );
+          }
+        });
+
+        test('labels: name/component per service; selectors stay minimal and match the pods', () => {
+          const d = find('Deployment', svc.name, layer);
+          const sel = d.spec.selector.matchLabels;
+          const podLabels = d.spec.template.metadata.labels;
+          assert.equal(podLabels['app.kubernetes.io/component'], svc.name);
+          assert.ok(podLabels['app.kubernetes.io/name']);
+          assert.equal(podLabels['app.kubernetes.io/part-of'], 'baton');
+          for (const [k, v] of Object.entries(sel)) assert.equal(podLabels[k], v, `selector ${k}`);
+          assert.equal(
+            sel['app.kubernetes.io/part-of'],
+            undefined,
+            'selectors are immutable: keep common labels out',
+          );
+          const others = render(layer).filter((o) => o.kind === 'Deployment' && o.metadata.name !== svc.name);
+          for (const o of others) {
+            const l = o.spec.template.metadata.labels;
+            assert.ok(
+              Object.entries(sel).some(([k, v]) => l[k] !== v),
+              `selector of ${svc.name} also matches pods of ${o.metadata.name}`,
+            );
+          }
+        });
+
+        test('ClusterIP Service with ports grpc, internal (stack.json) and metrics, selecting the pods', () => {
+          const s = find('Service', svc.name, layer);
+          const d = find('Deployment', svc.name, layer);
+          assert.equal(s.spec.type ?? 'ClusterIP', 'ClusterIP');
+          // The health port stays off the Service: only the kubelet probes it.
+          assert.deepEqual(
+            s.spec.ports.map((p: Obj) => [p.name, p.port]),
+            [
+              ['grpc', svc.port],
+              ['internal', svc.internalPort],
+              ['metrics', metricsPort(layer)],
+            ],
+          );
+          for (const p of s.spec.ports) {
+            const port = { grpc: svc.port, internal: svc.internalPort, metrics: metricsPort(layer) }[
+              p.name as string
+            ];
+            assert.ok(p.targetPort === p.name || p.targetPort === port, `targetPort ${p.targetPort}`);
+          }
+          assert.notEqual(s.spec.ports[0].appProtocol, 'kubernetes.io/h2c', 'the ports speak TLS, not h2c');
+          assert.deepEqual(s.spec.selector, d.spec.selector.matchLabels);
+        });
+      });
+    }
+  });
+}

@@ -1,7 +1,9 @@
 // tilt/Tiltfile cannot drift from stack.json: it reads the table instead of
 // repeating ports, commands or names, it is valid Starlark, and when run by the
 // real Starlark interpreter (tilt/starlark-check: go.starlark.net with stand-ins
-// for Tilt's builtins) it declares exactly the processes of the table.
+// for Tilt's builtins) it declares exactly the processes of the table (process
+// mode, the default) or the image, the dev overlay and one Kubernetes resource
+// per service with its port forwarded (`-- --mode=cluster`).
 // Tilt itself cannot be installed here, so this is as far as offline checks go.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -141,12 +143,46 @@ interface Resource {
 let checker: string | undefined;
 let noChecker: string | undefined;
 
-function runTiltfile(path: string): Resource[] {
-  assert.ok(checker, noChecker);
-  const r = spawnSync(checker, [path], { encoding: 'utf8', timeout: 60_000 });
-  assert.equal(r.status, 0, `starlark-check ${path} failed:\n${r.stderr}`);
-  return (JSON.parse(r.stdout) as { resources: Resource[] }).resources;
+interface PortForward {
+  local: number;
+  container: number;
+  name?: string;
 }
+interface Checked {
+  resources: Resource[];
+  images: Array<{ ref: string; context: string; dockerfile: string; liveUpdate: object[] }>;
+  k8sYaml: Array<{
+    source: string;
+    path: string;
+    objects: Array<{ kind: string; name: string; namespace?: string }>;
+  }>;
+  k8sResources: Array<{
+    name: string;
+    workload: string;
+    portForwards: PortForward[] | null;
+    resourceDeps: string[] | null;
+    labels: string[] | null;
+  }>;
+}
+
+function checkTiltfile(path: string, tiltArgs: string[] = []): Checked {
+  assert.ok(checker, noChecker);
+  const args = tiltArgs.length > 0 ? [path, '--', ...tiltArgs] : [path];
+  const r = spawnSync(checker, args, { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.status, 0, `starlark-check ${args.join(' ')} failed:\n${r.stderr}`);
+  return JSON.parse(r.stdout) as Checked;
+}
+
+function runTiltfile(path: string): Resource[] {
+  const checked = checkTiltfile(path);
+  // Process mode touches no image and no cluster.
+  assert.deepEqual(checked.images, []);
+  assert.deepEqual(checked.k8sYaml, []);
+  assert.deepEqual(checked.k8sResources, []);
+  return checked.resources;
+}
+
+const haveKubectl = !spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).error;
 
 function expectMatchesTable(resources: Resource[], table: Stack, base: string): void {
   const byName = new Map(resources.map((r) => [r.name, r]));
@@ -298,5 +334,71 @@ describe('tilt/Tiltfile under the real Starlark interpreter', () => {
     writeFileSync(join(dir, 'stack.json'), JSON.stringify(other));
     writeFileSync(join(dir, 'package.json'), '{}');
     expectMatchesTable(runTiltfile(join(dir, 'tilt', 'Tiltfile')), other, dir);
+  });
+
+  test('cluster mode: the image from the root Dockerfile, k8s/overlays/dev, a resource per service', (t) => {
+    if (!checker) return t.skip(noChecker);
+    if (!haveKubectl) return t.skip('kubectl is not installed (kustomize() renders the overlay with it)');
+    const c = checkTiltfile(tiltfilePath, ['--mode=cluster']);
+    // The one image every Deployment runs, built from the repository root.
+    assert.deepEqual(
+      c.images.map((i) => [i.ref, i.context, i.dockerfile]),
+      [['baton', root, join(root, 'Dockerfile')]],
+    );
+    assert.deepEqual(
+      c.k8sYaml.map((y) => [y.source, y.path]),
+      [['kustomize', join(root, 'k8s', 'overlays', 'dev')]],
+    );
+    const objects = c.k8sYaml[0].objects;
+    const infraNames = Object.keys(stack.infra).sort();
+    const byName = new Map(c.k8sResources.map((r) => [r.name, r]));
+    assert.deepEqual(
+      [...byName.keys()].sort(),
+      [...infraNames, ...stack.services.map((s) => s.name)].sort(),
+      "one k8s_resource per service and per infra entry (the overlay's MongoDB and Redis)",
+    );
+    // No local processes: only the resource that makes the Secrets in the overlay's namespace.
+    assert.deepEqual(
+      c.resources.map((r) => r.name),
+      ['k8s-secrets'],
+    );
+    const secrets = c.resources[0];
+    const namespaces = new Set(objects.filter((o) => o.kind !== 'Namespace').map((o) => o.namespace));
+    assert.deepEqual([...namespaces], ['baton-dev'], "the dev overlay's namespace");
+    assert.match(
+      secrets.cmd?.join(' ') ?? '',
+      /make-k8s-secrets\.mjs --namespace baton-dev --apply --keep-existing/,
+    );
+    assert.equal(secrets.dir, root);
+    for (const s of stack.services) {
+      const r = byName.get(s.name);
+      assert.ok(r, `k8s_resource ${s.name}`);
+      assert.equal(r.workload, s.name);
+      assert.ok(
+        objects.some((o) => o.kind === 'Deployment' && o.name === s.name),
+        `the overlay has a Deployment ${s.name}`,
+      );
+      assert.deepEqual(
+        r.portForwards?.map((p) => [p.local, p.container]),
+        [[s.port, s.port]],
+        `${s.name} forwards its public port ${s.port}`,
+      );
+      assert.deepEqual([...(r.resourceDeps ?? [])].sort(), ['k8s-secrets', ...infraNames].sort());
+    }
+    for (const name of infraNames) {
+      assert.ok(
+        objects.some((o) => o.kind === 'StatefulSet' && o.name === name),
+        `the overlay runs ${name} as a StatefulSet`,
+      );
+    }
+  });
+
+  test('an unknown mode or flag is refused', (t) => {
+    if (!checker) return t.skip(noChecker);
+    for (const args of [['--mode=clusterr'], ['--mood=cluster']]) {
+      const r = spawnSync(checker, [tiltfilePath, '--', ...args], { encoding: 'utf8', timeout: 60_000 });
+      assert.notEqual(r.status, 0, `${args} accepted`);
+      assert.match(r.stderr, /mode must be process or cluster|unknown flag --mood/);
+    }
   });
 });
