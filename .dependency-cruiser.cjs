@@ -1,5 +1,5 @@
 /**
- * Import boundaries (STYLE.md §1): a service may import packages, never another
+ * Import boundaries (docs/architecture.md, Where to look): a service may import packages, never another
  * service; packages never import services; no import cycles anywhere; generated
  * proto code is imported through @baton/proto's entry point only.
  */

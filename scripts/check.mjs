@@ -5,6 +5,7 @@
 //   5. buf breaking against main (against the previous commit when on main itself)
 //   6. tools/baton-isolate: go vet and its go tests (~3 s; most need root and skip without it)
 //   7. every import is declared in its workspace's package.json (scripts/check-deps.mjs)
+//   8. nothing refers to the team's notes outside the repository (docs/ carries the truth)
 import { execFileSync, spawnSync } from 'node:child_process';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -44,6 +45,29 @@ if (!against) {
 }
 if (against) step(`buf breaking against ${against}`, bin('buf'), ['breaking', 'proto', '--against', against]);
 else console.log('skip buf breaking (no earlier proto/ to compare with)');
+
+{
+  // git grep exits 1 when nothing matches: that is the pass.
+  const r = spawnSync(
+    'git',
+    [
+      'grep',
+      '-nE',
+      String.raw`\.\./shared/|DESIGN(\.md| §)|STYLE\.md|TOOLCHAIN\.md`,
+      '--',
+      '.',
+      ':!scripts/check.mjs',
+    ],
+    {
+      cwd: root,
+      encoding: 'utf8',
+    },
+  );
+  const ok = r.status === 1;
+  if (!ok) console.error(r.stdout || r.stderr);
+  console.log(`${ok ? 'ok  ' : 'FAIL'} no references outside the repository`);
+  if (!ok) failed++;
+}
 
 const isolate = `${root}tools/baton-isolate`;
 step('baton-isolate go vet', 'go', ['vet', './...'], isolate);

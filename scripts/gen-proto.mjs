@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Regenerates packages/proto/src/gen from proto/ (ts-proto through buf, offline)
 // and embeds the exact descriptor set that reflection serves, so grpcurl sees the
-// same files buf built (TOOLCHAIN.md: @grpc/reflection's own descriptors are incomplete).
+// same files buf built (@grpc/reflection's own descriptors are incomplete: synthetic file names, no dependency lists).
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -6,7 +6,7 @@ const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call
 
 /**
  * A Redis lock held by `token` for `ttlMs`. Liveness only: in Baton a lock decides who *should*
- * act; the unique-id insert in MongoDB decides who did (DESIGN §2), so a lost or doubled lock
+ * act; the unique-id insert in MongoDB decides who did (docs/architecture.md, Stores), so a lost or doubled lock
  * costs work, never correctness.
  */
 export async function tryLock(redis: Redis, key: string, token: string, ttlMs: number): Promise<boolean> {

@@ -27,7 +27,7 @@ export type ParamMode = (typeof PARAM_MODES)[number];
 
 /**
  * Typed step types, upper-cased. NOOP, SLEEP, JOIN are Maestro's built-ins; TITUS is accepted for
- * Maestro compatibility; the rest are Baton's runtime types (DESIGN §3).
+ * Maestro compatibility; the rest are Baton's runtime types (docs/architecture.md).
  */
 export const STEP_TYPES = [
   'NOOP',

@@ -1,7 +1,7 @@
 /** The four Baton services, by the names `connect()` uses for them. */
 export type ServiceName = 'definition' | 'scheduler' | 'stepRuntime' | 'signal';
 
-/** Where each service listens unless told otherwise (DESIGN.md §1, stack.json). */
+/** Where each service listens unless told otherwise (stack.json; docs/architecture.md, Services). */
 export const SERVICE_DEFAULTS: Readonly<Record<ServiceName, { env: string; address: string }>> = {
   definition: { env: 'BATON_DEFINITION_ADDR', address: '127.0.0.1:7401' },
   scheduler: { env: 'BATON_SCHEDULER_ADDR', address: '127.0.0.1:7402' },

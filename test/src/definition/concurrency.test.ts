@@ -6,7 +6,7 @@ import { useStack } from '../support/stack';
 const env = useStack({ services: ['definition'] });
 
 // FerretDB applies updates as non-atomic read-then-write, so versions are fenced by
-// unique _id inserts (DESIGN.md §2). This tries to break that with racing pushes.
+// unique _id inserts (docs/architecture.md, Fencing). This tries to break that with racing pushes.
 describe('concurrent pushes to one workflow', () => {
   test('20 parallel pushes of different content yield versions 1..20, no gap, no duplicate', async () => {
     const results = await Promise.all(

@@ -17,7 +17,7 @@ function call(addr: string, method: string, body: unknown) {
   return grpcurl(['-plaintext', '-d', JSON.stringify(body), addr, method]);
 }
 
-// grpcurl ≥ 1.8.8 is strict about descriptors (TOOLCHAIN.md): it must list,
+// grpcurl ≥ 1.8.8 is strict about descriptors: it must list,
 // describe and call every RPC through our reflection service, with no proto files.
 describe('grpcurl against every service', () => {
   for (const [name, svc] of Object.entries(SERVICES)) {

@@ -4,7 +4,7 @@
  *
  * Every change is an INSERT with a deterministic `_id` (`<workflow>:<n>`), never a
  * read-modify-write: FerretDB applies updates as non-atomic read-then-write, but a
- * unique `_id` insert is atomic on FerretDB and MongoDB alike (DESIGN.md §2). Two
+ * unique `_id` insert is atomic on FerretDB and MongoDB alike (docs/architecture.md, Fencing). Two
  * concurrent pushes both aim at n+1; one insert wins, the other sees a duplicate
  * key, re-reads and takes n+2 — versions stay gapless and unique.
  */

@@ -35,7 +35,7 @@ export interface EngineOptions {
 export const ENGINE_OPTIONS: EngineOptions = { lockTtlMs: 10_000, maxEventsPerDecision: 500 };
 
 /**
- * The shell around decide (DESIGN §5): take the instance's lock, load its head and
+ * The shell around decide (docs/architecture.md, The decision log): take the instance's lock, load its head and
  * newest decision, re-apply a decision that was inserted but not applied (the
  * decision log is a redo log), gather pending events, decide, insert the decision
  * (the fence: a duplicate means another replica decided first — reload and go

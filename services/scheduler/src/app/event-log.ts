@@ -7,7 +7,7 @@ import type { InstanceStore } from '../store/instance-store';
 export type ChildReport = { key: string; event: ChildFinishedEvent };
 
 /**
- * Appends events to instances (DESIGN §5 step 1): the insert with the event's
+ * Appends events to instances (docs/architecture.md, The decision log): the insert with the event's
  * deterministic id makes it durable and deduplicated, then the instance is
  * marked ready in Redis. Callers answer their RPC only after append resolves.
  */

@@ -29,7 +29,7 @@ export const SWEEPER_DEFAULTS: SweeperOptions = { everyMs: 3000, unclaimedMs: 30
 type CheckAttempts = (keys: string[]) => Promise<Record<string, internal.AttemptLiveness>>;
 
 /**
- * Rebuilds everything Redis holds from MongoDB (DESIGN §2, §5.3): pending events go
+ * Rebuilds everything Redis holds from MongoDB (docs/architecture.md, Stores and The decision log): pending events go
  * back to the ready queue, wake-ups to the timer set, and attempts whose worker
  * stopped renewing its lease (or that no worker claimed) become
  * `attemptLeaseExpired` events — decide then starts a new attempt with a new key.

@@ -2,7 +2,7 @@
  * The scheduler's domain: the pure decide function and everything the shell needs around it. No
  * I/O, no clock, no randomness; snapshots, events and actions are plain JSON.
  *
- * How the shell uses it (DESIGN §5):
+ * How the shell uses it (docs/architecture.md, The decision log):
  *
  * 1. StartWorkflow: `validateRunParams(def, runParams, {stepRunParams})` → INVALID_ARGUMENT with the
  *    violations, else store `newInstanceSnapshot(ctx, identity, now)` (status CREATED, seq 0) and,

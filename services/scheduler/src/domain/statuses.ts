@@ -1,4 +1,4 @@
-/** Workflow instance states (DESIGN §4). */
+/** Workflow instance states (docs/architecture.md). */
 export const INSTANCE_STATUSES = [
   'CREATED',
   'IN_PROGRESS',

@@ -1,7 +1,7 @@
 /**
  * Redis key names. `{baton}` is a hash tag: on Redis Cluster the shared queues
  * land in one slot. Everything here is coordination only and rebuilt from
- * MongoDB by the sweeper when lost (DESIGN §2). Names step-runtime reads too (its work streams) are
+ * MongoDB by the sweeper when lost (docs/architecture.md, Stores). Names step-runtime reads too (its work streams) are
  * in @baton/kit's SHARED_KEYS.
  */
 export const KEYS = {

@@ -11,7 +11,7 @@ import type { TriggerRegistry } from './trigger-registry';
 const FULL_EVERY = 10;
 
 /**
- * Rebuilds what Redis may have lost (DESIGN §2) and keeps everything moving without it: time
+ * Rebuilds what Redis may have lost (docs/architecture.md, Stores) and keeps everything moving without it: time
  * shards, live waits and running backfills are looked at again each sweep, and the name → waits
  * index is written anew from the waits' documents. A signal trigger is looked at when one of its
  * names has instances past what the previous sweep saw (a lost wake-up), and all of them on the

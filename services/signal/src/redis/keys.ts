@@ -1,7 +1,7 @@
 /**
  * Redis key names of the signal service. `{sig}` is a hash tag: on Redis Cluster the shared queues
  * land in one slot. Everything here is coordination only, rebuilt from MongoDB and the definition
- * service by the sweeper when lost (DESIGN §2).
+ * service by the sweeper when lost (docs/architecture.md, Stores).
  */
 export const KEYS = {
   /** List of ledger keys (triggers, waits, time shards, backfills) to process. */
