@@ -10,6 +10,8 @@
  *   identical push (same version).
  * - `mergeProperties(previous, update)`: Maestro's properties-change merge; `propertiesToJson(p)`
  *   writes a snapshot back in Maestro's JSON shape.
+ * - `INSTANCE_STATUSES`, `STEP_STATUSES`, `ATTEMPT_RESULTS` and their predicates: the one status
+ *   vocabulary of the services and the CLI.
  * - `stepGraph(steps)` (roots, successors, predecessors of one nesting level), `findCycle(graph)`,
  *   `walkSteps(workflow, visit)` (every step with its path and depth): helpers for the scheduler.
  */
@@ -103,3 +105,17 @@ export {
   parseAlerting,
   tctDeadline,
 } from './alerting';
+export {
+  ATTEMPT_RESULTS,
+  type AttemptResult,
+  type AttemptStatus,
+  INSTANCE_STATUSES,
+  type InstanceStatus,
+  STEP_STATUSES,
+  type StepStatus,
+  isBlocking,
+  isDecided,
+  isFailureStatus,
+  isInstanceTerminal,
+  isStepTerminal,
+} from './statuses';

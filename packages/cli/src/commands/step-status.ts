@@ -1,29 +1,16 @@
+import {
+  INSTANCE_STATUSES,
+  STEP_STATUSES,
+  type StepStatus,
+  isFailureStatus,
+  isInstanceTerminal,
+  isStepTerminal,
+} from '@baton/model';
 import type { Style } from '../output/style';
 
-// How the CLI groups and colours Maestro's step and instance states.
+// How the CLI groups and colours Maestro's step and instance states (the vocabulary itself:
+// @baton/model, shared with the services).
 
-/** Step states after which a step never changes again within its run. */
-const FINISHED_STEP = new Set([
-  'DISABLED',
-  'UNSATISFIED',
-  'SKIPPED',
-  'SUCCEEDED',
-  'COMPLETED_WITH_ERROR',
-  'USER_FAILED',
-  'PLATFORM_FAILED',
-  'FATALLY_FAILED',
-  'INTERNALLY_FAILED',
-  'STOPPED',
-  'TIMED_OUT',
-]);
-const FAILED = new Set([
-  'FAILED',
-  'USER_FAILED',
-  'PLATFORM_FAILED',
-  'FATALLY_FAILED',
-  'INTERNALLY_FAILED',
-  'TIMED_OUT',
-]);
 const PASSED_OVER = new Set(['DISABLED', 'UNSATISFIED', 'SKIPPED', 'NOT_CREATED', 'CREATED']);
 const ACTIVE = new Set([
   'INITIALIZED',
@@ -38,14 +25,15 @@ const ACTIVE = new Set([
 export const WAITING_FOR_SIGNALS = 'WAITING_FOR_SIGNALS';
 
 /** The instance states that end a run. */
-export const TERMINAL_INSTANCE = new Set(['SUCCEEDED', 'FAILED', 'STOPPED', 'TIMED_OUT']);
+export const TERMINAL_INSTANCE = new Set<string>(INSTANCE_STATUSES.filter(isInstanceTerminal));
 
+/** Step states after which a step never changes again within its run. */
 export function isStepFinished(status: string): boolean {
-  return FINISHED_STEP.has(status);
+  return (STEP_STATUSES as readonly string[]).includes(status) && isStepTerminal(status as StepStatus);
 }
 
 export function isFailure(status: string): boolean {
-  return FAILED.has(status);
+  return isFailureStatus(status);
 }
 
 export function isActive(status: string): boolean {
@@ -58,7 +46,7 @@ export function isActive(status: string): boolean {
  */
 export function colorStatus(status: string, s: Style): (text: string) => string {
   if (status === 'SUCCEEDED') return s.green;
-  if (FAILED.has(status)) return s.red;
+  if (isFailureStatus(status)) return s.red;
   if (ACTIVE.has(status)) return s.cyan;
   if (PASSED_OVER.has(status)) return s.dim;
   // Waiting on the outside world, not on Baton: set apart from the yellow "needs a look".
@@ -70,7 +58,7 @@ export function colorStatus(status: string, s: Style): (text: string) => string 
 export function statusMark(status: string): string {
   if (status === 'SUCCEEDED') return '✓';
   if (status === 'COMPLETED_WITH_ERROR') return '!';
-  if (FAILED.has(status)) return '✗';
+  if (isFailureStatus(status)) return '✗';
   if (status === 'STOPPED') return '■';
   if (ACTIVE.has(status)) return '●';
   if (status === WAITING_FOR_SIGNALS) return '⧖';

@@ -1,99 +1,17 @@
-/** Workflow instance states (docs/architecture.md). */
-export const INSTANCE_STATUSES = [
-  'CREATED',
-  'IN_PROGRESS',
-  'PAUSED',
-  'TIMED_OUT',
-  'STOPPED',
-  'FAILED',
-  'SUCCEEDED',
-] as const;
-export type InstanceStatus = (typeof INSTANCE_STATUSES)[number];
-
-/** Step states: Maestro's, plus UNSATISFIED (no incoming edge held). */
-export const STEP_STATUSES = [
-  'NOT_CREATED',
-  'CREATED',
-  'INITIALIZED',
-  'PAUSED',
-  'WAITING_FOR_SIGNALS',
-  'EVALUATING_PARAMS',
-  'WAITING_FOR_PERMITS',
-  'STARTING',
-  'RUNNING',
-  'FINISHING',
-  'DISABLED',
-  'UNSATISFIED',
-  'SKIPPED',
-  'SUCCEEDED',
-  'COMPLETED_WITH_ERROR',
-  'USER_FAILED',
-  'PLATFORM_FAILED',
-  'FATALLY_FAILED',
-  'INTERNALLY_FAILED',
-  'STOPPED',
-  'TIMED_OUT',
-] as const;
-export type StepStatus = (typeof STEP_STATUSES)[number];
-
-/** What a worker reports for one attempt. */
-export const ATTEMPT_RESULTS = [
-  'SUCCEEDED',
-  'USER_FAILED',
-  'FATALLY_FAILED',
-  'PLATFORM_FAILED',
-  'TIMED_OUT',
-  'STOPPED',
-] as const;
-export type AttemptResult = (typeof ATTEMPT_RESULTS)[number];
-
-/** An attempt's own status: in flight (STARTING, RUNNING) or a result. */
-export type AttemptStatus = 'STARTING' | 'RUNNING' | AttemptResult;
+// The vocabularies are shared with step-runtime and the CLI: @baton/model defines them.
+export {
+  ATTEMPT_RESULTS,
+  type AttemptResult,
+  type AttemptStatus,
+  INSTANCE_STATUSES,
+  type InstanceStatus,
+  STEP_STATUSES,
+  type StepStatus,
+  isBlocking,
+  isDecided,
+  isInstanceTerminal,
+  isStepTerminal,
+} from '@baton/model';
 
 /** The error classes a retry policy counts separately. */
 export type RetryKind = 'user' | 'platform' | 'timeout';
-
-const TERMINAL_INSTANCE = new Set<InstanceStatus>(['TIMED_OUT', 'STOPPED', 'FAILED', 'SUCCEEDED']);
-
-/** A terminal instance never changes again (within its run; a restart is a new run). */
-export function isInstanceTerminal(s: InstanceStatus): boolean {
-  return TERMINAL_INSTANCE.has(s);
-}
-
-/**
- * Terminal step states that let the DAG go on: successors are evaluated after them. These are also
- * the states Maestro counts as success when it computes the instance status.
- */
-const DECIDED = new Set<StepStatus>([
-  'DISABLED',
-  'UNSATISFIED',
-  'SKIPPED',
-  'SUCCEEDED',
-  'COMPLETED_WITH_ERROR',
-]);
-
-/** Terminal step states that block the DAG (successors never start) and fail or stop the instance. */
-const BLOCKING = new Set<StepStatus>([
-  'USER_FAILED',
-  'PLATFORM_FAILED',
-  'FATALLY_FAILED',
-  'INTERNALLY_FAILED',
-  'STOPPED',
-  'TIMED_OUT',
-]);
-
-export function isDecided(s: StepStatus): boolean {
-  return DECIDED.has(s);
-}
-
-export function isBlocking(s: StepStatus): boolean {
-  return BLOCKING.has(s);
-}
-
-/**
- * Terminal = decided or blocking. A step waiting for a retry is INITIALIZED (not terminal): its
- * failed attempt shows in the attempt history and the timeline.
- */
-export function isStepTerminal(s: StepStatus): boolean {
-  return DECIDED.has(s) || BLOCKING.has(s);
-}

@@ -1,3 +1,4 @@
+import type { AttemptResult } from '@baton/model';
 /** A JSON-safe value, as evaluated params and output params are. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
@@ -29,13 +30,8 @@ export interface AttemptSpec {
   timeoutSeconds?: number;
 }
 
-export type AttemptStatus =
-  | 'SUCCEEDED'
-  | 'USER_FAILED'
-  | 'FATALLY_FAILED'
-  | 'TIMED_OUT'
-  | 'STOPPED'
-  | 'PLATFORM_FAILED';
+/** What an attempt ended as: one of the results the scheduler decides with (@baton/model). */
+export type AttemptStatus = AttemptResult;
 
 export interface AttemptOutcome {
   status: AttemptStatus;

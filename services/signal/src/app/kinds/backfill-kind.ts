@@ -1,3 +1,4 @@
+import { INSTANCE_STATUSES, isInstanceTerminal } from '@baton/model';
 import type { SchedulerClient } from '@baton/sdk';
 import { type BackfillState, backfillRequestId, decideBackfill } from '../../domain/backfill';
 import type { Effect } from '../../domain/effects';
@@ -5,7 +6,8 @@ import type { BackfillStore } from '../../store/backfill-store';
 import type { RunStore } from '../../store/run-store';
 import type { LedgerKind, StepResult } from '../ledger-engine';
 
-const TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'STOPPED', 'TIMED_OUT']);
+/** The instance states that end a run. */
+const TERMINAL = new Set<string>(INSTANCE_STATUSES.filter(isInstanceTerminal));
 /** How often a running backfill looks at its runs. */
 const POLL_MS = 1000;
 
