@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type ChannelCredentials, type ChannelOptions, credentials } from '@grpc/grpc-js';
+import { DEFAULT_RETRY, type RetryOptions } from './retry-policy';
 
 /** Options of one service client (`createDefinitionClient(options)` and friends). */
 export interface ClientOptions {
@@ -33,10 +34,19 @@ export interface ClientOptions {
   metadata?: Record<string, string>;
   /** Makes the x-request-id of calls that do not bring one. Default: `crypto.randomUUID`. */
   newRequestId?: () => string;
+  /**
+   * Retries of unary calls that fail UNAVAILABLE, within the call's deadline: reads, idempotent
+   * writes and requests with a `requestId` (see retry-policy.ts). Default: 10 attempts, 100 ms
+   * doubling to 2 s. `{ maxAttempts: 1 }` turns them off.
+   */
+  retry?: RetryOptions;
 }
 
 /** ClientOptions with every default applied; `address` is resolved by the caller. */
-export type ResolvedClientOptions = Required<Omit<ClientOptions, 'address' | 'token'>> & { address: string };
+export type ResolvedClientOptions = Required<Omit<ClientOptions, 'address' | 'token' | 'retry'>> & {
+  address: string;
+  retry: Required<RetryOptions>;
+};
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
@@ -49,6 +59,9 @@ export const DEFAULT_CHANNEL_OPTIONS: ChannelOptions = {
 export function resolveClientOptions(options: ClientOptions, address: string): ResolvedClientOptions {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   if (!(timeoutMs > 0)) throw new RangeError(`timeoutMs must be > 0 (or Infinity), got ${timeoutMs}`);
+  const attempts = options.retry?.maxAttempts ?? DEFAULT_RETRY.maxAttempts;
+  if (!(Number.isInteger(attempts) && attempts >= 1))
+    throw new RangeError(`retry.maxAttempts must be a whole number ≥ 1, got ${attempts}`);
   return {
     address,
     timeoutMs,
@@ -59,5 +72,6 @@ export function resolveClientOptions(options: ClientOptions, address: string): R
       ...options.metadata,
     },
     newRequestId: options.newRequestId ?? randomUUID,
+    retry: { ...DEFAULT_RETRY, ...options.retry },
   };
 }

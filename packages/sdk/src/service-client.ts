@@ -4,6 +4,7 @@ import type { CallOptions, StreamCallOptions } from './call-options';
 import { callMetadata, deadlineIn } from './call-metadata';
 import type { ResolvedClientOptions } from './client-options';
 import { BatonClientError, toClientError } from './errors';
+import { backoffMs, mayRetry } from './retry-policy';
 import { type ServerStream, toServerStream } from './server-stream';
 
 /** The shape of a ts-proto grpc-js method definition (`DefinitionServiceService.pushWorkflow`...). */
@@ -88,7 +89,11 @@ export function createServiceClient<S extends ServiceDefinition>(
   return out as ServiceClient<S>;
 }
 
-function unary(
+/**
+ * One unary call, retried on UNAVAILABLE when that is safe (see mayRetry) with backoff, all within
+ * the call's deadline: a service that restarts under a client costs the caller a pause, not an error.
+ */
+async function unary(
   invoke: UnaryInvoker,
   request: unknown,
   path: string,
@@ -96,6 +101,44 @@ function unary(
   callOptions: CallOptions,
 ): Promise<unknown> {
   const requestId = callOptions.requestId ?? options.newRequestId();
+  const timeoutMs = callOptions.timeoutMs ?? options.timeoutMs;
+  const endsAt = Date.now() + timeoutMs;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await unaryOnce(invoke, request, path, options, callOptions, requestId, endsAt - Date.now());
+    } catch (err) {
+      const retry = options.retry;
+      if (!(err instanceof BatonClientError) || attempt >= retry.maxAttempts || !mayRetry(path, request, err))
+        throw err;
+      const pause = backoffMs(attempt, retry);
+      // A retry that could not start before the deadline would only fail DEADLINE_EXCEEDED.
+      if (Date.now() + pause >= endsAt || callOptions.signal?.aborted) throw err;
+      await sleep(pause, callOptions.signal);
+    }
+  }
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+function unaryOnce(
+  invoke: UnaryInvoker,
+  request: unknown,
+  path: string,
+  options: ResolvedClientOptions,
+  callOptions: CallOptions,
+  requestId: string,
+  timeoutMs: number,
+): Promise<unknown> {
   const ctx = { requestId, method: path };
   const { signal } = callOptions;
   if (signal?.aborted) {
@@ -103,7 +146,7 @@ function unary(
   }
   return new Promise((resolve, reject) => {
     const md = callMetadata(options.metadata, callOptions.metadata, requestId);
-    const deadline = deadlineIn(callOptions.timeoutMs ?? options.timeoutMs);
+    const deadline = deadlineIn(timeoutMs);
     const onAbort = () => call.cancel();
     const call = invoke(request, md, { deadline }, (err, response) => {
       signal?.removeEventListener('abort', onAbort);
