@@ -28,9 +28,15 @@ interface Run {
   stderr: string;
 }
 
-function run(cmd: string, args: string[], env: Record<string, string>, cwd: string): Promise<Run> {
+function run(
+  cmd: string,
+  args: string[],
+  env: Record<string, string>,
+  cwd: string,
+  timeout = 60_000,
+): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(cmd, args, { cwd, env: { ...process.env, ...env }, timeout: 60_000 }, (err, stdout, stderr) => {
+    execFile(cmd, args, { cwd, env: { ...process.env, ...env }, timeout }, (err, stdout, stderr) => {
       const code = err ? (typeof err.code === 'number' ? err.code : null) : 0;
       resolve({ code, stdout, stderr });
     });
@@ -61,8 +67,9 @@ describe('Go and Python client examples', { skip }, () => {
   before(async () => {
     workDir = mkdtempSync(join(tmpdir(), 'baton-clients-'));
     goHello = join(workDir, 'hello-go');
-    // The default GOCACHE and module cache (install-tools.sh ran go mod download): warm in CI.
-    const built = await run('go', ['build', '-o', goHello, './examples/hello'], {}, goDir);
+    // The default GOCACHE and module cache (install-tools.sh ran go mod download; npm run check's go
+    // vet compiled the packages): warm in CI. A cold cache compiles grpc, hence the long timeout.
+    const built = await run('go', ['build', '-o', goHello, './examples/hello'], {}, goDir, 600_000);
     assert.equal(built.code, 0, `go build: ${built.stderr}`);
   });
   after(() => {
