@@ -6,6 +6,8 @@
 //   6. tools/baton-isolate: go vet and its go tests (~3 s; most need root and skip without it)
 //   7. every import is declared in its workspace's package.json (scripts/check-deps.mjs)
 //   8. nothing refers to the team's notes outside the repository (docs/ carries the truth)
+//   9. the Go and Python clients: their generated stubs are what proto/ produces (~3 s), go vet,
+//      and their wrappers' unit tests (go test, python3 -m unittest; ~2 s warm)
 import { execFileSync, spawnSync } from 'node:child_process';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -72,6 +74,28 @@ else console.log('skip buf breaking (no earlier proto/ to compare with)');
 const isolate = `${root}tools/baton-isolate`;
 step('baton-isolate go vet', 'go', ['vet', './...'], isolate);
 step('baton-isolate go test', 'go', ['test', '-count=1', './...'], isolate);
+
+const generatedClients = [
+  'clients/go/gen',
+  'clients/python/baton',
+  'clients/python/baton_client/_rpc_descriptors.py',
+];
+step('client codegen', 'bash', ['scripts/gen-clients.sh']);
+// status, not diff: a file the generator adds (a new .proto) is untracked, and diff misses it.
+const stale = git('status', '--porcelain', '--', ...generatedClients);
+console.log(`${stale ? 'FAIL' : 'ok  '} generated client code is committed`);
+if (stale) {
+  console.log(stale);
+  failed++;
+}
+step('Go client go vet', 'go', ['vet', './...'], `${root}clients/go`);
+step('Go client go test', 'go', ['test', '-count=1', './...'], `${root}clients/go`);
+step(
+  'Python client unittest',
+  '/usr/bin/python3',
+  ['-m', 'unittest', 'discover', '-s', 'tests', '-t', '.'],
+  `${root}clients/python`,
+);
 
 if (failed > 0) {
   console.error(`${failed} check(s) failed`);
