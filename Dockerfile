@@ -20,8 +20,11 @@ FROM ${GO_BASE} AS tools-build
 WORKDIR /src
 COPY tools/baton-isolate/ baton-isolate/
 COPY tools/ferretdb-launcher/ ferretdb-launcher/
-# Static binaries: they do not depend on BASE's C library.
-RUN cd baton-isolate && CGO_ENABLED=0 go build -trimpath -ldflags='-s -w' -o /out/baton-isolate . \
+# Static binaries: they do not depend on BASE's C library. The `ca` secret (see the deps stage)
+# serves the module downloads too.
+RUN --mount=type=secret,id=ca \
+    if [ -s /run/secrets/ca ]; then export SSL_CERT_FILE=/run/secrets/ca; fi; \
+    cd baton-isolate && CGO_ENABLED=0 go build -trimpath -ldflags='-s -w' -o /out/baton-isolate . \
  && cd ../ferretdb-launcher && CGO_ENABLED=0 go build -trimpath -ldflags='-s -w' -o /out/ferretdb-launcher .
 
 FROM scratch AS tools-context
@@ -108,8 +111,9 @@ RUN set -eu; \
 COPY --from=tools /out/ .baton/bin/
 COPY --from=build /out/app/ ./
 ENV NODE_ENV=production
-# Plaintext health (BATON_HEALTH_PORT), public gRPC 7401-7404, internal (mTLS) gRPC 7411-7414.
-EXPOSE 7400 7401 7402 7403 7404 7411 7412 7413 7414
+# Plaintext health (BATON_HEALTH_PORT), public gRPC 7401-7404, internal (mTLS) gRPC 7411-7414,
+# Prometheus metrics (BATON_METRICS_PORT, as k8s/base sets it).
+EXPOSE 7400 7401 7402 7403 7404 7411 7412 7413 7414 9464
 USER 1000:1000
 ENTRYPOINT ["tini", "--"]
 CMD ["node", "packages/cli/bin/baton.js", "--help"]

@@ -35,9 +35,15 @@ const REDIS_IMAGE = 'localhost/baton-redis:test';
 // As k8s/base runs every container (securityContext): nothing in the image can be changed.
 const HARDENED = ['--read-only', '--cap-drop=all', '--security-opt=no-new-privileges'];
 
-/** The shared settings of every service, as the Kubernetes ConfigMap has them. */
+/**
+ * The shared settings of every service: the Kubernetes ConfigMap, and the database URLs of the
+ * Secret baton-db as k8s/overlays/dev makes it (the in-cluster `mongodb` and `redis`).
+ */
 function configMapEnv(): Record<string, string> {
-  const env: Record<string, string> = {};
+  const env: Record<string, string> = {
+    MONGODB_URL: 'mongodb://mongodb:27017/baton',
+    REDIS_URL: 'redis://redis:6379',
+  };
   for (const line of readRepoFile('k8s', 'base', 'baton-config.env').split('\n')) {
     const m = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(line.trim());
     if (m) env[m[1]] = m[2];
@@ -248,12 +254,13 @@ describe('the container image', { skip }, () => {
     assert.equal(user, `${SERVICE_UID}:${SERVICE_UID}`, 'the image itself runs as 1000:1000');
   });
 
-  test('the image exposes every port of stack.json and the health port', async () => {
+  test('the image exposes every port of stack.json, the health and the metrics port', async () => {
     const exposed = JSON.parse(
       await store.podman(['image', 'inspect', '--format', '{{json .Config.ExposedPorts}}', built.image]),
     ) as Record<string, unknown>;
     const want = [
       Number(config.BATON_HEALTH_PORT),
+      Number(config.BATON_METRICS_PORT),
       ...stack.services.flatMap((s) => [s.port, s.internalPort]),
     ];
     assert.deepEqual(Object.keys(exposed).sort(), want.map((p) => `${p}/tcp`).sort());
