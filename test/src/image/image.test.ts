@@ -10,7 +10,7 @@
 // the public ports are published, on 127.0.0.1.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chownSync, copyFileSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type BatonClients, connect, fromParamValue } from '@baton/sdk';
@@ -64,7 +64,48 @@ describe('the container image', { skip }, () => {
   let store: PodmanStore;
   let security: SecurityMaterial;
   let clients: BatonClients;
+  let volumes: string[];
   const names = ['mongodb', 'redis', ...stack.services.map((s) => s.name)];
+
+  /**
+   * Starts one service as a container named `name` (peers find it by its service name) and
+   * resolves, once it reports SERVING, with its public address on 127.0.0.1.
+   */
+  async function startService(
+    s: (typeof stack.services)[number],
+    opts: { name?: string; args?: string[]; env?: Record<string, string> } = {},
+  ): Promise<string> {
+    const port = await freePort();
+    const env = {
+      ...config,
+      [s.portEnv]: String(s.port),
+      [s.internalPortEnv]: String(s.internalPort),
+      LOG_LEVEL: 'warn',
+      ...opts.env,
+    };
+    await store.podman([
+      ...['run', '--detach', '--name', opts.name ?? s.name, '--network-alias', s.name],
+      ...['--network', NETWORK, ...HARDENED, ...volumes, ...(opts.args ?? [])],
+      ...['--publish', `127.0.0.1:${port}:${s.port}`],
+      ...Object.entries(env).flatMap(([k, v]) => ['--env', `${k}=${v}`]),
+      built.image,
+      ...s.command,
+    ]);
+    return `127.0.0.1:${port}`;
+  }
+
+  async function waitServing(s: (typeof stack.services)[number], addr: string): Promise<void> {
+    let last = '';
+    await waitFor(
+      async () => {
+        last = await healthStatus(addr, s.grpcService, 1000, security.caFile);
+        return last === 'SERVING';
+      },
+      { timeoutMs: 90_000, intervalMs: 250, what: `${s.name} to report SERVING (last: ${last})` },
+    ).catch(async (err: Error) => {
+      throw new Error(`${err.message}\n${await logs()}`);
+    });
+  }
 
   /** The last lines each container printed, to explain a failure. */
   async function logs(): Promise<string> {
@@ -83,8 +124,9 @@ describe('the container image', { skip }, () => {
       const redisServer = execFileSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).trim();
       await importProgramImage(store, redisServer, REDIS_IMAGE, join(store.dir, 'redis'));
 
-      // The Secrets: certificate (its SANs are the names peers dial) and tokens, readable by the
-      // services' user only, mounted read-only where the ConfigMap points.
+      // The Secrets: certificate (its SANs are the names peers dial) and tokens, mounted read-only
+      // where the ConfigMap points; as in k8s/base (defaultMode 0440, fsGroup 1000) only uid or
+      // gid 1000 reads them.
       security = makeSecurityMaterial(
         join(store.dir, 'material'),
         stack.services.map((s) => `DNS:${s.name}`),
@@ -99,11 +141,13 @@ describe('the container image', { skip }, () => {
       for (const [from, inContainer] of secrets) {
         const dir = join(store.dir, 'secrets', basename(dirname(inContainer)));
         mkdirSync(dir, { recursive: true, mode: 0o755 });
-        copyFileSync(from, join(dir, basename(inContainer)));
-        chownSync(join(dir, basename(inContainer)), SERVICE_UID, SERVICE_UID);
+        const file = join(dir, basename(inContainer));
+        copyFileSync(from, file);
+        chownSync(file, SERVICE_UID, SERVICE_UID);
+        chmodSync(file, 0o440);
         mounts.set(dir, dirname(inContainer));
       }
-      const volumes = [...mounts].flatMap(([dir, target]) => ['--volume', `${dir}:${target}:ro`]);
+      volumes = [...mounts].flatMap(([dir, target]) => ['--volume', `${dir}:${target}:ro`]);
 
       await store.podman(['network', 'create', NETWORK]);
       const mongo = hostPort(config.MONGODB_URL);
@@ -127,35 +171,8 @@ describe('the container image', { skip }, () => {
       ]);
 
       const addresses: Record<string, string> = {};
-      for (const s of stack.services) {
-        const port = await freePort();
-        addresses[s.name] = `127.0.0.1:${port}`;
-        const env = {
-          ...config,
-          [s.portEnv]: String(s.port),
-          [s.internalPortEnv]: String(s.internalPort),
-          LOG_LEVEL: 'warn',
-        };
-        await store.podman([
-          ...['run', '--detach', '--name', s.name, '--network', NETWORK, ...HARDENED, ...volumes],
-          ...['--publish', `127.0.0.1:${port}:${s.port}`],
-          ...Object.entries(env).flatMap(([k, v]) => ['--env', `${k}=${v}`]),
-          built.image,
-          ...s.command,
-        ]);
-      }
-      for (const s of stack.services) {
-        let last = '';
-        await waitFor(
-          async () => {
-            last = await healthStatus(addresses[s.name], s.grpcService, 1000, security.caFile);
-            return last === 'SERVING';
-          },
-          { timeoutMs: 90_000, intervalMs: 250, what: `${s.name} to report SERVING (last: ${last})` },
-        ).catch(async (err: Error) => {
-          throw new Error(`${err.message}\n${await logs()}`);
-        });
-      }
+      for (const s of stack.services) addresses[s.name] = await startService(s);
+      for (const s of stack.services) await waitServing(s, addresses[s.name]);
       clients = connect({
         addresses: { ...addresses, stepRuntime: addresses['step-runtime'] },
         env: { BATON_TLS_CA: security.caFile, BATON_TOKEN: security.tokens.admin },
@@ -264,6 +281,65 @@ describe('the container image', { skip }, () => {
       ...stack.services.flatMap((s) => [s.port, s.internalPort]),
     ];
     assert.deepEqual(Object.keys(exposed).sort(), want.map((p) => `${p}/tcp`).sort());
+  });
+
+  // Last: it replaces the step-runtime container.
+  test("run as root with the capabilities isolation needs, step-runtime confines step code with the image's baton-isolate", async () => {
+    const spec = stack.services.find((s) => s.name === 'step-runtime')!;
+    await store.podman(['rm', '--force', '--time', '10', spec.name]);
+    const name = 'step-runtime-root';
+    names.push(name);
+    const addr = await startService(spec, {
+      name,
+      args: [
+        // gid 1000 as a supplementary group, as fsGroup gives it in a pod: the Secrets are 0440.
+        ...['--user', '0:0', '--group-add', String(SERVICE_UID)],
+        // The hardened flags drop every capability. Isolation needs these: switching users and a PID
+        // namespace, then preparing (chown), entering and removing the step user's work dir, and
+        // signalling its processes. Without DAC_OVERRIDE: EACCES on chown inside the work dir.
+        ...['SETUID', 'SETGID', 'SYS_ADMIN', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'KILL'].flatMap((c) => [
+          '--cap-add',
+          c,
+        ]),
+      ],
+      env: { LOG_LEVEL: 'info' },
+    });
+    await waitServing(spec, addr);
+    await push(clients, {
+      id: 'image.isolated',
+      steps: [
+        {
+          step: {
+            id: 'who',
+            type: 'Python',
+            // A platform error ends the run at once, with its message, instead of a retry a minute later.
+            retry_policy: { platform_retry_limit: 0 },
+            params: {
+              script: {
+                value:
+                  'import json, os\n' +
+                  'json.dump({"uid": os.getuid(), "gid": os.getgid(), "pid": os.getpid()},\n' +
+                  '          open(os.environ["BATON_OUTPUT_FILE"], "w"))',
+                type: 'STRING',
+              },
+            },
+          },
+        },
+      ],
+    });
+    const started = await clients.scheduler.startWorkflow({ workflowId: 'image.isolated' });
+    const inst = await waitEnd(clients, 'image.isolated', started.instanceId, 60_000).catch(
+      async (err: Error) => {
+        throw new Error(`${err.message}\n${await logs()}`);
+      },
+    );
+    assert.equal(inst.status, 'SUCCEEDED', `${inst.steps[0]?.error ?? inst.error}\n${await logs()}`);
+    const out = Object.fromEntries(
+      Object.entries(inst.steps[0].outputs).map(([k, v]) => [k, fromParamValue(v)]),
+    );
+    // nobody (STEP_RUN_AS_USER's default), as PID 2 of its own PID namespace (baton-isolate is 1).
+    assert.deepEqual(out, { uid: 65534, gid: 65534, pid: 2 });
+    assert.match(await store.podman(['logs', name]), /user code is confined by baton-isolate/);
   });
 });
 
