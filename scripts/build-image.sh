@@ -6,8 +6,8 @@
 #      tarball is cached under ${XDG_CACHE_HOME:-$HOME/.cache}/baton/, keyed by Debian suite, Node
 #      and npm versions, so only the first run on a machine pays for mmdebstrap;
 #   2. `podman build --build-arg BASE=<that base> --build-arg TOOLS_FROM=tools-context`: the normal
-#      multi-stage build (npm ci, tsc, prune), except that the Go tools come from .baton/bin (built by
-#      scripts/install-tools.sh) since no Go base image can be pulled either.
+#      multi-stage build (npm ci, tsc, production dependencies), except that the Go tools come from
+#      .baton/bin (built by scripts/install-tools.sh) since no Go base image can be pulled either.
 # With a registry, none of this is needed: `docker build .` or `podman build .` uses the public base.
 #
 #   scripts/build-image.sh [--base local|IMAGE] [--tag NAME] [--store DIR|system]
@@ -30,7 +30,7 @@ while [[ $# -gt 0 ]]; do
     --base) BASE="$2"; shift 2 ;;
     --tag) TAG="$2"; shift 2 ;;
     --store) STORE="$2"; shift 2 ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "build-image: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -140,14 +140,14 @@ make_local_base() {
 }
 
 total_start=$SECONDS
-build_args=()
+# No Go base image either: the Go tools come from .baton/bin, built by scripts/install-tools.sh.
+for tool in baton-isolate ferretdb-launcher; do
+  [[ -x "$ROOT/.baton/bin/$tool" ]] || { say "ERROR: .baton/bin/$tool is missing: run scripts/install-tools.sh first"; exit 1; }
+done
+build_args=(--build-arg TOOLS_FROM=tools-context)
 if [[ "$BASE" == local ]]; then
   make_local_base
-  # No Go base image either: the Go tools come from .baton/bin, built by scripts/install-tools.sh.
-  for tool in baton-isolate ferretdb-launcher; do
-    [[ -x "$ROOT/.baton/bin/$tool" ]] || { say "ERROR: .baton/bin/$tool is missing: run scripts/install-tools.sh first"; exit 1; }
-  done
-  build_args+=(--build-arg "BASE=$BASE_IMAGE" --build-arg TOOLS_FROM=tools-context)
+  build_args+=(--build-arg "BASE=$BASE_IMAGE")
 else
   build_args+=(--build-arg "BASE=$BASE")
 fi
