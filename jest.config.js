@@ -5,7 +5,6 @@
 //   integration  *.integration.test.js next to the code: they start real processes or servers
 //                (Redis, FerretDB, SQL servers, Podman, HTTP/gRPC servers, step scripts).
 //   e2e          test/dist: cross-service suites, each file starts its own hermetic stack.
-const timeouts = (ms) => [`<rootDir>/scripts/jest-timeouts/${ms}.js`];
 
 const common = {
   rootDir: __dirname,
@@ -23,21 +22,23 @@ module.exports = {
       roots: ['<rootDir>/packages', '<rootDir>/services'],
       testMatch: ['**/dist-test/**/*.test.js'],
       testPathIgnorePatterns: ['/node_modules/', '\\.integration\\.test\\.js$'],
-      setupFilesAfterEnv: timeouts(60_000),
+      // Refuses child processes and listening sockets, so the tier stays in-process.
+      testEnvironment: '<rootDir>/scripts/jest/unit-environment.js',
+      setupFilesAfterEnv: ['<rootDir>/scripts/jest/timeout-unit.js'],
     },
     {
       ...common,
       displayName: 'integration',
       roots: ['<rootDir>/packages', '<rootDir>/services'],
       testMatch: ['**/dist-test/**/*.integration.test.js'],
-      setupFilesAfterEnv: timeouts(600_000),
+      setupFilesAfterEnv: ['<rootDir>/scripts/jest/timeout-slow.js'],
     },
     {
       ...common,
       displayName: 'e2e',
       roots: ['<rootDir>/test/dist'],
       testMatch: ['**/*.test.js'],
-      setupFilesAfterEnv: timeouts(600_000),
+      setupFilesAfterEnv: ['<rootDir>/scripts/jest/timeout-slow.js'],
     },
   ],
 };
