@@ -10,12 +10,25 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { compiledFiles, root } from './compiled-files.mjs';
 
-const root = new URL('..', import.meta.url).pathname;
 const args = process.argv.slice(2);
 const tiers = ['unit', 'integration', 'e2e'].filter((t) => args.includes(`--${t}`));
 const filters = args.filter((a) => !a.startsWith('--'));
 const literal = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+// tsc -b never deletes the output of a source that was removed or renamed (a unit test renamed
+// *.integration.test.ts, say): such a compiled test would still run, so it goes.
+for (const file of compiledFiles('.test.js')) {
+  const source = file
+    .replace(/^test\/dist\//, 'test/src/')
+    .replace('/dist-test/', '/')
+    .replace(/\.js$/, '.ts');
+  if (existsSync(join(root, source))) continue;
+  console.log(`removing ${file}: its source ${source} is gone`);
+  for (const ext of ['.js', '.js.map', '.d.ts', '.d.ts.map'])
+    rmSync(join(root, file.replace(/\.js$/, ext)), { force: true });
+}
 
 mkdirSync(join(root, '.tmp'), { recursive: true });
 // One results file per run, so concurrent runs cannot overwrite each other's counts.
