@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import { CliUsageError } from './cli-errors';
 import { connectOptionsFrom } from './global-options';
 import { parseDuration, parseInstant, parsePositiveInt, parseVersionSelector } from './parse-args';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import { NOTHING_ALLOWED, parseAllowList, refusal } from './address-guard';
 
 test('private, loopback, link-local and reserved addresses are refused by default', () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import { BadRequest, Status } from '@baton/proto';
 import { BatonError } from './errors';
 import { ERROR_LIMITS, toServiceError } from './grpc-status';

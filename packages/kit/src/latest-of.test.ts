@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import { latestOf } from './latest-of';
 
 test('latestOf finds the end of a gapless range from any hint, in O(log) lookups', async () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import { invalid, pushText, valid } from '../test/test-support';
 
 const str = (value: unknown) => ({ type: 'STRING', value });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import { mergeProperties } from './merge-properties';
 import type { Properties } from './properties';
 import { propertiesToJson } from './properties-json';

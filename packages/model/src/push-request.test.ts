@@ -1,6 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${name}` is Maestro's interpolation syntax under test.
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import type { TypedStepDef } from './step-types';
 import { invalid, noop, pushText, valid } from '../test/test-support';
 import type { ExpressionChecker } from './violations';

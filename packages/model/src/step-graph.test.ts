@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import { findCycle, stepGraph } from './step-graph';
 import { noop, pushText, valid } from '../test/test-support';
 import { walkSteps } from './walk-steps';

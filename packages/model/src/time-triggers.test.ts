@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import { invalid, noop, pushText, valid } from '../test/test-support';
 
 const withTriggers = (...triggers: unknown[]) => pushText([noop('a')], { time_triggers: triggers });

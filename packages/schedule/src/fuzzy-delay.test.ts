@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import { fuzzyDelayMs } from './fuzzy-delay';
 
 test('the same key gives the same delay, in [0, max)', () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import { compileSchedule } from './compile-schedule';
 import { MAX_FIRES_PER_CALL, fireTimesBetween, nextFireTimes } from './fire-times';
 import type { Schedule, TimeTriggerInput } from './schedule';

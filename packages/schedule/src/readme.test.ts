@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import * as schedule from './index';
 
 // The README's walkthrough runs here, so what it promises cannot drift from the code.

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import { isValidTimezone, offsetMs, transitionBetween } from './time-zone';
 
 const HOUR = 3_600_000;

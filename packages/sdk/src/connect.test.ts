@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import { connect } from './connect';
 
 test('addresses come from options, else env, else 127.0.0.1:7401..7404', () => {

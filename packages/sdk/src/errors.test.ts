@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import { Metadata, status } from '@grpc/grpc-js';
 import { BadRequest, ErrorInfo, Status } from '@baton/proto';
 import { BatonClientError, toClientError } from './errors';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import { ParamValue } from '@baton/proto';
 import { BatonClientError } from './errors';
 import { fromParamMap, toParamMap } from './param-map';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import { FUZZ_LIMITS, runFuzz } from './fuzz';
 
 test('fuzz: 4,000 random and mutated programs (seed 20240601) never crash, escape or overrun', () => {

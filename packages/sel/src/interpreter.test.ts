@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import { SelError, createParamHost, evaluate } from './index';
 
 const host = createParamHost({ params: { x: 10, big: 9007199254740993n, name: 'baton', arr: ['a', 'b'] } });

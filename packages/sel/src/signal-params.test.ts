@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import { type ParamHost, SelError, createParamHost, evaluate, validate } from './index';
 
 // Two signals fired the trigger; `first` is the one the one-argument form reads.

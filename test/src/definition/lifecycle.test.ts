@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import { expectCode, fields } from '../support/errors';
 import { tinyWorkflow } from '../support/repo';
 import { useStack } from '../support/stack';

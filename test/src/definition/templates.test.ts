@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import { baton } from '../cli-runs/baton';
 import { push, waitEnd } from '../scheduler/support';
 import { expectCode } from '../support/errors';

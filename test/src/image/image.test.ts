@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, copyFileSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import { type BatonClients, connect, fromParamValue } from '@baton/sdk';
 import {
   freePort,
@@ -58,7 +58,7 @@ function hostPort(url: string): { host: string; port: string } {
 
 const skip = podmanInstalled() ? false : 'podman is not installed (scripts/install-tools.sh installs it)';
 
-describe('the container image', { skip }, () => {
+(skip ? describe.skip : describe)('the container image', () => {
   const config = configMapEnv();
   let built: BuiltImage;
   let store: PodmanStore;
@@ -117,71 +117,62 @@ describe('the container image', { skip }, () => {
     return parts.join('\n');
   }
 
-  before(
-    async () => {
-      built = await buildImage(repoRoot, 20 * 60_000);
-      store = makePodmanStore(join(built.store, 'storage'));
-      const redisServer = execFileSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).trim();
-      await importProgramImage(store, redisServer, REDIS_IMAGE, join(store.dir, 'redis'));
+  beforeAll(async () => {
+    built = await buildImage(repoRoot, 20 * 60_000);
+    store = makePodmanStore(join(built.store, 'storage'));
+    const redisServer = execFileSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).trim();
+    await importProgramImage(store, redisServer, REDIS_IMAGE, join(store.dir, 'redis'));
 
-      // The Secrets: certificate (its SANs are the names peers dial) and tokens, mounted read-only
-      // where the ConfigMap points; as in k8s/base (defaultMode 0440, fsGroup 1000) only uid or
-      // gid 1000 reads them.
-      security = makeSecurityMaterial(
-        join(store.dir, 'material'),
-        stack.services.map((s) => `DNS:${s.name}`),
-      );
-      const secrets: [string, string][] = [
-        [security.certFile, config.BATON_TLS_CERT],
-        [security.keyFile, config.BATON_TLS_KEY],
-        [security.caFile, config.BATON_TLS_CA],
-        [security.tokensFile, config.BATON_AUTH_TOKENS_FILE],
-      ];
-      const mounts = new Map<string, string>();
-      for (const [from, inContainer] of secrets) {
-        const dir = join(store.dir, 'secrets', basename(dirname(inContainer)));
-        mkdirSync(dir, { recursive: true, mode: 0o755 });
-        const file = join(dir, basename(inContainer));
-        copyFileSync(from, file);
-        chownSync(file, SERVICE_UID, SERVICE_UID);
-        chmodSync(file, 0o440);
-        mounts.set(dir, dirname(inContainer));
-      }
-      volumes = [...mounts].flatMap(([dir, target]) => ['--volume', `${dir}:${target}:ro`]);
+    // The Secrets: certificate (its SANs are the names peers dial) and tokens, mounted read-only
+    // where the ConfigMap points; as in k8s/base (defaultMode 0440, fsGroup 1000) only uid or
+    // gid 1000 reads them.
+    security = makeSecurityMaterial(
+      join(store.dir, 'material'),
+      stack.services.map((s) => `DNS:${s.name}`),
+    );
+    const secrets: [string, string][] = [
+      [security.certFile, config.BATON_TLS_CERT],
+      [security.keyFile, config.BATON_TLS_KEY],
+      [security.caFile, config.BATON_TLS_CA],
+      [security.tokensFile, config.BATON_AUTH_TOKENS_FILE],
+    ];
+    const mounts = new Map<string, string>();
+    for (const [from, inContainer] of secrets) {
+      const dir = join(store.dir, 'secrets', basename(dirname(inContainer)));
+      mkdirSync(dir, { recursive: true, mode: 0o755 });
+      const file = join(dir, basename(inContainer));
+      copyFileSync(from, file);
+      chownSync(file, SERVICE_UID, SERVICE_UID);
+      chmodSync(file, 0o440);
+      mounts.set(dir, dirname(inContainer));
+    }
+    volumes = [...mounts].flatMap(([dir, target]) => ['--volume', `${dir}:${target}:ro`]);
 
-      await store.podman(['network', 'create', NETWORK]);
-      const mongo = hostPort(config.MONGODB_URL);
-      const redis = hostPort(config.REDIS_URL);
-      await store.podman([
-        ...['run', '--detach', '--name', mongo.host, '--network', NETWORK, ...HARDENED],
-        built.image,
-        ...[
-          '/app/.baton/bin/ferretdb-launcher',
-          '-listen',
-          `0.0.0.0:${mongo.port}`,
-          '-data',
-          '/tmp/ferretdb',
-        ],
-      ]);
-      await store.podman([
-        ...['run', '--detach', '--name', redis.host, '--network', NETWORK, ...HARDENED],
-        ...['--user', `${SERVICE_UID}:${SERVICE_UID}`, REDIS_IMAGE],
-        ...[redisServer, '--port', redis.port, '--bind', '0.0.0.0', '--protected-mode', 'no'],
-        ...['--save', '', '--appendonly', 'no', '--dir', '/tmp'],
-      ]);
+    await store.podman(['network', 'create', NETWORK]);
+    const mongo = hostPort(config.MONGODB_URL);
+    const redis = hostPort(config.REDIS_URL);
+    await store.podman([
+      ...['run', '--detach', '--name', mongo.host, '--network', NETWORK, ...HARDENED],
+      built.image,
+      ...['/app/.baton/bin/ferretdb-launcher', '-listen', `0.0.0.0:${mongo.port}`, '-data', '/tmp/ferretdb'],
+    ]);
+    await store.podman([
+      ...['run', '--detach', '--name', redis.host, '--network', NETWORK, ...HARDENED],
+      ...['--user', `${SERVICE_UID}:${SERVICE_UID}`, REDIS_IMAGE],
+      ...[redisServer, '--port', redis.port, '--bind', '0.0.0.0', '--protected-mode', 'no'],
+      ...['--save', '', '--appendonly', 'no', '--dir', '/tmp'],
+    ]);
 
-      const addresses: Record<string, string> = {};
-      for (const s of stack.services) addresses[s.name] = await startService(s);
-      for (const s of stack.services) await waitServing(s, addresses[s.name]);
-      clients = connect({
-        addresses: { ...addresses, stepRuntime: addresses['step-runtime'] },
-        env: { BATON_TLS_CA: security.caFile, BATON_TOKEN: security.tokens.admin },
-      });
-    },
-    { timeout: 25 * 60_000 },
-  );
+    const addresses: Record<string, string> = {};
+    for (const s of stack.services) addresses[s.name] = await startService(s);
+    for (const s of stack.services) await waitServing(s, addresses[s.name]);
+    clients = connect({
+      addresses: { ...addresses, stepRuntime: addresses['step-runtime'] },
+      env: { BATON_TLS_CA: security.caFile, BATON_TOKEN: security.tokens.admin },
+    });
+  }, 25 * 60_000);
 
-  after(() => {
+  afterAll(() => {
     clients?.close();
     store?.remove();
   });

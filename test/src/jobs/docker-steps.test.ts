@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import { type BatonClients, connect, fromParamValue } from '@baton/sdk';
 import { type PodmanHandle, type Stack, startPodman, startStack, waitFor } from '@baton/testing';
 import { push, waitEnd } from '../scheduler/support';
@@ -10,7 +10,7 @@ let podman: PodmanHandle;
 let stack: Stack;
 let clients: BatonClients;
 
-before(async () => {
+beforeAll(async () => {
   podman = await startPodman();
   stack = await startStack({
     env: {
@@ -26,7 +26,7 @@ before(async () => {
     env: { ...process.env, ...stack.clientEnv },
   });
 });
-after(async () => {
+afterAll(async () => {
   clients?.close();
   await stack?.stop();
   await podman?.stop();

@@ -5,7 +5,7 @@ import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import { type BatonClients, connect, fromParamValue } from '@baton/sdk';
 import {
   type SqlServerHandle,
@@ -30,7 +30,7 @@ let server: Server;
 let base = '';
 const dir = mkdtempSync(join(tmpdir(), 'baton-jobs-e2e-'));
 
-before(async () => {
+beforeAll(async () => {
   server = createServer((req, res) => {
     res.setHeader('content-type', 'application/json');
     res.end(JSON.stringify({ region: 'eu', orders: 42, path: req.url }));
@@ -63,7 +63,7 @@ before(async () => {
     env: { ...process.env, ...stack.clientEnv },
   });
 });
-after(async () => {
+afterAll(async () => {
   clients?.close();
   await stack?.stop();
   await Promise.all([pg?.stop(), maria?.stop()]);

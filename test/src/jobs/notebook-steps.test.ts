@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import { fromParamValue } from '@baton/sdk';
 import { waitFor } from '@baton/testing';
 import { baton } from '../cli-runs/baton';

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import {
   LAYERS,
   type Layer,
@@ -24,7 +24,7 @@ const stack = readStack(root);
 const skip = renderLayer('base').skip ?? false;
 const NAMESPACED_NOT = new Set(['Namespace']);
 
-if (skip) test('k8s overlays render with kubectl kustomize', { skip }, () => {});
+if (skip) console.warn(`k8s overlays skipped: ${skip}`);
 
 /** Does a label selector (matchLabels / matchExpressions) select these labels? */
 function selects(selector: Obj, labels: Record<string, string>): boolean {
@@ -92,61 +92,64 @@ function checkNoLoopback(where: string, env: Record<string, string>, external: O
   }
 }
 
-describe('no service dials loopback (every *_URL and *_ADDR, resolved per layer)', { skip }, () => {
-  for (const layer of LAYERS) {
-    test(`k8s/${layer}`, () => {
-      const objects = objectsOf(layer);
-      let checked = 0;
-      for (const d of deployments(objects)) {
-        for (const c of d.spec.template.spec.containers) {
-          const { env, external } = resolveEnv(objects, c);
-          checkNoLoopback(`${layer} ${d.metadata.name}`, env, external);
-          checked += Object.keys(env).filter((k) => /_(URL|ADDR)$/.test(k)).length;
-        }
-      }
-      assert.ok(checked >= stack.services.length * stack.services.length, `only ${checked} addresses seen`);
-      if (layer === 'overlays/dev') {
-        // Dev renders its own baton-db: every URL is in the render, nothing comes from outside.
+(skip ? describe.skip : describe)(
+  'no service dials loopback (every *_URL and *_ADDR, resolved per layer)',
+  () => {
+    for (const layer of LAYERS) {
+      test(`k8s/${layer}`, () => {
+        const objects = objectsOf(layer);
+        let checked = 0;
         for (const d of deployments(objects)) {
-          const { env, external } = resolveEnv(objects, d.spec.template.spec.containers[0]);
-          assert.deepEqual(external, [], `${d.metadata.name} needs nothing from outside the render`);
-          for (const k of REQUIRED) assert.ok(env[k], `${d.metadata.name}: ${k} set`);
+          for (const c of d.spec.template.spec.containers) {
+            const { env, external } = resolveEnv(objects, c);
+            checkNoLoopback(`${layer} ${d.metadata.name}`, env, external);
+            checked += Object.keys(env).filter((k) => /_(URL|ADDR)$/.test(k)).length;
+          }
         }
-      }
-    });
-  }
-
-  test('the check is not vacuous: loopback values and missing addresses are caught', () => {
-    const objects = objectsOf('overlays/dev');
-    const { env } = resolveEnv(objects, deployments(objects)[0].spec.template.spec.containers[0]);
-    checkNoLoopback('dev as rendered', env, []);
-    const peer = stack.services[1].internalAddrEnv;
-    for (const [k, v] of [
-      ['MONGODB_URL', 'mongodb://127.0.0.1:27017/baton'],
-      ['REDIS_URL', 'redis://localhost:6379'],
-      ['MONGODB_URL', 'mongodb://user:pw@[::1]:27017,other:27017/baton'],
-      [peer, '127.0.0.1:7412'],
-      [peer, '[::1]:7412'],
-      ['OTHER_SERVICE_URL', 'http://127.0.0.2:80'],
-    ]) {
-      assert.throws(() => checkNoLoopback('probe', { ...env, [k]: v }, []), /loopback/, `${k}=${v}`);
+        assert.ok(checked >= stack.services.length * stack.services.length, `only ${checked} addresses seen`);
+        if (layer === 'overlays/dev') {
+          // Dev renders its own baton-db: every URL is in the render, nothing comes from outside.
+          for (const d of deployments(objects)) {
+            const { env, external } = resolveEnv(objects, d.spec.template.spec.containers[0]);
+            assert.deepEqual(external, [], `${d.metadata.name} needs nothing from outside the render`);
+            for (const k of REQUIRED) assert.ok(env[k], `${d.metadata.name}: ${k} set`);
+          }
+        }
+      });
     }
-    const { [peer]: _, ...missing } = env;
-    assert.throws(() => checkNoLoopback('probe', missing, []), /loopback default/);
-    const { MONGODB_URL: __, ...noStore } = env;
-    assert.throws(() => checkNoLoopback('probe', noStore, []), /loopback default/);
-    // ...unless a required, non-optional baton-db Secret supplies the store URLs.
-    checkNoLoopback('probe', noStore, [{ kind: 'Secret', name: 'baton-db', optional: false }]);
-    assert.throws(
-      () => checkNoLoopback('probe', noStore, [{ kind: 'Secret', name: 'baton-db', optional: true }]),
-      /loopback default/,
-    );
-  });
-});
+
+    test('the check is not vacuous: loopback values and missing addresses are caught', () => {
+      const objects = objectsOf('overlays/dev');
+      const { env } = resolveEnv(objects, deployments(objects)[0].spec.template.spec.containers[0]);
+      checkNoLoopback('dev as rendered', env, []);
+      const peer = stack.services[1].internalAddrEnv;
+      for (const [k, v] of [
+        ['MONGODB_URL', 'mongodb://127.0.0.1:27017/baton'],
+        ['REDIS_URL', 'redis://localhost:6379'],
+        ['MONGODB_URL', 'mongodb://user:pw@[::1]:27017,other:27017/baton'],
+        [peer, '127.0.0.1:7412'],
+        [peer, '[::1]:7412'],
+        ['OTHER_SERVICE_URL', 'http://127.0.0.2:80'],
+      ]) {
+        assert.throws(() => checkNoLoopback('probe', { ...env, [k]: v }, []), /loopback/, `${k}=${v}`);
+      }
+      const { [peer]: _, ...missing } = env;
+      assert.throws(() => checkNoLoopback('probe', missing, []), /loopback default/);
+      const { MONGODB_URL: __, ...noStore } = env;
+      assert.throws(() => checkNoLoopback('probe', noStore, []), /loopback default/);
+      // ...unless a required, non-optional baton-db Secret supplies the store URLs.
+      checkNoLoopback('probe', noStore, [{ kind: 'Secret', name: 'baton-db', optional: false }]);
+      assert.throws(
+        () => checkNoLoopback('probe', noStore, [{ kind: 'Secret', name: 'baton-db', optional: true }]),
+        /loopback default/,
+      );
+    });
+  },
+);
 
 // --- dev ------------------------------------------------------------------------------------
 
-describe('k8s/overlays/dev', { skip }, () => {
+(skip ? describe.skip : describe)('k8s/overlays/dev', () => {
   const dev = () => objectsOf('overlays/dev');
 
   test('everything lives in the namespace baton-dev, which the overlay creates', () => {
@@ -250,7 +253,7 @@ function rulePorts(rule: Obj, container: Obj): number[] {
   });
 }
 
-describe('k8s/overlays/prod', { skip }, () => {
+(skip ? describe.skip : describe)('k8s/overlays/prod', () => {
   const prod = () => objectsOf('overlays/prod');
 
   test('no in-cluster stores and no Secrets: operators bring baton-db, baton-tls and baton-auth', () => {

@@ -10,8 +10,9 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { before, describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import { type Stack, readStack, repoRoot, substitute } from './stack';
+import { cleanupsAfterEach } from '../support/cleanups';
 
 const root = repoRoot();
 const stack = readStack(root);
@@ -95,7 +96,9 @@ describe('tilt/Tiltfile reads stack.json instead of repeating it', () => {
 });
 
 describe('tilt/Tiltfile is valid Starlark', () => {
-  test('parses as Python (Starlark is a Python subset)', (t) => {
+  const havePython = !spawnSync('python3', ['--version']).error;
+  if (!havePython) console.warn('skipped: python3 is not installed');
+  (havePython ? test : test.skip)('parses as Python (Starlark is a Python subset)', () => {
     const r = spawnSync(
       'python3',
       ['-c', 'import ast,sys; ast.parse(open(sys.argv[1]).read(), sys.argv[1])', tiltfilePath],
@@ -103,7 +106,6 @@ describe('tilt/Tiltfile is valid Starlark', () => {
         encoding: 'utf8',
       },
     );
-    if (r.error) return t.skip('python3 is not installed');
     assert.equal(r.status, 0, r.stderr);
   });
 
@@ -282,7 +284,8 @@ function expectMatchesTable(resources: Resource[], table: Stack, base: string): 
 }
 
 describe('tilt/Tiltfile under the real Starlark interpreter', () => {
-  before(() => {
+  // Built while the file is collected, not in a hook: whether the tests run or skip depends on it.
+  {
     const out = join(root, '.tmp', 'starlark-check');
     const r = spawnSync('go', ['build', '-C', join(root, 'tilt', 'starlark-check'), '-o', out, '.'], {
       encoding: 'utf8',
@@ -295,18 +298,19 @@ describe('tilt/Tiltfile under the real Starlark interpreter', () => {
       assert.equal(r.status, 0, `building tilt/starlark-check failed:\n${r.stderr}`);
       checker = out;
     }
-  });
+  }
+  if (noChecker) console.warn(`skipped: ${noChecker}`);
+  const withChecker = checker ? test : test.skip;
+  const cleanup = cleanupsAfterEach();
 
-  test('declares exactly the processes of stack.json, substituted', (t) => {
-    if (!checker) return t.skip(noChecker);
+  withChecker('declares exactly the processes of stack.json, substituted', () => {
     expectMatchesTable(runTiltfile(tiltfilePath), stack, root);
   });
 
-  test('follows a different table: nothing is hard-coded', (t) => {
-    if (!checker) return t.skip(noChecker);
+  withChecker('follows a different table: nothing is hard-coded', () => {
     // A copy of the layout with other ports, an extra service and an extra infra entry.
     const dir = mkdtempSync(join(tmpdir(), 'baton-tilt-'));
-    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    cleanup(() => rmSync(dir, { recursive: true, force: true }));
     mkdirSync(join(dir, 'tilt'));
     cpSync(tiltfilePath, join(dir, 'tilt', 'Tiltfile'));
     mkdirSync(join(dir, 'packages', 'kit'), { recursive: true });
@@ -336,65 +340,67 @@ describe('tilt/Tiltfile under the real Starlark interpreter', () => {
     expectMatchesTable(runTiltfile(join(dir, 'tilt', 'Tiltfile')), other, dir);
   });
 
-  test('cluster mode: the image from the root Dockerfile, k8s/overlays/dev, a resource per service', (t) => {
-    if (!checker) return t.skip(noChecker);
-    if (!haveKubectl) return t.skip('kubectl is not installed (kustomize() renders the overlay with it)');
-    const c = checkTiltfile(tiltfilePath, ['--mode=cluster']);
-    // The one image every Deployment runs, built from the repository root.
-    assert.deepEqual(
-      c.images.map((i) => [i.ref, i.context, i.dockerfile]),
-      [['baton', root, join(root, 'Dockerfile')]],
-    );
-    assert.deepEqual(
-      c.k8sYaml.map((y) => [y.source, y.path]),
-      [['kustomize', join(root, 'k8s', 'overlays', 'dev')]],
-    );
-    const objects = c.k8sYaml[0].objects;
-    const infraNames = Object.keys(stack.infra).sort();
-    const byName = new Map(c.k8sResources.map((r) => [r.name, r]));
-    assert.deepEqual(
-      [...byName.keys()].sort(),
-      [...infraNames, ...stack.services.map((s) => s.name)].sort(),
-      "one k8s_resource per service and per infra entry (the overlay's MongoDB and Redis)",
-    );
-    // No local processes: only the resource that makes the Secrets in the overlay's namespace.
-    assert.deepEqual(
-      c.resources.map((r) => r.name),
-      ['k8s-secrets'],
-    );
-    const secrets = c.resources[0];
-    const namespaces = new Set(objects.filter((o) => o.kind !== 'Namespace').map((o) => o.namespace));
-    assert.deepEqual([...namespaces], ['baton-dev'], "the dev overlay's namespace");
-    assert.match(
-      secrets.cmd?.join(' ') ?? '',
-      /make-k8s-secrets\.mjs --namespace baton-dev --apply --keep-existing/,
-    );
-    assert.equal(secrets.dir, root);
-    for (const s of stack.services) {
-      const r = byName.get(s.name);
-      assert.ok(r, `k8s_resource ${s.name}`);
-      assert.equal(r.workload, s.name);
-      assert.ok(
-        objects.some((o) => o.kind === 'Deployment' && o.name === s.name),
-        `the overlay has a Deployment ${s.name}`,
+  // kustomize() renders the overlay with kubectl.
+  (haveKubectl ? withChecker : test.skip)(
+    'cluster mode: the image from the root Dockerfile, k8s/overlays/dev, a resource per service',
+    () => {
+      const c = checkTiltfile(tiltfilePath, ['--mode=cluster']);
+      // The one image every Deployment runs, built from the repository root.
+      assert.deepEqual(
+        c.images.map((i) => [i.ref, i.context, i.dockerfile]),
+        [['baton', root, join(root, 'Dockerfile')]],
       );
       assert.deepEqual(
-        r.portForwards?.map((p) => [p.local, p.container]),
-        [[s.port, s.port]],
-        `${s.name} forwards its public port ${s.port}`,
+        c.k8sYaml.map((y) => [y.source, y.path]),
+        [['kustomize', join(root, 'k8s', 'overlays', 'dev')]],
       );
-      assert.deepEqual([...(r.resourceDeps ?? [])].sort(), ['k8s-secrets', ...infraNames].sort());
-    }
-    for (const name of infraNames) {
-      assert.ok(
-        objects.some((o) => o.kind === 'StatefulSet' && o.name === name),
-        `the overlay runs ${name} as a StatefulSet`,
+      const objects = c.k8sYaml[0].objects;
+      const infraNames = Object.keys(stack.infra).sort();
+      const byName = new Map(c.k8sResources.map((r) => [r.name, r]));
+      assert.deepEqual(
+        [...byName.keys()].sort(),
+        [...infraNames, ...stack.services.map((s) => s.name)].sort(),
+        "one k8s_resource per service and per infra entry (the overlay's MongoDB and Redis)",
       );
-    }
-  });
+      // No local processes: only the resource that makes the Secrets in the overlay's namespace.
+      assert.deepEqual(
+        c.resources.map((r) => r.name),
+        ['k8s-secrets'],
+      );
+      const secrets = c.resources[0];
+      const namespaces = new Set(objects.filter((o) => o.kind !== 'Namespace').map((o) => o.namespace));
+      assert.deepEqual([...namespaces], ['baton-dev'], "the dev overlay's namespace");
+      assert.match(
+        secrets.cmd?.join(' ') ?? '',
+        /make-k8s-secrets\.mjs --namespace baton-dev --apply --keep-existing/,
+      );
+      assert.equal(secrets.dir, root);
+      for (const s of stack.services) {
+        const r = byName.get(s.name);
+        assert.ok(r, `k8s_resource ${s.name}`);
+        assert.equal(r.workload, s.name);
+        assert.ok(
+          objects.some((o) => o.kind === 'Deployment' && o.name === s.name),
+          `the overlay has a Deployment ${s.name}`,
+        );
+        assert.deepEqual(
+          r.portForwards?.map((p) => [p.local, p.container]),
+          [[s.port, s.port]],
+          `${s.name} forwards its public port ${s.port}`,
+        );
+        assert.deepEqual([...(r.resourceDeps ?? [])].sort(), ['k8s-secrets', ...infraNames].sort());
+      }
+      for (const name of infraNames) {
+        assert.ok(
+          objects.some((o) => o.kind === 'StatefulSet' && o.name === name),
+          `the overlay runs ${name} as a StatefulSet`,
+        );
+      }
+    },
+  );
 
-  test('an unknown mode or flag is refused', (t) => {
-    if (!checker) return t.skip(noChecker);
+  withChecker('an unknown mode or flag is refused', () => {
+    assert.ok(checker);
     for (const args of [['--mode=clusterr'], ['--mood=cluster']]) {
       const r = spawnSync(checker, [tiltfilePath, '--', ...args], { encoding: 'utf8', timeout: 60_000 });
       assert.notEqual(r.status, 0, `${args} accepted`);

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, describe, test } from '@jest/globals';
 import { LAYERS, renderLayer, root } from './render';
 
 let validator: string | undefined;
@@ -22,10 +22,11 @@ function validate(yaml: string): { status: number | null; stdout: string; stderr
 const renderSkip = renderLayer('base').skip;
 
 describe('tools/k8s-validate', () => {
-  after(() => {
+  afterAll(() => {
     if (validator) rmSync(validator, { force: true });
   });
-  before(() => {
+  // Built while the file is collected, not in a hook: whether the tests run or skip depends on it.
+  {
     // -trimpath as scripts/install-tools.sh builds it, so the Go build cache it filled is reused.
     const out = join(root, '.tmp', `k8s-validate-${process.pid}`);
     const r = spawnSync('go', ['build', '-trimpath', '-o', out, '.'], {
@@ -39,12 +40,14 @@ describe('tools/k8s-validate', () => {
       assert.equal(r.status, 0, `building tools/k8s-validate failed:\n${r.stderr}`);
       validator = out;
     }
-  });
+  }
+  if (noValidator) console.warn(`skipped: ${noValidator}`);
+  if (renderSkip) console.warn(`renders skipped: ${renderSkip}`);
+  const withValidator = validator ? test : test.skip;
+  const withRenders = validator && !renderSkip ? test : test.skip;
 
   for (const layer of LAYERS) {
-    test(`k8s/${layer} decodes strictly into the API types`, (t) => {
-      if (renderSkip) return t.skip(renderSkip);
-      if (!validator) return t.skip(noValidator);
+    withRenders(`k8s/${layer} decodes strictly into the API types`, () => {
       const rendered = renderLayer(layer);
       assert.equal(rendered.error, undefined, rendered.error);
       const r = validate(rendered.yaml ?? '');
@@ -104,8 +107,7 @@ describe('tools/k8s-validate', () => {
       ],
     ];
     for (const [what, yaml, message] of cases) {
-      test(what, (t) => {
-        if (!validator) return t.skip(noValidator);
+      withValidator(what, () => {
         // After a valid object, so one bad document fails the whole stream.
         const r = validate(`apiVersion: v1\nkind: Namespace\nmetadata:\n  name: fine\n---\n${yaml}`);
         assert.equal(r.status, 1, r.stderr);
@@ -114,9 +116,7 @@ describe('tools/k8s-validate', () => {
       });
     }
 
-    test('a misspelled field in the real prod render', (t) => {
-      if (renderSkip) return t.skip(renderSkip);
-      if (!validator) return t.skip(noValidator);
+    withRenders('a misspelled field in the real prod render', () => {
       const yaml = renderLayer('overlays/prod').yaml ?? '';
       const broken = yaml.replace(
         'topologyKey: kubernetes.io/hostname',
@@ -131,8 +131,7 @@ describe('tools/k8s-validate', () => {
       );
     });
 
-    test('empty input', (t) => {
-      if (!validator) return t.skip(noValidator);
+    withValidator('empty input', () => {
       const r = validate('# nothing\n');
       assert.equal(r.status, 1);
       assert.match(r.stderr, /no objects/);

@@ -3,7 +3,7 @@
 // pool nobody serves must show in the figures the dashboard (k8s/grafana) reads — and no scrape
 // may carry a workflow id or a param value.
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import { waitFor } from '@baton/testing';
 import { push, waitEnd } from '../scheduler/support';
 import { waitAllEnded } from '../signal/support';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { type IncomingMessage, type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import type { ChangeEvent } from '@baton/proto';
 import { waitFor } from '@baton/testing';
 import { MongoClient } from 'mongodb';
@@ -31,7 +31,7 @@ const failed = new Set<string>();
 /** While true the webhook answers 503 to everything (it is down). */
 let down = false;
 
-before(async () => {
+beforeAll(async () => {
   server = createServer((req: IncomingMessage, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -54,7 +54,7 @@ before(async () => {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
-after(() => new Promise<void>((r) => server.close(() => r())));
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
 const shell = (id: string, script: string, successors?: Record<string, string>) => ({
   step: {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { useStack } from '../support/stack';
 import { noop, push, sleep, statuses, waitEnd } from './support';

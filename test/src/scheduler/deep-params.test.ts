@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import { DEFINITION_LIMITS } from '@baton/model';
 import { fromParamValue } from '@baton/sdk';
 import { useStack } from '../support/stack';

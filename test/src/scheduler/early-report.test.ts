@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import { credentials } from '@grpc/grpc-js';
 import { internal } from '@baton/proto';
 import { MongoClient } from 'mongodb';
@@ -15,12 +15,12 @@ const env = useStack({ env: { BATON_HTTP_ALLOW: '127.0.0.1', STEP_RUNTIME_SLOTS:
 
 let server: Server;
 let url = '';
-before(async () => {
+beforeAll(async () => {
   server = createServer((_req, res) => res.writeHead(204).end());
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/leaf`;
 });
-after(() => new Promise<void>((r) => server.close(() => r())));
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
 describe('reports that arrive before the run head', () => {
   test('a report for a run with a live entry and no head yet is taken, not refused', async () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import { type Initiator, InitiatorType } from '@baton/proto';
 import { fromParamMap, toParamMap } from '@baton/sdk';
 import { expectCode, fields } from '../support/errors';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { MongoClient } from 'mongodb';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import { expectCode } from '../support/errors';
 import { useStack } from '../support/stack';
 import { push, waitEnd } from './support';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import { fromParamValue, toParamMap } from '@baton/sdk';
 import { useStack } from '../support/stack';
 import { push, waitEnd } from './support';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, test } from 'node:test';
+import { afterAll, describe, test } from '@jest/globals';
 import type { Instance } from '@baton/proto';
 import { waitFor } from '@baton/testing';
 import { expectCode, fields } from '../support/errors';
@@ -19,7 +19,7 @@ const env = useStack({
 // Open to the unprivileged user steps run as (STEP_RUN_AS_USER).
 const out = mkdtempSync(join(tmpdir(), 'baton-permits-'));
 chmodSync(out, 0o1777);
-after(() => rmSync(out, { recursive: true, force: true }));
+afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 /** Runs of a workflow at once (the default, SEQUENTIAL, would run them one after another). */
 const PARALLEL = { run_strategy: { rule: 'parallel', workflow_concurrency: 10 } };

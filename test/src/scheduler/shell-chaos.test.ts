@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import { type ServiceError, credentials, status } from '@grpc/grpc-js';
 import { internal } from '@baton/proto';
 import { waitFor } from '@baton/testing';

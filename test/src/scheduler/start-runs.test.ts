@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import { InitiatorType, type StartWorkflowRequest, internal } from '@baton/proto';
 import { Metadata, type ServiceError, credentials, status } from '@grpc/grpc-js';
 import { MongoClient } from 'mongodb';

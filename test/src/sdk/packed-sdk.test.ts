@@ -6,14 +6,14 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, test } from 'node:test';
+import { afterAll, describe, test } from '@jest/globals';
 import { repoRoot } from '../k8s/stack';
 import { useStack } from '../support/stack';
 
 const env = useStack({ services: ['definition', 'scheduler', 'step-runtime'] });
 const root = repoRoot();
 const work = mkdtempSync(join(tmpdir(), 'baton-packed-sdk-'));
-after(() => rmSync(work, { recursive: true, force: true }));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** The README block the quick start marker points at. */
 function quickStart(): string {

@@ -1,7 +1,7 @@
 // The TypeScript SDK retries idempotent calls that fail UNAVAILABLE, with backoff, within the
 // call's deadline: a client whose service restarts under it waits instead of failing.
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import { type BatonClientError, createDefinitionClient } from '@baton/sdk';
 import { useStack } from '../support/stack';
 

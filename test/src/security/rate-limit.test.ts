@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import { type BatonClients, BatonClientError } from '@baton/sdk';
 import { useStack } from '../support/stack';
 import { clientsWith } from './support';
@@ -25,11 +25,11 @@ async function list(c: BatonClients): Promise<'OK' | BatonClientError> {
 describe('rate limits per principal', () => {
   let viewer: BatonClients;
   let operator: BatonClients;
-  before(() => {
+  beforeAll(() => {
     viewer = clientsWith(env.stack, env.stack.security!.tokens.viewer);
     operator = clientsWith(env.stack, env.stack.security!.tokens.operator);
   });
-  after(() => {
+  afterAll(() => {
     viewer.close();
     operator.close();
   });

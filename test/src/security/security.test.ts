@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
 import { PERMISSIONS } from '@baton/kit';
 import { InitiatorType, internal } from '@baton/proto';
@@ -68,13 +68,13 @@ async function callCode(clients: BatonClients, path: string, req: Record<string,
 describe('security: TLS, tokens, roles, audit', () => {
   let admin: BatonClients;
   const others: Record<string, BatonClients> = {};
-  before(() => {
+  beforeAll(() => {
     const tokens = env.stack.security!.tokens;
     admin = env.clients;
     for (const [role, token] of Object.entries(tokens)) others[role] = clientsWith(env.stack, token);
     others.none = clientsWith(env.stack);
   });
-  after(() => {
+  afterAll(() => {
     for (const c of Object.values(others)) c.close();
   });
 

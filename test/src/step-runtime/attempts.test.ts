@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import { fromParamMap } from '@baton/sdk';
 import { waitFor } from '@baton/testing';
 import { useStepRuntime } from './setup';
@@ -151,7 +151,7 @@ describe('step-runtime: running attempts', () => {
 });
 
 describe('step-runtime: figures (one replica, 4 slots)', () => {
-  test('trivial Shell steps: claim-to-report latency and attempts/s', async (t) => {
+  test('trivial Shell steps: claim-to-report latency and attempts/s', async () => {
     const wf = uniqueWorkflow('rate');
     // Sequential: latency of one attempt at a time.
     const latencies: number[] = [];
@@ -181,7 +181,7 @@ describe('step-runtime: figures (one replica, 4 slots)', () => {
     });
     const secs = (Date.now() - t0) / 1000;
     for (const d of burst) assert.equal(env.scheduler.finals(d.attemptKey)[0].status, 'SUCCEEDED');
-    t.diagnostic(
+    console.log(
       `claim(RUNNING)→final report p50 ${claimToReport[5]} ms, max ${claimToReport.at(-1)} ms; ` +
         `enqueue→final p50 ${enqueueToReport[5]} ms, max ${enqueueToReport.at(-1)} ms; ` +
         `burst of ${burst.length}: ${(burst.length / secs).toFixed(1)} attempts/s`,

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import { status } from '@grpc/grpc-js';
 import { waitFor } from '@baton/testing';
 import { expectCode } from '../support/errors';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import { waitFor } from '@baton/testing';
 import { MongoClient } from 'mongodb';
 import { startReplica, type Replica } from './replica';
@@ -23,14 +23,14 @@ function lines(file: string): string[] {
 describe('step-runtime: two replicas', () => {
   // Both fixtures inside the suite: a suite's hooks do not wait for the file's root-level hooks.
   const env = useStepRuntime();
-  before(async () => {
+  beforeAll(async () => {
     second = await startReplica(env.stack, {
       ...FAST_ENV,
       LOG_LEVEL: 'warn',
       BATON_SCHEDULER_INTERNAL_ADDR: env.scheduler.addr,
     });
   });
-  after(async () => {
+  afterAll(async () => {
     await second?.stop();
   });
 

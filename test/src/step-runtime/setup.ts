@@ -1,4 +1,4 @@
-import { after, before } from 'node:test';
+import { afterAll, beforeAll } from '@jest/globals';
 import { type BatonClients, connect } from '@baton/sdk';
 import { type Stack, startStack } from '@baton/testing';
 import { FakeScheduler } from './fake-scheduler';
@@ -30,7 +30,7 @@ export interface StepRuntimeFixture {
  */
 export function useStepRuntime(env: Record<string, string> = {}): StepRuntimeFixture {
   const fixture = { scheduler: new FakeScheduler() } as StepRuntimeFixture;
-  before(async () => {
+  beforeAll(async () => {
     await fixture.scheduler.start();
     fixture.stack = await startStack({
       services: ['step-runtime'],
@@ -40,7 +40,7 @@ export function useStepRuntime(env: Record<string, string> = {}): StepRuntimeFix
     fixture.queue = new WorkQueueClient(fixture.stack.redisUrl);
     fixture.internal = new InternalClient(fixture.stack.internalAddresses['step-runtime']!);
   });
-  after(async () => {
+  afterAll(async () => {
     fixture.queue?.close();
     fixture.internal?.close();
     fixture.clients?.close();

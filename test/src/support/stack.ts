@@ -1,4 +1,4 @@
-import { after, before } from 'node:test';
+import { afterAll, beforeAll } from '@jest/globals';
 import { type BatonClients, connect } from '@baton/sdk';
 import { type Stack, type StackOptions, startStack } from '@baton/testing';
 
@@ -14,7 +14,7 @@ export interface StackFixture {
  */
 export function useStack(opts: StackOptions = {}): StackFixture {
   const fixture = {} as StackFixture;
-  before(async () => {
+  beforeAll(async () => {
     fixture.stack = await startStack({ env: { LOG_LEVEL: 'warn' }, ...opts });
     fixture.clients = connect({
       addresses: { ...fixture.stack.addresses, stepRuntime: fixture.stack.addresses['step-runtime'] },
@@ -22,7 +22,7 @@ export function useStack(opts: StackOptions = {}): StackFixture {
       env: { ...process.env, ...fixture.stack.clientEnv },
     });
   });
-  after(async () => {
+  afterAll(async () => {
     fixture.clients?.close();
     await fixture.stack?.stop();
   });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { type IncomingMessage, type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import { gunzipSync } from 'node:zlib';
 import { type BatonClients, connect } from '@baton/sdk';
 import { type Stack, startStack, waitFor } from '@baton/testing';
@@ -98,7 +98,7 @@ describe('tracing (BATON_OTEL_EXPORTER=otlp)', () => {
   let stack: Stack;
   let clients: BatonClients;
 
-  before(async () => {
+  beforeAll(async () => {
     await receiver.start();
     stack = await startStack({
       env: {
@@ -114,7 +114,7 @@ describe('tracing (BATON_OTEL_EXPORTER=otlp)', () => {
       env: { ...process.env, ...stack.clientEnv },
     });
   });
-  after(async () => {
+  afterAll(async () => {
     clients?.close();
     await stack?.stop();
     await receiver.stop();

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import type { Instance, StepRunSummary, WatchInstanceResponse } from '@baton/proto';
 import { BatonClientError } from '@baton/sdk';
 import type { CliIo } from '../cli-io';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import { runCli } from '../run-cli';
 import { captureIo, fakeClients } from '../../test/test-support';
 import { formatSelValue } from './sel-commands';

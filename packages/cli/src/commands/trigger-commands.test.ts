@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import type { Backfill, BackfillRequest, GetTriggersRequest } from '@baton/proto';
 import { createCommandContext } from '../command-context';
 import { runCli } from '../run-cli';

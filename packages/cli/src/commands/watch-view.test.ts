@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import type { Instance, StepRunSummary } from '@baton/proto';
 import { createStyle } from '../output/style';
 import { Capture } from '../../test/test-support';

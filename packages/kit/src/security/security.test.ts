@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import { BatonError } from '../errors';
 import { PERMISSIONS, authorize } from './permissions';
 import { type Principal, parseGrant } from './principal';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import { SelError, evaluate } from '../index';
 
 const NOW = Date.UTC(2024, 2, 10, 12, 0, 0); // 2024-03-10T12:00Z, the day US DST starts

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import { changesOf } from './change-events';
 
 describe('a decision timeline as change events', () => {

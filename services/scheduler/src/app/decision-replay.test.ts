@@ -1,16 +1,15 @@
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import { decisionLogsDir, readRecording, replay } from '../../test/decision-replay';
 
 // Decision logs recorded from the example, loop and chaos suites (scripts/record-decisions.mjs),
 // replayed through decide: the engine must make the same decisions from the same inputs. A change
 // meant to alter decisions shows here as a diff to review, then the recordings are made again.
 const dir = decisionLogsDir();
-const files = readdirSync(dir)
-  .filter((f) => f.endsWith('.jsonl.gz'))
-  .sort();
+// Spread: node's own arrays come from outside Jest's sandbox, and deepStrictEqual compares prototypes.
+const files = [...readdirSync(dir)].filter((f) => f.endsWith('.jsonl.gz')).sort();
 
 describe('decision-log replay', () => {
   test('recordings of the example, loop and chaos suites are there', () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import { decide } from './decide';
 import { restartSnapshot } from './restart';
 import { type Case, Run, T0, check, evId, play, s } from '../../test/test-kit';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import { Run, T0, evId, s } from '../../test/test-kit';
 
 test("an attempt's times and worker are the worker's, not the decision's", () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import { type Case, chainSteps, check, play, s } from '../../test/test-kit';
 
 const SH = 'Shell';

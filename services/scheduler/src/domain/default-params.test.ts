@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import { DERIVED_DEFAULT_PARAMS } from './default-params';
 import type { JsonValue } from './json';
 import { restartSnapshot } from './restart';

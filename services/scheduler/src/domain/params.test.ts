@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import { validateRunParams } from './run-params';
 import { Run, T0, e, p, s, workflow } from '../../test/test-kit';
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import type { WorkflowDef } from '@baton/model';
 import { decide } from './decide';
 import { DERIVED_DEFAULT_PARAMS } from './default-params';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import type { StepDef, WorkflowDef } from '@baton/model';
 import { decide } from './decide';
 import type { InstanceEvent } from './events';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import { childKeysOf, instanceExpired, retentionCutoff } from './retention';
 import type { InstanceSnapshot } from './snapshot';
 

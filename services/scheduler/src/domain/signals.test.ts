@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import { Run, e, evId, p, s } from '../../test/test-kit';
 
 const dep = (name: string, match: Record<string, unknown> = {}) => ({ name, match_params: match });

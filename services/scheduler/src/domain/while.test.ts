@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import { decide } from './decide';
 import { newInstanceSnapshot } from './new-snapshot';
 import { type Case, T0, check, e, p, play, s, workflow } from '../../test/test-kit';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import { Instance, type ParamValue, StepRun, type StepRunSummary } from '@baton/proto';
 import { ANSWER_BUDGET_BYTES, fitInstance, fitStepRun, pageThatFits } from './answer-size';
 

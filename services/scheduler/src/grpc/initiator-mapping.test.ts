@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import { BatonError, type Principal, superPrincipal } from '@baton/kit';
 import { type Initiator, InitiatorType, type ParamValue } from '@baton/proto';
 import { callerInitiator, fromApiInitiator, toApiInitiator } from './initiator-mapping';

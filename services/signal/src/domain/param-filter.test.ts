@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import { allHold, compareValues, filterHolds } from './param-filter';
 
 test('LONG compares numerically, STRING lexicographically, mixed types never match', () => {

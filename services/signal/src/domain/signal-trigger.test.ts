@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import type { SignalTrigger } from '@baton/model';
 import type { SignalInstance } from './signal-instance';
 import {

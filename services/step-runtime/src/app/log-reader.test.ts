@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import { BatonError } from '@baton/kit';
 import { attemptKeyFor } from '../domain/attempt-key.js';
 import type { LogChunk } from '../runner/index.js';

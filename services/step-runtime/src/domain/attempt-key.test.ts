@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import { isAttemptKey } from './attempt-key.js';
 
 test('attempt keys: top-level and nested shapes pass; anything else does not', () => {

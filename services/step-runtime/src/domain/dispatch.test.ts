@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import { isRunnableType } from './dispatch.js';
 
 test('isRunnableType: the runner types only', () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import { claimExpired, logExpired, retentionCutoff } from './retention.js';
 
 const now = Date.parse('2026-06-01T00:00:00Z');

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import { streamsOf } from './work-queue.js';
 
 test('streamsOf reads XREADGROUP replies of RESP2 and RESP3 alike', () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import { decideOutcome, type FinishedAttempt, type Verdict } from './outcome.js';
 import { parseOutputs } from './output-file.js';
 import { paramsAsEnv } from './user-env.js';

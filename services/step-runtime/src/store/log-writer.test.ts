@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import type { LogChunk } from '../runner/index.js';
 import { LogWriter } from './log-writer.js';
 import type { LogChunkDoc, LogsStore } from './logs-store.js';

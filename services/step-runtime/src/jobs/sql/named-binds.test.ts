@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import { rewriteBinds } from './named-binds.js';
 
 test('PostgreSQL: :name → $n, one number per name, casts and quoted text left alone', () => {

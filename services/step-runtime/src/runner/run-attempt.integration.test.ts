@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { afterAll, test } from '@jest/globals';
 import { RunnerError } from './errors.js';
 import { runAttempt } from './run-attempt.js';
 import { INHERITED_ENV_NAMES } from './user-env.js';
@@ -17,7 +17,7 @@ process.env.NODE_OPTIONS = '--max-old-space-size=64';
 process.env.AWS_SECRET_ACCESS_KEY = 'aws-secret';
 
 const { root, cleanup } = tempRoot('attempt');
-after(cleanup);
+afterAll(cleanup);
 const opts = { workRoot: root, killGraceMs: 500 };
 
 /** A Python step that reports everything it can see as its outputs. */
@@ -243,7 +243,8 @@ test('each attempt gets a fresh work dir (cwd = HOME, TMPDIR inside), removed af
     assert.equal(s.env.TMPDIR, join(s.cwd, 'tmp'));
     assert.deepEqual(s.listing, ['.baton', 'mark.txt', 'tmp'], 'nothing left from the previous attempt');
   }
-  assert.deepEqual(readdirSync(root), []);
+  // Spread here and below: node's arrays come from outside Jest's sandbox; deepStrictEqual compares prototypes.
+  assert.deepEqual([...readdirSync(root)], []);
 });
 
 test('keepWorkDirs keeps the directory with the script, params and outputs', async () => {
@@ -256,7 +257,7 @@ test('keepWorkDirs keeps the directory with the script, params and outputs', asy
     }).result;
     assert.equal(out.status, 'SUCCEEDED');
     assert.ok(out.workDir);
-    assert.deepEqual(readdirSync(join(out.workDir, '.baton')).sort(), [
+    assert.deepEqual([...readdirSync(join(out.workDir, '.baton'))].sort(), [
       'outputs.json',
       'params.json',
       'script.sh',
@@ -401,7 +402,7 @@ test('the interpreter cannot be started → PLATFORM_FAILED with the reason', as
   assert.equal(out.status, 'PLATFORM_FAILED');
   assert.match(out.error ?? '', /^could not start \/nonexistent\/bash: .*ENOENT/);
   assert.equal(running.pid, undefined);
-  assert.deepEqual(readdirSync(root), [], 'the work dir is still cleaned up');
+  assert.deepEqual([...readdirSync(root)], [], 'the work dir is still cleaned up');
 });
 
 test('the work dir cannot be created → PLATFORM_FAILED with the reason', async () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import { type PodmanHandle, startPodman } from '@baton/testing';
 import { logSink, makeSpec, tempRoot } from '../../../test/attempt-fixtures.js';
 import type { JsonValue } from '../../runner/attempt-types.js';
@@ -13,11 +13,11 @@ const { root, cleanup } = tempRoot('docker');
 let podman: PodmanHandle;
 let settings: JobSettings;
 
-before(async () => {
+beforeAll(async () => {
   podman = await startPodman();
   settings = jobSettings('', '', podman.dockerHost);
 });
-after(async () => {
+afterAll(async () => {
   await podman?.stop();
   cleanup();
 });

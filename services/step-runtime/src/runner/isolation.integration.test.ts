@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import { after, test } from 'node:test';
+import { afterAll, test } from '@jest/globals';
 import type { AttemptOutcome, AttemptSpec } from './attempt-types.js';
 import { logSink, makeSpec, shell, tempRoot, waitFor } from '../../test/attempt-fixtures.js';
 import {
@@ -16,7 +16,7 @@ import { runAttempt } from './run-attempt.js';
 // Isolation needs root (setuid, namespaces); CI and local stacks run as root. Elsewhere these skip.
 const skip = canIsolate() ? false : 'needs root';
 const { root, cleanup } = tempRoot('isolation');
-after(cleanup);
+afterAll(cleanup);
 
 const NO_LIMITS: StepLimits = { cpuSeconds: 0, memoryBytes: 0, processes: 0, fileSizeBytes: 0 };
 
@@ -109,26 +109,29 @@ function pidsWith(marker: string): number[] {
   return found;
 }
 
-test('user code runs as the step user and cannot read the service environment', { skip }, async () => {
-  // A secret only this (the "service") process has; the probe searches every environ it can open.
-  process.env.BATON_TEST_SECRET_URL = 'mongodb://secret-marker-4711';
-  const script = [
-    'echo "uid=$(id -u)"',
-    'if cat "/proc/$PPID/environ" >/dev/null 2>&1; then echo "parent environ: readable"; fi',
-    'if grep -l secret-marker-4711 /proc/*/environ 2>/dev/null; then echo "secret: FOUND"; fi',
-    `if cat ${JSON.stringify(`/proc/${process.pid}/environ`)} >/dev/null 2>&1; then echo "service environ: readable"; fi`,
-    'echo ok > "$BATON_WORK_DIR/mine" && echo "{\\"w\\": true}" > "$BATON_OUTPUT_FILE"',
-  ].join('\n');
-  const { running, log } = run(shell('env-probe', script));
-  const out = await running.result;
-  delete process.env.BATON_TEST_SECRET_URL;
-  assert.equal(out.status, 'SUCCEEDED', log.text());
-  assert.match(log.text('stdout'), new RegExp(`uid=${lookupUser('nobody').uid}\\n`));
-  assert.doesNotMatch(log.text(), /readable|FOUND/);
-  assert.deepEqual(out.outputs, { w: true });
-});
+(skip ? test.skip : test)(
+  'user code runs as the step user and cannot read the service environment',
+  async () => {
+    // A secret only this (the "service") process has; the probe searches every environ it can open.
+    process.env.BATON_TEST_SECRET_URL = 'mongodb://secret-marker-4711';
+    const script = [
+      'echo "uid=$(id -u)"',
+      'if cat "/proc/$PPID/environ" >/dev/null 2>&1; then echo "parent environ: readable"; fi',
+      'if grep -l secret-marker-4711 /proc/*/environ 2>/dev/null; then echo "secret: FOUND"; fi',
+      `if cat ${JSON.stringify(`/proc/${process.pid}/environ`)} >/dev/null 2>&1; then echo "service environ: readable"; fi`,
+      'echo ok > "$BATON_WORK_DIR/mine" && echo "{\\"w\\": true}" > "$BATON_OUTPUT_FILE"',
+    ].join('\n');
+    const { running, log } = run(shell('env-probe', script));
+    const out = await running.result;
+    delete process.env.BATON_TEST_SECRET_URL;
+    assert.equal(out.status, 'SUCCEEDED', log.text());
+    assert.match(log.text('stdout'), new RegExp(`uid=${lookupUser('nobody').uid}\\n`));
+    assert.doesNotMatch(log.text(), /readable|FOUND/);
+    assert.deepEqual(out.outputs, { w: true });
+  },
+);
 
-test('a setsid child and a double-forked daemon die when the script exits', { skip }, async () => {
+(skip ? test.skip : test)('a setsid child and a double-forked daemon die when the script exits', async () => {
   const marker = `iso-leftover-${process.pid}-${Date.now()}`;
   const script = [
     `setsid sh -c 'sleep 1000; : ${marker}' >/dev/null 2>&1 &`,
@@ -147,7 +150,7 @@ test('a setsid child and a double-forked daemon die when the script exits', { sk
   await waitFor('every escaped process to be gone', () => pidsWith(marker).length === 0, 3_000);
 });
 
-test('a setsid child dies when the attempt is cancelled', { skip }, async () => {
+(skip ? test.skip : test)('a setsid child dies when the attempt is cancelled', async () => {
   const marker = `iso-cancel-${process.pid}-${Date.now()}`;
   const script = `setsid sh -c 'sleep 1000; : ${marker}' >/dev/null 2>&1 &\necho ready\nsleep 1000\n`;
   const { running, log } = run(shell('setsid-cancel', script));
@@ -169,7 +172,7 @@ async function limited(label: string, script: string, limits: Partial<StepLimits
   return { out, text: log.text() };
 }
 
-test('file size limit: a write beyond it fails the step, naming the limit', { skip }, async () => {
+(skip ? test.skip : test)('file size limit: a write beyond it fails the step, naming the limit', async () => {
   const { out } = await limited('fsize', 'set -e\nhead -c 2000000 /dev/zero > big\necho wrote', {
     fileSizeBytes: 1_000_000,
   });
@@ -178,7 +181,7 @@ test('file size limit: a write beyond it fails the step, naming the limit', { sk
   assert.match(out.error ?? '', /file size limit of 1000000 bytes exceeded/);
 });
 
-test('process limit: forks beyond it fail', { skip }, async () => {
+(skip ? test.skip : test)('process limit: forks beyond it fail', async () => {
   const script = [
     'import os, sys, time',
     'n = 0',
@@ -196,7 +199,7 @@ test('process limit: forks beyond it fail', { skip }, async () => {
   assert.match(text, /fork refused after \d+: .*Resource temporarily unavailable/);
 });
 
-test('memory limit: an allocation beyond it fails', { skip }, async () => {
+(skip ? test.skip : test)('memory limit: an allocation beyond it fails', async () => {
   const { out, text } = await limited(
     'mem',
     'b = bytearray(800 * 1024 * 1024)\nprint("allocated")',
@@ -208,7 +211,7 @@ test('memory limit: an allocation beyond it fails', { skip }, async () => {
   assert.doesNotMatch(text, /allocated/);
 });
 
-test('CPU limit: a busy loop is killed, naming the limit', { skip }, async () => {
+(skip ? test.skip : test)('CPU limit: a busy loop is killed, naming the limit', async () => {
   const { out } = await limited('cpu', 'while :; do :; done', { cpuSeconds: 1 });
   assert.equal(out.status, 'USER_FAILED');
   assert.equal(out.signal, 'SIGXCPU');

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import { captureIo } from '../../test/test-support';
 import { runCli } from '../run-cli';
 
@@ -51,14 +51,13 @@ test('bash completes commands, subcommands, their flags and the output formats',
   assert.deepEqual(bashComplete(file, ['baton', 'start', 'wf', '--ti']), ['--timeout']);
 });
 
-test('zsh and fish scripts are valid and complete the same tree', async (t) => {
+const noShells =
+  !has('zsh') || !has('fish') ? 'zsh or fish is not installed (scripts/install-tools.sh installs both)' : '';
+if (noShells) console.warn(`skipped: ${noShells}`);
+(noShells ? test.skip : test)('zsh and fish scripts are valid and complete the same tree', async () => {
   const zsh = await script('zsh');
   assert.match(zsh, /^#compdef baton/);
   const fish = await script('fish');
-  if (!has('zsh') || !has('fish')) {
-    t.skip('zsh or fish is not installed (scripts/install-tools.sh installs both)');
-    return;
-  }
   const zfile = saved('_baton', zsh);
   assert.equal(spawnSync('zsh', ['-n', zfile]).status, 0, 'valid zsh');
   const node = spawnSync('zsh', ['-c', `source '${zfile}'; _baton_node step && print -l -- $subs`], {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import { type FerretHandle, startFerret } from '@baton/testing';
 import { MongoClient } from 'mongodb';
 import type { InstanceDoc } from './documents';
@@ -11,12 +11,12 @@ describe('batched start writes on FerretDB', () => {
   let ferret: FerretHandle;
   let client: MongoClient;
   let store: InstanceStore;
-  before(async () => {
+  beforeAll(async () => {
     ferret = await startFerret();
     client = await MongoClient.connect(ferret.url);
     store = new InstanceStore(client.db('start_batch_test'));
   });
-  after(async () => {
+  afterAll(async () => {
     await client?.close();
     await ferret?.stop();
   });

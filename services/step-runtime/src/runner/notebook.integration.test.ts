@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
-import { after, describe, test } from 'node:test';
+import { afterAll, describe, test } from '@jest/globals';
 import { logSink, makeSpec, tempRoot } from '../../test/attempt-fixtures.js';
 import type { JsonValue } from './attempt-types.js';
 import { runAttempt } from './run-attempt.js';
 
 // Notebooks executed for real by Jupyter's nbclient and an IPython kernel.
 const { root, cleanup } = tempRoot('notebook');
-after(cleanup);
+afterAll(cleanup);
 
 function notebook(cells: { source: string; tags?: string[] }[]): string {
   return JSON.stringify({

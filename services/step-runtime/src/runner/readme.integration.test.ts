@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { afterAll, test } from '@jest/globals';
 import { runAttempt } from './run-attempt.js';
 import { logSink, makeSpec, tempRoot } from '../../test/attempt-fixtures.js';
 
@@ -15,7 +15,7 @@ const block = (lang: string) => {
 };
 
 const { root, cleanup } = tempRoot('readme');
-after(cleanup);
+afterAll(cleanup);
 
 test('README Shell example', async () => {
   const logs = logSink();

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { after, test } from 'node:test';
+import { afterAll, test } from '@jest/globals';
 import type { LogChunk, RunningAttempt } from './attempt-types.js';
 import { runAttempt } from './run-attempt.js';
 import { isAlive, shell, tempRoot, waitFor } from '../../test/attempt-fixtures.js';
 
 const { root, cleanup } = tempRoot('kill');
-after(cleanup);
+afterAll(cleanup);
 
 /** Starts a script and resolves the pids it reports as `bg=<pid>` lines, once `ready` is printed. */
 function start(

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { afterAll, beforeAll, test } from '@jest/globals';
 import {
   Metadata,
   Server,
@@ -103,7 +103,7 @@ function watchInstance(call: ServerWritableStream<WatchInstanceRequest, WatchIns
 let server: Server;
 let clients: BatonClients;
 
-before(async () => {
+beforeAll(async () => {
   server = new Server();
   server.addService(DefinitionServiceService, { getWorkflow } as never);
   server.addService(SchedulerServiceService, { watchInstance } as never);
@@ -116,7 +116,7 @@ before(async () => {
   clients = connect({ addresses: { definition: addr, scheduler: addr }, timeoutMs: 2_000 });
 });
 
-after(() => {
+afterAll(() => {
   clients.close();
   server.forceShutdown();
 });

@@ -3,12 +3,12 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, test } from 'node:test';
+import { afterAll, describe, test } from '@jest/globals';
 import type { JsonValue } from './json';
 import { interpolateScript, ScriptInterpolationError } from './script-interpolation';
 
 const dir = mkdtempSync(join(tmpdir(), 'baton-script-interp-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const MARKER = join(dir, 'pwned');
 
 /** Values that each run `touch MARKER` when spliced into a shell script as raw text. */

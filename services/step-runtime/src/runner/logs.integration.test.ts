@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { afterAll, test } from '@jest/globals';
 import type { LogChunk } from './attempt-types.js';
 import { LogCapture } from './log-capture.js';
 import { runAttempt } from './run-attempt.js';
 import { logSink, shell, tempRoot, waitFor } from '../../test/attempt-fixtures.js';
 
 const { root, cleanup } = tempRoot('logs');
-after(cleanup);
+afterAll(cleanup);
 
 function assertContiguous(chunks: LogChunk[]): void {
   let offset = 0;

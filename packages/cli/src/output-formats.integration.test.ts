@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import type { WorkflowSummary } from '@baton/proto';
 import { parse } from 'yaml';
 import { captureIo, fakeClients } from '../test/test-support';

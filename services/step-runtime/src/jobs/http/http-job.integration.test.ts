@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import { logSink, makeSpec, tempRoot } from '../../../test/attempt-fixtures.js';
 import type { JsonValue } from '../../runner/attempt-types.js';
 import { runAttempt } from '../../runner/run-attempt.js';
@@ -37,7 +37,7 @@ function route(req: IncomingMessage, res: ServerResponse, body: string): void {
   } else res.end('hello');
 }
 
-before(async () => {
+beforeAll(async () => {
   server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -46,7 +46,7 @@ before(async () => {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
-after(() => {
+afterAll(() => {
   server.closeAllConnections();
   server.close();
   cleanup();

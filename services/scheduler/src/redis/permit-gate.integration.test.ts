@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { afterAll, beforeAll, beforeEach, describe, test } from '@jest/globals';
 import { type RedisHandle, startRedis } from '@baton/testing';
 import { internal } from '@baton/proto';
 import { Redis } from 'ioredis';
@@ -13,12 +13,12 @@ describe('permit gate', () => {
   let gate: PermitGate;
   const stream = '{baton}:work:test';
 
-  before(async () => {
+  beforeAll(async () => {
     server = await startRedis();
     redis = new Redis(server.url);
     gate = new PermitGate(redis);
   });
-  after(async () => {
+  afterAll(async () => {
     redis?.disconnect();
     await server?.stop();
   });

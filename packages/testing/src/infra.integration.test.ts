@@ -3,7 +3,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { afterAll, beforeAll, test } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { MongoClient, MongoServerError } from 'mongodb';
 import {
@@ -19,13 +19,13 @@ import {
 let infra: Infra;
 let mongo: MongoClient;
 
-before(async () => {
+beforeAll(async () => {
   infra = await startInfra();
   mongo = new MongoClient(infra.mongoUrl, { serverSelectionTimeoutMS: 5000 });
   await mongo.connect();
 });
 
-after(async () => {
+afterAll(async () => {
   await mongo?.close();
   await infra?.stop();
 });

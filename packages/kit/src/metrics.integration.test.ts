@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import { readServiceConfig } from './config';
 import { instruments, startMetrics } from './metrics';
 

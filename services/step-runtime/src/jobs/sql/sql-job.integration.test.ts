@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import { type SqlServerHandle, startMariadb, startPostgres } from '@baton/testing';
 import { logSink, makeSpec, tempRoot } from '../../../test/attempt-fixtures.js';
 import type { JsonValue } from '../../runner/attempt-types.js';
@@ -16,7 +16,7 @@ let pg: SqlServerHandle;
 let my: SqlServerHandle;
 let settings: JobSettings;
 
-before(async () => {
+beforeAll(async () => {
   [pg, my] = await Promise.all([startPostgres(), startMariadb()]);
   const file = join(root, 'connections.json');
   writeFileSync(
@@ -29,7 +29,7 @@ before(async () => {
   );
   settings = jobSettings('', file);
 });
-after(async () => {
+afterAll(async () => {
   await settings?.sql.close();
   await Promise.all([pg?.stop(), my?.stop()]);
   cleanup();

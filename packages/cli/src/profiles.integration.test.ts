@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import type { ConnectOptions } from '@baton/sdk';
 import { captureIo, fakeClients } from '../test/test-support';
 import { configPath, environmentWith, loadProfile } from './profiles';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import { type FerretHandle, startFerret } from '@baton/testing';
 import { MongoClient } from 'mongodb';
 import { signalId } from '../domain/signal-instance';
@@ -13,13 +13,13 @@ describe('SignalStore.insertOrdered on FerretDB', () => {
   let ferret: FerretHandle;
   let client: MongoClient;
   let store: SignalStore;
-  before(async () => {
+  beforeAll(async () => {
     ferret = await startFerret();
     client = await MongoClient.connect(ferret.url);
     store = new SignalStore(client.db('signal_store_test'));
     await store.ensureIndexes();
   });
-  after(async () => {
+  afterAll(async () => {
     await client?.close();
     await ferret?.stop();
   });
