@@ -73,6 +73,12 @@ child.on('exit', (code, signal) => {
     ok = r.success;
     rmSync(resultsFile, { force: true });
   }
+  // Jest itself died (killed, out of memory, a config error) with no results, or with results yet a
+  // failing exit: never let that read as a clean count.
+  if ((code || signal) && failed === 0) {
+    failed = 1;
+    console.error(`jest ended with ${signal ?? `code ${code}`} and no failed test to show for it`);
+  }
   console.log(`${passed} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ''));
   process.exit(code || (signal ? 1 : 0) || (ok && failed === 0 ? 0 : 1));
 });

@@ -91,6 +91,22 @@ test('an explicit profile beats BATON_* variables; current_profile only fills wh
     'from-profile',
     'a token exported for one server never goes to the profile’s',
   );
+  const noToken = environmentWith(
+    { ...local, explicit: true },
+    { ...outer, BATON_TLS_CA: '/staging-ca.pem' },
+  );
+  assert.equal(noToken.BATON_TOKEN, undefined, 'a profile without a token sends none, not the exported one');
+  assert.equal(noToken.BATON_TLS_CA, undefined);
+  const prodDefault = environmentWith(
+    { ...local, token: 'prod-token' },
+    { BATON_DEFINITION_ADDR: 'elsewhere:1' },
+  );
+  assert.equal(prodDefault.BATON_DEFINITION_ADDR, 'elsewhere:1');
+  assert.equal(
+    prodDefault.BATON_TOKEN,
+    undefined,
+    'current_profile gives no token to servers the environment chose',
+  );
 });
 
 test('baton uses the profile: its addresses, token, timeout and output; flags still win', async () => {

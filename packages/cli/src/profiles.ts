@@ -149,8 +149,10 @@ function readableByOthers(file: string): boolean {
 
 /**
  * The BATON_* variables a profile stands for. An explicit profile's values override the
- * environment (a token exported for one server must not go to the server a profile names);
- * `current_profile` only fills what the environment leaves unset.
+ * environment, and when it names servers, the environment's token and TLS settings are dropped (a
+ * token exported for one server must not go to the server a profile names); `current_profile`
+ * only fills what the environment leaves unset, and gives no credentials to servers the
+ * environment chose.
  */
 export function environmentWith(profile: Profile | undefined, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   if (!profile) return env;
@@ -169,7 +171,20 @@ export function environmentWith(profile: Profile | undefined, env: NodeJS.Proces
   if (profile.token) vars.BATON_TOKEN = profile.token;
   if (profile.tlsCa) vars.BATON_TLS_CA = profile.tlsCa;
   if (profile.tls !== undefined) vars.BATON_TLS = profile.tls ? 'on' : 'off';
-  return profile.explicit ? { ...env, ...vars } : { ...vars, ...env };
+  const addressVars = services.map(([, name]) => name);
+  const credentialVars = ['BATON_TOKEN', 'BATON_TLS_CA', 'BATON_TLS'];
+  const without = (from: NodeJS.ProcessEnv, names: string[]) =>
+    Object.fromEntries(Object.entries(from).filter(([k]) => !names.includes(k)));
+  if (profile.explicit) {
+    // The profile names the servers: credentials exported for other servers stay behind, and
+    // only the profile's own (if any) go with its addresses.
+    const namesServers = addressVars.some((v) => vars[v] !== undefined);
+    return { ...(namesServers ? without(env, credentialVars) : env), ...vars };
+  }
+  // current_profile fills in; if the environment names its own servers, the profile's
+  // credentials must not go to them.
+  const envNamesServers = addressVars.some((v) => env[v]);
+  return { ...(envNamesServers ? without(vars, credentialVars) : vars), ...env };
 }
 
 /** host[:port] → host:(port+offset), the four services at port..port+3 (default 7401). */

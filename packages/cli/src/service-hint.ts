@@ -1,4 +1,4 @@
-import type { BatonClientError, ServiceName } from '@baton/sdk';
+import { type BatonClientError, type ServiceName, neverSent } from '@baton/sdk';
 import type { CommandContext } from './command-context';
 import { unreachableError } from './unreachable';
 
@@ -18,7 +18,7 @@ export function serviceHint(err: BatonClientError, ctx: CommandContext): string 
   const known = service ? SERVICES[service] : undefined;
   if (!known) return undefined;
   const [name, flag] = known;
-  if (err.code === 'UNAVAILABLE') {
+  if (neverSent(err)) {
     const env = `BATON_${flag.toUpperCase().replace('-', '_')}_ADDR`;
     return `is the ${flag} service running at ${ctx.addressOf(name)}? (set --${flag}-addr or ${env})`;
   }
@@ -31,6 +31,8 @@ export function serviceHint(err: BatonClientError, ctx: CommandContext): string 
 export function shownError(err: BatonClientError, ctx: CommandContext): BatonClientError {
   const service = /^\/baton\.v1\.(\w+)\//.exec(err.method ?? '')?.[1];
   const known = service ? SERVICES[service] : undefined;
-  if (err.code !== 'UNAVAILABLE' || !known) return err;
+  // A server's own UNAVAILABLE (it could not reach a peer, a change stored but not announced...)
+  // says what happened in its words: shown as it came.
+  if (!neverSent(err) || !known) return err;
   return unreachableError(err, known[1], ctx.addressOf(known[0]));
 }

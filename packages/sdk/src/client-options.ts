@@ -62,6 +62,11 @@ export function resolveClientOptions(options: ClientOptions, address: string): R
   const attempts = options.retry?.maxAttempts ?? DEFAULT_RETRY.maxAttempts;
   if (!(Number.isInteger(attempts) && attempts >= 1))
     throw new RangeError(`retry.maxAttempts must be a whole number ≥ 1, got ${attempts}`);
+  for (const k of ['initialBackoffMs', 'maxBackoffMs'] as const) {
+    const v = options.retry?.[k];
+    if (v !== undefined && !(Number.isFinite(v) && v >= 0))
+      throw new RangeError(`retry.${k} must be a number of ms ≥ 0, got ${v}`);
+  }
   return {
     address,
     timeoutMs,
@@ -72,6 +77,10 @@ export function resolveClientOptions(options: ClientOptions, address: string): R
       ...options.metadata,
     },
     newRequestId: options.newRequestId ?? randomUUID,
-    retry: { ...DEFAULT_RETRY, ...options.retry },
+    // Only the settings given: `{ initialBackoffMs: undefined }` keeps the default.
+    retry: {
+      ...DEFAULT_RETRY,
+      ...Object.fromEntries(Object.entries(options.retry ?? {}).filter(([, v]) => v !== undefined)),
+    },
   };
 }

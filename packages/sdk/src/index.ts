@@ -3,7 +3,7 @@
 // ids, one error type and ParamValue helpers on top.
 export type { CallOptions, StreamCallOptions } from './call-options';
 export { type ClientOptions, DEFAULT_CHANNEL_OPTIONS, DEFAULT_TIMEOUT_MS } from './client-options';
-export { DEFAULT_RETRY, type RetryOptions } from './retry-policy';
+export { DEFAULT_RETRY, neverSent, type RetryOptions } from './retry-policy';
 export { type BatonClients, connect } from './connect';
 export type { ConnectOptions } from './connect-options';
 export { createDefinitionClient, type DefinitionClient } from './definition-client';

@@ -18,6 +18,16 @@ test('a start or publish without a requestId is retried only if it never left', 
   assert.ok(!mayRetry('/baton.v1.SignalService/PublishSignal', {}, unavailable('Connection dropped')));
   const neverSent = unavailable('No connection established. Last error: connect ECONNREFUSED 127.0.0.1:7402');
   assert.ok(mayRetry('/baton.v1.SchedulerService/StartWorkflow', {}, neverSent));
+  // A server's UNAVAILABLE that quotes a connection error of its own did reach the server.
+  const relayed = unavailable('definition service: No connection established. Last error: ECONNREFUSED');
+  assert.ok(!mayRetry('/baton.v1.SchedulerService/StartWorkflow', {}, relayed));
+  assert.ok(
+    !mayRetry(
+      '/baton.v1.DefinitionService/DeleteWorkflow',
+      {},
+      unavailable('stored, but: connect ECONNREFUSED'),
+    ),
+  );
 });
 
 test('other codes are never retried', () => {

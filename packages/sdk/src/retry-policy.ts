@@ -37,7 +37,7 @@ const IDEMPOTENT = new Set([
  */
 export function mayRetry(method: string, request: unknown, err: BatonClientError): boolean {
   if (err.code !== 'UNAVAILABLE') return false;
-  if (/No connection established|ECONNREFUSED|failed to connect/i.test(err.message)) return true;
+  if (neverSent(err)) return true;
   const name = method.slice(method.lastIndexOf('/') + 1);
   if (READ_ONLY.test(name) || IDEMPOTENT.has(name)) return true;
   const id = (request as { requestId?: unknown } | null)?.requestId;
@@ -48,4 +48,16 @@ export function mayRetry(method: string, request: unknown, err: BatonClientError
 export function backoffMs(retry: number, opts: Required<RetryOptions>, random = Math.random): number {
   const base = Math.min(opts.maxBackoffMs, opts.initialBackoffMs * 2 ** (retry - 1));
   return Math.round(base * (0.8 + 0.4 * random()));
+}
+
+/**
+ * An UNAVAILABLE that grpc-js raised itself because no connection could be made (refused, no such
+ * host, TLS handshake): the request was never sent. Told by grpc-js' own wording at the start of the
+ * message — a server's UNAVAILABLE carries the server's text (which may quote such an error of its
+ * own further in, e.g. "definition service: No connection established…"), and is not this.
+ */
+export function neverSent(err: BatonClientError): boolean {
+  return (
+    err.code === 'UNAVAILABLE' && /^(No connection established|Name resolution failed)/.test(err.message)
+  );
 }

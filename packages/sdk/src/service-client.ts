@@ -114,6 +114,8 @@ async function unary(
       // A retry that could not start before the deadline would only fail DEADLINE_EXCEEDED.
       if (Date.now() + pause >= endsAt || callOptions.signal?.aborted) throw err;
       await sleep(pause, callOptions.signal);
+      // A timer that fired late may leave no time at all: the last error is the answer then.
+      if (endsAt - Date.now() <= 0 || callOptions.signal?.aborted) throw err;
     }
   }
 }

@@ -122,16 +122,16 @@ export function zshCompletion(nodes: Node[]): string {
 # or source it after compinit.
 _baton() {
   local -a subs flags
-  local path="" word i
+  local cpath="" word i
   case "\${words[CURRENT-1]}" in
 ${choices}
   esac
   for ((i = 2; i < CURRENT; i++)); do
     word="\${words[i]}"
     [[ "$word" == -* ]] && continue
-    _baton_node "\${path:+$path }$word" && path="\${path:+$path }$word"
+    _baton_node "\${cpath:+$cpath }$word" && cpath="\${cpath:+$cpath }$word"
   done
-  _baton_node "$path"
+  _baton_node "$cpath"
   if [[ "\${words[CURRENT]}" == -* ]]; then
     compadd -- $flags
   else

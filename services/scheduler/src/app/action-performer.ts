@@ -12,6 +12,7 @@ import { type ChildLauncher, childFinishedEvent } from './child-launcher';
 import type { ChildReport, EventLog } from './event-log';
 import type { WorkflowQueue } from './workflow-queue';
 import { encodeWorkMessage } from '../redis/work-message';
+import { notePool } from '../redis/queue-stats';
 
 /** An attempt whose permits a decision gives back (see releasedAttempts). */
 export interface Released {
@@ -166,6 +167,7 @@ export class ActionPerformer {
       const tags = gate ? attemptPermits(head, a.tags) : [];
       const body = encodeWorkMessage(a, trace);
       const stream = SHARED_KEYS.work(a.pool);
+      notePool(a.pool);
       if (tags.length === 0) m.xadd(stream, '*', SHARED_KEYS.workField, body);
       else gate!.queueAcquire(m, a.attemptKey, stream, body, tags, now);
     }

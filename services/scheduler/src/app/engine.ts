@@ -299,6 +299,8 @@ export class Engine {
  * When this replica first found each run's lock held (bounded: the oldest are forgotten), so
  * taking it later records how long the run's work waited; a lock taken at once records 0.
  */
+const STALE_WAIT_S = 60;
+
 class LockWaits {
   private readonly since = new Map<string, number>();
   constructor(private readonly max: number) {}
@@ -310,7 +312,10 @@ class LockWaits {
   taken(key: string): void {
     const since = this.since.get(key);
     if (since !== undefined) this.since.delete(key);
-    schedulerMetrics().lockWait.record(since === undefined ? 0 : secondsSince(since), { lock: 'instance' });
+    // Another replica usually takes the run when its holder lets go; a mark from long ago is not
+    // a wait of this take, so it counts as none (a lock lives 10 s unless renewed).
+    const waited = since === undefined ? 0 : secondsSince(since);
+    schedulerMetrics().lockWait.record(waited > STALE_WAIT_S ? 0 : waited, { lock: 'instance' });
   }
 }
 

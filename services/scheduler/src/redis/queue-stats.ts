@@ -11,22 +11,37 @@ export interface QueueStat {
 
 /** At most this many pools are reported: a scrape stays a handful of round trips. */
 const MAX_POOLS = 200;
+/** How often the pool list is looked up in Redis (a SCAN walks the whole keyspace). */
+const RESCAN_MS = 5 * 60_000;
+
+/** Pools this process dispatched to, and the last full look-up (see queueStats). */
+const seen = new Set<string>();
+let scannedAt = Number.NEGATIVE_INFINITY;
+
+/** Called for each dispatch: a pool a scrape must report (a Set add; no Redis call). */
+export function notePool(pool: string): void {
+  if (seen.size < MAX_POOLS) seen.add(pool);
+}
 
 /**
  * What waits in each pool's work stream, read from the stream itself: the consumer group's lag
  * (entries after its last delivered id) and the time in the id of the first of them (stream ids
  * are milliseconds). Entries handed out and not yet acknowledged are step-runtime's, not queued.
+ * The pools are those this replica dispatched to, plus what a SCAN found at most every five
+ * minutes (pools other replicas fill): a scrape costs a few calls per pool, not a keyspace walk.
  */
 export async function queueStats(redis: Redis, now = Date.now()): Promise<QueueStat[]> {
   const prefix = SHARED_KEYS.work('');
-  const streams: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    streams.push(...keys);
-  } while (cursor !== '0' && streams.length < MAX_POOLS);
-  return Promise.all(streams.slice(0, MAX_POOLS).map((s) => streamStat(redis, s, prefix, now)));
+  if (now - scannedAt >= RESCAN_MS) {
+    scannedAt = now;
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      for (const k of keys) notePool(k.slice(prefix.length));
+    } while (cursor !== '0' && seen.size < MAX_POOLS);
+  }
+  return Promise.all([...seen].map((pool) => streamStat(redis, prefix + pool, prefix, now)));
 }
 
 async function streamStat(redis: Redis, stream: string, prefix: string, now: number): Promise<QueueStat> {
@@ -37,16 +52,14 @@ async function streamStat(redis: Redis, stream: string, prefix: string, now: num
   const after = group ? `(${String(group['last-delivered-id'])}` : '-';
   const first = (await redis.xrange(stream, after, '+', 'COUNT', 1)) as [string, string[]][];
   if (first.length === 0) return { pool, depth: 0, oldestAgeSeconds: 0 };
+  // Redis leaves `lag` empty when it cannot tell (after deletions): every entry left in the
+  // stream is then counted, less those handed out and not yet acknowledged.
   const depth =
-    group && typeof group.lag === 'number' ? group.lag : await countAfter(redis, stream, first[0]![0]);
+    group && typeof group.lag === 'number'
+      ? group.lag
+      : Math.max(0, (await redis.xlen(stream)) - (group ? Number(group.pending ?? 0) : 0));
   const since = Number(first[0]![0].split('-')[0]);
   return { pool, depth, oldestAgeSeconds: Math.max(0, (now - since) / 1000) };
-}
-
-/** Redis leaves `lag` empty when it cannot tell (after deletions): count the entries (up to 10,000). */
-async function countAfter(redis: Redis, stream: string, firstId: string): Promise<number> {
-  const ids = (await redis.xrange(stream, firstId, '+', 'COUNT', 10_000)) as unknown[];
-  return ids.length;
 }
 
 function fieldsOf(flat: unknown[]): Record<string, unknown> {
