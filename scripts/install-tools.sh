@@ -27,53 +27,37 @@ say() { echo "install-tools: $*"; }
 
 command -v go >/dev/null 2>&1 || { say "ERROR: go is not on PATH (needed to build the launcher and grpcurl)"; exit 1; }
 
-# --- ferretdb-launcher -------------------------------------------------------
-# The stamp beside the binary holds a hash of the sources and the Go version; rebuild when it differs.
-launcher="$BIN/ferretdb-launcher"
-stamp="$launcher.sha256"
-want="$(cd "$LAUNCHER_SRC" && cat go.mod go.sum *.go | sha256sum | cut -d' ' -f1) $(go env GOVERSION)"
-if [[ -x "$launcher" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
-  say "ferretdb-launcher up to date ($launcher)"
-else
-  say "building ferretdb-launcher (the first build downloads Go modules and may take a few minutes)..."
+# --- our Go tools -------------------------------------------------------------
+# build_go_tool <name> <source dir> <message> <go build command...>: builds $BIN/<name> with the
+# command (plus `-o <out> .`) unless the stamp beside the binary — a hash of the tool's go.mod,
+# go.sum and non-test .go files, and the Go version — says the binary is current.
+build_go_tool() {
+  local name="$1" src="$2" message="$3"
+  shift 3
+  local out="$BIN/$name" stamp="$BIN/$name.sha256" want start
+  want="$(cd "$src" && cat go.mod $([[ -f go.sum ]] && echo go.sum) $(ls *.go | grep -v _test.go) | sha256sum | cut -d' ' -f1) $(go env GOVERSION)"
+  if [[ -x "$out" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
+    say "$name up to date ($out)"
+    return
+  fi
+  say "$message"
   start=$SECONDS
-  (cd "$LAUNCHER_SRC" && go build -trimpath -o "$launcher.tmp" .)
-  mv -f "$launcher.tmp" "$launcher"
+  (cd "$src" && "$@" -o "$out.tmp" .)
+  mv -f "$out.tmp" "$out"
   printf '%s\n' "$want" >"$stamp"
-  say "built ferretdb-launcher in $((SECONDS - start))s -> $launcher"
-fi
+  say "built $name in $((SECONDS - start))s -> $out"
+}
 
-# --- baton-isolate ------------------------------------------------------------
-# Same stamp scheme. Static (CGO_ENABLED=0): its PID-namespace init relies on raw syscalls only.
-isolate="$BIN/baton-isolate"
-stamp="$isolate.sha256"
-want="$(cd "$ISOLATE_SRC" && cat go.mod $(ls *.go | grep -v _test.go) | sha256sum | cut -d' ' -f1) $(go env GOVERSION)"
-if [[ -x "$isolate" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
-  say "baton-isolate up to date ($isolate)"
-else
-  say "building baton-isolate..."
-  start=$SECONDS
-  (cd "$ISOLATE_SRC" && CGO_ENABLED=0 go build -trimpath -ldflags='-s -w' -o "$isolate.tmp" .)
-  mv -f "$isolate.tmp" "$isolate"
-  printf '%s\n' "$want" >"$stamp"
-  say "built baton-isolate in $((SECONDS - start))s -> $isolate"
-fi
-
-# --- k8s-validate ---------------------------------------------------------------
-# Same stamp scheme. The k8s tests pipe `kubectl kustomize` output through it.
-validate="$BIN/k8s-validate"
-stamp="$validate.sha256"
-want="$(cd "$ROOT/tools/k8s-validate" && cat go.mod go.sum *.go | sha256sum | cut -d' ' -f1) $(go env GOVERSION)"
-if [[ -x "$validate" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
-  say "k8s-validate up to date ($validate)"
-else
-  say "building k8s-validate (Kubernetes API types; the first build takes a minute or two)..."
-  start=$SECONDS
-  (cd "$ROOT/tools/k8s-validate" && go build -trimpath -o "$validate.tmp" .)
-  mv -f "$validate.tmp" "$validate"
-  printf '%s\n' "$want" >"$stamp"
-  say "built k8s-validate in $((SECONDS - start))s -> $validate"
-fi
+build_go_tool ferretdb-launcher "$LAUNCHER_SRC" \
+  "building ferretdb-launcher (the first build downloads Go modules and may take a few minutes)..." \
+  go build -trimpath
+# Static (CGO_ENABLED=0): its PID-namespace init relies on raw syscalls only.
+build_go_tool baton-isolate "$ISOLATE_SRC" "building baton-isolate..." \
+  env CGO_ENABLED=0 go build -trimpath -ldflags='-s -w'
+# The k8s tests pipe `kubectl kustomize` output through it.
+build_go_tool k8s-validate "$ROOT/tools/k8s-validate" \
+  "building k8s-validate (Kubernetes API types; the first build takes a minute or two)..." \
+  go build -trimpath
 
 # --- grpcurl ---------------------------------------------------------------
 grpcurl="$BIN/grpcurl"

@@ -25,7 +25,8 @@ export interface GlobalOptions {
   tls?: boolean;
 }
 
-const SERVICE_FLAGS: Array<[ServiceName, keyof GlobalOptions, string, number]> = [
+/** Each service: its SDK name, its own address option, its flag, its port's offset from --addr's. */
+export const SERVICE_FLAGS: Array<[ServiceName, keyof GlobalOptions, string, number]> = [
   ['definition', 'definitionAddr', 'definition', 0],
   ['scheduler', 'schedulerAddr', 'scheduler', 1],
   ['stepRuntime', 'stepRuntimeAddr', 'step-runtime', 2],
@@ -93,11 +94,12 @@ export function connectOptionsFrom(opts: GlobalOptions, env: NodeJS.ProcessEnv):
   };
 }
 
-function splitHostPort(addr: string): { host: string; port: number } {
+/** host[:port] of all four services (at port..port+3, default 7401); `what` names it in errors. */
+export function splitHostPort(addr: string, what = '--addr'): { host: string; port: number } {
   const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(addr.trim());
   const port = m?.[2] === undefined ? FIRST_PORT : Number(m[2]);
   if (!m || !(port > 0 && port + 3 <= 65535)) {
-    throw new CliUsageError(`--addr: expected host or host:port, got "${addr}"`);
+    throw new CliUsageError(`${what}: expected host or host:port, got "${addr}"`);
   }
   return { host: m[1], port };
 }

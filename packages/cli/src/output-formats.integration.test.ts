@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { test } from '@jest/globals';
 import type { WorkflowSummary } from '@baton/proto';
 import { parse } from 'yaml';
-import { captureIo, fakeClients } from '../test/test-support';
+import { captureIo, closedPort, fakeClients } from '../test/test-support';
 import { runCli } from './run-cli';
 
 const summary: WorkflowSummary = {
@@ -50,16 +49,6 @@ test('a format that does not exist is a usage error (exit 2), in the format aske
   assert.equal(y.code, 2);
   assert.equal(parse(y.err).error.code, 'USAGE');
 });
-
-/** A port that refuses connections: bound, then closed. */
-async function closedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 test('an unreachable service is named with its address and cause, never with grpc-js text', async () => {
   const port = await closedPort();

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from '@jest/globals';
 import type { ConnectOptions } from '@baton/sdk';
-import { captureIo, fakeClients } from '../test/test-support';
+import { captureIo, closedPort, fakeClients } from '../test/test-support';
 import { configPath, environmentWith, loadProfile } from './profiles';
 import { runCli } from './run-cli';
 
@@ -141,12 +140,7 @@ test('baton uses the profile: its addresses, token, timeout and output; flags st
 });
 
 test('an unreachable profile address shows in the error', async () => {
-  const port = await new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
+  const port = await closedPort();
   const { env } = home(`profiles:\n  dead:\n    definition_addr: 127.0.0.1:${port}\n`);
   const { io, stderr } = captureIo({ env: { ...env, BATON_PROFILE: 'dead' } });
   assert.equal(await runCli(['list', '--timeout', '3s'], io), 1);

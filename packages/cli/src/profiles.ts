@@ -2,7 +2,9 @@ import { readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parse } from 'yaml';
+import { SERVICE_DEFAULTS } from '@baton/sdk';
 import { CliUsageError } from './cli-errors';
+import { SERVICE_FLAGS, splitHostPort } from './global-options';
 import { OUTPUT_FORMATS, type OutputFormat } from './output/record-text';
 
 /**
@@ -157,21 +159,16 @@ function readableByOthers(file: string): boolean {
 export function environmentWith(profile: Profile | undefined, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   if (!profile) return env;
   const vars: Record<string, string> = {};
-  const services: [keyof Profile, string, number][] = [
-    ['definitionAddr', 'BATON_DEFINITION_ADDR', 0],
-    ['schedulerAddr', 'BATON_SCHEDULER_ADDR', 1],
-    ['stepRuntimeAddr', 'BATON_STEP_RUNTIME_ADDR', 2],
-    ['signalAddr', 'BATON_SIGNAL_ADDR', 3],
-  ];
-  for (const [key, name, offset] of services) {
-    const own = profile[key] as string | undefined;
-    const all = profile.addr ? shiftedAddress(profile.addr, offset) : undefined;
-    if (own ?? all) vars[name] = (own ?? all)!;
+  const base = profile.addr ? splitHostPort(profile.addr, 'profile addr') : undefined;
+  for (const [service, key, , offset] of SERVICE_FLAGS) {
+    const address =
+      (profile[key as keyof Profile] as string | undefined) ?? (base && `${base.host}:${base.port + offset}`);
+    if (address) vars[SERVICE_DEFAULTS[service].env] = address;
   }
   if (profile.token) vars.BATON_TOKEN = profile.token;
   if (profile.tlsCa) vars.BATON_TLS_CA = profile.tlsCa;
   if (profile.tls !== undefined) vars.BATON_TLS = profile.tls ? 'on' : 'off';
-  const addressVars = services.map(([, name]) => name);
+  const addressVars = SERVICE_FLAGS.map(([service]) => SERVICE_DEFAULTS[service].env);
   const credentialVars = ['BATON_TOKEN', 'BATON_TLS_CA', 'BATON_TLS'];
   const without = (from: NodeJS.ProcessEnv, names: string[]) =>
     Object.fromEntries(Object.entries(from).filter(([k]) => !names.includes(k)));
@@ -185,11 +182,4 @@ export function environmentWith(profile: Profile | undefined, env: NodeJS.Proces
   // credentials must not go to them.
   const envNamesServers = addressVars.some((v) => env[v]);
   return { ...(envNamesServers ? without(vars, credentialVars) : vars), ...env };
-}
-
-/** host[:port] → host:(port+offset), the four services at port..port+3 (default 7401). */
-function shiftedAddress(addr: string, offset: number): string {
-  const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(addr.trim());
-  if (!m) throw new CliUsageError(`profile addr: expected host or host:port, got "${addr}"`);
-  return `${m[1]}:${(m[2] === undefined ? 7401 : Number(m[2])) + offset}`;
 }

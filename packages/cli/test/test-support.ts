@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { PassThrough } from 'node:stream';
 import {
   BatonClientError,
@@ -86,4 +87,14 @@ export function fakeStream<T>(
       if (then instanceof Error) throw then;
     },
   };
+}
+
+/** A loopback port that refuses connections: bound, then closed (for unreachable-service tests). */
+export function closedPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
 }
