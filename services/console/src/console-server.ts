@@ -1,0 +1,295 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { createLogger } from '@baton/kit';
+import type { BatonClients } from '@baton/sdk';
+import { type ApiError, apiError, httpStatusOf, toApiError } from './api-errors';
+import { type HostPolicy, authorizationOf, crossOrigin, hostAllowed } from './request-guard';
+import { buildRpcTable, clientMethodOf, type RpcEntry } from './rpc-table';
+import type { Asset } from './static-assets';
+
+/** Limits of the console's HTTP API (documented in docs/console.md). */
+export const CONSOLE_LIMITS = {
+  /** A JSON request body: a workflow definition of the services' 4 MiB, as JSON. */
+  maxBodyBytes: 8 * 1024 * 1024,
+  /** A stream's request, given in the URL. */
+  maxStreamRequestChars: 64 * 1024,
+  /** Streams open at once on one console (each holds a gRPC stream to a service). */
+  maxOpenStreams: 512,
+  /** A comment line keeps idle streams open through proxies. */
+  streamHeartbeatMs: 15_000,
+} as const;
+
+export interface ConsoleServerOptions {
+  clients: BatonClients;
+  assets: { index: Asset; byName: Map<string, Asset> };
+  hosts: HostPolicy;
+  log: ReturnType<typeof createLogger>;
+}
+
+// The app loads only its own scripts and styles and talks only to this server; notebook images are
+// data: URLs. No inline script can run, and no other site may frame the console.
+const SECURITY_HEADERS = {
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'; object-src 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-resource-policy': 'same-origin',
+};
+
+export function createConsoleServer(options: ConsoleServerOptions): Server & { openStreams(): number } {
+  const table = buildRpcTable();
+  let streams = 0;
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err) => {
+      options.log.error({ err, url: req.url }, 'console request failed');
+      if (!res.headersSent) sendError(res, toApiError(err));
+      else res.destroy();
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+    if (!hostAllowed(req, options.hosts))
+      return sendError(
+        res,
+        apiError('PERMISSION_DENIED', 'this host name is not served (BATON_CONSOLE_HOSTS)'),
+        421,
+      );
+    if (crossOrigin(req))
+      return sendError(res, apiError('PERMISSION_DENIED', 'cross-origin requests are refused'));
+    const url = new URL(req.url ?? '/', 'http://console');
+    const path = url.pathname;
+    if (path === '/healthz') return sendText(res, 200, 'ok\n');
+    if (path.startsWith('/api/')) return api(req, res, url);
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return sendError(res, apiError('INVALID_ARGUMENT', `method ${req.method} is not allowed here`), 405);
+    if (path.startsWith('/assets/')) {
+      const asset = options.assets.byName.get(path.slice('/assets/'.length));
+      if (!asset || asset === options.assets.index) return sendText(res, 404, 'not found\n');
+      return sendAsset(res, asset, 'public, max-age=300');
+    }
+    // Every other path is a page of the app (links are real URLs); the app routes it itself.
+    return sendAsset(res, options.assets.index, 'no-cache');
+  }
+
+  async function api(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const m = /^\/api\/(rpc|stream)\/([A-Za-z]+)\/([A-Za-z]+)$/.exec(url.pathname);
+    const entry = m ? table.get(`${m[2]}.${m[3]}`) : undefined;
+    if (!m || !entry)
+      return sendError(
+        res,
+        apiError('NOT_FOUND', `no such API: ${truncate(url.pathname, 200)}`, [
+          {
+            field: 'path',
+            description:
+              'expected /api/rpc/<service>/<Method> or /api/stream/<service>/<Method> naming a public RPC',
+          },
+        ]),
+      );
+    if (m[1] === 'rpc') {
+      if (entry.stream)
+        return sendError(
+          res,
+          apiError(
+            'INVALID_ARGUMENT',
+            `${entry.method} is a stream: use /api/stream/${entry.service}/${entry.method}`,
+            [{ field: 'path', description: 'a streaming method' }],
+          ),
+        );
+      if (req.method !== 'POST')
+        return sendError(
+          res,
+          apiError('INVALID_ARGUMENT', 'use POST with a JSON body', [
+            { field: 'method', description: 'must be POST' },
+          ]),
+          405,
+        );
+      return unary(req, res, entry);
+    }
+    if (!entry.stream)
+      return sendError(
+        res,
+        apiError(
+          'INVALID_ARGUMENT',
+          `${entry.method} is not a stream: POST /api/rpc/${entry.service}/${entry.method}`,
+          [{ field: 'path', description: 'a unary method' }],
+        ),
+      );
+    if (req.method !== 'GET')
+      return sendError(
+        res,
+        apiError('INVALID_ARGUMENT', 'use GET', [{ field: 'method', description: 'must be GET' }]),
+        405,
+      );
+    return stream(req, res, entry, url);
+  }
+
+  async function unary(req: IncomingMessage, res: ServerResponse, entry: RpcEntry): Promise<void> {
+    // Only JSON: a form on another site cannot post it without a preflight, which is never answered.
+    const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    if (type !== 'application/json')
+      return sendError(
+        res,
+        apiError('INVALID_ARGUMENT', 'the body must be application/json', [
+          { field: 'content-type', description: 'must be application/json' },
+        ]),
+        415,
+      );
+    const body = await readBody(req, CONSOLE_LIMITS.maxBodyBytes);
+    if (body === undefined)
+      return sendError(
+        res,
+        apiError('INVALID_ARGUMENT', `the body is larger than ${CONSOLE_LIMITS.maxBodyBytes} bytes`, [
+          { field: 'body', description: 'too large' },
+        ]),
+        413,
+      );
+    const request = parseRequest(entry, body.length === 0 ? '{}' : body.toString('utf8'), 'body');
+    if ('error' in request) return sendError(res, request.error);
+    const abort = new AbortController();
+    res.on('close', () => abort.abort());
+    try {
+      const answer = await (clientMethodOf(options.clients, entry)(request.value, {
+        metadata: metadataOf(req),
+        signal: abort.signal,
+      }) as Promise<unknown>);
+      sendJson(res, 200, entry.response.toJSON(answer));
+    } catch (err) {
+      sendError(res, toApiError(err));
+    }
+  }
+
+  async function stream(req: IncomingMessage, res: ServerResponse, entry: RpcEntry, url: URL): Promise<void> {
+    const text = url.searchParams.get('request') ?? '{}';
+    if (text.length > CONSOLE_LIMITS.maxStreamRequestChars)
+      return sendError(
+        res,
+        apiError('INVALID_ARGUMENT', 'the request is too long', [
+          { field: 'request', description: `at most ${CONSOLE_LIMITS.maxStreamRequestChars} characters` },
+        ]),
+      );
+    const request = parseRequest(entry, text, 'request');
+    if ('error' in request) return sendError(res, request.error);
+    if (streams >= CONSOLE_LIMITS.maxOpenStreams)
+      return sendError(
+        res,
+        apiError(
+          'RESOURCE_EXHAUSTED',
+          `the console has ${streams} streams open (limit ${CONSOLE_LIMITS.maxOpenStreams})`,
+        ),
+      );
+    streams++;
+    const abort = new AbortController();
+    res.on('close', () => abort.abort());
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      'x-accel-buffering': 'no',
+    });
+    res.flushHeaders();
+    const heartbeat = setInterval(() => res.write(': ping\n\n'), CONSOLE_LIMITS.streamHeartbeatMs);
+    try {
+      const messages = clientMethodOf(options.clients, entry)(request.value, {
+        metadata: metadataOf(req),
+        signal: abort.signal,
+      }) as AsyncIterable<unknown>;
+      for await (const message of messages) {
+        if (!res.write(`data: ${JSON.stringify(entry.response.toJSON(message))}\n\n`))
+          await new Promise((resolve) => res.once('drain', resolve));
+      }
+      res.end('event: end\ndata: {}\n\n');
+    } catch (err) {
+      if (abort.signal.aborted) res.end();
+      else res.end(`event: error\ndata: ${JSON.stringify(toApiError(err))}\n\n`);
+    } finally {
+      clearInterval(heartbeat);
+      streams--;
+    }
+  }
+
+  return Object.assign(server, { openStreams: () => streams });
+}
+
+function metadataOf(req: IncomingMessage): Record<string, string> {
+  const authorization = authorizationOf(req);
+  return authorization ? { authorization } : {};
+}
+
+function parseRequest(
+  entry: RpcEntry,
+  text: string,
+  field: string,
+): { value: unknown } | { error: ApiError } {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return {
+      error: apiError('INVALID_ARGUMENT', `the ${field} is not valid JSON`, [
+        { field, description: 'not valid JSON' },
+      ]),
+    };
+  }
+  if (json === null || typeof json !== 'object' || Array.isArray(json))
+    return {
+      error: apiError('INVALID_ARGUMENT', `the ${field} must be a JSON object`, [
+        { field, description: `a ${entry.method}Request as JSON` },
+      ]),
+    };
+  try {
+    return { value: entry.request.fromJSON(json) };
+  } catch (err) {
+    // ts-proto throws on values it cannot convert (a string where a number is due, and so on).
+    return {
+      error: apiError(
+        'INVALID_ARGUMENT',
+        `the ${field} is not a valid ${entry.method}Request: ${(err as Error).message}`,
+        [{ field, description: (err as Error).message }],
+      ),
+    };
+  }
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) over = true;
+      else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(over ? undefined : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(text);
+}
+
+function sendError(res: ServerResponse, error: ApiError, status = httpStatusOf(error.code)): void {
+  sendJson(res, status, { error });
+}
+
+function sendText(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
+  res.end(text);
+}
+
+function sendAsset(res: ServerResponse, asset: Asset, cache: string): void {
+  res.writeHead(200, {
+    'content-type': asset.type,
+    'cache-control': cache,
+    'content-length': asset.body.length,
+  });
+  res.end(asset.body);
+}

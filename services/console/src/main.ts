@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+import { join } from 'node:path';
+import { createLogger, EnvReader } from '@baton/kit';
+import { connect } from '@baton/sdk';
+import { createConsoleServer } from './console-server';
+import { hostPolicy } from './request-guard';
+import { loadAssets } from './static-assets';
+
+const env = new EnvReader();
+const port = env.int('CONSOLE_PORT', 7400, 0, 65535);
+const host = env.string('BATON_HOST', '127.0.0.1');
+const allowedHosts = env.string('BATON_CONSOLE_HOSTS', '');
+const level = env.string('BATON_LOG_LEVEL', 'info');
+env.done();
+
+const log = createLogger('console', level);
+// The console calls the services as the browser's user: it forwards the user's own token and has
+// none of its own, so BATON_TOKEN is not read (TLS settings and addresses are).
+const { BATON_TOKEN: _ignored, ...serviceEnv } = process.env;
+const clients = connect({ env: serviceEnv });
+const server = createConsoleServer({
+  clients,
+  assets: loadAssets(join(__dirname, 'web')),
+  hosts: hostPolicy(allowedHosts, host),
+  log,
+});
+server.listen(port, host, () => {
+  const address = server.address();
+  log.info({ address }, 'console listening');
+});
+
+function shutdown(): void {
+  log.info('console stopping');
+  server.close(() => {
+    clients.close();
+    process.exit(0);
+  });
+  // Open streams (watches, log tails) end with their sockets.
+  server.closeAllConnections();
+}
+process.once('SIGTERM', shutdown);
+process.once('SIGINT', shutdown);
