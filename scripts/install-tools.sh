@@ -8,7 +8,8 @@
 #     (go mod download, so the client tests build offline from the module cache)
 #   - redis-server, jq, the PostgreSQL and MariaDB servers the SQL step tests start privately,
 #     python3-nbclient / python3-ipykernel for Notebook steps, python3-grpc-tools (+ python3-grpcio)
-#     for the Python client, podman + runc + busybox-static for Docker steps
+#     for the Python client, podman + runc + busybox-static for Docker steps, chromium for the
+#     console's browser tests
 #     (system packages, via apt-get when missing)
 # Idempotent: skips whatever is already present and up to date. Works from any cwd.
 set -euo pipefail
@@ -103,8 +104,10 @@ command -v runc >/dev/null 2>&1 || missing+=(runc)
 # zsh and fish: the CLI's completion scripts are checked in each shell.
 command -v zsh >/dev/null 2>&1 || missing+=(zsh)
 command -v fish >/dev/null 2>&1 || missing+=(fish)
+# Chromium: the console's browser tests and benchmark drive it with playwright-core (never a download).
+[[ -x /usr/bin/chromium ]] || missing+=(chromium)
 if [[ ${#missing[@]} -eq 0 ]]; then
-  say "redis-server, jq, PostgreSQL, MariaDB, Jupyter (nbclient, ipykernel), gRPC for Python, Podman, zsh and fish present"
+  say "redis-server, jq, PostgreSQL, MariaDB, Jupyter (nbclient, ipykernel), gRPC for Python, Podman, zsh, fish and Chromium present"
 else
   say "installing ${missing[*]} with apt-get..."
   SUDO=""
