@@ -266,10 +266,8 @@ const runStatus = () => page.locator('.title-right .badge');
     await runStatus()
       .filter({ hasText: /^SUCCEEDED$/ })
       .waitFor({ timeout: 30_000 });
-    await page
-      .getByText(/SIGNAL/)
-      .first()
-      .waitFor();
+    // The run names the signal instance that started it, linked.
+    await page.getByRole('link', { name: 'console/ping #1' }).waitFor();
     // Playwright's innerText (the text as laid out: cells apart), not the DOM property.
     // biome-ignore lint/performance/useDomNodeTextContent: a Playwright locator method
     const params = await page.locator('table.params').first().innerText();

@@ -47,6 +47,15 @@ export function RunPage(props: { runKey: string }): JSX.Element {
             </Link>
             {' · '}
             {initiatorText(inst)}
+            {(inst.initiator?.signals ?? []).map((sig) => (
+              <Link
+                key={`${sig.name}#${sig.seq}`}
+                class="chip"
+                href={path('signals', sig.name ?? '', sig.seq ?? '0')}
+              >
+                {sig.name} #{sig.seq}
+              </Link>
+            ))}
             {inst.parentKey && (
               <>
                 {' · '}iteration of <Link href={path('runs', inst.parentKey)}>{inst.parentKey}</Link> step{' '}

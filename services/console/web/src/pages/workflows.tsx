@@ -2,7 +2,7 @@
 // triggers with their next fire times, versions, properties, activate/deactivate).
 import type { JSX } from 'preact';
 import { rpc } from '../api';
-import { Link, navigate, path } from '../router';
+import { Link, path } from '../router';
 import { Dag } from './dag-slot';
 import { timeText } from './format';
 import type { Properties, WorkflowJson, WorkflowSummary, WorkflowVersion } from './types';
@@ -397,9 +397,4 @@ function PropertiesView(props: { p: Properties }): JSX.Element {
       </tbody>
     </table>
   );
-}
-
-/** Jumps to a workflow by id from anywhere (the search box's Enter). */
-export function goToWorkflow(id: string): void {
-  navigate(path('workflows', id));
 }
