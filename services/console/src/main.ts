@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { createLogger, EnvReader } from '@baton/kit';
 import { connect } from '@baton/sdk';
-import { createConsoleServer } from './console-server';
+import { CONSOLE_LIMITS, createConsoleServer } from './console-server';
 import { hostPolicy } from './request-guard';
 import { loadAssets } from './static-assets';
 
@@ -10,7 +10,8 @@ const env = new EnvReader();
 const port = env.int('CONSOLE_PORT', 7400, 0, 65535);
 const host = env.string('BATON_HOST', '127.0.0.1');
 const allowedHosts = env.string('BATON_CONSOLE_HOSTS', '');
-const level = env.string('BATON_LOG_LEVEL', 'info');
+const maxOpenStreams = env.int('BATON_CONSOLE_MAX_STREAMS', CONSOLE_LIMITS.maxOpenStreams, 1, 100_000);
+const level = env.string('LOG_LEVEL', 'info');
 env.done();
 
 const log = createLogger('console', level);
@@ -23,6 +24,7 @@ const server = createConsoleServer({
   assets: loadAssets(join(__dirname, 'web')),
   hosts: hostPolicy(allowedHosts, host),
   log,
+  limits: { maxOpenStreams },
 });
 server.listen(port, host, () => {
   const address = server.address();
