@@ -81,6 +81,9 @@ export function createConsoleServer(options: ConsoleServerOptions): Server & { o
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+    // Before the Host check: Kubernetes' HTTP probes send the pod's IP as Host, and "ok" tells a
+    // rebinding page nothing.
+    if (req.url === '/healthz') return sendText(res, 200, 'ok\n');
     if (!hostAllowed(req, options.hosts))
       return sendError(
         res,
@@ -89,9 +92,13 @@ export function createConsoleServer(options: ConsoleServerOptions): Server & { o
       );
     if (crossOrigin(req))
       return sendError(res, apiError('PERMISSION_DENIED', 'cross-origin requests are refused'));
+    // A path is taken as sent: dot segments, backslashes and encoded dots, slashes or NULs are never
+    // normalised into another path (the URL parser would turn /assets/../x into /x), they are refused.
+    const rawPath = (req.url ?? '/').split('?')[0];
+    if (!rawPath.startsWith('/') || /\\|%2e|%2f|%5c|%00|\/\.\.?(\/|$)/i.test(rawPath))
+      return sendText(res, 404, 'not found\n');
     const url = new URL(req.url ?? '/', 'http://console');
     const path = url.pathname;
-    if (path === '/healthz') return sendText(res, 200, 'ok\n');
     if (path.startsWith('/api/')) return api(req, res, url);
     if (req.method !== 'GET' && req.method !== 'HEAD')
       return sendError(res, apiError('INVALID_ARGUMENT', `method ${req.method} is not allowed here`), 405);

@@ -18,7 +18,9 @@ const log = createLogger('console', level);
 // The console calls the services as the browser's user: it forwards the user's own token and has
 // none of its own, so BATON_TOKEN is not read (TLS settings and addresses are).
 const { BATON_TOKEN: _ignored, ...serviceEnv } = process.env;
-const clients = connect({ env: serviceEnv });
+// A person is waiting on the page: a service that cannot be reached is said within about 2 s
+// (5 attempts) instead of the SDK's 10 s default, long enough to ride out a restarting pod.
+const clients = connect({ env: serviceEnv, retry: { maxAttempts: 5 } });
 const server = createConsoleServer({
   clients,
   assets: loadAssets(join(__dirname, 'web')),

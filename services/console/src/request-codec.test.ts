@@ -48,6 +48,9 @@ describe('RequestCodec', () => {
         'body.longValue',
       ],
       ['scheduler.StartWorkflow', { workflowId: 'w', runParams: [] }, 'body.runParams'],
+      ['scheduler.GetInstance', { ref: 1 }, 'body.ref'],
+      ['scheduler.GetInstance', { ref: [] }, 'body.ref'],
+      ['scheduler.StartWorkflow', { workflowId: 'w', runParams: { n: 'x' } }, 'body.runParams.n'],
     ];
     for (const [key, json, field] of cases) {
       const r = decode(key, json);
@@ -55,6 +58,20 @@ describe('RequestCodec', () => {
       assert.equal(r.violations.length, 1);
       assert.equal(r.violations[0].field, field, JSON.stringify(r.violations));
     }
+  });
+
+  test('every misshapen message is named with its path at once', () => {
+    const r = decode('scheduler.StartWorkflow', {
+      workflowId: 'w',
+      runParams: { a: 1, b: { longValue: '2' }, c: [] },
+      initiator: 'me',
+    });
+    assert.ok('violations' in r);
+    assert.deepEqual(r.violations.map((v) => v.field).sort(), [
+      'body.initiator',
+      'body.runParams.a',
+      'body.runParams.c',
+    ]);
   });
 
   test('nesting past the recursion limit is refused, not a stack overflow', () => {

@@ -44,6 +44,8 @@ export class RequestCodec {
     json: JsonValue,
     field: string,
   ): { value: T } | { violations: FieldViolation[] } {
+    const shapes = shapeViolations(schema, json, field);
+    if (shapes.length > 0) return { violations: shapes };
     let bytes: Uint8Array;
     try {
       bytes = toBinary(schema, fromJson(schema, json, { ignoreUnknownFields: false, recursionLimit: 32 }));
@@ -52,6 +54,56 @@ export class RequestCodec {
     }
     return { value: codec.decode(bytes) };
   }
+}
+
+/**
+ * Where a message is due and something else was sent, with its full path: the JSON reader would only
+ * name the message type. Every such problem is collected; scalars are left to the reader (which names
+ * the field). google.protobuf types have JSON forms of their own (a Timestamp is a string, a Struct
+ * any object) and are not walked.
+ */
+function shapeViolations(schema: DescMessage, json: JsonValue, path: string, depth = 0): FieldViolation[] {
+  if (depth > 32 || json === null || typeof json !== 'object' || Array.isArray(json)) return [];
+  const out: FieldViolation[] = [];
+  const isObject = (v: JsonValue) => v !== null && typeof v === 'object' && !Array.isArray(v);
+  for (const [key, value] of Object.entries(json)) {
+    const f = schema.fields.find((x) => x.jsonName === key || x.name === key);
+    if (!f || value === null) continue;
+    const at = `${path}.${f.jsonName}`;
+    const message =
+      f.fieldKind === 'message' ||
+      (f.fieldKind === 'list' && f.listKind === 'message') ||
+      (f.fieldKind === 'map' && f.mapKind === 'message')
+        ? f.message
+        : undefined;
+    if (!message || message.typeName.startsWith('google.protobuf.')) {
+      if (f.fieldKind === 'list' && !Array.isArray(value))
+        out.push({ field: at, description: 'expected a JSON array' });
+      else if (f.fieldKind === 'map' && !isObject(value))
+        out.push({ field: at, description: 'expected a JSON object' });
+      continue;
+    }
+    if (f.fieldKind === 'message') {
+      if (!isObject(value)) out.push({ field: at, description: `expected a ${message.name} object` });
+      else out.push(...shapeViolations(message, value, at, depth + 1));
+    } else if (f.fieldKind === 'list') {
+      if (!Array.isArray(value)) out.push({ field: at, description: 'expected a JSON array' });
+      else
+        value.forEach((item, i) => {
+          if (!isObject(item))
+            out.push({ field: `${at}[${i}]`, description: `expected a ${message.name} object` });
+          else out.push(...shapeViolations(message, item, `${at}[${i}]`, depth + 1));
+        });
+    } else if (!isObject(value)) out.push({ field: at, description: 'expected a JSON object' });
+    else
+      for (const [k, v] of Object.entries(value)) {
+        const entry = `${at}.${k.slice(0, 100)}`;
+        if (!isObject(v)) out.push({ field: entry, description: `expected a ${message.name} object` });
+        else out.push(...shapeViolations(message, v, entry, depth + 1));
+      }
+    if (out.length >= 100) break;
+  }
+  return out;
 }
 
 /**
