@@ -1,5 +1,5 @@
 import { BatonClientError, type FieldViolation, type StatusCodeName } from '@baton/sdk';
-import { unreachableApiError } from './unreachable';
+import { unreachableWords } from './unreachable';
 
 /** The JSON error every console API answer carries on failure: the service's own words and fields. */
 export interface ApiError {
@@ -44,8 +44,15 @@ export function apiError(code: StatusCodeName, message: string, violations: Fiel
  */
 export function toApiError(err: unknown, service?: string): ApiError {
   if (err instanceof BatonClientError) {
-    const unreachable = service === undefined ? undefined : unreachableApiError(err, service);
-    if (unreachable) return unreachable;
+    const unreachable = service === undefined ? undefined : unreachableWords(err, service);
+    if (unreachable)
+      return {
+        code: 'UNAVAILABLE',
+        message: unreachable.message,
+        violations: [],
+        reason: unreachable.reason,
+        ...(err.requestId ? { requestId: err.requestId } : {}),
+      };
     return {
       code: err.code,
       message: err.message,

@@ -1,5 +1,4 @@
 import { type BatonClientError, neverSent } from '@baton/sdk';
-import type { ApiError } from './api-errors';
 
 /** Why no connection was made, read from grpc-js' text (which names the socket error). */
 const CAUSES: [RegExp, string, string][] = [
@@ -26,29 +25,26 @@ const SERVICE_WORDS: Record<string, string> = {
  * An UNAVAILABLE that grpc-js raised itself (no connection was made), in words a user can act on —
  * "the console cannot reach the scheduler service: connection refused" — as the CLI says it. grpc-js'
  * own text ("No connection established. Last error: … 127.0.0.1:7402 …") is not shown: the address
- * is the console's internal business (it is logged). undefined for every other error, a server's own
- * UNAVAILABLE included.
+ * is the console's internal business (it is logged). A server's own UNAVAILABLE that quotes grpc-js
+ * keeps the server's words. undefined for every other error: its message is shown as it is.
  */
-export function unreachableApiError(err: BatonClientError, service: string): ApiError | undefined {
+export function unreachableWords(
+  err: BatonClientError,
+  service: string,
+): { message: string; reason: string } | undefined {
   if (err.code !== 'UNAVAILABLE') return undefined;
   const cause = CAUSES.find(([re]) => re.test(err.message));
   const [, words, reason] = cause ?? [undefined, 'the service is unavailable', 'UNAVAILABLE'];
-  const base = {
-    code: 'UNAVAILABLE' as const,
-    violations: [],
-    reason,
-    ...(err.requestId ? { requestId: err.requestId } : {}),
-  };
   if (neverSent(err))
     return {
-      ...base,
       message: `the console cannot reach the ${SERVICE_WORDS[service] ?? service} service: ${words}`,
+      reason,
     };
   // A service's own UNAVAILABLE that quotes grpc-js about one of its peers ("definition service: No
   // connection established…"): keep the service's words, not grpc-js' (nor the peer's address).
   const at = err.message.search(GRPC_JS_WORDING);
   if (at < 0) return undefined;
-  return { ...base, message: `${err.message.slice(0, at)}${words}`.trim() };
+  return { message: `${err.message.slice(0, at)}${words}`.trim(), reason };
 }
 
 const GRPC_JS_WORDING = /No connection established|Name resolution failed/;
