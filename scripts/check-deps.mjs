@@ -14,13 +14,13 @@ import { join, relative } from 'node:path';
 const root = process.argv[2] ?? new URL('..', import.meta.url).pathname;
 const builtins = new Set(builtinModules);
 
-/** Source files under dir (.ts, .mts, .cts, .js, .mjs, .cjs), skipping build output and deps. */
+/** Source files under dir (.ts, .tsx, .mts, .cts, .js, .jsx, .mjs, .cjs), skipping build output and deps. */
 function* sources(dir) {
   for (const name of readdirSync(dir)) {
     if (['node_modules', 'dist', 'dist-test', 'gen-cache'].includes(name)) continue;
     const path = join(dir, name);
     if (statSync(path).isDirectory()) yield* sources(path);
-    else if (/\.(c|m)?(t|j)s$/.test(name) && !name.endsWith('.d.ts')) yield path;
+    else if (/\.(c|m)?(t|j)sx?$/.test(name) && !name.endsWith('.d.ts')) yield path;
   }
 }
 
