@@ -1,4 +1,5 @@
-# One image for every Baton service (definition, scheduler, step-runtime, signal) and the CLI.
+# One image for every Baton service (definition, scheduler, step-runtime, signal), the web console
+# and the CLI.
 # The working directory is the repository layout, so a service runs as
 #   node services/<name>/dist/main.js
 # (the Kubernetes manifests in k8s/base set exactly that as the container's command).
@@ -47,6 +48,7 @@ COPY packages/schedule/package.json packages/schedule/
 COPY packages/sdk/package.json packages/sdk/
 COPY packages/sel/package.json packages/sel/
 COPY packages/testing/package.json packages/testing/
+COPY services/console/package.json services/console/
 COPY services/definition/package.json services/definition/
 COPY services/scheduler/package.json services/scheduler/
 COPY services/signal/package.json services/signal/
@@ -64,7 +66,8 @@ RUN --mount=type=secret,id=ca \
     npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
  && rm -rf node_modules/@baton/testing packages/testing "$(npm config get cache)"
 
-# --- Build: every dependency (TypeScript), then only what the image runs: the services and the CLI
+# --- Build: every dependency (TypeScript), then only what the image runs: the services, the console
+# (its server, and its browser app bundled by esbuild into services/console/dist/web) and the CLI
 # (not the tests, not @baton/testing), as compiled JavaScript with source maps.
 FROM manifests AS build-deps
 RUN --mount=type=secret,id=ca \
@@ -77,7 +80,8 @@ COPY tsconfig.base.json ./
 COPY packages/ packages/
 COPY services/ services/
 RUN set -eu; \
-    npx tsc -b packages/cli services/definition services/scheduler services/step-runtime services/signal; \
+    npx tsc -b packages/cli services/definition services/scheduler services/step-runtime services/signal services/console; \
+    node services/console/scripts/build-web.mjs; \
     for dir in packages/* services/*; do \
       [ "$dir" = packages/testing ] && continue; \
       mkdir -p "/out/app/$dir"; \
@@ -111,8 +115,9 @@ RUN set -eu; \
 COPY --from=tools /out/ .baton/bin/
 COPY --from=build /out/app/ ./
 ENV NODE_ENV=production
-# Plaintext health (BATON_HEALTH_PORT), public gRPC 7401-7404, internal (mTLS) gRPC 7411-7414,
-# Prometheus metrics (BATON_METRICS_PORT, as k8s/base sets it).
+# Plaintext health (BATON_HEALTH_PORT; in the console's container, its HTTP port), public gRPC
+# 7401-7404, internal (mTLS) gRPC 7411-7414, Prometheus metrics (BATON_METRICS_PORT, as k8s/base
+# sets it).
 EXPOSE 7400 7401 7402 7403 7404 7411 7412 7413 7414 9464
 USER 1000:1000
 ENTRYPOINT ["tini", "--"]

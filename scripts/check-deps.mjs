@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // Every package imported by a workspace's sources is declared in that workspace's package.json:
 // a workspace must install and run on its own (published SDK, a service's image), not only
-// because the monorepo's root happens to hoist the package. Code (src/, not tests) must name it in
-// `dependencies`; tests and test helpers may use `devDependencies` too. Imports of node's own
+// because the monorepo's root happens to hoist the package. Code (src/, bin/, not tests) must name it
+// in `dependencies`; tests and test helpers may use `devDependencies` too, and so may what runs or is
+// bundled at build time only: a workspace's scripts/ (e.g. the console's esbuild step) and web/ (the
+// browser app esbuild bundles), which a production install never runs. Imports of node's own
 // modules and relative paths are skipped. Exits 1 listing each undeclared import with its file.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
@@ -12,13 +14,13 @@ import { join, relative } from 'node:path';
 const root = process.argv[2] ?? new URL('..', import.meta.url).pathname;
 const builtins = new Set(builtinModules);
 
-/** Source files under dir (.ts, .mts, .cts, .js, .mjs, .cjs), skipping build output and deps. */
+/** Source files under dir (.ts, .tsx, .mts, .cts, .js, .jsx, .mjs, .cjs), skipping build output and deps. */
 function* sources(dir) {
   for (const name of readdirSync(dir)) {
     if (['node_modules', 'dist', 'dist-test', 'gen-cache'].includes(name)) continue;
     const path = join(dir, name);
     if (statSync(path).isDirectory()) yield* sources(path);
-    else if (/\.(c|m)?(t|j)s$/.test(name) && !name.endsWith('.d.ts')) yield path;
+    else if (/\.(c|m)?(t|j)sx?$/.test(name) && !name.endsWith('.d.ts')) yield path;
   }
 }
 
@@ -37,6 +39,8 @@ function importsOf(text) {
 }
 
 const isTest = (file) => /\.test\.[cm]?[tj]s$/.test(file) || /\/test\//.test(file);
+/** Build-time sources of a workspace (its scripts/ and web/ folders): devDependencies suffice. */
+const BUILD_TIME = new Set(['scripts', 'web']);
 
 const problems = [];
 for (const group of ['packages', 'services']) {
@@ -53,7 +57,7 @@ for (const group of ['packages', 'services']) {
       ...Object.keys(pkg.peerDependencies ?? {}),
     ]);
     const devDeps = new Set(Object.keys(pkg.devDependencies ?? {}));
-    for (const sub of ['src', 'test', 'bin', 'scripts']) {
+    for (const sub of ['src', 'test', 'bin', 'scripts', 'web']) {
       let files;
       try {
         files = [...sources(join(dir, sub))];
@@ -61,7 +65,7 @@ for (const group of ['packages', 'services']) {
         continue;
       }
       for (const file of files) {
-        const test = isTest(file);
+        const test = isTest(file) || BUILD_TIME.has(sub);
         for (const dep of importsOf(readFileSync(file, 'utf8'))) {
           if (dep === pkg.name || deps.has(dep) || (test && devDeps.has(dep))) continue;
           const where = devDeps.has(dep) ? ' (it is only a devDependency)' : '';

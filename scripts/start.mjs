@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // `npm start`: the local stack with its embedded defaults. Installs the tools it
-// needs (scripts/install-tools.sh), starts FerretDB, Redis and the four services
-// as separate processes on stack.json's ports (each overridable by its env
-// variable; MONGODB_URL / REDIS_URL use existing servers instead), waits until
-// each reports SERVING, pushes examples/, prints how to use it, and runs until
-// Ctrl-C, then stops everything it started.
+// needs (scripts/install-tools.sh), starts FerretDB, Redis, the four services and
+// the web console as separate processes on stack.json's ports (each overridable by
+// its env variable; MONGODB_URL / REDIS_URL use existing servers instead), waits
+// until each reports SERVING, pushes examples/, prints how to use it, and runs
+// until Ctrl-C, then stops everything it started.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -30,7 +30,7 @@ const tokenFile = join(root, '.baton', 'admin.token');
 if (tls || auth) rmSync(tlsDir, { recursive: true, force: true });
 rmSync(tokenFile, { force: true });
 console.log(
-  `starting FerretDB, Redis and the services (${tls ? 'TLS' : 'plaintext'}, ${auth ? 'auth required' : 'no auth: dev mode'})...`,
+  `starting FerretDB, Redis, the services and the console (${tls ? 'TLS' : 'plaintext'}, ${auth ? 'auth required' : 'no auth: dev mode'})...`,
 );
 const t0 = Date.now();
 // SQL steps need a connections file; unless one is given, a private PostgreSQL (a throwaway demo
@@ -78,6 +78,7 @@ try {
     redisUrl: process.env.REDIS_URL || undefined,
     ...(tls || auth ? { security: 'secure', tls, auth, securityDir: tlsDir } : {}),
     env: jobEnv,
+    console: true,
   });
 } catch (err) {
   console.error(`could not start the stack: ${err.message}`);
@@ -90,6 +91,8 @@ console.log(`  MongoDB  ${stack.mongoUrl}${stack.ferret ? ' (FerretDB, data in .
 console.log(`  Redis    ${stack.redisUrl}`);
 for (const [name, addr] of Object.entries(stack.addresses))
   console.log(`  ${name.padEnd(13)}${addr}  (log .baton/logs/${name}.log)`);
+if (stack.consoleUrl)
+  console.log(`  console      ${stack.consoleUrl}  (web console; log .baton/logs/console.log)`);
 if (demoDb)
   console.log(
     `  SQL      connection "demo": a private PostgreSQL (${demoDb.url}), in .baton/connections.json`,
@@ -144,6 +147,8 @@ Or with the CLI:
   npx baton get demo.hello_world
   npx baton push examples/hello-world.json
   npx baton sel eval 'Util.dateIntsBetween(20200101, 20200105, 1)'
+
+Or in the browser: ${stack.consoleUrl}${auth ? ' (paste the admin token when it asks)' : ''}
 
 Ctrl-C stops everything.`);
 

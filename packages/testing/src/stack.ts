@@ -11,8 +11,18 @@ import { type Proc, failure, killGroup, startProc, stopProc } from './process';
 import { type RedisHandle, startRedis } from './redis';
 import { freePort, waitFor } from './wait';
 
+/** The web console's row of stack.json: an HTTP server, ready when healthPath answers 200. */
+export interface StackConsoleSpec {
+  name: string;
+  port: number;
+  portEnv: string;
+  healthPath: string;
+  command: string[];
+}
+
 export interface StackTable {
   infra: Record<'mongodb' | 'redis', { port: number; url: string; command: string[] }>;
+  console?: StackConsoleSpec;
   services: {
     name: string;
     port: number;
@@ -66,6 +76,13 @@ export interface StackOptions {
    * or stack.json's metricsPort in "table" mode. Default: on in "table" mode, off otherwise.
    */
   metrics?: boolean;
+  /**
+   * Also start the web console (services/console, after the services), calling their public ports
+   * as any client does: `stack.consoleUrl` is its base URL (http://127.0.0.1:<port>, no trailing
+   * slash), `stack.console` its process. Needs `npm run build` (the web bundle). It gets no token
+   * of its own: in secure mode a caller sends `Authorization: Bearer …` as a browser would.
+   */
+  console?: boolean;
 }
 
 export interface ServiceProcess {
@@ -104,6 +121,9 @@ export interface Stack {
   internalAddresses: Record<string, string>;
   /** Secure mode: the CA, certificates and tokens the stack made. */
   security?: SecurityMaterial;
+  /** With `console: true`: the console's base URL (http://127.0.0.1:<port>) and its process. */
+  consoleUrl?: string;
+  console?: ServiceProcess;
   /** Starts one more replica of a service (same environment, its own free port). */
   addReplica(name: string): Promise<ServiceProcess>;
   stop(): Promise<void>;
@@ -244,6 +264,37 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     await Promise.allSettled(stopInfra.map((s) => s()));
     throw err;
   }
+  let consoleProc: ServiceProcess | undefined;
+  if (opts.console) {
+    const spec = table.console;
+    const stopAll = async () => {
+      await Promise.allSettled(Object.values(services).map((s) => s.stop()));
+      await Promise.allSettled(stopInfra.map((s) => s()));
+    };
+    if (!spec) {
+      await stopAll();
+      throw new Error('stack.json has no console entry');
+    }
+    const port = mode === 'free' ? await freePort() : Number(process.env[spec.portEnv] || spec.port);
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      LOG_LEVEL: baseEnv.LOG_LEVEL,
+      BATON_HOST: '127.0.0.1',
+      // The services' public ports as clientEnv names them (and the CA in TLS mode).
+      ...clientEnv,
+      ...opts.env,
+    };
+    // Never a token of its own: the console forwards each caller's.
+    delete env.BATON_TOKEN;
+    consoleProc = makeConsole(root, spec, port, logDir, env, opts.startTimeoutMs ?? 30_000);
+    try {
+      await consoleProc.start();
+    } catch (err) {
+      await consoleProc.stop();
+      await stopAll();
+      throw err;
+    }
+  }
   const replicas: ServiceProcess[] = [];
   return {
     mongoUrl: mongoUrl!,
@@ -255,6 +306,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     internalAddresses,
     clientEnv,
     ...(security ? { security } : {}),
+    ...(consoleProc ? { console: consoleProc, consoleUrl: `http://${consoleProc.addr}` } : {}),
     async addReplica(name: string) {
       const spec = table.services.find((s) => s.name === name);
       if (!spec) throw new Error(`no service ${name} in stack.json`);
@@ -274,6 +326,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       return replica;
     },
     async stop() {
+      await consoleProc?.stop();
       await Promise.allSettled([...Object.values(services), ...replicas].map((s) => s.stop()));
       await Promise.allSettled(stopInfra.map((s) => s()));
     },
@@ -350,6 +403,81 @@ function makeService(
       }
     },
   };
+}
+
+/** The web console as a process of the stack: ready once GET <healthPath> answers 200. */
+function makeConsole(
+  root: string,
+  spec: StackConsoleSpec,
+  port: number,
+  logDir: string,
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+): ServiceProcess {
+  const addr = `127.0.0.1:${port}`;
+  const logFile = join(logDir, `${spec.name}.log`);
+  let proc: Proc | undefined;
+  const [cmd, ...args] = spec.command;
+  return {
+    name: spec.name,
+    port,
+    // The console has no internal port: nothing calls it but browsers.
+    internalPort: port,
+    internalAddr: addr,
+    addr,
+    logFile,
+    get pid() {
+      return proc?.exitInfo() === undefined ? proc?.child.pid : undefined;
+    },
+    kill9() {
+      if (proc) killGroup(proc.child, 'SIGKILL');
+    },
+    async stop() {
+      if (proc) await stopProc(proc, 15_000);
+    },
+    exited: () => {
+      if (!proc) return Promise.resolve();
+      const keepAlive = setInterval(() => {}, 1000);
+      return proc.exited.finally(() => clearInterval(keepAlive));
+    },
+    async start() {
+      if (proc && proc.exitInfo() === undefined) return;
+      const p = startProc(cmd === 'node' ? process.execPath : cmd, args, spec.name, {
+        cwd: root,
+        env: { ...env, [spec.portEnv]: String(port) },
+        logFile,
+      });
+      proc = p;
+      let last = '';
+      try {
+        await waitFor(
+          async () => {
+            if (p.exitInfo() !== undefined) throw new Error(`exited (${p.exitInfo()})`);
+            last = await httpStatus(`http://${addr}${spec.healthPath}`);
+            return last === '200';
+          },
+          {
+            timeoutMs,
+            intervalMs: 100,
+            what: `${spec.name} to answer ${spec.healthPath} on ${addr} (last: ${last})`,
+          },
+        );
+      } catch (err) {
+        throw failure(spec.name, p, `did not answer ${spec.healthPath} on ${addr}`, err);
+      }
+    },
+  };
+}
+
+/** One GET: the status code as text, or the error. */
+async function httpStatus(url: string): Promise<string> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
+    await res.arrayBuffer();
+    return String(res.status);
+  } catch (err) {
+    return `error: ${(err as Error).message}`;
+  }
 }
 
 /** Creates `dir` (0700), or closes an existing one to other users. */

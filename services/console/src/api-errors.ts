@@ -1,4 +1,5 @@
 import { BatonClientError, type FieldViolation, type StatusCodeName } from '@baton/sdk';
+import { unreachableWords } from './unreachable';
 
 /** The JSON error every console API answer carries on failure: the service's own words and fields. */
 export interface ApiError {
@@ -36,9 +37,22 @@ export function apiError(code: StatusCodeName, message: string, violations: Fiel
   return { code, message, violations };
 }
 
-/** What the browser sees of a failed call: never a stack, never an internal address. */
-export function toApiError(err: unknown): ApiError {
-  if (err instanceof BatonClientError)
+/**
+ * What the browser sees of a failed call: the service's own code, words and field violations; never
+ * a stack, never grpc-js' connection text or an internal address. `service` (the URL's name) says
+ * which service could not be reached.
+ */
+export function toApiError(err: unknown, service?: string): ApiError {
+  if (err instanceof BatonClientError) {
+    const unreachable = service === undefined ? undefined : unreachableWords(err, service);
+    if (unreachable)
+      return {
+        code: 'UNAVAILABLE',
+        message: unreachable.message,
+        violations: [],
+        reason: unreachable.reason,
+        ...(err.requestId ? { requestId: err.requestId } : {}),
+      };
     return {
       code: err.code,
       message: err.message,
@@ -46,5 +60,6 @@ export function toApiError(err: unknown): ApiError {
       ...(err.reason ? { reason: err.reason } : {}),
       ...(err.requestId ? { requestId: err.requestId } : {}),
     };
+  }
   return { code: 'INTERNAL', message: 'the console failed to handle the request', violations: [] };
 }

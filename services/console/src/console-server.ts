@@ -1,7 +1,15 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { createLogger } from '@baton/kit';
 import type { BatonClients } from '@baton/sdk';
+import type { JsonValue } from '@bufbuild/protobuf';
 import { type ApiError, apiError, httpStatusOf, toApiError } from './api-errors';
+import {
+  type ArtifactRequest,
+  artifactContentType,
+  artifactFileName,
+  parseArtifactQuery,
+} from './artifact-route';
+import { RequestCodec } from './request-codec';
 import { type HostPolicy, authorizationOf, crossOrigin, hostAllowed } from './request-guard';
 import { buildRpcTable, clientMethodOf, type RpcEntry } from './rpc-table';
 import type { Asset } from './static-assets';
@@ -16,13 +24,21 @@ export const CONSOLE_LIMITS = {
   maxOpenStreams: 512,
   /** A comment line keeps idle streams open through proxies. */
   streamHeartbeatMs: 15_000,
-} as const;
+  /**
+   * A step artifact (an executed notebook) served by /api/artifact. step-runtime keeps at most
+   * 8 MiB by default (maxArtifactBytes); a larger file is refused, not buffered.
+   */
+  maxArtifactBytes: 64 * 1024 * 1024,
+};
+export type ConsoleLimits = typeof CONSOLE_LIMITS;
 
 export interface ConsoleServerOptions {
   clients: BatonClients;
   assets: { index: Asset; byName: Map<string, Asset> };
   hosts: HostPolicy;
   log: ReturnType<typeof createLogger>;
+  /** Overrides of CONSOLE_LIMITS (BATON_CONSOLE_MAX_STREAMS in main.ts; tests). */
+  limits?: Partial<ConsoleLimits>;
 }
 
 // The app loads only its own scripts and styles and talks only to this server; notebook images are
@@ -39,6 +55,10 @@ const SECURITY_HEADERS = {
 
 export function createConsoleServer(options: ConsoleServerOptions): Server & { openStreams(): number } {
   const table = buildRpcTable();
+  const codec = new RequestCodec();
+  // Every request type is looked up once, so a missing descriptor fails at start, not on a call.
+  const schemas = new Map([...table.values()].map((e) => [e.requestType, codec.schemaOf(e.requestType)]));
+  const limits: ConsoleLimits = { ...CONSOLE_LIMITS, ...options.limits };
   let streams = 0;
   const server = createServer((req, res) => {
     handle(req, res).catch((err) => {
@@ -48,8 +68,22 @@ export function createConsoleServer(options: ConsoleServerOptions): Server & { o
     });
   });
 
+  /** The error the browser sees of a failed call; an unreachable service is logged with its address. */
+  function callError(err: unknown, service: RpcEntry['service']): ApiError {
+    const error = toApiError(err, service);
+    if (error.code === 'UNAVAILABLE')
+      options.log.warn(
+        { service, address: options.clients[service].address, err: (err as Error).message },
+        'service unavailable',
+      );
+    return error;
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+    // Before the Host check: Kubernetes' HTTP probes send the pod's IP as Host, and "ok" tells a
+    // rebinding page nothing.
+    if (req.url === '/healthz') return sendText(res, 200, 'ok\n');
     if (!hostAllowed(req, options.hosts))
       return sendError(
         res,
@@ -58,9 +92,13 @@ export function createConsoleServer(options: ConsoleServerOptions): Server & { o
       );
     if (crossOrigin(req))
       return sendError(res, apiError('PERMISSION_DENIED', 'cross-origin requests are refused'));
+    // A path is taken as sent: dot segments, backslashes and encoded dots, slashes or NULs are never
+    // normalised into another path (the URL parser would turn /assets/../x into /x), they are refused.
+    const rawPath = (req.url ?? '/').split('?')[0];
+    if (!rawPath.startsWith('/') || /\\|%2e|%2f|%5c|%00|\/\.\.?(\/|$)/i.test(rawPath))
+      return sendText(res, 404, 'not found\n');
     const url = new URL(req.url ?? '/', 'http://console');
     const path = url.pathname;
-    if (path === '/healthz') return sendText(res, 200, 'ok\n');
     if (path.startsWith('/api/')) return api(req, res, url);
     if (req.method !== 'GET' && req.method !== 'HEAD')
       return sendError(res, apiError('INVALID_ARGUMENT', `method ${req.method} is not allowed here`), 405);
@@ -74,6 +112,15 @@ export function createConsoleServer(options: ConsoleServerOptions): Server & { o
   }
 
   async function api(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    if (url.pathname === '/api/artifact') {
+      if (req.method !== 'GET')
+        return sendError(
+          res,
+          apiError('INVALID_ARGUMENT', 'use GET', [{ field: 'method', description: 'must be GET' }]),
+          405,
+        );
+      return artifact(req, res, url);
+    }
     const m = /^\/api\/(rpc|stream)\/([A-Za-z]+)\/([A-Za-z]+)$/.exec(url.pathname);
     const entry = m ? table.get(`${m[2]}.${m[3]}`) : undefined;
     if (!m || !entry)
@@ -83,7 +130,7 @@ export function createConsoleServer(options: ConsoleServerOptions): Server & { o
           {
             field: 'path',
             description:
-              'expected /api/rpc/<service>/<Method> or /api/stream/<service>/<Method> naming a public RPC',
+              'expected /api/rpc/<service>/<Method>, /api/stream/<service>/<Method> naming a public RPC, or /api/artifact',
           },
         ]),
       );
@@ -136,15 +183,20 @@ export function createConsoleServer(options: ConsoleServerOptions): Server & { o
         ]),
         415,
       );
-    const body = await readBody(req, CONSOLE_LIMITS.maxBodyBytes);
-    if (body === undefined)
+    const body = await readBody(req, limits.maxBodyBytes);
+    if (body === undefined) {
+      // Answer now and hang up: the rest of the body is never read (Node would otherwise drain it,
+      // however long it is, before the socket can be reused).
+      res.setHeader('connection', 'close');
+      res.once('finish', () => req.socket.destroy());
       return sendError(
         res,
-        apiError('INVALID_ARGUMENT', `the body is larger than ${CONSOLE_LIMITS.maxBodyBytes} bytes`, [
-          { field: 'body', description: 'too large' },
+        apiError('INVALID_ARGUMENT', `the body is larger than ${limits.maxBodyBytes} bytes`, [
+          { field: 'body', description: `at most ${limits.maxBodyBytes} bytes` },
         ]),
         413,
       );
+    }
     const request = parseRequest(entry, body.length === 0 ? '{}' : body.toString('utf8'), 'body');
     if ('error' in request) return sendError(res, request.error);
     const abort = new AbortController();
@@ -156,27 +208,37 @@ export function createConsoleServer(options: ConsoleServerOptions): Server & { o
       }) as Promise<unknown>);
       sendJson(res, 200, entry.response.toJSON(answer));
     } catch (err) {
-      sendError(res, toApiError(err));
+      sendError(res, callError(err, entry.service));
     }
   }
 
   async function stream(req: IncomingMessage, res: ServerResponse, entry: RpcEntry, url: URL): Promise<void> {
     const text = url.searchParams.get('request') ?? '{}';
-    if (text.length > CONSOLE_LIMITS.maxStreamRequestChars)
+    if (text.length > limits.maxStreamRequestChars)
       return sendError(
         res,
         apiError('INVALID_ARGUMENT', 'the request is too long', [
-          { field: 'request', description: `at most ${CONSOLE_LIMITS.maxStreamRequestChars} characters` },
+          { field: 'request', description: `at most ${limits.maxStreamRequestChars} characters` },
         ]),
+      );
+    const unknown = [...url.searchParams.keys()].filter((k) => k !== 'request');
+    if (unknown.length > 0)
+      return sendError(
+        res,
+        apiError(
+          'INVALID_ARGUMENT',
+          'unknown query parameters',
+          unknown.slice(0, 10).map((k) => ({ field: truncate(k, 100), description: 'unknown parameter' })),
+        ),
       );
     const request = parseRequest(entry, text, 'request');
     if ('error' in request) return sendError(res, request.error);
-    if (streams >= CONSOLE_LIMITS.maxOpenStreams)
+    if (streams >= limits.maxOpenStreams)
       return sendError(
         res,
         apiError(
           'RESOURCE_EXHAUSTED',
-          `the console has ${streams} streams open (limit ${CONSOLE_LIMITS.maxOpenStreams})`,
+          `the console has ${streams} streams open (limit ${limits.maxOpenStreams})`,
         ),
       );
     streams++;
@@ -188,7 +250,7 @@ export function createConsoleServer(options: ConsoleServerOptions): Server & { o
       'x-accel-buffering': 'no',
     });
     res.flushHeaders();
-    const heartbeat = setInterval(() => res.write(': ping\n\n'), CONSOLE_LIMITS.streamHeartbeatMs);
+    const heartbeat = setInterval(() => res.write(': ping\n\n'), limits.streamHeartbeatMs);
     try {
       const messages = clientMethodOf(options.clients, entry)(request.value, {
         metadata: metadataOf(req),
@@ -201,11 +263,103 @@ export function createConsoleServer(options: ConsoleServerOptions): Server & { o
       res.end('event: end\ndata: {}\n\n');
     } catch (err) {
       if (abort.signal.aborted) res.end();
-      else res.end(`event: error\ndata: ${JSON.stringify(toApiError(err))}\n\n`);
+      else res.end(`event: error\ndata: ${JSON.stringify(callError(err, entry.service))}\n\n`);
     } finally {
       clearInterval(heartbeat);
       streams--;
     }
+  }
+
+  /**
+   * A step's kept file (GetStepArtifact), streamed through as a download: never buffered, never
+   * rendered by the console's origin (attachment, a neutral type, a sandboxing CSP), at most
+   * maxArtifactBytes. Errors before the first byte are JSON errors; a failure after it cuts the
+   * download (the browser reports it failed) instead of handing over a truncated file.
+   */
+  async function artifact(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const query = parseArtifactQuery(url.searchParams);
+    if ('error' in query) return sendError(res, query.error);
+    const abort = new AbortController();
+    res.on('close', () => abort.abort());
+    const request: ArtifactRequest = query.value;
+    const chunks = options.clients.stepRuntime
+      .getStepArtifact(request, {
+        metadata: metadataOf(req),
+        signal: abort.signal,
+      })
+      [Symbol.asyncIterator]();
+    let sent = 0;
+    try {
+      for (let next = await chunks.next(); !next.done; next = await chunks.next()) {
+        const chunk = next.value;
+        const size = Number(chunk.size);
+        if (!res.headersSent) {
+          if (!Number.isSafeInteger(size) || size < 0 || size > limits.maxArtifactBytes) {
+            abort.abort();
+            return sendError(
+              res,
+              apiError(
+                'OUT_OF_RANGE',
+                `the file is ${size} bytes; the console serves at most ${limits.maxArtifactBytes} (use baton notebook)`,
+              ),
+            );
+          }
+          const name = artifactFileName(chunk.name);
+          res.writeHead(200, {
+            'content-type': artifactContentType(name),
+            'content-length': size,
+            'content-disposition': `attachment; filename="${name}"; filename*=UTF-8''${encodeURIComponent(name)}`,
+            // Even opened directly, the file runs nothing and loads nothing on this origin.
+            'content-security-policy': "sandbox; default-src 'none'",
+            'cache-control': 'no-store',
+          });
+        }
+        if (Number(chunk.offset) !== sent || sent + chunk.data.length > size)
+          throw new Error(`artifact chunk at ${chunk.offset}, expected ${sent} (size ${size})`);
+        sent += chunk.data.length;
+        if (!res.write(chunk.data)) await new Promise((resolve) => res.once('drain', resolve));
+      }
+      if (!res.headersSent) throw new Error('GetStepArtifact answered no chunk');
+      res.end();
+    } catch (err) {
+      if (!res.headersSent) return sendError(res, callError(err, 'stepRuntime'));
+      options.log.warn({ err: (err as Error).message, sent }, 'artifact download cut');
+      res.destroy();
+    }
+  }
+
+  /** A request read strictly by its descriptor: every wrong type or unknown key names its field. */
+  function parseRequest(
+    entry: RpcEntry,
+    text: string,
+    field: string,
+  ): { value: unknown } | { error: ApiError } {
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      return {
+        error: apiError('INVALID_ARGUMENT', `the ${field} is not valid JSON`, [
+          { field, description: 'not valid JSON' },
+        ]),
+      };
+    }
+    if (json === null || typeof json !== 'object' || Array.isArray(json))
+      return {
+        error: apiError('INVALID_ARGUMENT', `the ${field} must be a JSON object`, [
+          { field, description: `a ${entry.method}Request as JSON` },
+        ]),
+      };
+    const decoded = codec.decode(schemas.get(entry.requestType)!, entry.request, json as JsonValue, field);
+    if ('violations' in decoded)
+      return {
+        error: apiError(
+          'INVALID_ARGUMENT',
+          `the ${field} is not a valid ${entry.method}Request`,
+          decoded.violations,
+        ),
+      };
+    return decoded;
   }
 
   return Object.assign(server, { openStreams: () => streams });
@@ -216,52 +370,27 @@ function metadataOf(req: IncomingMessage): Record<string, string> {
   return authorization ? { authorization } : {};
 }
 
-function parseRequest(
-  entry: RpcEntry,
-  text: string,
-  field: string,
-): { value: unknown } | { error: ApiError } {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return {
-      error: apiError('INVALID_ARGUMENT', `the ${field} is not valid JSON`, [
-        { field, description: 'not valid JSON' },
-      ]),
-    };
-  }
-  if (json === null || typeof json !== 'object' || Array.isArray(json))
-    return {
-      error: apiError('INVALID_ARGUMENT', `the ${field} must be a JSON object`, [
-        { field, description: `a ${entry.method}Request as JSON` },
-      ]),
-    };
-  try {
-    return { value: entry.request.fromJSON(json) };
-  } catch (err) {
-    // ts-proto throws on values it cannot convert (a string where a number is due, and so on).
-    return {
-      error: apiError(
-        'INVALID_ARGUMENT',
-        `the ${field} is not a valid ${entry.method}Request: ${(err as Error).message}`,
-        [{ field, description: (err as Error).message }],
-      ),
-    };
-  }
-}
-
+/**
+ * The whole body, or undefined as soon as it is known to pass `limit` bytes (a declared
+ * content-length, or the bytes read so far): reading stops there and the rest is never read.
+ */
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) return Promise.resolve(undefined);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    let over = false;
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer): void => {
       size += chunk.length;
-      if (size > limit) over = true;
-      else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(over ? undefined : Buffer.concat(chunks)));
+      if (size <= limit) chunks.push(chunk);
+      else {
+        req.off('data', onData);
+        req.pause();
+        resolve(undefined);
+      }
+    };
+    req.on('data', onData);
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }

@@ -25,6 +25,8 @@ export interface RpcEntry {
   /** The SDK client's method name, e.g. `startWorkflow`. */
   clientMethod: string;
   stream: boolean;
+  /** The request's full proto type name, e.g. `baton.v1.StartWorkflowRequest` (read strictly: request-codec). */
+  requestType: string;
   request: MessageFns<unknown>;
   response: MessageFns<unknown>;
 }
@@ -44,12 +46,23 @@ export function buildRpcTable(): Map<string, RpcEntry> {
       { path: string; responseStream: boolean },
     ][]) {
       const method = def.path.slice(def.path.lastIndexOf('/') + 1);
+      // `/baton.v1.SchedulerService/StartWorkflow` → package `baton.v1`.
+      const serviceName = def.path.slice(1, def.path.lastIndexOf('/'));
+      const protoPackage = serviceName.slice(0, serviceName.lastIndexOf('.'));
       const key = `${service}.${method}`;
       if (NOT_FORWARDED.has(key)) continue;
       const request = codecs[`${method}Request`];
       const response = codecs[`${method}Response`];
       if (!request?.fromJSON || !response?.toJSON) throw new Error(`no JSON codecs for ${def.path}`);
-      table.set(key, { service, method, clientMethod, stream: def.responseStream, request, response });
+      table.set(key, {
+        service,
+        method,
+        clientMethod,
+        stream: def.responseStream,
+        requestType: `${protoPackage}.${method}Request`,
+        request,
+        response,
+      });
     }
   }
   return table;

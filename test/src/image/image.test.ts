@@ -65,7 +65,8 @@ const skip = podmanInstalled() ? false : 'podman is not installed (scripts/insta
   let security: SecurityMaterial;
   let clients: BatonClients;
   let volumes: string[];
-  const names = ['mongodb', 'redis', ...stack.services.map((s) => s.name)];
+  const names = ['mongodb', 'redis', ...stack.services.map((s) => s.name), 'console'];
+  let consoleUrl: string;
 
   /**
    * Starts one service as a container named `name` (peers find it by its service name) and
@@ -170,6 +171,35 @@ const skip = podmanInstalled() ? false : 'podman is not installed (scripts/insta
       addresses: { ...addresses, stepRuntime: addresses['step-runtime'] },
       env: { BATON_TLS_CA: security.caFile, BATON_TOKEN: security.tokens.admin },
     });
+
+    // The console as k8s/base runs it: the ConfigMap, the services' public ports by name.
+    const spec = stack.console!;
+    const port = await freePort();
+    consoleUrl = `http://127.0.0.1:${port}`;
+    const env: Record<string, string> = {
+      ...config,
+      [spec.portEnv]: String(spec.port),
+      LOG_LEVEL: 'warn',
+      ...Object.fromEntries(
+        stack.services.map((s) => [
+          `BATON_${s.name.toUpperCase().replace(/-/g, '_')}_ADDR`,
+          `${s.name}:${s.port}`,
+        ]),
+      ),
+    };
+    await store.podman([
+      ...['run', '--detach', '--name', 'console', '--network', NETWORK, ...HARDENED, ...volumes],
+      ...['--publish', `127.0.0.1:${port}:${spec.port}`],
+      ...Object.entries(env).flatMap(([k, v]) => ['--env', `${k}=${v}`]),
+      built.image,
+      ...spec.command,
+    ]);
+    await waitFor(
+      async () => (await fetch(`${consoleUrl}${spec.healthPath}`).catch(() => undefined))?.status === 200,
+      { timeoutMs: 60_000, intervalMs: 250, what: 'the console to answer its health path' },
+    ).catch(async (err: Error) => {
+      throw new Error(`${err.message}\n${await logs()}`);
+    });
   }, 25 * 60_000);
 
   afterAll(() => {
@@ -225,6 +255,28 @@ const skip = podmanInstalled() ? false : 'podman is not installed (scripts/insta
     assert.deepEqual(outputs.greet, { greeting: 'hello, containers' });
     // User code runs as the service's own unprivileged user: it is not root in the container.
     assert.deepEqual(outputs.count, { total: 45, uid: SERVICE_UID, python: 3 });
+  });
+
+  test("the console serves its app and forwards a call with the caller's token over TLS", async () => {
+    const page = await fetch(`${consoleUrl}/workflows`);
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get('content-security-policy') ?? '', /default-src 'self'/);
+    assert.match(await page.text(), /\/assets\/app\.js/);
+    const app = await fetch(`${consoleUrl}/assets/app.js`);
+    assert.equal(app.status, 200);
+    assert.ok((await app.arrayBuffer()).byteLength > 1000, 'the bundled app');
+    const call = (token?: string) =>
+      fetch(`${consoleUrl}/api/rpc/definition/ListWorkflows`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+        body: '{}',
+      });
+    assert.equal((await call()).status, 401, 'no token of its own');
+    const listed = await call(security.tokens.viewer);
+    assert.equal(listed.status, 200, await listed.clone().text());
   });
 
   test('the examples/ hello world runs', async () => {

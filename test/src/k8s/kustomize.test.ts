@@ -79,8 +79,10 @@ if (skip) console.warn(`k8s/base skipped: ${skip}`);
     const kinds = new Set(render().map((o) => o.kind));
     // No Secret: keys and tokens never go into git (operators create baton-tls and baton-auth).
     assert.deepEqual([...kinds].sort(), ['ConfigMap', 'Deployment', 'Service']);
-    assert.equal(render().filter((o) => o.kind === 'Deployment').length, stack.services.length);
-    assert.equal(render().filter((o) => o.kind === 'Service').length, stack.services.length);
+    // One per service, and the console's.
+    const workloads = stack.services.length + (stack.console ? 1 : 0);
+    assert.equal(render().filter((o) => o.kind === 'Deployment').length, workloads);
+    assert.equal(render().filter((o) => o.kind === 'Service').length, workloads);
     for (const o of render()) {
       assert.equal(o.metadata.labels?.['app.kubernetes.io/part-of'], 'baton', `${o.kind}/${o.metadata.name}`);
       assert.equal(o.metadata.namespace, undefined, 'the base leaves the namespace to overlays');
@@ -213,7 +215,7 @@ if (skip) console.warn(`k8s/base skipped: ${skip}`);
     const images = (r.objects ?? [])
       .filter((o) => o.kind === 'Deployment')
       .flatMap((o) => o.spec.template.spec.containers.map((c: Obj) => c.image));
-    assert.equal(images.length, stack.services.length);
+    assert.equal(images.length, stack.services.length + (stack.console ? 1 : 0));
     for (const image of images) assert.equal(image, 'registry.invalid/baton:v1.2.3');
   });
 });
@@ -425,5 +427,96 @@ for (const layer of LAYERS) {
         });
       });
     }
+  });
+}
+
+// The web console: one more Deployment and Service of the same image, but a client, not a server
+// of the gRPC API: no store, no keys, no token, the services' public ports by Service name.
+for (const layer of LAYERS) {
+  (skip || !stack.console ? describe.skip : describe)(`k8s/${layer}: the console`, () => {
+    const spec = stack.console!;
+    const deployment = () => find('Deployment', spec.name, layer);
+    const container = () => deployment().spec.template.spec.containers[0];
+
+    test('runs the stack.json command from the one image, on its port, with HTTP probes on the health path', () => {
+      const c = container();
+      assert.equal(c.image, IMAGE[layer]);
+      assert.equal(c.command, undefined, 'tini stays the entrypoint');
+      assert.deepEqual(c.args, spec.command);
+      assert.deepEqual(
+        c.ports.map((p: Obj) => [p.name, p.containerPort]),
+        [['http', spec.port]],
+      );
+      const env = Object.fromEntries(c.env.map((e: Obj) => [e.name, e.value]));
+      assert.equal(env[spec.portEnv], String(spec.port));
+      for (const kind of ['readinessProbe', 'livenessProbe']) {
+        assert.deepEqual(c[kind].httpGet, { path: spec.healthPath, port: 'http' }, kind);
+      }
+    });
+
+    test("finds every service's public port by Service name; answers the Service's own host name", () => {
+      const env = Object.fromEntries(container().env.map((e: Obj) => [e.name, e.value]));
+      for (const s of stack.services)
+        assert.equal(
+          env[`BATON_${s.name.toUpperCase().replace(/-/g, '_')}_ADDR`],
+          `${s.name}:${s.port}`,
+          s.name,
+        );
+      assert.ok(
+        String(env.BATON_CONSOLE_HOSTS)
+          .split(',')
+          .includes(find('Service', spec.name, layer).metadata.name),
+        'BATON_CONSOLE_HOSTS names the Service',
+      );
+      // Internal ports are for service-to-service calls (mTLS): never the console's business.
+      for (const s of stack.services) assert.equal(env[s.internalAddrEnv], undefined);
+    });
+
+    test('no credentials and no store: no baton-db, no token, only the CA of baton-tls', () => {
+      const c = container();
+      const pod = deployment().spec.template.spec;
+      assert.deepEqual(
+        c.envFrom.map((e: Obj) => Object.keys(e)[0]),
+        ['configMapRef'],
+        'the shared ConfigMap only, no Secret',
+      );
+      assert.ok(!c.env.some((e: Obj) => /TOKEN|MONGODB|REDIS/.test(e.name)), 'no token or store variable');
+      const tls = pod.volumes.find((v: Obj) => v.secret?.secretName === 'baton-tls');
+      assert.deepEqual(tls.secret.items, [{ key: 'ca.crt', path: 'ca.crt' }], 'the CA, never tls.key');
+      assert.ok(!pod.volumes.some((v: Obj) => v.secret?.secretName === 'baton-auth'), 'no token file');
+      assert.equal(configMap(layer).data.BATON_TLS_CA, '/etc/baton/tls/ca.crt');
+    });
+
+    test('hardened pod and requests within limits', () => {
+      const pod = deployment().spec.template.spec;
+      const c = container();
+      assert.equal(pod.automountServiceAccountToken, false);
+      assert.equal(pod.securityContext.runAsNonRoot, true);
+      assert.equal(c.securityContext.readOnlyRootFilesystem, true);
+      assert.equal(c.securityContext.allowPrivilegeEscalation, false);
+      assert.deepEqual(c.securityContext.capabilities.drop, ['ALL']);
+      for (const r of ['cpu', 'memory'])
+        assert.ok(quantity(c.resources.requests[r]) <= quantity(c.resources.limits[r]), r);
+    });
+
+    test('a ClusterIP Service on the http port, selecting only the console pods', () => {
+      const s = find('Service', spec.name, layer);
+      assert.equal(s.spec.type, 'ClusterIP');
+      assert.deepEqual(
+        s.spec.ports.map((p: Obj) => [p.name, p.port, p.targetPort]),
+        [['http', spec.port, 'http']],
+      );
+      const labels = deployment().spec.template.metadata.labels;
+      for (const [k, v] of Object.entries(s.spec.selector)) assert.equal(labels[k], v);
+      for (const other of render(layer).filter(
+        (o) => o.kind === 'Deployment' && o.metadata.name !== spec.name,
+      )) {
+        const l = other.spec.template.metadata.labels ?? {};
+        assert.ok(
+          Object.entries(s.spec.selector).some(([k, v]) => l[k] !== v),
+          `selects ${other.metadata.name}`,
+        );
+      }
+    });
   });
 }

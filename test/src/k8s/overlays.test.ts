@@ -64,6 +64,11 @@ function hostOf(value: string): string {
   return value.replace(/:\d+$/, '');
 }
 
+/** What the console needs: every service's public address (else the SDK falls back to loopback). */
+const CONSOLE_REQUIRED = stack.services.map((s) => `BATON_${s.name.toUpperCase().replace(/-/g, '_')}_ADDR`);
+const requiredOf = (deployment: Obj): string[] =>
+  deployment.metadata.name === stack.console?.name ? CONSOLE_REQUIRED : REQUIRED;
+
 /** The variables a service needs to reach the others and the stores (else the kit falls back to loopback). */
 const REQUIRED = [
   ...Object.keys(stack.infra).map((k) => `${k.toUpperCase()}_URL`),
@@ -75,7 +80,12 @@ const REQUIRED = [
  * required one is set in the render or comes from a Secret the render expects from outside
  * (non-optional baton-db: a pod without it does not start, so it cannot fall back to loopback).
  */
-function checkNoLoopback(where: string, env: Record<string, string>, external: Obj[]): void {
+function checkNoLoopback(
+  where: string,
+  env: Record<string, string>,
+  external: Obj[],
+  required: string[] = REQUIRED,
+): void {
   for (const [k, v] of Object.entries(env)) {
     if (!/_(URL|ADDR)$/.test(k)) continue;
     const host = hostOf(v);
@@ -83,7 +93,7 @@ function checkNoLoopback(where: string, env: Record<string, string>, external: O
     assert.doesNotMatch(host, LOOPBACK, `${where}: ${k}=${v} dials loopback`);
   }
   const fromOutside = external.some((e) => e.kind === 'Secret' && e.name === 'baton-db' && !e.optional);
-  for (const k of REQUIRED) {
+  for (const k of required) {
     if (k in env) continue;
     assert.ok(
       fromOutside && /_URL$/.test(k),
@@ -102,7 +112,7 @@ function checkNoLoopback(where: string, env: Record<string, string>, external: O
         for (const d of deployments(objects)) {
           for (const c of d.spec.template.spec.containers) {
             const { env, external } = resolveEnv(objects, c);
-            checkNoLoopback(`${layer} ${d.metadata.name}`, env, external);
+            checkNoLoopback(`${layer} ${d.metadata.name}`, env, external, requiredOf(d));
             checked += Object.keys(env).filter((k) => /_(URL|ADDR)$/.test(k)).length;
           }
         }
@@ -112,7 +122,7 @@ function checkNoLoopback(where: string, env: Record<string, string>, external: O
           for (const d of deployments(objects)) {
             const { env, external } = resolveEnv(objects, d.spec.template.spec.containers[0]);
             assert.deepEqual(external, [], `${d.metadata.name} needs nothing from outside the render`);
-            for (const k of REQUIRED) assert.ok(env[k], `${d.metadata.name}: ${k} set`);
+            for (const k of requiredOf(d)) assert.ok(env[k], `${d.metadata.name}: ${k} set`);
           }
         }
       });
@@ -120,7 +130,8 @@ function checkNoLoopback(where: string, env: Record<string, string>, external: O
 
     test('the check is not vacuous: loopback values and missing addresses are caught', () => {
       const objects = objectsOf('overlays/dev');
-      const { env } = resolveEnv(objects, deployments(objects)[0].spec.template.spec.containers[0]);
+      const service = findIn(objects, 'Deployment', stack.services[0].name);
+      const { env } = resolveEnv(objects, service.spec.template.spec.containers[0]);
       checkNoLoopback('dev as rendered', env, []);
       const peer = stack.services[1].internalAddrEnv;
       for (const [k, v] of [
@@ -236,6 +247,26 @@ function internalCallers(): Map<string, Set<string>> {
     }
   }
   return callers;
+}
+
+/**
+ * The services the console forwards to, read from its code (the keys of CONSOLE_SERVICES, SDK
+ * names); and it must dial no internal port (no peers.address, no BATON_*_INTERNAL_ADDR).
+ */
+function consoleTargets(): Set<string> {
+  const dir = join(root, 'services', stack.console?.name ?? 'console', 'src');
+  const src = readdirSync(dir)
+    .filter((f) => /\.ts$/.test(f) && !/\.test\.ts$/.test(f))
+    .map((f) => readFileSync(join(dir, f), 'utf8'))
+    .join('\n');
+  for (const s of stack.services)
+    assert.ok(!src.includes(s.internalAddrEnv), `the console names ${s.internalAddrEnv}`);
+  assert.ok(!src.includes('peers.address('), 'the console dials no internal port');
+  const table = /CONSOLE_SERVICES = \{([^}]*)\}/.exec(src)?.[1] ?? '';
+  const sdkName = (name: string) => name.replace(/-([a-z])/g, (_, ch: string) => ch.toUpperCase());
+  return new Set(
+    stack.services.filter((s) => new RegExp(`\\b${sdkName(s.name)}:`).test(table)).map((s) => s.name),
+  );
 }
 
 /** The port numbers a NetworkPolicy rule's ports cover on this container (all when none listed). */
@@ -375,6 +406,77 @@ function rulePorts(rule: Obj, container: Obj): number[] {
       });
     });
   }
+
+  (stack.console ? describe : describe.skip)('the console', () => {
+    const name = stack.console?.name ?? 'console';
+    const deployment = () => findIn(prod(), 'Deployment', name);
+
+    test('an autoscaler keeps at least 2 replicas; a PDB keeps one up; pods spread over nodes', () => {
+      const d = deployment();
+      const hpa = prod().filter(
+        (o) => o.kind === 'HorizontalPodAutoscaler' && o.spec.scaleTargetRef.name === name,
+      );
+      assert.equal(hpa.length, 1);
+      assert.ok(hpa[0].spec.minReplicas >= 2);
+      const pdbs = prod().filter(
+        (o) => o.kind === 'PodDisruptionBudget' && selects(o.spec.selector, podLabels(d)),
+      );
+      assert.equal(pdbs.length, 1);
+      assert.equal(pdbs[0].spec.maxUnavailable, 1);
+      const spread: Obj[] = d.spec.template.spec.topologySpreadConstraints ?? [];
+      assert.ok(
+        spread.some(
+          (c) => c.topologyKey === 'kubernetes.io/hostname' && selects(c.labelSelector, podLabels(d)),
+        ),
+      );
+    });
+
+    test('NetworkPolicy: its HTTP port open; out only to the public ports of the services its code calls, and DNS', () => {
+      const d = deployment();
+      const c = d.spec.template.spec.containers[0];
+      const policies = prod().filter(
+        (o) => o.kind === 'NetworkPolicy' && selects(o.spec.podSelector, podLabels(d)),
+      );
+      assert.equal(policies.length, 1);
+      const policy = policies[0];
+      assert.deepEqual([...policy.spec.policyTypes].sort(), ['Egress', 'Ingress']);
+      const http = c.ports.find((p: Obj) => p.name === 'http').containerPort;
+      assert.ok(policy.spec.ingress.some((r: Obj) => !r.from?.length && rulePorts(r, c).includes(http)));
+      // Whom the code calls: the services of CONSOLE_SERVICES (SDK names), on their public ports.
+      const called = consoleTargets();
+      assert.deepEqual(
+        [...called].sort(),
+        stack.services.map((s) => s.name).sort(),
+        'it forwards to all four',
+      );
+      const reached = new Set<string>();
+      for (const rule of policy.spec.egress as Obj[]) {
+        assert.ok(rule.to?.length && rule.ports?.length, 'every egress rule names its peers and ports');
+        const dns = rule.ports.every((p: Obj) => p.port === 53);
+        if (dns) {
+          for (const t of rule.to) assert.equal(t.podSelector?.matchLabels?.['k8s-app'], 'kube-dns');
+          continue;
+        }
+        for (const t of rule.to) {
+          assert.ok(t.podSelector && !t.namespaceSelector && !t.ipBlock, 'Baton pods of this namespace only');
+          const hit = deployments(prod()).filter((o) => selects(t.podSelector, podLabels(o)));
+          assert.equal(hit.length, 1, 'each rule selects one service');
+          const svc = stack.services.find((s) => s.name === hit[0].metadata.name);
+          assert.ok(svc, `the console may reach ${hit[0].metadata.name}`);
+          assert.deepEqual(
+            rule.ports.map((p: Obj) => p.port),
+            [svc.port],
+            `${svc.name}: its public port only, never ${svc.internalPort} or metrics`,
+          );
+          reached.add(svc.name);
+        }
+      }
+      assert.deepEqual([...reached].sort(), [...called].sort());
+      // And no service admits the console to its internal port (the per-service test above
+      // compares the admitted set with the callers in the code, which never name it).
+      assert.ok(!internalCallers().has(name));
+    });
+  });
 
   test('the internal callers read from the code are the ones the services really make', () => {
     // A guard on the parser above: scheduler, step-runtime and signal dial peers; definition dials none.

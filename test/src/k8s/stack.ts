@@ -19,9 +19,18 @@ export interface StackService {
   grpcService: string;
   command: string[];
 }
+/** The web console's row: an HTTP server, ready when healthPath answers 200. */
+export interface StackConsole {
+  name: string;
+  port: number;
+  portEnv: string;
+  healthPath: string;
+  command: string[];
+}
 export interface Stack {
   infra: Record<string, StackInfra>;
   services: StackService[];
+  console?: StackConsole;
 }
 
 /** The repository root: the nearest folder above this file holding stack.json. */

@@ -54,6 +54,7 @@ describe('tilt/Tiltfile reads stack.json instead of repeating it', () => {
     const ports = [
       ...Object.values(stack.infra).map((i) => i.port),
       ...stack.services.flatMap((s) => [s.port, s.internalPort]),
+      ...(stack.console ? [stack.console.port] : []),
     ];
     for (const port of ports)
       assert.doesNotMatch(src, new RegExp(`\\b${port}\\b`), `port ${port} is hard-coded`);
@@ -79,6 +80,15 @@ describe('tilt/Tiltfile reads stack.json instead of repeating it', () => {
       ])
         words.add(w);
     }
+    // The console's row (its name is also the table's key `console`, which the Tiltfile reads).
+    if (stack.console)
+      for (const w of [
+        stack.console.portEnv,
+        stack.console.healthPath,
+        stack.console.command.join(' '),
+        ...stack.console.command.slice(1),
+      ])
+        words.add(w);
     for (const w of words) {
       assert.doesNotMatch(
         src,
@@ -125,6 +135,7 @@ describe('tilt/Tiltfile is valid Starlark', () => {
 interface Probe {
   periodSecs: number;
   tcpSocket?: { port: number; host: string };
+  httpGet?: { port: number; host: string; scheme: string; path: string };
   exec?: { command: string[] };
 }
 interface Resource {
@@ -192,8 +203,13 @@ function expectMatchesTable(resources: Resource[], table: Stack, base: string): 
   const infraNames = Object.keys(table.infra);
   assert.deepEqual(
     [...byName.keys()].sort(),
-    [...infraNames, ...table.services.map((s) => s.name), 'build'].sort(),
-    'one resource per infra entry and service, plus build',
+    [
+      ...infraNames,
+      ...table.services.map((s) => s.name),
+      ...(table.console ? [table.console.name] : []),
+      'build',
+    ].sort(),
+    'one resource per infra entry and service, the console, plus build',
   );
   const vars = (port?: number) => ({ port, dataDir: DATA_DIR, root: base });
 
@@ -222,6 +238,13 @@ function expectMatchesTable(resources: Resource[], table: Stack, base: string): 
   assert.equal(build.dir, base);
   for (const s of table.services)
     assert.ok(build.deps?.includes(join(base, 'services', s.name, 'src')), `build watches ${s.name}`);
+  if (table.console) {
+    assert.ok(
+      build.deps?.includes(join(base, 'services', table.console.name, 'src')),
+      'build watches the console',
+    );
+    assert.ok(build.deps?.includes(join(base, 'services', table.console.name, 'web')), 'and its browser app');
+  }
   for (const d of build.deps ?? []) {
     assert.doesNotMatch(d, /[/\\]dist([/\\]|$)|tsbuildinfo/, `build must not watch its own output: ${d}`);
   }
@@ -281,6 +304,42 @@ function expectMatchesTable(resources: Resource[], table: Stack, base: string): 
       assert.deepEqual(probe.tcpSocket, { port: s.port, host: '127.0.0.1' });
     }
   }
+  if (table.console) {
+    const c = table.console;
+    const r = byName.get(c.name) as Resource;
+    assert.deepEqual(
+      r.serveCmd,
+      c.command.map((a) => substitute(a, vars(c.port))),
+      'console serve_cmd',
+    );
+    assert.equal(r.serveDir, base);
+    const env = r.serveEnv ?? {};
+    assert.equal(env[c.portEnv], String(c.port));
+    assert.equal(env.BATON_HOST, '127.0.0.1');
+    // A client of every service's public port, as the SDK finds them; no store, no token, no TLS.
+    for (const s of table.services)
+      assert.equal(
+        env[`BATON_${s.name.toUpperCase().replace(/-/g, '_')}_ADDR`],
+        `127.0.0.1:${s.port}`,
+        `console finds ${s.name}`,
+      );
+    for (const key of ['MONGODB_URL', 'REDIS_URL', 'BATON_TOKEN', 'BATON_TLS', 'BATON_AUTH'])
+      assert.equal(env[key], undefined, `console env has no ${key}`);
+    assert.deepEqual(r.readinessProbe?.httpGet, {
+      port: c.port,
+      host: '127.0.0.1',
+      scheme: 'http',
+      path: c.healthPath,
+    });
+    assert.deepEqual(
+      [...(r.resourceDeps ?? [])].sort(),
+      ['build', ...table.services.map((s) => s.name)].sort(),
+    );
+    assert.ok(
+      r.deps?.includes(join(base, 'services', c.name, 'dist')),
+      'console restarts on new build output',
+    );
+  }
 }
 
 describe('tilt/Tiltfile under the real Starlark interpreter', () => {
@@ -320,6 +379,7 @@ describe('tilt/Tiltfile under the real Starlark interpreter', () => {
       s.port += 1000;
       s.internalPort += 1000;
     }
+    if (other.console) other.console.port += 1000;
     other.infra.queue = {
       port: 14222,
       url: 'nats://127.0.0.1:{port}',
@@ -359,8 +419,12 @@ describe('tilt/Tiltfile under the real Starlark interpreter', () => {
       const byName = new Map(c.k8sResources.map((r) => [r.name, r]));
       assert.deepEqual(
         [...byName.keys()].sort(),
-        [...infraNames, ...stack.services.map((s) => s.name)].sort(),
-        "one k8s_resource per service and per infra entry (the overlay's MongoDB and Redis)",
+        [
+          ...infraNames,
+          ...stack.services.map((s) => s.name),
+          ...(stack.console ? [stack.console.name] : []),
+        ].sort(),
+        "one k8s_resource per service, the console and per infra entry (the overlay's MongoDB and Redis)",
       );
       // No local processes: only the resource that makes the Secrets in the overlay's namespace.
       assert.deepEqual(
@@ -389,6 +453,18 @@ describe('tilt/Tiltfile under the real Starlark interpreter', () => {
           `${s.name} forwards its public port ${s.port}`,
         );
         assert.deepEqual([...(r.resourceDeps ?? [])].sort(), ['k8s-secrets', ...infraNames].sort());
+      }
+      if (stack.console) {
+        const c = byName.get(stack.console.name);
+        assert.ok(c, 'k8s_resource console');
+        assert.ok(
+          objects.some((o) => o.kind === 'Deployment' && o.name === stack.console!.name),
+          'the overlay has the console Deployment',
+        );
+        assert.deepEqual(
+          c.portForwards?.map((p) => [p.local, p.container]),
+          [[stack.console.port, stack.console.port]],
+        );
       }
       for (const name of infraNames) {
         assert.ok(

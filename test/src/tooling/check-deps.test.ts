@@ -47,6 +47,20 @@ test('an undeclared import fails the check, naming the file and the package', ()
   assert.match(r.stderr, /3 undeclared import/);
 });
 
+test('build-time code (scripts/, web/) may use devDependencies; it must still declare them', () => {
+  const root = workspace({ devDependencies: { esbuild: '^0.28' } }, {});
+  const dir = join(root, 'packages', 'thing');
+  mkdirSync(join(dir, 'scripts'));
+  mkdirSync(join(dir, 'web', 'src'), { recursive: true });
+  writeFileSync(join(dir, 'scripts', 'build.mjs'), "import { build } from 'esbuild';\n");
+  writeFileSync(join(dir, 'web', 'src', 'main.tsx'), "import { render } from 'preact';\n");
+  const r = check(root);
+  assert.equal(r.status, 1);
+  assert.doesNotMatch(r.stderr, /esbuild/, 'a build script may use a devDependency');
+  assert.match(r.stderr, /packages\/thing\/web\/src\/main\.tsx: imports preact,/);
+  assert.match(r.stderr, /1 undeclared import/);
+});
+
 test('the repository itself passes', () => {
   const r = check(repoRoot());
   assert.equal(r.status, 0, r.stderr);
