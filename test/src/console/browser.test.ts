@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import { findRepoRoot, waitFor } from '@baton/testing';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { useStack } from '../support/stack';
-import { type ConsoleProcess, startConsole } from './console-process';
 
 // The console in a real browser: Debian's Chromium driven by playwright-core against the console
 // and a whole hermetic stack. Each scenario of issue 16's "Done when" acts through the pages and
@@ -18,8 +17,7 @@ const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium)
   console.warn(`console browser tests skipped: no Chromium at ${CHROMIUM} (apt-get install chromium)`);
 
-const env = useStack({});
-let consoleProc: ConsoleProcess | undefined;
+const env = useStack({ console: true });
 let browser: Browser | undefined;
 let page: Page;
 /** Errors the page logged (a CSP refusal, an exception): none are expected. */
@@ -37,8 +35,8 @@ async function open(path: string): Promise<void> {
 }
 
 function consoleUrl(): string {
-  assert.ok(consoleProc, 'the console is running');
-  return consoleProc.consoleUrl;
+  assert.ok(env.stack.consoleUrl, 'the console is running');
+  return env.stack.consoleUrl;
 }
 
 async function shot(name: string): Promise<void> {
@@ -51,7 +49,6 @@ const runStatus = () => page.locator('.title-right .badge');
 (haveChromium ? describe : describe.skip)('console in Chromium', () => {
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    consoleProc = await startConsole(env.stack);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
@@ -67,7 +64,6 @@ const runStatus = () => page.locator('.title-right .badge');
   });
   afterAll(async () => {
     await browser?.close();
-    await consoleProc?.stop();
   });
 
   test('a pushed workflow is found, started from its page with params, and reaches SUCCEEDED live', async () => {
