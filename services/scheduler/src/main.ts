@@ -11,8 +11,7 @@ import {
   parseAllowList,
   readDefinitionStamp,
   runServiceMain,
-  startDefinitionStamp,
-} from '@baton/kit';
+  startDefinitionStamp, duplicateClient } from '@baton/kit';
 import { internal, SchedulerServiceService } from '@baton/proto';
 import { createDefinitionClient, createStepRuntimeClient, DEFAULT_CHANNEL_OPTIONS } from '@baton/sdk';
 import { ActionPerformer } from './app/action-performer';
@@ -97,7 +96,7 @@ runServiceMain({
     const store = new InstanceStore(mongo.db);
     const coord = new Coordination(redis.redis, changeEvents);
     // WatchInstance waits on head writes announced over pub/sub (a connection of its own).
-    const changesConn = redis.redis.duplicate();
+    const changesConn = duplicateClient(redis.redis);
     changesConn.on('error', () => {}); // reconnects by itself; watchers fall back to their timer
     const changes = new RunChanges(changesConn, watchFallbackMs);
     const events = new EventLog(store, coord);
