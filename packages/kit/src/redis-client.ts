@@ -111,7 +111,7 @@ export async function scanKeys(
   redis: RedisClient,
   match: string,
   count: number,
-  visit: (keys: string[]) => boolean | undefined | Promise<boolean | undefined>,
+  visit: (keys: string[]) => unknown,
 ): Promise<void> {
   const nodes: Redis[] = isCluster(redis) ? redis.nodes('master') : [redis];
   for (const node of nodes) {
