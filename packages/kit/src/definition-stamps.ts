@@ -34,7 +34,10 @@ export interface DefinitionStamp {
  * with Redis), in one round trip. Reading never creates a key: a caller asking about a workflow
  * that does not exist must leave nothing behind.
  */
-export async function readDefinitionStamp(redis: RedisClient, workflowId: string): Promise<DefinitionStamp | null> {
+export async function readDefinitionStamp(
+  redis: RedisClient,
+  workflowId: string,
+): Promise<DefinitionStamp | null> {
   const k = key(workflowId);
   const res = await redis.multi().get(k).pttl(k).exec();
   const stamp = res?.[0]?.[1];

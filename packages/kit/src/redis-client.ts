@@ -43,7 +43,8 @@ export function parseClusterUrl(url: string): ClusterTarget | undefined {
   const nodes = seeds.map((seed) => {
     const hp = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(seed);
     const port = hp ? Number(hp[2]) : 0;
-    if (!hp || port < 1 || port > 65535) throw new Error(`seed node ${JSON.stringify(seed)} is not host:port`);
+    if (!hp || port < 1 || port > 65535)
+      throw new Error(`seed node ${JSON.stringify(seed)} is not host:port`);
     return { host: hp[1]!.replace(/^\[|\]$/g, ''), port };
   });
   const target: ClusterTarget = { nodes, tls: m[1] === 'rediss' };

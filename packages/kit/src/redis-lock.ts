@@ -9,7 +9,12 @@ const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call
  * act; the unique-id insert in MongoDB decides who did (docs/architecture.md, Stores), so a lost or doubled lock
  * costs work, never correctness.
  */
-export async function tryLock(redis: RedisClient, key: string, token: string, ttlMs: number): Promise<boolean> {
+export async function tryLock(
+  redis: RedisClient,
+  key: string,
+  token: string,
+  ttlMs: number,
+): Promise<boolean> {
   return (await redis.set(key, token, 'PX', ttlMs, 'NX')) === 'OK';
 }
 

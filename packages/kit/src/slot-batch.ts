@@ -17,7 +17,7 @@ interface Queued {
  * On one Redis everything goes into one MULTI, in the order added: one round trip, atomic, as
  * Baton always did. On a Redis Cluster a MULTI (or a script) may only touch one slot, so the
  * commands of each hash tag form their own MULTI, and the MULTIs of one step are sent at once (one
- * pipeline per master). `then()` starts a new step, sent only after the previous one succeeded:
+ * pipeline per master). `next()` starts a new step, sent only after the previous one succeeded:
  * callers put first what must exist before the rest is seen (a run's pending event before the
  * run is marked ready), and say which sweeper repairs a crash between two steps.
  */
@@ -61,7 +61,7 @@ export class SlotBatch {
   }
 
   /** What is added from now on is sent after what was added before (on a cluster; one MULTI keeps the order on one Redis). */
-  then(): this {
+  next(): this {
     if (!this.single && this.steps[this.steps.length - 1]!.size > 0) this.steps.push(new Map());
     return this;
   }

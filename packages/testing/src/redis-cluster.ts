@@ -31,7 +31,10 @@ export interface RedisClusterHandle extends RedisHandle {
 const SLOTS = 16384;
 
 /** One cluster-mode redis-server on a free port and a free bus port (retried if either was taken). */
-async function startNode(dir: string, nodeTimeoutMs: number): Promise<{ node: RedisHandle; busPort: number }> {
+async function startNode(
+  dir: string,
+  nodeTimeoutMs: number,
+): Promise<{ node: RedisHandle; busPort: number }> {
   for (let attempt = 1; ; attempt++) {
     const [port, busPort] = [await freePort(), await freePort()];
     try {

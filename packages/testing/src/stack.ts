@@ -147,7 +147,8 @@ function portFor(table: StackTable['services'][number], mode: 'free' | 'table'):
 /** BATON_TEST_REDIS: which Redis test stacks start by default ("single" or "cluster"). */
 export function testRedisKind(env: NodeJS.ProcessEnv = process.env): 'single' | 'cluster' {
   const v = env.BATON_TEST_REDIS ?? 'single';
-  if (v !== 'single' && v !== 'cluster') throw new Error(`BATON_TEST_REDIS must be single or cluster, not ${JSON.stringify(v)}`);
+  if (v !== 'single' && v !== 'cluster')
+    throw new Error(`BATON_TEST_REDIS must be single or cluster, not ${JSON.stringify(v)}`);
   return v;
 }
 

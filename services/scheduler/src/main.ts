@@ -11,7 +11,9 @@ import {
   parseAllowList,
   readDefinitionStamp,
   runServiceMain,
-  startDefinitionStamp, duplicateClient } from '@baton/kit';
+  startDefinitionStamp,
+  duplicateClient,
+} from '@baton/kit';
 import { internal, SchedulerServiceService } from '@baton/proto';
 import { createDefinitionClient, createStepRuntimeClient, DEFAULT_CHANNEL_OPTIONS } from '@baton/sdk';
 import { ActionPerformer } from './app/action-performer';

@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { type HttpAllowList, guardedLookup, tryLock, unlock, urlAddressRefusal, type RedisClient } from '@baton/kit';
+import {
+  type HttpAllowList,
+  guardedLookup,
+  tryLock,
+  unlock,
+  urlAddressRefusal,
+  type RedisClient,
+} from '@baton/kit';
 import type { Logger } from 'pino';
 import type { AlertDoc, AlertStore } from '../store/alert-store';
 

@@ -9,7 +9,7 @@ import { KEYS } from './keys';
  *
  * On one Redis each method is one MULTI. On a Redis Cluster a run's own keys (`{baton:run:<key>}`)
  * and the shared queues (`{baton}`) are different slots, so a method that touches both is two
- * steps (SlotBatch.then): the run's pending event first, then the ready queue or timer. A crash
+ * steps (SlotBatch.next): the run's pending event first, then the ready queue or timer. A crash
  * between them leaves an event recorded in MongoDB whose run is not marked ready: the scheduler's
  * sweeper re-marks every unconsumed event pending and pushes its run to the ready queue
  * (app/sweeper.ts), exactly as after a crash before Redis was reached at all.
@@ -31,7 +31,7 @@ export class Coordination {
 
   async markReady(key: string, eventId?: string): Promise<void> {
     const b = new SlotBatch(this.redis);
-    if (eventId) b.add(KEYS.pending(key), (m) => m.sadd(KEYS.pending(key), eventId)).then();
+    if (eventId) b.add(KEYS.pending(key), (m) => m.sadd(KEYS.pending(key), eventId)).next();
     b.add(KEYS.ready, (m) => m.lpush(KEYS.ready, key));
     await b.exec();
   }
@@ -41,7 +41,7 @@ export class Coordination {
     if (items.length === 0) return;
     const b = new SlotBatch(this.redis);
     for (const it of items) b.add(KEYS.pending(it.key), (m) => m.sadd(KEYS.pending(it.key), it.eventId));
-    b.then().add(KEYS.ready, (m) => m.lpush(KEYS.ready, ...new Set(items.map((it) => it.key))));
+    b.next().add(KEYS.ready, (m) => m.lpush(KEYS.ready, ...new Set(items.map((it) => it.key))));
     await b.exec();
   }
 
@@ -53,7 +53,7 @@ export class Coordination {
   async markPendingBy(key: string, eventId: string, at: number): Promise<void> {
     const b = new SlotBatch(this.redis);
     b.add(KEYS.pending(key), (m) => m.sadd(KEYS.pending(key), eventId));
-    b.then().add(KEYS.timers, (m) => m.zadd(KEYS.timers, 'LT', at, key));
+    b.next().add(KEYS.timers, (m) => m.zadd(KEYS.timers, 'LT', at, key));
     await b.exec();
   }
 
@@ -63,7 +63,7 @@ export class Coordination {
     const b = new SlotBatch(this.redis);
     for (const it of items) b.add(KEYS.inbox(it.key), (m) => m.sadd(KEYS.inbox(it.key), it.eventId));
     // A crash before the ready push: the sweeper re-marks unconsumed child_events and their runs ready.
-    b.then().add(KEYS.ready, (m) => m.lpush(KEYS.ready, ...new Set(items.map((it) => it.key))));
+    b.next().add(KEYS.ready, (m) => m.lpush(KEYS.ready, ...new Set(items.map((it) => it.key))));
     await b.exec();
   }
 

@@ -309,7 +309,8 @@ export class PermitGate {
   async send(started: readonly StartedMessage[]): Promise<void> {
     if (started.length === 0) return;
     const b = new SlotBatch(this.redis);
-    for (const { stream, body } of started) b.add(stream, (m) => m.xadd(stream, '*', SHARED_KEYS.workField, body));
+    for (const { stream, body } of started)
+      b.add(stream, (m) => m.xadd(stream, '*', SHARED_KEYS.workField, body));
     await b.exec();
   }
 

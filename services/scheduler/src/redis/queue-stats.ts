@@ -43,7 +43,12 @@ export async function queueStats(redis: RedisClient, now = Date.now()): Promise<
   return Promise.all([...seen].map((pool) => streamStat(redis, SHARED_KEYS.work(pool), prefix, now)));
 }
 
-async function streamStat(redis: RedisClient, stream: string, prefix: string, now: number): Promise<QueueStat> {
+async function streamStat(
+  redis: RedisClient,
+  stream: string,
+  prefix: string,
+  now: number,
+): Promise<QueueStat> {
   const pool = poolOf(stream, prefix);
   const groups = (await redis.call('XINFO', 'GROUPS', stream).catch(() => [])) as unknown[][];
   const group = groups.map(fieldsOf).find((g) => g.name === SHARED_KEYS.workGroup);

@@ -77,7 +77,11 @@ export class WorkQueue {
   }
 
   /** XREADGROUP over streams of one slot; blockMs undefined: answer at once. */
-  private async readSlot(streams: string[], count: number, blockMs: number | undefined): Promise<QueueMessage[]> {
+  private async readSlot(
+    streams: string[],
+    count: number,
+    blockMs: number | undefined,
+  ): Promise<QueueMessage[]> {
     const args: (string | number)[] = ['GROUP', WORK_GROUP, this.consumer, 'COUNT', count];
     if (blockMs !== undefined) args.push('BLOCK', blockMs);
     args.push('STREAMS');
