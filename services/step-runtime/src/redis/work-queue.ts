@@ -87,8 +87,7 @@ export class WorkQueue {
     args.push('STREAMS');
     try {
       // In binary: the message bodies are protobuf, not text.
-      const reply = (await this.blocking.callBuffer(
-        'XREADGROUP',
+      const reply = (await binary(this.blocking).xreadgroupBuffer(
         ...args,
         ...streams,
         ...streams.map(() => '>'),
@@ -115,8 +114,7 @@ export class WorkQueue {
     for (const stream of this.streams) {
       if (out.length >= count) break;
       try {
-        const reply = (await this.redis.callBuffer(
-          'XAUTOCLAIM',
+        const reply = (await binary(this.redis).xautoclaimBuffer(
           stream,
           WORK_GROUP,
           this.consumer,
@@ -140,6 +138,17 @@ export class WorkQueue {
   async done(msg: QueueMessage): Promise<void> {
     await this.redis.multi().xack(msg.stream, WORK_GROUP, msg.id).xdel(msg.stream, msg.id).exec();
   }
+}
+
+/**
+ * The binary forms of the two reads, by name: ioredis' `callBuffer` loses the command name on a
+ * Cluster client (it sends `GROUP ...` for `XREADGROUP GROUP ...`), the named Buffer methods do not.
+ */
+function binary(redis: RedisClient): {
+  xreadgroupBuffer(...args: (string | number)[]): Promise<unknown>;
+  xautoclaimBuffer(...args: (string | number)[]): Promise<unknown>;
+} {
+  return redis as unknown as ReturnType<typeof binary>;
 }
 
 /**
