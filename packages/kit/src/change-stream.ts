@@ -1,5 +1,6 @@
 import { ChangeEvent } from '@baton/proto';
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
+import type { RedisClient } from './redis-client';
 
 /**
  * The change events stream (proto ChangeEvent): run and step status changes from the scheduler,
@@ -7,6 +8,8 @@ import type { ChainableCommander, Redis } from 'ioredis';
  * SchedulerService.WatchChanges; the truth stays in MongoDB (decisions, definition snapshots).
  */
 export const CHANGES_STREAM = '{baton}:changes';
+// `{baton}` on purpose: the scheduler adds a decision's changes in the same MULTI as the run's
+// wake-up in `{baton}:timers`, one slot on a Redis Cluster too (the scheduler's Coordination).
 /** About this many changes are kept (XADD MAXLEN ~): a consumer further behind misses the oldest. */
 export const CHANGES_KEPT = 100_000;
 
@@ -29,7 +32,7 @@ export function addChanges(m: ChainableCommander, events: readonly ChangeEvent[]
 }
 
 /** Publishes changes in one round trip. */
-export async function publishChanges(redis: Redis, events: readonly ChangeEvent[]): Promise<void> {
+export async function publishChanges(redis: RedisClient, events: readonly ChangeEvent[]): Promise<void> {
   if (events.length === 0) return;
   const m = redis.multi();
   addChanges(m, events);
@@ -37,13 +40,13 @@ export async function publishChanges(redis: Redis, events: readonly ChangeEvent[
 }
 
 /** The stream id of the newest change ('0-0' when there is none): "from now on". */
-export async function latestChangeId(redis: Redis): Promise<string> {
+export async function latestChangeId(redis: RedisClient): Promise<string> {
   const last = await redis.xrevrange(CHANGES_STREAM, '+', '-', 'COUNT', 1);
   return last[0]?.[0] ?? '0-0';
 }
 
 /** Up to `count` changes after stream id `after`, each with its stream id set. */
-export async function readChanges(redis: Redis, after: string, count: number): Promise<ChangeEvent[]> {
+export async function readChanges(redis: RedisClient, after: string, count: number): Promise<ChangeEvent[]> {
   const res = await redis.xread('COUNT', count, 'STREAMS', CHANGES_STREAM, after);
   const entries = res?.[0]?.[1] ?? [];
   return entries.map(([streamId, fields]) => {

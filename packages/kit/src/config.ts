@@ -1,3 +1,4 @@
+import { parseClusterUrl } from './redis-client';
 import { type SecurityConfig, checkExposure, readSecurityConfig } from './security/security-config';
 
 export { ConfigError, EnvReader } from './env-reader';
@@ -37,7 +38,14 @@ export function mongoUrl(value: string): string | undefined {
 }
 
 export function redisUrl(value: string): string | undefined {
-  return /^rediss?:\/\//.test(value) ? undefined : 'expected a redis:// URL';
+  if (/^rediss?:\/\//.test(value)) return undefined;
+  if (!/^rediss?\+cluster:\/\//.test(value)) return 'expected a redis:// or redis+cluster:// URL';
+  try {
+    parseClusterUrl(value);
+    return undefined;
+  } catch (err) {
+    return `bad redis+cluster:// URL: ${(err as Error).message}`;
+  }
 }
 
 /** Settings every service shares. Defaults match the local stack (`npm start`). */
@@ -65,7 +73,10 @@ export interface ServiceConfig {
   port: number;
   /** MONGODB_URL (default mongodb://127.0.0.1:27018/baton — the local stack's FerretDB). */
   mongodbUrl: string;
-  /** REDIS_URL (default redis://127.0.0.1:6380 — the local stack's redis-server). */
+  /**
+   * REDIS_URL (default redis://127.0.0.1:6380 — the local stack's redis-server). A Redis Cluster is
+   * `redis+cluster://[user:password@]host:port[,host:port...]` (`rediss+cluster://` with TLS).
+   */
   redisUrl: string;
   /** LOG_LEVEL (default info). */
   logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'silent';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client';
 
 /**
  * Definition stamps: a Redis key per workflow that the definition service replaces (a fresh
@@ -12,13 +12,14 @@ import type { Redis } from 'ioredis';
  * absent key is set to a new value by the first reader that found the workflow, and no cache holds it. The key's age comes
  * from Redis's own clock (PTTL), so readers can tell a change that just happened.
  */
-const key = (workflowId: string) => `{baton}:def-stamp:${workflowId}`;
+// One hash tag per workflow: stamps spread over a Redis Cluster's slots (each is read and written alone).
+const key = (workflowId: string) => `{baton:def-stamp:${workflowId}}`;
 
 /** Stamps outlive any cache entry by far; an expired one is just replaced. */
 const STAMP_TTL_MS = 7 * 86_400_000;
 
 /** The definition service, after a change is stored. */
-export async function stampDefinitionChange(redis: Redis, workflowId: string): Promise<void> {
+export async function stampDefinitionChange(redis: RedisClient, workflowId: string): Promise<void> {
   await redis.set(key(workflowId), randomUUID(), 'PX', STAMP_TTL_MS);
 }
 
@@ -33,7 +34,10 @@ export interface DefinitionStamp {
  * with Redis), in one round trip. Reading never creates a key: a caller asking about a workflow
  * that does not exist must leave nothing behind.
  */
-export async function readDefinitionStamp(redis: Redis, workflowId: string): Promise<DefinitionStamp | null> {
+export async function readDefinitionStamp(
+  redis: RedisClient,
+  workflowId: string,
+): Promise<DefinitionStamp | null> {
   const k = key(workflowId);
   const res = await redis.multi().get(k).pttl(k).exec();
   const stamp = res?.[0]?.[1];
@@ -47,6 +51,6 @@ export async function readDefinitionStamp(redis: Redis, workflowId: string): Pro
  * A reader that found no stamp, once it knows the workflow exists: sets a fresh one unless a change
  * set one meanwhile. Its value is new, so no cache holds it; it is trusted once it has settled.
  */
-export async function startDefinitionStamp(redis: Redis, workflowId: string): Promise<void> {
+export async function startDefinitionStamp(redis: RedisClient, workflowId: string): Promise<void> {
   await redis.set(key(workflowId), randomUUID(), 'PX', STAMP_TTL_MS, 'NX');
 }

@@ -53,6 +53,18 @@ export {
   readChanges,
 } from './change-stream';
 export { tryLock, unlock } from './redis-lock';
+export {
+  type ClusterTarget,
+  type RedisClient,
+  MAX_CLUSTER_SEEDS,
+  createRedisClient,
+  duplicateClient,
+  hashTagOf,
+  isCluster,
+  parseClusterUrl,
+  scanKeys,
+} from './redis-client';
+export { type Replies, SlotBatch } from './slot-batch';
 export { SHARED_KEYS } from './redis-keys';
 export {
   type Span,

@@ -1,6 +1,6 @@
-import { Redis } from 'ioredis';
 import { type Collection, type Db, MongoClient } from 'mongodb';
 import type { Logger } from 'pino';
+import { type RedisClient, createRedisClient } from './redis-client';
 
 /** A dependency whose liveness drives the service's readiness (health status). */
 export interface Dependency {
@@ -78,12 +78,16 @@ export async function connectMongo(url: string, log: Logger, probeMs = 2000): Pr
 }
 
 export interface RedisHandle extends Dependency {
-  redis: Redis;
+  /** One Redis, or a Redis Cluster when the URL is `redis+cluster://` (see createRedisClient). */
+  redis: RedisClient;
 }
 
-/** Connects to Redis; reconnects forever with backoff. `healthy()` is true while the connection is ready. */
+/**
+ * Connects to Redis (or a Redis Cluster); reconnects forever with backoff. `healthy()` is true
+ * while the connection (on a cluster: the cluster client) is ready.
+ */
 export async function connectRedis(url: string, log: Logger): Promise<RedisHandle> {
-  const redis = new Redis(url, {
+  const redis = createRedisClient(url, {
     maxRetriesPerRequest: 2,
     enableOfflineQueue: true,
     retryStrategy: (times) => Math.min(times * 100, 2000),

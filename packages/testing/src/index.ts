@@ -7,6 +7,7 @@ export { freePort, waitFor, type WaitForOptions } from './wait';
 export { killGroup, liveChildCount, startProc, stopProc, failure, type Proc } from './process';
 export * from './ferret';
 export * from './redis';
+export * from './redis-cluster';
 export * from './infra';
 export * from './stack';
 export * from './security';

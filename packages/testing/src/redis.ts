@@ -13,6 +13,8 @@ export interface RedisOptions {
   binary?: string;
   /** Readiness deadline per start (default 15 000 ms). */
   startTimeoutMs?: number;
+  /** More redis-server arguments (e.g. cluster mode, see startRedisCluster). */
+  extraArgs?: string[];
 }
 
 export interface RedisHandle {
@@ -31,7 +33,7 @@ export interface RedisHandle {
   readonly pid: number | undefined;
 }
 
-async function withRedis<T>(port: number, fn: (r: Redis) => Promise<T>, timeoutMs = 1000): Promise<T> {
+export async function withRedis<T>(port: number, fn: (r: Redis) => Promise<T>, timeoutMs = 1000): Promise<T> {
   const r = new Redis({
     host: '127.0.0.1',
     port,
@@ -82,6 +84,7 @@ export async function startRedis(opts: RedisOptions = {}): Promise<RedisHandle> 
         'yes',
         '--logfile',
         '',
+        ...(opts.extraArgs ?? []),
       ],
       'redis-server',
     );

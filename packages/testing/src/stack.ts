@@ -9,6 +9,7 @@ import { type FerretHandle, findRepoRoot, startFerret } from './ferret';
 import { type SecurityMaterial, makeSecurityMaterial } from './security';
 import { type Proc, failure, killGroup, startProc, stopProc } from './process';
 import { type RedisHandle, startRedis } from './redis';
+import { type RedisClusterHandle, startRedisCluster } from './redis-cluster';
 import { freePort, waitFor } from './wait';
 
 /** The web console's row of stack.json: an HTTP server, ready when healthPath answers 200. */
@@ -58,6 +59,12 @@ export interface StackOptions {
   /** Use these servers instead of starting FerretDB / Redis. */
   mongoUrl?: string;
   redisUrl?: string;
+  /**
+   * The Redis to start: "single" (one redis-server) or "cluster" (a local 3-master Redis Cluster,
+   * REDIS_URL `redis+cluster://...`). Default: the BATON_TEST_REDIS variable ("single" or
+   * "cluster"), else "single".
+   */
+  redis?: 'single' | 'cluster';
   /** Deadline for each service to report SERVING (default 30 s). */
   startTimeoutMs?: number;
   /**
@@ -111,7 +118,10 @@ export interface Stack {
   mongoUrl: string;
   redisUrl: string;
   ferret?: FerretHandle;
+  /** The Redis it started: one server, or (see `redisCluster`) every master of a cluster at once. */
   redis?: RedisHandle;
+  /** The cluster it started, when `redis: "cluster"`. */
+  redisCluster?: RedisClusterHandle;
   services: Record<string, ServiceProcess>;
   /** Service name → 127.0.0.1:port. */
   addresses: Record<string, string>;
@@ -154,6 +164,14 @@ function portFor(table: StackTable['services'][number], mode: 'free' | 'table'):
   return fromEnv ? Number(fromEnv) : table.port;
 }
 
+/** BATON_TEST_REDIS: which Redis test stacks start by default ("single" or "cluster"). */
+export function testRedisKind(env: NodeJS.ProcessEnv = process.env): 'single' | 'cluster' {
+  const v = env.BATON_TEST_REDIS ?? 'single';
+  if (v !== 'single' && v !== 'cluster')
+    throw new Error(`BATON_TEST_REDIS must be single or cluster, not ${JSON.stringify(v)}`);
+  return v;
+}
+
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const root = findRepoRoot();
   const table = readStackTable(root);
@@ -162,6 +180,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const stopInfra: (() => Promise<void>)[] = [];
   let ferret: FerretHandle | undefined;
   let redis: RedisHandle | undefined;
+  let redisCluster: RedisClusterHandle | undefined;
+  const redisKind = opts.redis ?? testRedisKind();
   let mongoUrl = opts.mongoUrl;
   let redisUrl = opts.redisUrl;
   const dataDir = opts.dataDir;
@@ -182,7 +202,13 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
           }),
       redisUrl
         ? undefined
-        : startRedis({ port: infraPort('redis'), dir: dataDir && join(dataDir, 'redis') }).then((r) => {
+        : (redisKind === 'cluster'
+            ? startRedisCluster({ dir: dataDir && join(dataDir, 'redis-cluster') }).then((c) => {
+                redisCluster = c;
+                return c;
+              })
+            : startRedis({ port: infraPort('redis'), dir: dataDir && join(dataDir, 'redis') })
+          ).then((r) => {
             redis = r;
             stopInfra.push(() => r.stop());
             redisUrl = r.url;
@@ -301,6 +327,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     redisUrl: redisUrl!,
     ferret,
     redis,
+    ...(redisCluster ? { redisCluster } : {}),
     services,
     addresses,
     internalAddresses,

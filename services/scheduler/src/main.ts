@@ -12,6 +12,7 @@ import {
   readDefinitionStamp,
   runServiceMain,
   startDefinitionStamp,
+  duplicateClient,
 } from '@baton/kit';
 import { internal, SchedulerServiceService } from '@baton/proto';
 import { createDefinitionClient, createStepRuntimeClient, DEFAULT_CHANNEL_OPTIONS } from '@baton/sdk';
@@ -97,7 +98,7 @@ runServiceMain({
     const store = new InstanceStore(mongo.db);
     const coord = new Coordination(redis.redis, changeEvents);
     // WatchInstance waits on head writes announced over pub/sub (a connection of its own).
-    const changesConn = redis.redis.duplicate();
+    const changesConn = duplicateClient(redis.redis);
     changesConn.on('error', () => {}); // reconnects by itself; watchers fall back to their timer
     const changes = new RunChanges(changesConn, watchFallbackMs);
     const events = new EventLog(store, coord);

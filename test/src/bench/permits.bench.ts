@@ -134,8 +134,8 @@ async function main(): Promise<void> {
         while (sampling) {
           const [held, waiting] = (await redis
             .multi()
-            .zcard(`{baton}:permits:held:maestro_workflow:${k.id}`)
-            .zcard(`{baton}:permits:wait:maestro_workflow:${k.id}`)
+            .zcard(`{baton:permits}:held:maestro_workflow:${k.id}`)
+            .zcard(`{baton:permits}:wait:maestro_workflow:${k.id}`)
             .exec()) as [unknown, number][];
           maxHeld = Math.max(maxHeld, held[1]);
           maxWaiting = Math.max(maxWaiting, waiting[1]);

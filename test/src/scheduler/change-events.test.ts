@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from '@jest/globals';
-import { CHANGES_STREAM } from '@baton/kit';
+import { CHANGES_STREAM, type RedisClient, createRedisClient } from '@baton/kit';
 import { ChangeEvent } from '@baton/proto';
-import { Redis } from 'ioredis';
 import { expectCode, fields } from '../support/errors';
 import { useStack } from '../support/stack';
 import { push, waitEnd } from './support';
@@ -31,7 +30,7 @@ function flat(e: ChangeEvent, streamId = e.streamId): Seen {
 }
 
 /** What a consumer group member reads, from where the group was created. */
-async function readGroup(redis: Redis, group: string): Promise<Seen[]> {
+async function readGroup(redis: RedisClient, group: string): Promise<Seen[]> {
   const out: Seen[] = [];
   for (;;) {
     const res = (await redis.xreadgroup(
@@ -69,10 +68,10 @@ function orderOf(seen: Seen[], key: string) {
 }
 
 describe('change events: a Redis stream and WatchChanges', () => {
-  let redis: Redis;
+  let redis: RedisClient;
 
   test('a consumer group reads a push, and a run and its steps in order', async () => {
-    redis = new Redis(env.stack.redisUrl);
+    redis = createRedisClient(env.stack.redisUrl);
     await redis.xgroup('CREATE', CHANGES_STREAM, 'test-group', '$', 'MKSTREAM');
     await push(env.clients, {
       id: 'chg.wf',

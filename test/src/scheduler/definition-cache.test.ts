@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from '@jest/globals';
-import { Redis } from 'ioredis';
+import { createRedisClient, scanKeys } from '@baton/kit';
 import { useStack } from '../support/stack';
 import { push, sleep } from './support';
 
@@ -36,20 +36,15 @@ describe('the scheduler reuses resolved definitions only while they are current'
 
     await settle();
     assert.equal(await startedVersion(), '1');
-    const redis = new Redis(env.stack.redisUrl);
-    try {
-      await redis.flushall();
-      await push(env.clients, wf('three'));
-      assert.equal(await startedVersion(), '3', 'after a FLUSHALL the next push is seen at once');
-      await redis.flushall();
-      assert.equal(await startedVersion(), '3', 'a lost stamp is not a change, and not a stale hit');
-    } finally {
-      redis.disconnect();
-    }
+    await env.stack.redis!.flushAll();
+    await push(env.clients, wf('three'));
+    assert.equal(await startedVersion(), '3', 'after a FLUSHALL the next push is seen at once');
+    await env.stack.redis!.flushAll();
+    assert.equal(await startedVersion(), '3', 'a lost stamp is not a change, and not a stale hit');
   });
 
   test('starts of workflows that do not exist leave nothing in Redis', async () => {
-    const redis = new Redis(env.stack.redisUrl);
+    const redis = createRedisClient(env.stack.redisUrl);
     try {
       for (const workflowId of ['cache.none', `cache.${'x'.repeat(100_000)}`, 'cache.$(id)"\'']) {
         const err = await env.clients.scheduler.startWorkflow({ workflowId }).then(
@@ -58,7 +53,11 @@ describe('the scheduler reuses resolved definitions only while they are current'
         );
         assert.ok(err && err.code !== 'INTERNAL', `${workflowId.slice(0, 20)}: ${err?.code}`);
       }
-      assert.deepEqual(await redis.keys('{baton}:def-stamp:cache.*'), ['{baton}:def-stamp:cache.wf']);
+      const stamps: string[] = [];
+      await scanKeys(redis, '{baton:def-stamp:cache.*', 100, (keys) => {
+        stamps.push(...keys);
+      });
+      assert.deepEqual(stamps, ['{baton:def-stamp:cache.wf}']);
     } finally {
       redis.disconnect();
     }

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { describe, test } from '@jest/globals';
-import { Redis } from 'ioredis';
 import { MongoClient } from 'mongodb';
 import { BatonClientError, connect } from '@baton/sdk';
 import { waitFor } from '@baton/testing';
@@ -141,7 +140,6 @@ describe('signal service under crashes, replicas and a lost Redis', () => {
     });
     const replica = await env.stack.addReplica('signal');
     const second = connect({ addresses: { signal: replica.addr } });
-    const redis = new Redis(env.stack.redisUrl);
     try {
       await new Promise((r) => setTimeout(r, 700));
       const n = 300;
@@ -151,13 +149,12 @@ describe('signal service under crashes, replicas and a lost Redis', () => {
         pubs.push(
           clients[i % 2]!.publishSignal({ name: 'chaos/t', params: { i: long(i) }, requestId: `t${i}` }),
         );
-        if (i === 150) pubs.push(redis.flushall());
+        if (i === 150) pubs.push(env.stack.redis!.flushAll());
       }
       await Promise.all(pubs);
-      await redis.flushall();
+      await env.stack.redis!.flushAll();
       await expectExactlyOnce('chaos.two', 'chaos/t', n);
     } finally {
-      redis.disconnect();
       second.close();
       await replica.stop();
     }
@@ -165,7 +162,6 @@ describe('signal service under crashes, replicas and a lost Redis', () => {
 
   test('time triggers with two replicas, a kill -9 and a FLUSHALL: each fire time runs once, none skipped', async () => {
     const replica = await env.stack.addReplica('signal');
-    const redis = new Redis(env.stack.redisUrl);
     try {
       const wfs = Array.from({ length: 20 }, (_, i) => `chaos.cron${i}`);
       for (const id of wfs) {
@@ -182,7 +178,7 @@ describe('signal service under crashes, replicas and a lost Redis', () => {
       await new Promise((r) => setTimeout(r, 2500));
       env.stack.services.signal!.kill9();
       await env.stack.services.signal!.exited();
-      await redis.flushall();
+      await env.stack.redis!.flushAll();
       await new Promise((r) => setTimeout(r, 1500));
       await env.stack.services.signal!.start();
       await new Promise((r) => setTimeout(r, 2000));
@@ -197,7 +193,6 @@ describe('signal service under crashes, replicas and a lost Redis', () => {
           assert.equal(sorted[k]! - sorted[k - 1]!, 1000, `${id}: none skipped`);
       }
     } finally {
-      redis.disconnect();
       await replica.stop();
     }
   });

@@ -1,3 +1,4 @@
+import { SHARED_KEYS } from '@baton/kit';
 import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -101,7 +102,7 @@ describe('step-runtime: running attempts', () => {
     for (let i = 0; i < 3; i++) await env.queue.enqueue(d);
     await finalOf(d.attemptKey);
     // Every copy settled: acked and deleted (the consumer's pending list is empty too).
-    await waitFor(async () => (await env.queue.redis.xlen('{baton}:work:default')) === 0, {
+    await waitFor(async () => (await env.queue.redis.xlen(SHARED_KEYS.work('default'))) === 0, {
       what: 'the work stream to be drained',
     });
     assert.deepEqual(readFileSync(file, 'utf8').trim().split('\n'), [d.attemptKey]);

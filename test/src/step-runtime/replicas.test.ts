@@ -1,3 +1,4 @@
+import { SHARED_KEYS } from '@baton/kit';
 import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -46,7 +47,7 @@ describe('step-runtime: two replicas', () => {
       timeoutMs: 30_000,
       what: 'every attempt to report',
     });
-    await waitFor(async () => (await env.queue.redis.xlen('{baton}:work:default')) === 0, {
+    await waitFor(async () => (await env.queue.redis.xlen(SHARED_KEYS.work('default'))) === 0, {
       what: 'every copy of every message to be settled',
     });
     const ran = lines(file);
@@ -174,7 +175,7 @@ describe('step-runtime: two replicas', () => {
       );
       // The scheduler re-applying its decision enqueues the same attempt again: it must not run.
       await env.queue.enqueue(d);
-      await waitFor(async () => (await env.queue.redis.xlen('{baton}:work:default')) === 0, {
+      await waitFor(async () => (await env.queue.redis.xlen(SHARED_KEYS.work('default'))) === 0, {
         what: 'the surviving replica to settle the message',
       });
       assert.deepEqual(lines(file), [d.attemptKey], 'ran once');

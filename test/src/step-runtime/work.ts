@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
-import { SHARED_KEYS } from '@baton/kit';
+import { type RedisClient, SHARED_KEYS, createRedisClient } from '@baton/kit';
 import { internal } from '@baton/proto';
-import { Redis } from 'ioredis';
 
-/** A dispatch as the scheduler enqueues it (a WorkMessage in field `a` of a `{baton}:work:<pool>` message). */
+/** A dispatch as the scheduler enqueues it (a WorkMessage in field `a` of a `{baton:work:<pool>}` message). */
 export interface TestDispatch {
   attemptKey: string;
   instanceKey: string;
@@ -48,9 +47,9 @@ export function shellStep(
 }
 
 export class WorkQueueClient {
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   constructor(url: string) {
-    this.redis = new Redis(url, { maxRetriesPerRequest: 2 });
+    this.redis = createRedisClient(url, { maxRetriesPerRequest: 2 });
   }
 
   async enqueue(d: TestDispatch): Promise<void> {

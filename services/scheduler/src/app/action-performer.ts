@@ -1,10 +1,9 @@
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { StepRuntimeClient } from '@baton/sdk';
 import type { SignalBroker } from './signal-broker';
 import type { Action, ChildFinishedEvent, DispatchAttemptAction } from '../domain';
-import { SHARED_KEYS, currentTrace, inSpan } from '@baton/kit';
-import type { PermitGate } from '../redis/permit-gate';
+import { type RedisClient, SHARED_KEYS, SlotBatch, currentTrace, inSpan } from '@baton/kit';
+import type { PermitGate, StartedMessage } from '../redis/permit-gate';
 import type { Breakpoints } from './breakpoints';
 import { attemptPermits } from './run-permits';
 import type { RunHead } from '../store/documents';
@@ -41,7 +40,7 @@ const LAUNCH_BATCH = 200;
  */
 export class ActionPerformer {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly events: EventLog,
     private readonly children: ChildLauncher,
     private readonly stepRuntime: StepRuntimeClient,
@@ -121,7 +120,9 @@ export class ActionPerformer {
   /**
    * Gives back the permits of attempts that ended, then sends the new attempts through the permit
    * gate (or straight to their work stream when they carry no tag), all in one round trip; the
-   * release goes first, so a permit it frees can go to a dispatch here. An attempt the gate holds
+   * release goes first, so a permit it frees can go to a dispatch here. On a Redis Cluster the gate
+   * and each pool's stream are different slots: one MULTI each, sent together, then the messages
+   * the gate started go to their streams (PermitGate.send says what repairs a crash between). An attempt the gate holds
    * back costs nothing more here: reads show it WAITING_FOR_PERMITS from the gate (permit-view),
    * the sweeper records a wait that lasts, and the gate starts it.
    */
@@ -156,24 +157,25 @@ export class ActionPerformer {
     // The attempts join the decision's trace (this span's): step-runtime continues it.
     const trace = currentTrace();
     const now = Date.now();
-    const m = this.redis.multi();
+    const b = new SlotBatch(this.redis);
+    const started: StartedMessage[] = [];
     if (gate)
       gate.queueRelease(
-        m,
+        b,
         releases.filter((r) => r.tags.length > 0),
         now,
+        started,
       );
     for (const { head, a } of dispatches) {
       const tags = gate ? attemptPermits(head, a.tags) : [];
       const body = encodeWorkMessage(a, trace);
       const stream = SHARED_KEYS.work(a.pool);
       notePool(a.pool);
-      if (tags.length === 0) m.xadd(stream, '*', SHARED_KEYS.workField, body);
-      else gate!.queueAcquire(m, a.attemptKey, stream, body, tags, now);
+      if (tags.length === 0) b.add(stream, (m) => m.xadd(stream, '*', SHARED_KEYS.workField, body));
+      else gate!.queueAcquire(b, a.attemptKey, stream, body, tags, now, started);
     }
-    const res = (await m.exec()) ?? [];
-    const failed = res.find(([err]) => err);
-    if (failed) throw failed[0];
+    await b.exec();
+    if (gate) await gate.send(started);
   }
 
   private requireSignals(): SignalBroker {

@@ -1,8 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { type HttpAllowList, guardedLookup, tryLock, unlock, urlAddressRefusal } from '@baton/kit';
-import type { Redis } from 'ioredis';
+import {
+  type HttpAllowList,
+  guardedLookup,
+  tryLock,
+  unlock,
+  urlAddressRefusal,
+  type RedisClient,
+} from '@baton/kit';
 import type { Logger } from 'pino';
 import type { AlertDoc, AlertStore } from '../store/alert-store';
 
@@ -43,7 +49,7 @@ export class AlertDelivery {
 
   constructor(
     private readonly store: AlertStore,
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly opts: AlertDeliveryOptions,
     private readonly log: Logger,
   ) {}

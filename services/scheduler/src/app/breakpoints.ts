@@ -1,6 +1,5 @@
-import { BatonError } from '@baton/kit';
+import { BatonError, type RedisClient } from '@baton/kit';
 import { walkSteps } from '@baton/model';
-import type { Redis } from 'ioredis';
 import type { BreakpointRule } from '../domain';
 import { KEYS } from '../redis/keys';
 import { type BreakpointDoc, type BreakpointStore, MAX_BREAKPOINTS } from '../store/breakpoint-store';
@@ -35,7 +34,7 @@ export class Breakpoints {
 
   constructor(
     private readonly store: BreakpointStore,
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly defs: Definitions,
     private readonly events: EventLog,
   ) {}

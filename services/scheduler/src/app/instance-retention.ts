@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@baton/kit';
 import type { Logger } from 'pino';
 import { instanceExpired, instanceKeyOf, retentionCutoff } from '../domain';
 import { KEYS } from '../redis/keys';
@@ -33,7 +33,7 @@ export class InstanceRetention {
 
   constructor(
     private readonly store: InstanceStore,
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly opts: InstanceRetentionOptions,
     private readonly log: Logger,
   ) {

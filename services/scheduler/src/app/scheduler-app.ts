@@ -1,6 +1,5 @@
-import { latestChangeId, readChanges } from '@baton/kit';
+import { latestChangeId, readChanges, type RedisClient } from '@baton/kit';
 import type { ChangeEvent } from '@baton/proto';
-import type { Redis } from 'ioredis';
 import type { EngineConfig } from '../domain';
 import type { RunChanges } from '../redis/run-changes';
 import type { InstanceStore } from '../store/instance-store';
@@ -36,7 +35,7 @@ export class SchedulerApp {
     config: EngineConfig,
     queue: WorkflowQueue,
     changes: RunChanges,
-    redis: Redis,
+    redis: RedisClient,
     /** User tag permits (SetTagPermit...). */
     readonly permits: TagPermits,
     /** Step breakpoints (SetBreakpoint...). */

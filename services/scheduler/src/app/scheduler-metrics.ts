@@ -1,5 +1,4 @@
-import { type Meter, SECONDS_BUCKETS, instruments } from '@baton/kit';
-import type { Redis } from 'ioredis';
+import { type Meter, SECONDS_BUCKETS, instruments, type RedisClient } from '@baton/kit';
 import { queueStats } from '../redis/queue-stats';
 
 /** The scheduler's Prometheus instruments (names as the dashboard in k8s/grafana reads them). */
@@ -26,7 +25,7 @@ export const schedulerMetrics = instruments((meter) => ({
  * The work queues' depth and the age of their oldest message, by pool, read from Redis when
  * Prometheus scrapes (every replica reports the same figures: aggregate with max).
  */
-export function observeQueues(meter: Meter, redis: Redis): void {
+export function observeQueues(meter: Meter, redis: RedisClient): void {
   const depth = meter.createObservableGauge('baton_queue_depth', {
     description: 'Work messages not yet taken by step-runtime, by pool',
   });

@@ -1,4 +1,5 @@
-import type { Redis } from 'ioredis';
+import { duplicateClient } from '@baton/kit';
+import type { RedisClient } from '@baton/kit';
 import type { Logger } from 'pino';
 import type { Coordination } from '../redis/coordination';
 import { KEYS } from '../redis/keys';
@@ -20,13 +21,13 @@ export interface WorkerOptions {
 export class Workers {
   private stopping = false;
   private readonly loops: Promise<void>[] = [];
-  private readonly conns: Redis[] = [];
+  private readonly conns: RedisClient[] = [];
   private timer?: NodeJS.Timeout;
   private sweepTimer?: NodeJS.Timeout;
   alive = true;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly coord: Coordination,
     private readonly engine: Engine,
     private readonly sweeper: Sweeper,
@@ -36,7 +37,7 @@ export class Workers {
 
   start(): void {
     for (let i = 0; i < this.opts.concurrency; i++) {
-      const conn = this.redis.duplicate();
+      const conn = duplicateClient(this.redis);
       this.conns.push(conn);
       this.loops.push(this.consume(conn));
     }
@@ -64,7 +65,7 @@ export class Workers {
     this.sweepTimer = setTimeout(sweep, 0);
   }
 
-  private async consume(conn: Redis): Promise<void> {
+  private async consume(conn: RedisClient): Promise<void> {
     while (!this.stopping) {
       let key: string | undefined;
       try {

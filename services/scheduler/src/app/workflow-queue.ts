@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { tryLock, unlock } from '@baton/kit';
+import { tryLock, unlock, type RedisClient } from '@baton/kit';
 import {
   type Admission,
   type QueueEntry,
@@ -16,6 +15,7 @@ import type { InstanceDoc } from '../store/documents';
 import type { InstanceStore } from '../store/instance-store';
 import { inChunks } from '../store/mongo-ops';
 import type { EventLog } from './event-log';
+import { KEYS } from '../redis/keys';
 
 /**
  * PARALLEL with room even if every instance since the cursor (the first one not
@@ -63,7 +63,7 @@ export class WorkflowQueue {
 
   constructor(
     private readonly store: InstanceStore,
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly events: EventLog,
     private readonly log: Logger,
   ) {}
@@ -190,7 +190,7 @@ export class WorkflowQueue {
   }
 
   private async admitWithLock(workflowId: string, own: number | undefined): Promise<Admission> {
-    const lock = `{baton}:queue:${workflowId}`;
+    const lock = KEYS.admission(workflowId);
     for (let i = 0; i < 100; i++) {
       if (await tryLock(this.redis, lock, this.token, 10_000)) {
         try {

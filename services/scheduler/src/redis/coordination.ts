@@ -1,16 +1,22 @@
-import { addChanges, publishChanges, tryLock, unlock } from '@baton/kit';
+import { type RedisClient, SlotBatch, addChanges, publishChanges, tryLock, unlock } from '@baton/kit';
 import type { ChangeEvent } from '@baton/proto';
-import type { Redis } from 'ioredis';
 import { KEYS } from './keys';
 
 /**
  * Locks, queues and wake-ups in Redis. A lock is liveness only — the decision
  * insert in MongoDB is the safety fence — so a lost or doubled lock costs work,
  * never correctness.
+ *
+ * On one Redis each method is one MULTI. On a Redis Cluster a run's own keys (`{baton:run:<key>}`)
+ * and the shared queues (`{baton}`) are different slots, so a method that touches both is two
+ * steps (SlotBatch.next): the run's pending event first, then the ready queue or timer. A crash
+ * between them leaves an event recorded in MongoDB whose run is not marked ready: the scheduler's
+ * sweeper re-marks every unconsumed event pending and pushes its run to the ready queue
+ * (app/sweeper.ts), exactly as after a crash before Redis was reached at all.
  */
 export class Coordination {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     /** SCHEDULER_CHANGE_EVENTS: off leaves the changes stream alone (no consumer, less Redis work). */
     private readonly changeEvents = true,
   ) {}
@@ -24,19 +30,19 @@ export class Coordination {
   }
 
   async markReady(key: string, eventId?: string): Promise<void> {
-    const m = this.redis.multi();
-    if (eventId) m.sadd(KEYS.pending(key), eventId);
-    m.lpush(KEYS.ready, key);
-    await m.exec();
+    const b = new SlotBatch(this.redis);
+    if (eventId) b.add(KEYS.pending(key), (m) => m.sadd(KEYS.pending(key), eventId)).next();
+    b.add(KEYS.ready, (m) => m.lpush(KEYS.ready, key));
+    await b.exec();
   }
 
   /** markReady for many instances, each with its new event, in one round trip. */
   async markReadyMany(items: readonly { key: string; eventId: string }[]): Promise<void> {
     if (items.length === 0) return;
-    const m = this.redis.multi();
-    for (const it of items) m.sadd(KEYS.pending(it.key), it.eventId);
-    m.lpush(KEYS.ready, ...new Set(items.map((it) => it.key)));
-    await m.exec();
+    const b = new SlotBatch(this.redis);
+    for (const it of items) b.add(KEYS.pending(it.key), (m) => m.sadd(KEYS.pending(it.key), it.eventId));
+    b.next().add(KEYS.ready, (m) => m.lpush(KEYS.ready, ...new Set(items.map((it) => it.key))));
+    await b.exec();
   }
 
   /**
@@ -45,24 +51,26 @@ export class Coordination {
    * consumes it along with the rest.
    */
   async markPendingBy(key: string, eventId: string, at: number): Promise<void> {
-    const m = this.redis.multi();
-    m.sadd(KEYS.pending(key), eventId);
-    m.zadd(KEYS.timers, 'LT', at, key);
-    await m.exec();
+    const b = new SlotBatch(this.redis);
+    b.add(KEYS.pending(key), (m) => m.sadd(KEYS.pending(key), eventId));
+    b.next().add(KEYS.timers, (m) => m.zadd(KEYS.timers, 'LT', at, key));
+    await b.exec();
   }
 
   /** Marks many instances ready, each with its new inbox (child) events, in one round trip. */
   async markInboxReady(items: { key: string; eventId: string }[]): Promise<void> {
     if (items.length === 0) return;
-    const m = this.redis.multi();
-    for (const it of items) m.sadd(KEYS.inbox(it.key), it.eventId);
-    m.lpush(KEYS.ready, ...new Set(items.map((it) => it.key)));
-    await m.exec();
+    const b = new SlotBatch(this.redis);
+    for (const it of items) b.add(KEYS.inbox(it.key), (m) => m.sadd(KEYS.inbox(it.key), it.eventId));
+    // A crash before the ready push: the sweeper re-marks unconsumed child_events and their runs ready.
+    b.next().add(KEYS.ready, (m) => m.lpush(KEYS.ready, ...new Set(items.map((it) => it.key))));
+    await b.exec();
   }
 
   /**
    * After children's heads are inserted, in one round trip: their first decisions' change events
-   * (before anything can decide after them), their wake-ups, and the live ones marked ready.
+   * (before anything can decide after them), their wake-ups, and the live ones marked ready. All
+   * `{baton}` keys: one MULTI on a cluster too.
    */
   async childrenStarted(
     changes: readonly ChangeEvent[],
@@ -105,6 +113,7 @@ export class Coordination {
 
   async forget(key: string, ids: string[], inbox: string[] = []): Promise<void> {
     if (ids.length === 0 && inbox.length === 0) return;
+    // Both sets are the run's (`{baton:run:<key>}`): one slot.
     const m = this.redis.multi();
     if (ids.length > 0) m.srem(KEYS.pending(key), ...ids);
     if (inbox.length > 0) m.srem(KEYS.inbox(key), ...inbox);
@@ -113,7 +122,8 @@ export class Coordination {
 
   /**
    * After a run's head is written: its wake-up (or none), the news for its watchers, and the
-   * decision's change events, in one round trip.
+   * decision's change events, in one round trip: the timers and the change stream are both
+   * `{baton}` (one slot on a cluster too), and PUBLISH names a channel, not a key.
    */
   async headWritten(
     key: string,
@@ -147,6 +157,7 @@ export class Coordination {
   async releaseDueTimers(now: number, max = 1000): Promise<number> {
     const due = await this.redis.zrangebyscore(KEYS.timers, 0, now, 'LIMIT', 0, max);
     if (due.length === 0) return 0;
+    // Both `{baton}`: one MULTI on a cluster too, so a due run is never dropped between the two.
     const m = this.redis.multi();
     m.zrem(KEYS.timers, ...due);
     m.lpush(KEYS.ready, ...due);

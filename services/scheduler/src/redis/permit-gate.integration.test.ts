@@ -1,21 +1,24 @@
 import assert from 'node:assert/strict';
 import { afterAll, beforeAll, beforeEach, describe, test } from '@jest/globals';
-import { type RedisHandle, startRedis } from '@baton/testing';
+import { type RedisHandle, startRedis, startRedisCluster } from '@baton/testing';
 import { internal } from '@baton/proto';
-import { Redis } from 'ioredis';
+import { type RedisClient, createRedisClient, isCluster, scanKeys } from '@baton/kit';
 import { PERMIT_KEYS, PermitGate, type PermitTag } from './permit-gate';
 
-// The permit gate's scripts against a real redis-server: limits hold, waiters start in arrival
-// order when permits come back, and every move is idempotent (a decision redone after a crash).
-describe('permit gate', () => {
+// The permit gate's scripts against a real redis-server and a real 3-master Redis Cluster (where
+// the scripts answer the messages they start and the gate adds them to the stream, another slot):
+// limits hold, waiters start in arrival order when permits come back, and every move is idempotent
+// (a decision redone after a crash).
+describe.each(['single', 'cluster'] as const)('permit gate (%s Redis)', (kind) => {
   let server: RedisHandle;
-  let redis: Redis;
+  let redis: RedisClient;
   let gate: PermitGate;
-  const stream = '{baton}:work:test';
+  const stream = '{baton:work:test}';
 
   beforeAll(async () => {
-    server = await startRedis();
-    redis = new Redis(server.url);
+    server = kind === 'cluster' ? await startRedisCluster() : await startRedis();
+    redis = createRedisClient(server.url);
+    assert.equal(isCluster(redis), kind === 'cluster');
     gate = new PermitGate(redis);
   });
   afterAll(async () => {
@@ -23,7 +26,7 @@ describe('permit gate', () => {
     await server?.stop();
   });
   beforeEach(async () => {
-    await redis.flushall();
+    await server.flushAll();
   });
 
   /** The attempt keys on the work stream, in order. */
@@ -237,6 +240,10 @@ describe('permit gate', () => {
       use,
       Object.keys(limits).map(() => ({ held: 0, waiting: 0 })),
     );
-    assert.deepEqual(await redis.keys(PERMIT_KEYS.attempt('*')), []);
+    const left: string[] = [];
+    await scanKeys(redis, PERMIT_KEYS.attempt('*'), 100, (keys) => {
+      left.push(...keys);
+    });
+    assert.deepEqual(left, []);
   });
 });

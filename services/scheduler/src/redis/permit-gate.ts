@@ -1,4 +1,5 @@
-import type { ChainableCommander, Redis } from 'ioredis';
+import { type RedisClient, SHARED_KEYS, SlotBatch, isCluster, scanKeys } from '@baton/kit';
+import type { ChainableCommander } from 'ioredis';
 
 /**
  * A permit tag an attempt carries and its limit: a number for the reserved tags (the workflow's
@@ -14,9 +15,14 @@ export type Admission = { granted: true } | { granted: false; tag: string };
 /** Where an attempt stands in the gate, for the sweeper (see PermitGate.states). */
 export type GateState = { waiting: true; tag: string } | { waiting: false; grantedAt?: number };
 
-const P = '{baton}:permits:';
+const P = '{baton:permits}:';
 
-/** Every key of the gate (one hash tag: the scripts touch keys they compute, on one slot). */
+/**
+ * Every key of the gate, under one hash tag: an attempt takes a permit of each of its tags (the
+ * workflow's, its run tree's, user tags) in one script, so every tag's counters must be on one
+ * slot. On a Redis Cluster the gate is therefore one slot; it is apart from the ready queue and
+ * from the work streams, which have tags of their own.
+ */
 export const PERMIT_KEYS = {
   /** Hash: user tag → its permit (max attempts at once). Mirrors the tag_permits collection. */
   limits: `${P}limits`,
@@ -51,6 +57,10 @@ const PROMOTE_BUDGET = 200;
  */
 const COMMON = `
 local P = '${P}'
+local OUT = {}
+-- Sends a started attempt's message to its work stream: here (one Redis), or by the caller after
+-- the script (a cluster, where the stream is another slot): see EMIT_INLINE / EMIT_RETURNED.
+__EMIT__
 local function limitOf(t)
   if t[2] >= 0 then return t[2] end
   local v = redis.call('HGET', P .. 'limits', t[1])
@@ -94,7 +104,7 @@ local function promote(tag, now)
       else
         grant(wtags, w, now)
         local f = redis.call('HMGET', rec, 'stream', 'body')
-        redis.call('XADD', f[1], '*', 'a', f[2])
+        emit(f[1], f[2])
         redis.call('HSET', rec, 'state', 'granted', 'at', now)
         redis.call('HDEL', rec, 'body')
         redis.call('PEXPIRE', rec, ${GRANTED_KEPT_MS})
@@ -106,8 +116,8 @@ end
 
 /**
  * ARGV: attempt key, work stream, message body (a WorkMessage: bytes, stored and added as they are,
- * never decoded here), now, tags (JSON [[tag, limit]...]). Answers '' when
- * the attempt went to the stream, else the tag it waits on. Idempotent: a repeat (a decision redone
+ * never decoded here), now, tags (JSON [[tag, limit]...]). Answers the messages to send (see
+ * emitted) followed by '' when the attempt went on, else by the tag it waits on. Idempotent: a repeat (a decision redone
  * after a crash) of a waiting attempt changes nothing, of one already started by the gate adds
  * nothing, of one holding its permits adds the message again (the claim insert runs it once), of
  * one whose permits were given back (it ended) does nothing at all.
@@ -115,10 +125,10 @@ end
 const ACQUIRE = `${COMMON}
 local ak, stream, body, now = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
 local rec = P .. 'att:' .. ak
-if redis.call('EXISTS', P .. 'done:' .. ak) == 1 then return '' end
+if redis.call('EXISTS', P .. 'done:' .. ak) == 1 then return {''} end
 local state = redis.call('HGET', rec, 'state')
-if state == 'waiting' then return redis.call('HGET', rec, 'on') end
-if state == 'granted' then return '' end
+if state == 'waiting' then return {redis.call('HGET', rec, 'on')} end
+if state == 'granted' then return {''} end
 local tags = cjson.decode(ARGV[5])
 local b, why = blockedOn(tags, ak, true)
 if why == 'queue' then
@@ -128,19 +138,21 @@ if why == 'queue' then
 end
 if not b then
   grant(tags, ak, now)
-  redis.call('XADD', stream, '*', 'a', body)
-  return ''
+  emit(stream, body)
+  OUT[#OUT + 1] = ''
+  return OUT
 end
 local seq = redis.call('INCR', P .. 'seq')
 redis.call('HSET', rec, 'state', 'waiting', 'on', b, 'tags', ARGV[5], 'stream', stream, 'body', body, 'at', now)
 redis.call('ZADD', P .. 'wait:' .. b, seq, ak)
-return b
+OUT[#OUT + 1] = b
+return OUT
 `;
 
 /**
  * ARGV: now, then JSON [[attempt key, [tag...]]...]. Gives back each attempt's permits (or takes it
  * out of its queue, if it still waited), then starts the waiters of every tag that got one back.
- * Idempotent: a permit given back twice is given back once.
+ * Idempotent: a permit given back twice is given back once. Answers the messages to send.
  */
 const RELEASE = `${COMMON}
 local now = tonumber(ARGV[1])
@@ -161,28 +173,60 @@ for _, it in ipairs(items) do
   end
 end
 for _, t in ipairs(freed) do promote(t, now) end
-return #freed
+return OUT
 `;
 
-/** ARGV: now, tags. Starts what now fits under each tag (its permit was raised or removed). */
+/**
+ * ARGV: now, tags. Starts what now fits under each tag (its permit was raised or removed). Answers
+ * the messages to send.
+ */
 const PROMOTE = `${COMMON}
 local now = tonumber(ARGV[1])
 for i = 2, #ARGV do promote(ARGV[i], now) end
-return 0
+return OUT
 `;
 
+/**
+ * How a script sends a started attempt's message. On one Redis it adds it to the work stream
+ * itself (a key it computes, as Baton always did: one round trip, nothing in between). On a Redis
+ * Cluster the stream is another slot, so the script answers it (stream, body pairs) and the caller
+ * adds it after the script: a crash in between leaves an attempt holding its permits that no worker
+ * claims, which the scheduler's sweeper turns into a lost attempt `unclaimedMs` after its grant
+ * (the gate's grant time, or its dispatch), and the engine gives its permits back.
+ */
+const EMIT_INLINE = `local function emit(s, b) redis.call('XADD', s, '*', '${SHARED_KEYS.workField}', b) end`;
+const EMIT_RETURNED = `local function emit(s, b) OUT[#OUT + 1] = s; OUT[#OUT + 1] = b end`;
+
 interface GateCommands {
-  permitAcquire(limitsKey: string, ...args: (string | Buffer)[]): Promise<string>;
-  permitRelease(limitsKey: string, ...args: string[]): Promise<number>;
-  permitPromote(limitsKey: string, ...args: string[]): Promise<number>;
+  permitAcquireBuffer(limitsKey: string, ...args: (string | Buffer)[]): Promise<Buffer[]>;
+  permitReleaseBuffer(limitsKey: string, ...args: string[]): Promise<Buffer[]>;
+  permitPromoteBuffer(limitsKey: string, ...args: string[]): Promise<Buffer[]>;
 }
 
 /** An attempt whose permits go back, with the tags it holds them under. */
 type Release = { attemptKey: string; tags: readonly string[] };
 
+/** A message a script started and left for the caller to add to its work stream (cluster only). */
+export type StartedMessage = { stream: string; body: Buffer };
+
 /** The gate's scripts on a connection or a MULTI (defineCommand adds them to both). */
-function commandsOf(c: Redis | ChainableCommander): GateCommands {
+function commandsOf(c: RedisClient | ChainableCommander): GateCommands {
   return c as unknown as GateCommands;
+}
+
+/** The (stream, body) pairs a script answered, without the last element when `answer` is set. */
+function emitted(reply: unknown, answer: boolean): StartedMessage[] {
+  const flat = Array.isArray(reply) ? (reply as Buffer[]) : [];
+  const n = answer ? flat.length - 1 : flat.length;
+  const out: StartedMessage[] = [];
+  for (let i = 0; i + 1 < n; i += 2) out.push({ stream: flat[i]!.toString(), body: flat[i + 1]! });
+  return out;
+}
+
+/** ACQUIRE's answer: '' (the attempt went on) or the tag it waits on. */
+function answerOf(reply: unknown): string {
+  const flat = Array.isArray(reply) ? (reply as Buffer[]) : [];
+  return flat.length === 0 ? '' : String(flat[flat.length - 1]);
 }
 
 /** ACQUIRE's keys and arguments. */
@@ -201,6 +245,9 @@ function releaseArgs(items: readonly Release[], now: number): [string, ...string
   return [PERMIT_KEYS.limits, String(now), JSON.stringify(items.map((it) => [it.attemptKey, it.tags]))];
 }
 
+/** Script names per client: one Redis and a cluster register different bodies (see EMIT_*). */
+const SCRIPT_NAMES = ['permitAcquire', 'permitRelease', 'permitPromote'] as const;
+
 /**
  * The permit gate (Redis): every dispatched attempt that carries permit tags passes it on its way to
  * the work stream. An attempt with a permit of each of its tags goes on at once (in the same script
@@ -213,30 +260,58 @@ function releaseArgs(items: readonly Release[], now: number): [string, ...string
 export class PermitGate {
   private readonly cmd: GateCommands;
 
-  constructor(private readonly redis: Redis) {
-    if (!(redis as unknown as Partial<GateCommands>).permitAcquire) {
-      redis.defineCommand('permitAcquire', { numberOfKeys: 1, lua: ACQUIRE });
-      redis.defineCommand('permitRelease', { numberOfKeys: 1, lua: RELEASE });
-      redis.defineCommand('permitPromote', { numberOfKeys: 1, lua: PROMOTE });
+  constructor(private readonly redis: RedisClient) {
+    if (!(redis as unknown as Partial<GateCommands>).permitAcquireBuffer) {
+      const emit = isCluster(redis) ? EMIT_RETURNED : EMIT_INLINE;
+      const lua = (script: string) => script.replace('__EMIT__', emit);
+      const [acquire, release, promote] = SCRIPT_NAMES;
+      redis.defineCommand(acquire, { numberOfKeys: 1, lua: lua(ACQUIRE) });
+      redis.defineCommand(release, { numberOfKeys: 1, lua: lua(RELEASE) });
+      redis.defineCommand(promote, { numberOfKeys: 1, lua: lua(PROMOTE) });
     }
     this.cmd = commandsOf(redis);
   }
 
-  /** Queues one dispatch on a MULTI (see ACQUIRE); its reply is '' or the tag it waits on. */
+  /**
+   * Queues one dispatch on a batch (see ACQUIRE); messages it starts that the caller must send
+   * (cluster only) are pushed on `started` once the batch ran.
+   */
   queueAcquire(
-    m: ChainableCommander,
+    b: SlotBatch,
     attemptKey: string,
     stream: string,
     body: Buffer | string,
     tags: readonly PermitTag[],
     now: number,
+    started: StartedMessage[],
   ): void {
-    commandsOf(m).permitAcquire(...acquireArgs(attemptKey, stream, body, tags, now));
+    b.add(
+      PERMIT_KEYS.limits,
+      (m) => commandsOf(m).permitAcquireBuffer(...acquireArgs(attemptKey, stream, body, tags, now)),
+      ([[, reply]]) => started.push(...emitted(reply, true)),
+    );
   }
 
-  /** Queues the release of attempts' permits on a MULTI (see RELEASE). */
-  queueRelease(m: ChainableCommander, items: readonly Release[], now: number): void {
-    if (items.length > 0) commandsOf(m).permitRelease(...releaseArgs(items, now));
+  /** Queues the release of attempts' permits on a batch (see RELEASE and queueAcquire). */
+  queueRelease(b: SlotBatch, items: readonly Release[], now: number, started: StartedMessage[]): void {
+    if (items.length === 0) return;
+    b.add(
+      PERMIT_KEYS.limits,
+      (m) => commandsOf(m).permitReleaseBuffer(...releaseArgs(items, now)),
+      ([[, reply]]) => started.push(...emitted(reply, false)),
+    );
+  }
+
+  /**
+   * Adds the messages the gate started to their work streams (a cluster's second step; nothing
+   * on one Redis, where the scripts added them). See EMIT_INLINE for what repairs a crash before.
+   */
+  async send(started: readonly StartedMessage[]): Promise<void> {
+    if (started.length === 0) return;
+    const b = new SlotBatch(this.redis);
+    for (const { stream, body } of started)
+      b.add(stream, (m) => m.xadd(stream, '*', SHARED_KEYS.workField, body));
+    await b.exec();
   }
 
   async acquire(
@@ -246,12 +321,15 @@ export class PermitGate {
     tags: readonly PermitTag[],
     now = Date.now(),
   ): Promise<Admission> {
-    const tag = await this.cmd.permitAcquire(...acquireArgs(attemptKey, stream, body, tags, now));
+    const reply = await this.cmd.permitAcquireBuffer(...acquireArgs(attemptKey, stream, body, tags, now));
+    await this.send(emitted(reply, true));
+    const tag = answerOf(reply);
     return tag === '' ? { granted: true } : { granted: false, tag };
   }
 
   async release(items: readonly Release[], now = Date.now()): Promise<void> {
-    if (items.length > 0) await this.cmd.permitRelease(...releaseArgs(items, now));
+    if (items.length === 0) return;
+    await this.send(emitted(await this.cmd.permitReleaseBuffer(...releaseArgs(items, now)), false));
   }
 
   /** Sets (or with null removes) user tag permits, then starts what now fits. */
@@ -263,8 +341,11 @@ export class PermitGate {
       if (n === null) m.hdel(PERMIT_KEYS.limits, tag);
       else m.hset(PERMIT_KEYS.limits, tag, String(n));
     }
-    commandsOf(m).permitPromote(PERMIT_KEYS.limits, String(now), ...tags);
-    await m.exec();
+    commandsOf(m).permitPromoteBuffer(PERMIT_KEYS.limits, String(now), ...tags);
+    const res = (await m.exec()) ?? [];
+    const failed = res.find(([err]) => err);
+    if (failed) throw failed[0];
+    await this.send(emitted(res[res.length - 1]?.[1], false));
   }
 
   /** The user tag permits Redis has (to compare with the stored ones). */
@@ -273,7 +354,7 @@ export class PermitGate {
     return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Number(v)]));
   }
 
-  /** Attempts holding a permit of each tag, and attempts waiting on it. */
+  /** Attempts holding a permit of each tag, and attempts waiting on it (all the gate's slot). */
   async usage(tags: readonly string[]): Promise<{ held: number; waiting: number }[]> {
     if (tags.length === 0) return [];
     const m = this.redis.multi();
@@ -291,11 +372,8 @@ export class PermitGate {
    * nobody will give back (see DONE_KEPT_MS). Returns how many went back.
    */
   async reconcile(live: ReadonlySet<string>, graceMs: number, now = Date.now()): Promise<number> {
-    let cursor = '0';
     let freed = 0;
-    do {
-      const [next, keys] = await this.redis.scan(cursor, 'MATCH', PERMIT_KEYS.held('*'), 'COUNT', 500);
-      cursor = next;
+    await scanKeys(this.redis, PERMIT_KEYS.held('*'), 500, async (keys) => {
       for (const key of keys) {
         const tag = key.slice(PERMIT_KEYS.held('').length);
         const old = await this.redis.zrangebyscore(key, '-inf', now - graceMs);
@@ -307,7 +385,8 @@ export class PermitGate {
         );
         freed += stale.length;
       }
-    } while (cursor !== '0');
+      return true;
+    });
     return freed;
   }
 

@@ -1,5 +1,4 @@
-import type { Redis } from 'ioredis';
-import { SHARED_KEYS } from '@baton/kit';
+import { type RedisClient, SHARED_KEYS, scanKeys } from '@baton/kit';
 
 export interface QueueStat {
   pool: string;
@@ -9,6 +8,8 @@ export interface QueueStat {
   oldestAgeSeconds: number;
 }
 
+/** What follows the pool in a work stream's name (the end of its hash tag). */
+const WORK_SUFFIX = '}';
 /** At most this many pools are reported: a scrape stays a handful of round trips. */
 const MAX_POOLS = 200;
 /** How often the pool list is looked up in Redis (a SCAN walks the whole keyspace). */
@@ -30,22 +31,25 @@ export function notePool(pool: string): void {
  * The pools are those this replica dispatched to, plus what a SCAN found at most every five
  * minutes (pools other replicas fill): a scrape costs a few calls per pool, not a keyspace walk.
  */
-export async function queueStats(redis: Redis, now = Date.now()): Promise<QueueStat[]> {
-  const prefix = SHARED_KEYS.work('');
+export async function queueStats(redis: RedisClient, now = Date.now()): Promise<QueueStat[]> {
+  const prefix = SHARED_KEYS.work('').slice(0, -WORK_SUFFIX.length);
   if (now - scannedAt >= RESCAN_MS) {
     scannedAt = now;
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      for (const k of keys) notePool(k.slice(prefix.length));
-    } while (cursor !== '0' && seen.size < MAX_POOLS);
+    await scanKeys(redis, `${prefix}*${WORK_SUFFIX}`, 1000, (keys) => {
+      for (const k of keys) notePool(poolOf(k, prefix));
+      return seen.size < MAX_POOLS;
+    });
   }
-  return Promise.all([...seen].map((pool) => streamStat(redis, prefix + pool, prefix, now)));
+  return Promise.all([...seen].map((pool) => streamStat(redis, SHARED_KEYS.work(pool), prefix, now)));
 }
 
-async function streamStat(redis: Redis, stream: string, prefix: string, now: number): Promise<QueueStat> {
-  const pool = stream.slice(prefix.length);
+async function streamStat(
+  redis: RedisClient,
+  stream: string,
+  prefix: string,
+  now: number,
+): Promise<QueueStat> {
+  const pool = poolOf(stream, prefix);
   const groups = (await redis.call('XINFO', 'GROUPS', stream).catch(() => [])) as unknown[][];
   const group = groups.map(fieldsOf).find((g) => g.name === SHARED_KEYS.workGroup);
   // No group yet: no step-runtime ever read this pool, so everything in it waits.
@@ -60,6 +64,11 @@ async function streamStat(redis: Redis, stream: string, prefix: string, now: num
       : Math.max(0, (await redis.xlen(stream)) - (group ? Number(group.pending ?? 0) : 0));
   const since = Number(first[0]![0].split('-')[0]);
   return { pool, depth, oldestAgeSeconds: Math.max(0, (now - since) / 1000) };
+}
+
+/** The pool of a work stream's name (`{baton:work:<pool>}`). */
+function poolOf(stream: string, prefix: string): string {
+  return stream.slice(prefix.length, stream.length - WORK_SUFFIX.length);
 }
 
 function fieldsOf(flat: unknown[]): Record<string, unknown> {

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@baton/kit';
 import { KEYS } from './keys';
 
 /**
@@ -12,7 +12,7 @@ export class RunChanges {
 
   /** `sub` must be a connection of its own: a subscribed connection can do nothing else. */
   constructor(
-    private readonly sub: Redis,
+    private readonly sub: RedisClient,
     private readonly fallbackMs = 2_000,
   ) {
     sub.on('message', (channel: string) => {

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CHANNELS } from '@baton/kit';
-import type { Redis } from 'ioredis';
+import { CHANNELS, type RedisClient, duplicateClient } from '@baton/kit';
 import type { Logger } from 'pino';
 import type { Coordination } from '../redis/coordination';
 import { KEYS } from '../redis/keys';
@@ -26,13 +25,13 @@ export interface WorkerOptions {
 export class Workers {
   private stopping = false;
   private readonly loops: Promise<void>[] = [];
-  private readonly conns: Redis[] = [];
+  private readonly conns: RedisClient[] = [];
   private readonly timers: NodeJS.Timeout[] = [];
-  private subscriber?: Redis;
+  private subscriber?: RedisClient;
   private readonly token = randomUUID();
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly coord: Coordination,
     private readonly engine: LedgerEngine,
     private readonly registry: TriggerRegistry,
@@ -47,7 +46,7 @@ export class Workers {
       .sync()
       .catch((err) => this.log.warn({ err: String(err) }, 'first trigger sync failed'));
     for (let i = 0; i < this.opts.concurrency; i++) {
-      const conn = this.redis.duplicate();
+      const conn = duplicateClient(this.redis);
       this.conns.push(conn);
       this.loops.push(this.consume(conn));
     }
@@ -59,7 +58,7 @@ export class Workers {
         this.registry.sync().catch((err) => this.log.debug({ err: String(err) }, 'trigger sync failed'));
       }, this.opts.syncEveryMs),
     );
-    this.subscriber = this.redis.duplicate();
+    this.subscriber = duplicateClient(this.redis);
     this.subscriber.on('message', () => {
       this.registry.sync().catch((err) => this.log.debug({ err: String(err) }, 'trigger sync failed'));
     });
@@ -77,7 +76,7 @@ export class Workers {
     this.timers.push(setTimeout(sweep, 0));
   }
 
-  private async consume(conn: Redis): Promise<void> {
+  private async consume(conn: RedisClient): Promise<void> {
     while (!this.stopping) {
       let key: string | undefined;
       try {

@@ -1,5 +1,4 @@
-import { withTrace } from '@baton/kit';
-import type { Redis } from 'ioredis';
+import { withTrace, type RedisClient } from '@baton/kit';
 import { KEYS } from '../redis/keys.js';
 import { tryTakeSweepLock } from '../redis/sweep-lock.js';
 import type { ClaimsStore } from '../store/claims-store.js';
@@ -20,7 +19,7 @@ export class ReportSweeper {
   private running?: Promise<void>;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly claims: ClaimsStore,
     private readonly reporter: Reporter,
     private readonly delivery: ReportDelivery,

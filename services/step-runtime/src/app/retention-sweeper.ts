@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@baton/kit';
 import { claimExpired, logExpired, retentionCutoff } from '../domain/retention.js';
 import { KEYS } from '../redis/keys.js';
 import { tryTakeSweepLock } from '../redis/sweep-lock.js';
@@ -42,7 +42,7 @@ export class RetentionSweeper {
   private stopping = false;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly logs: LogsStore,
     private readonly claims: ClaimsStore,
     private readonly artifacts: ArtifactsStore,

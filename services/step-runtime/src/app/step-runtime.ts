@@ -1,3 +1,4 @@
+import { duplicateClient } from '@baton/kit';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { ServiceDeps } from '@baton/kit';
@@ -63,8 +64,8 @@ export class StepRuntime {
     const claims = new ClaimsStore(mongo.db);
     const logs = new LogsStore(mongo.db);
     const artifacts = new ArtifactsStore(mongo.db);
-    this.blocking = redis.redis.duplicate();
-    this.subscriber = redis.redis.duplicate();
+    this.blocking = duplicateClient(redis.redis);
+    this.subscriber = duplicateClient(redis.redis);
     this.blocking.on('error', () => {});
     this.subscriber.on('error', () => {});
     this.cancels = new CancelChannel(redis.redis, this.subscriber);

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@baton/kit';
 import { KEYS } from './keys.js';
 
 /**
@@ -7,9 +7,9 @@ import { KEYS } from './keys.js';
  */
 export class CancelChannel {
   constructor(
-    private readonly publisher: Redis,
+    private readonly publisher: RedisClient,
     /** A connection of its own (subscribed connections can do nothing else). */
-    private readonly subscriber: Redis,
+    private readonly subscriber: RedisClient,
   ) {}
 
   async publish(attemptKey: string): Promise<void> {

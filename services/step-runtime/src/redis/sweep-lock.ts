@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@baton/kit';
 
 /**
  * A short lock so one replica at a time runs a sweep. Liveness only: two sweepers at once would
@@ -6,7 +6,7 @@ import type { Redis } from 'ioredis';
  * so a sweep runs about once per ttl across all replicas.
  */
 export async function tryTakeSweepLock(
-  redis: Redis,
+  redis: RedisClient,
   key: string,
   holder: string,
   ttlMs: number,

@@ -1,7 +1,13 @@
-import { SHARED_KEYS } from '@baton/kit';
-import type { Redis } from 'ioredis';
+import { type RedisClient, SHARED_KEYS, hashTagOf, isCluster } from '@baton/kit';
 
 const WORK_GROUP = SHARED_KEYS.workGroup;
+
+/**
+ * How long one wait lasts when this replica's pools are on several slots of a Redis Cluster (an
+ * XREADGROUP may only name streams of one slot): the wait goes to each slot in turn, so a message
+ * on another slot waits at most about this long.
+ */
+export const SLOT_WAIT_MS = 100;
 
 export interface QueueMessage {
   stream: string;
@@ -21,15 +27,25 @@ export type RawEntry = [string | Buffer, (string | Buffer)[] | null] | null;
  */
 export class WorkQueue {
   private readonly streams: string[];
+  /** The streams by hash slot (one group on one Redis, or when the pools share a tag). */
+  private readonly slots: string[][];
+  /** The slot the next wait goes to (several slots only). */
+  private turn = 0;
 
   /** `blocking` must be a connection of its own: XREADGROUP BLOCK holds it. */
   constructor(
-    private readonly blocking: Redis,
-    private readonly redis: Redis,
+    private readonly blocking: RedisClient,
+    private readonly redis: RedisClient,
     pools: string[],
     private readonly consumer: string,
   ) {
     this.streams = pools.map((p) => SHARED_KEYS.work(p));
+    const byTag = new Map<string, string[]>();
+    for (const s of this.streams) {
+      const tag = isCluster(redis) ? hashTagOf(s) : '';
+      byTag.set(tag, [...(byTag.get(tag) ?? []), s]);
+    }
+    this.slots = [...byTag.values()];
   }
 
   /** Creates the group on each stream (at its end, creating the stream); BUSYGROUP is fine. */
@@ -43,16 +59,38 @@ export class WorkQueue {
     }
   }
 
-  /** New messages for this consumer, waiting up to blockMs. Recreates lost groups (Redis flushed). */
+  /**
+   * New messages for this consumer, waiting up to blockMs. Recreates lost groups (Redis flushed).
+   * Pools on several slots of a cluster: each slot is looked at without waiting, then the wait
+   * (SLOT_WAIT_MS) goes to one slot, the next one the next time.
+   */
   async read(count: number, blockMs: number): Promise<QueueMessage[]> {
-    const args = ['GROUP', WORK_GROUP, this.consumer, 'COUNT', count, 'BLOCK', blockMs, 'STREAMS'];
+    if (this.slots.length === 1) return this.readSlot(this.slots[0]!, count, blockMs);
+    const out: QueueMessage[] = [];
+    for (const streams of this.slots) {
+      if (out.length >= count) return out;
+      out.push(...(await this.readSlot(streams, count - out.length, undefined)));
+    }
+    if (out.length > 0) return out;
+    this.turn = (this.turn + 1) % this.slots.length;
+    return this.readSlot(this.slots[this.turn]!, count, Math.min(blockMs, SLOT_WAIT_MS));
+  }
+
+  /** XREADGROUP over streams of one slot; blockMs undefined: answer at once. */
+  private async readSlot(
+    streams: string[],
+    count: number,
+    blockMs: number | undefined,
+  ): Promise<QueueMessage[]> {
+    const args: (string | number)[] = ['GROUP', WORK_GROUP, this.consumer, 'COUNT', count];
+    if (blockMs !== undefined) args.push('BLOCK', blockMs);
+    args.push('STREAMS');
     try {
       // In binary: the message bodies are protobuf, not text.
-      const reply = (await this.blocking.callBuffer(
-        'XREADGROUP',
+      const reply = (await binary(this.blocking).xreadgroupBuffer(
         ...args,
-        ...this.streams,
-        ...this.streams.map(() => '>'),
+        ...streams,
+        ...streams.map(() => '>'),
       )) as unknown;
       const out: QueueMessage[] = [];
       const pairs = streamsOf(reply);
@@ -76,8 +114,7 @@ export class WorkQueue {
     for (const stream of this.streams) {
       if (out.length >= count) break;
       try {
-        const reply = (await this.redis.callBuffer(
-          'XAUTOCLAIM',
+        const reply = (await binary(this.redis).xautoclaimBuffer(
           stream,
           WORK_GROUP,
           this.consumer,
@@ -101,6 +138,17 @@ export class WorkQueue {
   async done(msg: QueueMessage): Promise<void> {
     await this.redis.multi().xack(msg.stream, WORK_GROUP, msg.id).xdel(msg.stream, msg.id).exec();
   }
+}
+
+/**
+ * The binary forms of the two reads, by name: ioredis' `callBuffer` loses the command name on a
+ * Cluster client (it sends `GROUP ...` for `XREADGROUP GROUP ...`), the named Buffer methods do not.
+ */
+function binary(redis: RedisClient): {
+  xreadgroupBuffer(...args: (string | number)[]): Promise<unknown>;
+  xautoclaimBuffer(...args: (string | number)[]): Promise<unknown>;
+} {
+  return redis as unknown as ReturnType<typeof binary>;
 }
 
 /**

@@ -14,7 +14,7 @@ export const protobufFileName = "baton/internal/v1/work.proto";
 /**
  * Internal: one step attempt as the scheduler enqueues it for step-runtime. Not for users.
  * It travels as protobuf binary in the field `a` of a message on the Redis stream
- * `{baton}:work:<pool>` (read by the consumer group `step-runtime`); the permit gate may hold the
+ * `{baton:work:<pool>}` (read by the consumer group `step-runtime`); the permit gate may hold the
  * same bytes a while before it adds them to the stream. Step-runtime checks every field.
  */
 export interface WorkMessage {
