@@ -8,8 +8,9 @@
 //     statuses={{ stepId: 'RUNNING', 'loop/inner': 'SUCCEEDED' }}   // optional: step-run statuses by
 //                                  // step path (`<parent id>/<child id>` for nested steps); colours
 //                                  // the boxes as the CLI colours statuses
-//     iterationCounts={{ loop: { SUCCEEDED: '950', RUNNING: '50' } }} // optional: a foreach/while's
-//                                  // iterations by status (StepRunSummary.iterationCounts), by path
+//     iterationCounts={{ loop: { total: '1000', succeeded: '950', running: '50' } }} // optional:
+//                                  // a foreach/while's StepRunSummary.iterationCounts, by step path;
+//                                  // drawn as a progress bar and "950/1,000 iterations ok"
 //     subworkflows={{ call: childWorkflow }}  // optional: child definitions by subworkflow step path;
 //                                  // a subworkflow opens as a group only when its child is given
 //     selected="loop/inner"        // optional: the selected step's path (else the DAG keeps its own)
@@ -50,7 +51,16 @@ interface Overlay {
 }
 
 export function Dag(props: DagProps): JSX.Element {
-  const steps = useMemo(() => readSteps(props.definition), [props.definition]);
+  // A page may hand over a freshly parsed but identical definition on every render: keep the
+  // steps (and so the layout, the view and the open groups) while the drawn shape is the same.
+  const kept = useRef<{ steps: DagStep[]; shape: string } | undefined>(undefined);
+  const steps = useMemo(() => {
+    const next = readSteps(props.definition);
+    const shape = shapeOf(next);
+    if (kept.current?.shape === shape) return kept.current.steps;
+    kept.current = { steps: next, shape };
+    return next;
+  }, [props.definition]);
   const children = useMemo(() => {
     const m = new Map<string, DagStep[]>();
     for (const [path, def] of Object.entries(props.subworkflows ?? {}))
@@ -158,7 +168,8 @@ export function Dag(props: DagProps): JSX.Element {
   // A new definition starts closed and framed afresh.
   useLayoutEffect(() => {
     view.current = undefined;
-    setExpanded(new Set());
+    // Keep the same (empty) set when nothing was open: a new one would lay everything out again.
+    setExpanded((prev) => (prev.size === 0 ? prev : new Set()));
   }, [steps]);
 
   // Frame the drawing the first time; after opening or closing a group keep the view as it is.
@@ -460,6 +471,42 @@ export function Dag(props: DagProps): JSX.Element {
       </div>
     </div>
   );
+}
+
+/**
+ * What the drawing depends on, hashed (two FNV-1a lanes over every field that shows): two
+ * definitions with the same shape draw the same. Cheaper than building the text to compare.
+ */
+function shapeOf(steps: DagStep[]): string {
+  let a = 0x811c9dc5;
+  let b = 0x01000193;
+  const add = (text: string) => {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      a = Math.imul(a ^ c, 16777619);
+      b = Math.imul(b ^ c, 2246822519);
+    }
+    a = Math.imul(a ^ 0xff, 16777619);
+    b = Math.imul(b ^ 0xff, 2246822519);
+  };
+  let count = 0;
+  for (const s of walk(steps)) {
+    count++;
+    add(s.path);
+    add(s.kind);
+    add(s.type);
+    add(s.name ?? '');
+    add(s.condition ?? '');
+    add(s.subworkflowId ?? '');
+    add(s.loopVars?.join(',') ?? '');
+    add(s.signalsIn.join(','));
+    add(s.signalsOut.join(','));
+    for (const e of s.successors) {
+      add(e.to);
+      add(e.condition);
+    }
+  }
+  return `${count}:${a >>> 0}:${b >>> 0}`;
 }
 
 export type { Scene };

@@ -51,7 +51,8 @@ export function fastLayout(
   const topo: number[] = [];
   for (let v = 0; v < n; v++) if (indeg[v] === 0) topo.push(v);
   for (let i = 0; i < topo.length; i++) for (const w of succ[topo[i]]) if (--indeg[w] === 0) topo.push(w);
-  if (topo.length < n) {
+  const cyclic = topo.length < n;
+  if (cyclic) {
     // A cycle (validation refuses them; tolerate it): the rest in definition order.
     const placed = new Uint8Array(n);
     for (const v of topo) placed[v] = 1;
@@ -61,10 +62,12 @@ export function fastLayout(
   topo.forEach((v, i) => {
     pos[v] = i;
   });
-  // Only edges going forward in that order count from here on.
-  for (let v = 0; v < n; v++) {
-    succ[v] = succ[v].filter((w) => pos[w] > pos[v]);
-    pred[v] = pred[v].filter((u) => pos[u] < pos[v]);
+  // Only edges going forward in that order count from here on (all of them in a DAG).
+  if (cyclic) {
+    for (let v = 0; v < n; v++) {
+      succ[v] = succ[v].filter((w) => pos[w] > pos[v]);
+      pred[v] = pred[v].filter((u) => pos[u] < pos[v]);
+    }
   }
 
   const rank = new Int32Array(n);
@@ -107,8 +110,10 @@ export function fastLayout(
         for (const u of nb) s += rel[u];
         key[v] = s / nb.length;
       }
-      layer.sort((a, b) => key[a] - key[b] || rel[a] - rel[b]);
-      setRel(layer);
+      if (layer.length > 1) {
+        layer.sort((a, b) => key[a] - key[b] || rel[a] - rel[b]);
+        setRel(layer);
+      }
     }
   };
   sweep(true);
@@ -129,6 +134,17 @@ export function fastLayout(
   const place = (down: boolean) => {
     for (let k = 0; k < ranks; k++) {
       const layer = layers[down ? k : ranks - 1 - k];
+      if (layer.length === 1) {
+        // Alone in its rank (every step of a chain): straight under (or over) its neighbours.
+        const v = layer[0];
+        const nb = down ? pred[v] : succ[v];
+        if (nb.length > 0) {
+          let s = 0;
+          for (const u of nb) s += x[u];
+          x[v] = s / nb.length;
+        }
+        continue;
+      }
       const desired = layer.map((v) => {
         const nb = down ? pred[v] : succ[v];
         if (nb.length === 0) return x[v];

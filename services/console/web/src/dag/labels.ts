@@ -48,7 +48,7 @@ export function tooltip(step: DagStep, status?: string, counts?: Record<string, 
   if (step.name) lines.push(step.name);
   if (status) lines.push(`status: ${status}`);
   const entries = Object.entries(counts ?? {}).filter(([, n]) => Number(n) > 0);
-  if (entries.length) lines.push(`iterations: ${entries.map(([s, n]) => `${s} ${n}`).join(', ')}`);
+  if (entries.length) lines.push(`iterations: ${entries.map(([k, n]) => `${k} ${n}`).join(', ')}`);
   if (step.kind === 'while' && step.condition) lines.push(`while: ${step.condition}`);
   if (step.loopVars?.length) lines.push(`loop over: ${step.loopVars.join(', ')}`);
   if (step.steps) lines.push(`${plural(step.nestedCount, 'nested step')}`);

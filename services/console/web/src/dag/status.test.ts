@@ -42,4 +42,27 @@ describe('countsByGroup', () => {
     });
     expect(countsByGroup(undefined)).toEqual({ total: 0, groups: [] });
   });
+
+  it("reads the scheduler's loop counters: total, running, succeeded, failed, stopped", () => {
+    expect(
+      countsByGroup({
+        total: '1000',
+        launched: '700',
+        running: '100',
+        succeeded: '550',
+        failed: '40',
+        stopped: '10',
+      }),
+    ).toEqual({
+      total: 1000,
+      groups: [
+        ['ok', 550],
+        ['fail', 40],
+        ['active', 100],
+        ['attention', 10],
+        ['passed', 300],
+      ],
+    });
+    expect(countsByGroup({ total: '5', succeeded: 'x' })).toEqual({ total: 5, groups: [['passed', 5]] });
+  });
 });

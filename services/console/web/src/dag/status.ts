@@ -47,19 +47,43 @@ export const STATUS_GROUPS: readonly StatusGroup[] = [
   'passed',
 ];
 
-/** Iteration counts (status → count, int64 as strings in JSON) summed by group, in STATUS_GROUPS order. */
+/**
+ * A loop's iterations by group, in STATUS_GROUPS order, from StepRunSummary.iterationCounts (int64
+ * values as strings in JSON). The scheduler reports `total`, `launched`, `running`, `succeeded`,
+ * `failed` and `stopped`; iterations not yet ended nor running count as not started (grey). Counts
+ * keyed by status (`SUCCEEDED: 950`) are read too. Anything that is not a count is ignored.
+ */
 export function countsByGroup(counts: Record<string, string | number> | undefined): {
   total: number;
   groups: [StatusGroup, number][];
 } {
+  const num = (v: unknown) => {
+    const n = Number(v);
+    return Number.isFinite(n) && n > 0 ? n : 0;
+  };
   const sums = new Map<StatusGroup, number>();
+  const add = (g: StatusGroup, n: number) => {
+    if (n > 0) sums.set(g, (sums.get(g) ?? 0) + n);
+  };
   let total = 0;
-  for (const [status, raw] of Object.entries(counts ?? {})) {
-    const n = Number(raw);
-    if (!Number.isFinite(n) || n <= 0) continue;
-    const g = statusGroup(status);
-    sums.set(g, (sums.get(g) ?? 0) + n);
-    total += n;
+  const c = counts ?? {};
+  if ('total' in c) {
+    total = num(c.total);
+    const ok = num(c.succeeded);
+    const fail = num(c.failed);
+    const running = num(c.running);
+    const stopped = num(c.stopped);
+    add('ok', ok);
+    add('fail', fail);
+    add('active', running);
+    add('attention', stopped);
+    add('passed', total - ok - fail - running - stopped);
+  } else {
+    for (const [status, raw] of Object.entries(c)) {
+      const n = num(raw);
+      add(statusGroup(status), n);
+      total += n;
+    }
   }
   return { total, groups: STATUS_GROUPS.filter((g) => sums.has(g)).map((g) => [g, sums.get(g)!]) };
 }
