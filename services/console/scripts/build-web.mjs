@@ -1,6 +1,6 @@
 // Bundles the browser app (web/src/main.tsx) with esbuild into dist/web/, beside index.html and
 // the stylesheet, where the console server reads them at start. Run by the root `npm run build`.
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -23,5 +23,7 @@ await build({
   logLevel: 'warning',
 });
 copyFileSync(join(root, 'web', 'index.html'), join(out, 'index.html'));
-copyFileSync(join(root, 'web', 'app.css'), join(out, 'app.css'));
+// One stylesheet: the app's, then the DAG component's own (web/src/dag/dag.css).
+const css = ['app.css', join('src', 'dag', 'dag.css')].map((f) => readFileSync(join(root, 'web', f), 'utf8'));
+writeFileSync(join(out, 'app.css'), css.join('\n'));
 console.log(`console web app built in ${Date.now() - started} ms`);
