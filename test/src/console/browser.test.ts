@@ -118,9 +118,12 @@ const runStatus = () => page.locator('.title-right .badge');
     assert.match(params, /greeting\s+STRING\s+"bonjour"/);
     assert.match(params, /times\s+LONG\s+3/);
     await page.locator('[data-testid="step-counts"]').getByText('SUCCEEDED 2').waitFor();
+    // The DAG is drawn (canvas) with a focusable box per step; clicking one opens its step.
+    await page.locator('.dag[data-state="drawn"]').waitFor();
     await shot('1-started-and-succeeded');
+    await page.locator('button[data-step="greet"]').click();
+    await page.waitForURL(/\/runs\/console\.hello%3A1%3A1\/steps\/greet$/);
     // The log of the greeting, as the step printed it.
-    await page.locator('.step-row[data-step="greet"]').getByRole('link', { name: 'greet' }).click();
     await page.locator('[data-testid="log"]').getByText('bonjour x3').waitFor();
   });
 

@@ -27,7 +27,12 @@ export function RunPage(props: { runKey: string }): JSX.Element {
     );
   }
   const statuses: Record<string, string> = {};
-  for (const s of inst.steps ?? []) if (s.stepId) statuses[s.stepId] = s.status ?? '';
+  const iterationCounts: Record<string, Record<string, string>> = {};
+  for (const s of inst.steps ?? []) {
+    if (!s.stepId) continue;
+    statuses[s.stepId] = s.status ?? '';
+    if (s.iterationCounts) iterationCounts[s.stepId] = s.iterationCounts;
+  }
   const workflowId = inst.ref?.workflowId ?? '';
   const selectStep = (stepId: string, stepPath: string) => {
     // A nested step runs in the iterations of its top-level loop step: open those.
@@ -103,6 +108,7 @@ export function RunPage(props: { runKey: string }): JSX.Element {
         <Dag
           definition={definition.data}
           statuses={statuses}
+          iterationCounts={iterationCounts}
           conditionLabels={true}
           onSelectStep={selectStep}
         />
