@@ -1,8 +1,8 @@
 // Floors the benchmarks print beside their figures: what the machine does with no orchestration
 // at all — raw FerretDB inserts, a Redis round trip, spawning a process.
 import { execFileSync, spawn } from 'node:child_process';
-import { Redis } from 'ioredis';
 import { MongoClient } from 'mongodb';
+import { createRedisClient } from '@baton/kit';
 import type { Stack } from '@baton/testing';
 import { percentile } from './bench-kit';
 
@@ -31,7 +31,8 @@ export async function storageFloors(
     single.push(performance.now() - t);
   }
   await mongo.close();
-  const redis = new Redis(stack.redisUrl);
+  // On a cluster, a PING goes to one master: the same round trip.
+  const redis = createRedisClient(stack.redisUrl);
   const rtt: number[] = [];
   for (let i = 0; i < 500; i++) {
     const t = performance.now();
