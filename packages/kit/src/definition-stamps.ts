@@ -21,6 +21,10 @@ const STAMP_TTL_MS = 7 * 86_400_000;
 /** The definition service, after a change is stored. */
 export async function stampDefinitionChange(redis: RedisClient, workflowId: string): Promise<void> {
   await redis.set(key(workflowId), randomUUID(), 'PX', STAMP_TTL_MS);
+  // During an upgrade from the single-tag key names, schedulers of the previous release still read
+  // this key: a change must reach them too (two single-key writes, so no cross-slot command). Drop
+  // once no deployment runs a release older than the per-workflow tags (docs/scaling.md, Upgrading).
+  await redis.set(`{baton}:def-stamp:${workflowId}`, randomUUID(), 'PX', STAMP_TTL_MS);
 }
 
 export interface DefinitionStamp {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from '@jest/globals';
 import { BatonClientError, type StatusCodeName } from '@baton/sdk';
-import { apiError, httpStatusOf, toApiError } from './api-errors';
+import { apiError, httpStatusOf, toApiError, withoutTransportDetail } from './api-errors';
 
 describe('httpStatusOf', () => {
   test('each gRPC code maps to the HTTP status a browser and a proxy understand', () => {
@@ -105,5 +105,17 @@ describe('toApiError', () => {
       message: 'no such API',
       violations: [{ field: 'path', description: 'x' }],
     });
+  });
+});
+
+describe('withoutTransportDetail', () => {
+  test("grpc-js' diagnostics and the peer's address are cut, the service's words kept", () => {
+    assert.equal(
+      withoutTransportDetail(
+        'Deadline exceeded after 10.001s,name resolution: 0.001s,metadata filters: 0s,LB pick: 0.002s,remote_addr=10.0.3.7:7402',
+      ),
+      'Deadline exceeded after 10.001s',
+    );
+    assert.equal(withoutTransportDetail('workflow a,b not found'), 'workflow a,b not found');
   });
 });

@@ -55,11 +55,20 @@ export function toApiError(err: unknown, service?: string): ApiError {
       };
     return {
       code: err.code,
-      message: err.message,
+      message: withoutTransportDetail(err.message),
       violations: err.violations,
       ...(err.reason ? { reason: err.reason } : {}),
       ...(err.requestId ? { requestId: err.requestId } : {}),
     };
   }
   return { code: 'INTERNAL', message: 'the console failed to handle the request', violations: [] };
+}
+
+/**
+ * grpc-js appends its own diagnostics to a deadline or a dropped connection
+ * (`Deadline exceeded after 10.001s,remote_addr=10.0.3.7:7402`, `LB pick: …`): the peer's address
+ * is the cluster's business, not the browser's.
+ */
+export function withoutTransportDetail(message: string): string {
+  return message.replace(/,\s*(?:name resolution|metadata filters|LB pick|remote_addr)[^,]*/g, '');
 }

@@ -10,7 +10,13 @@ import {
   parseArtifactQuery,
 } from './artifact-route';
 import { RequestCodec } from './request-codec';
-import { type HostPolicy, authorizationOf, crossOrigin, hostAllowed } from './request-guard';
+import {
+  type HostPolicy,
+  authorizationOf,
+  crossOrigin,
+  crossSiteApiFetch,
+  hostAllowed,
+} from './request-guard';
 import { buildRpcTable, clientMethodOf, type RpcEntry } from './rpc-table';
 import type { Asset } from './static-assets';
 
@@ -92,14 +98,25 @@ export function createConsoleServer(options: ConsoleServerOptions): Server & { o
       );
     if (crossOrigin(req))
       return sendError(res, apiError('PERMISSION_DENIED', 'cross-origin requests are refused'));
-    // A path is taken as sent: dot segments, backslashes and encoded dots, slashes or NULs are never
-    // normalised into another path (the URL parser would turn /assets/../x into /x), they are refused.
+    // A path is taken as sent: dot segments (plain or encoded) and backslashes are never normalised
+    // into another path (the URL parser would turn /assets/../x into /x), they are refused. Encoded dots, slashes and
+    // NULs are refused where the path names a file or an API; a page's path may carry them, since a
+    // signal name can hold a '/' (`/signals/prod%2Fdb.table/5`) and the app decodes each segment.
     const rawPath = (req.url ?? '/').split('?')[0];
-    if (!rawPath.startsWith('/') || /\\|%2e|%2f|%5c|%00|\/\.\.?(\/|$)/i.test(rawPath))
+    const namesFileOrApi = rawPath.startsWith('/assets/') || rawPath.startsWith('/api/');
+    if (
+      !rawPath.startsWith('/') ||
+      /\\|%00|\/(\.|%2e){1,2}(\/|$)/i.test(rawPath) ||
+      (namesFileOrApi && /%2e|%2f|%5c/i.test(rawPath))
+    )
       return sendText(res, 404, 'not found\n');
     const url = new URL(req.url ?? '/', 'http://console');
     const path = url.pathname;
-    if (path.startsWith('/api/')) return api(req, res, url);
+    if (path.startsWith('/api/')) {
+      if (crossSiteApiFetch(req))
+        return sendError(res, apiError('PERMISSION_DENIED', 'cross-origin requests are refused'));
+      return api(req, res, url);
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD')
       return sendError(res, apiError('INVALID_ARGUMENT', `method ${req.method} is not allowed here`), 405);
     if (path.startsWith('/assets/')) {
@@ -257,10 +274,12 @@ export function createConsoleServer(options: ConsoleServerOptions): Server & { o
         signal: abort.signal,
       }) as AsyncIterable<unknown>;
       for await (const message of messages) {
-        if (!res.write(`data: ${JSON.stringify(entry.response.toJSON(message))}\n\n`))
-          await new Promise((resolve) => res.once('drain', resolve));
+        if (!res.write(`data: ${JSON.stringify(entry.response.toJSON(message))}\n\n`)) {
+          await drained(res);
+          if (abort.signal.aborted) break;
+        }
       }
-      res.end('event: end\ndata: {}\n\n');
+      if (!abort.signal.aborted) res.end('event: end\ndata: {}\n\n');
     } catch (err) {
       if (abort.signal.aborted) res.end();
       else res.end(`event: error\ndata: ${JSON.stringify(callError(err, entry.service))}\n\n`);
@@ -289,10 +308,12 @@ export function createConsoleServer(options: ConsoleServerOptions): Server & { o
       })
       [Symbol.asyncIterator]();
     let sent = 0;
+    let total = 0;
     try {
       for (let next = await chunks.next(); !next.done; next = await chunks.next()) {
         const chunk = next.value;
         const size = Number(chunk.size);
+        total = size;
         if (!res.headersSent) {
           if (!Number.isSafeInteger(size) || size < 0 || size > limits.maxArtifactBytes) {
             abort.abort();
@@ -317,9 +338,14 @@ export function createConsoleServer(options: ConsoleServerOptions): Server & { o
         if (Number(chunk.offset) !== sent || sent + chunk.data.length > size)
           throw new Error(`artifact chunk at ${chunk.offset}, expected ${sent} (size ${size})`);
         sent += chunk.data.length;
-        if (!res.write(chunk.data)) await new Promise((resolve) => res.once('drain', resolve));
+        if (!res.write(chunk.data)) {
+          await drained(res);
+          if (abort.signal.aborted) return;
+        }
       }
       if (!res.headersSent) throw new Error('GetStepArtifact answered no chunk');
+      // content-length promised `total` bytes: a stream that ended short must not pass for the file.
+      if (sent !== total) throw new Error(`artifact ended at ${sent} of ${total} bytes`);
       res.end();
     } catch (err) {
       if (!res.headersSent) return sendError(res, callError(err, 'stepRuntime'));
@@ -421,4 +447,17 @@ function sendAsset(res: ServerResponse, asset: Asset, cache: string): void {
     'content-length': asset.body.length,
   });
   res.end(asset.body);
+}
+
+/** Resolves when the response can take more, or when its socket is gone (no 'drain' then). */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.once('drain', done);
+    res.once('close', done);
+  });
 }

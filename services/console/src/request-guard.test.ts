@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import type { IncomingMessage } from 'node:http';
 import { describe, test } from '@jest/globals';
-import { authorizationOf, crossOrigin, hostAllowed, hostNameOf, hostPolicy } from './request-guard';
+import {
+  authorizationOf,
+  crossOrigin,
+  crossSiteApiFetch,
+  hostAllowed,
+  hostNameOf,
+  hostPolicy,
+} from './request-guard';
 
 /** Only the headers the guards read: they never touch anything else of the request. */
 const req = (headers: Record<string, string | undefined>) => ({ headers }) as unknown as IncomingMessage;
@@ -93,5 +100,15 @@ describe('authorizationOf', () => {
     assert.equal(authorizationOf(req({ authorization: 'Bearer abc' })), 'Bearer abc');
     assert.equal(authorizationOf(req({ authorization: '' })), undefined);
     assert.equal(authorizationOf(req({})), undefined);
+  });
+});
+
+describe('crossSiteApiFetch', () => {
+  test("a browser's fetch for another site is refused; same-origin, typed URLs and non-browsers pass", () => {
+    assert.equal(crossSiteApiFetch(req({ 'sec-fetch-site': 'cross-site' })), true);
+    assert.equal(crossSiteApiFetch(req({ 'sec-fetch-site': 'same-site' })), true);
+    assert.equal(crossSiteApiFetch(req({ 'sec-fetch-site': 'same-origin' })), false);
+    assert.equal(crossSiteApiFetch(req({ 'sec-fetch-site': 'none' })), false);
+    assert.equal(crossSiteApiFetch(req({})), false);
   });
 });

@@ -55,3 +55,13 @@ export function authorizationOf(req: IncomingMessage): string | undefined {
   const value = req.headers.authorization;
   return typeof value === 'string' && value.length > 0 ? value : undefined;
 }
+
+/**
+ * An API request a browser made for another site's page (an `<img>` or `<script>` pointing at a
+ * stream sends no Origin): refused by its Fetch Metadata. Links to pages from elsewhere stay fine;
+ * this guards `/api/` only. Clients that send no such header (curl, SDKs) are not browsers.
+ */
+export function crossSiteApiFetch(req: IncomingMessage): boolean {
+  const site = req.headers['sec-fetch-site'];
+  return typeof site === 'string' && site !== 'same-origin' && site !== 'none';
+}

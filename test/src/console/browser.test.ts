@@ -258,7 +258,9 @@ const runStatus = () => page.locator('.title-right .badge');
         0,
       { timeoutMs: 30_000, intervalMs: 200, what: 'console/ping #1 to start a run' },
     );
-    await page.getByRole('button', { name: 'Refresh' }).click();
+    // A reload of the deep link (the name's '/' is %2F in the path) shows the same page, now with
+    // the run the trigger started.
+    await page.reload();
     const lineage = page.locator('[data-testid="lineage"]');
     await lineage.getByText('STARTED').waitFor();
     await lineage.getByRole('link', { name: /console\.on_ping instance 1/ }).click();

@@ -67,9 +67,14 @@ export function Router(props: {
     const m = c.regex.exec(path);
     if (!m) continue;
     const params: Record<string, string> = {};
-    c.names.forEach((name, i) => {
-      params[name] = decodeURIComponent(m[i + 1]);
-    });
+    try {
+      c.names.forEach((name, i) => {
+        params[name] = decodeURIComponent(m[i + 1]);
+      });
+    } catch {
+      // A malformed escape (`%zz`) names no page.
+      return <>{props.notFound(path)}</>;
+    }
     return <>{c.route.render(params, query)}</>;
   }
   return <>{props.notFound(path)}</>;

@@ -196,13 +196,17 @@ export function Dag(props: DagProps): JSX.Element {
   // Tell the page (and the benchmark) when the first frame is on screen.
   useEffect(() => {
     if (drawn || !view.current) return;
-    const id = requestAnimationFrame(() =>
-      requestAnimationFrame(() => {
+    let inner = 0;
+    const outer = requestAnimationFrame(() => {
+      inner = requestAnimationFrame(() => {
         performance.mark('baton:dag-drawn');
         setDrawn(true);
-      }),
-    );
-    return () => cancelAnimationFrame(id);
+      });
+    });
+    return () => {
+      cancelAnimationFrame(outer);
+      cancelAnimationFrame(inner);
+    };
   }, [scene, drawn]);
 
   const toggle = (path: string) => {

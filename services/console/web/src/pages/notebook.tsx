@@ -74,7 +74,11 @@ export function NotebookView(props: {
         throw new ApiError(e.code, e.message, e.violations ?? []);
       }
       const size = Number(res.headers.get('content-length') ?? '0');
-      if (size > MAX_RENDER_BYTES) return { tooLarge: size };
+      if (size > MAX_RENDER_BYTES) {
+        // Stop the transfer: up to 64 MiB would otherwise still come down.
+        await res.body?.cancel();
+        return { tooLarge: size };
+      }
       return { notebook: (await res.json()) as NotebookJson };
     },
     [url],
@@ -82,7 +86,7 @@ export function NotebookView(props: {
   return (
     <div class="notebook" data-testid="notebook">
       <p>
-        <a href={url} download>
+        <a href={url} download="executed.ipynb" onClick={(e) => download(e, url)}>
           Download the executed notebook
         </a>
       </p>
@@ -128,4 +132,24 @@ function Output(props: { o: OutputJson }): JSX.Element | null {
   // HTML is shown as its source text, never parsed: a notebook is user code's output.
   const shown = text(data['text/plain']) || text(data['text/html']) || text(data['text/markdown']);
   return shown ? <pre class="output">{shown}</pre> : null;
+}
+
+/**
+ * A plain link sends no bearer header, so under BATON_AUTH=required it would save a 401 as the
+ * notebook: fetch it with the token and save the bytes instead.
+ */
+async function download(e: MouseEvent, url: string): Promise<void> {
+  e.preventDefault();
+  const token = getToken();
+  const res = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  if (!res.ok) {
+    alert(`The download failed: the console answered HTTP ${res.status}.`);
+    return;
+  }
+  const blob = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = blob;
+  a.download = 'executed.ipynb';
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(blob), 10_000);
 }
