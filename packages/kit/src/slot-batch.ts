@@ -16,8 +16,7 @@ interface Queued {
  *
  * On one Redis everything goes into one MULTI, in the order added: one round trip, atomic, as
  * Baton always did. On a Redis Cluster a MULTI (or a script) may only touch one slot, so the
- * commands of each hash tag form their own MULTI, and the MULTIs of one step are sent at once (one
- * pipeline per master). `next()` starts a new step, sent only after the previous one succeeded:
+ * commands of each hash tag form their own MULTI, and the MULTIs of one step are sent at once. `next()` starts a new step, sent only after the previous one succeeded:
  * callers put first what must exist before the rest is seen (a run's pending event before the
  * run is marked ready), and say which sweeper repairs a crash between two steps.
  */
@@ -71,22 +70,32 @@ export class SlotBatch {
     return this.queued.length === 0;
   }
 
-  /** Sends everything; throws the first command error (after the step that had it, so later steps are not sent). */
+  /**
+   * Sends everything; throws the first error (after the step that had it, so later steps are not
+   * sent). The replies of every MULTI that did commit reach their `onReplies` first, even when
+   * another MULTI of the batch failed: what they did happened, and callers act on it.
+   */
   async exec(): Promise<void> {
     if (this.queued.length === 0) return;
     const results = new Map<ChainableCommander, Replies>();
     const steps = this.single ? [[this.single]] : this.steps.map((s) => [...s.values()]);
+    let failure: unknown;
     for (const step of steps) {
-      const replies = await Promise.all(step.map((m) => m.exec()));
+      const settled = await Promise.allSettled(step.map((m) => m.exec()));
       step.forEach((m, i) => {
-        const r = replies[i];
+        const r = settled[i]!;
         // null: the MULTI was discarded (EXECABORT is thrown instead; WATCH is not used here).
-        if (!r) throw new Error('redis transaction discarded');
-        results.set(m, r as Replies);
+        if (r.status === 'rejected') failure ??= r.reason;
+        else if (!r.value) failure ??= new Error('redis transaction discarded');
+        else results.set(m, r.value as Replies);
       });
-      const failed = step.flatMap((m) => results.get(m)!).find(([err]) => err);
-      if (failed) throw failed[0];
+      failure ??= step.flatMap((m) => results.get(m) ?? []).find(([err]) => err)?.[0];
+      if (failure) break;
     }
-    for (const q of this.queued) q.onReplies?.(results.get(q.m)!.slice(q.from, q.to));
+    for (const q of this.queued) {
+      const replies = results.get(q.m);
+      if (replies) q.onReplies?.(replies.slice(q.from, q.to));
+    }
+    if (failure) throw failure;
   }
 }

@@ -174,8 +174,13 @@ export class ActionPerformer {
       if (tags.length === 0) b.add(stream, (m) => m.xadd(stream, '*', SHARED_KEYS.workField, body));
       else gate!.queueAcquire(b, a.attemptKey, stream, body, tags, now, started);
     }
-    await b.exec();
-    if (gate) await gate.send(started);
+    try {
+      await b.exec();
+    } finally {
+      // Messages the gate started in a MULTI that committed are sent even when another part of the
+      // batch failed: otherwise they would wait for the sweeper's unclaimed timeout.
+      if (gate) await gate.send(started);
+    }
   }
 
   private requireSignals(): SignalBroker {
