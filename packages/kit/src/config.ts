@@ -1,4 +1,4 @@
-import { parseClusterUrl } from './redis-client';
+import { parseClusterUrl } from './redis-url';
 import { type SecurityConfig, checkExposure, readSecurityConfig } from './security/security-config';
 
 export { ConfigError, EnvReader } from './env-reader';

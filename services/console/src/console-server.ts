@@ -202,10 +202,12 @@ export function createConsoleServer(options: ConsoleServerOptions): Server & { o
       );
     const body = await readBody(req, limits.maxBodyBytes);
     if (body === undefined) {
-      // Answer now and hang up: the rest of the body is never read (Node would otherwise drain it,
-      // however long it is, before the socket can be reused).
+      // Answer now and hang up: the rest of the body is never kept (Node would otherwise drain it,
+      // however long it is, before the socket can be reused). A socket closed with unread bytes
+      // resets, and a reset can reach the client before it has read the answer: so send the answer,
+      // half-close, discard what still arrives for a moment, then close for good.
       res.setHeader('connection', 'close');
-      res.once('finish', () => req.socket.destroy());
+      res.once('finish', () => lingerThenClose(req));
       return sendError(
         res,
         apiError('INVALID_ARGUMENT', `the body is larger than ${limits.maxBodyBytes} bytes`, [
@@ -419,6 +421,21 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefin
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+/** After an early answer: discard at most 1 s or 16 MiB more of the request, then destroy the socket. */
+function lingerThenClose(req: IncomingMessage): void {
+  const socket = req.socket;
+  let discarded = 0;
+  const close = () => socket.destroy();
+  const timer = setTimeout(close, 1000);
+  socket.once('close', () => clearTimeout(timer));
+  socket.end();
+  req.on('data', (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > 16 * 2 ** 20) close();
+  });
+  req.resume();
 }
 
 function truncate(text: string, max: number): string {
