@@ -29,12 +29,14 @@ const PASSED_OVER = new Set(['DISABLED', 'UNSATISFIED', 'SKIPPED', 'NOT_CREATED'
  * Green for success, red for failure, blue while running, grey when passed over, purple while waiting
  * for signals, amber otherwise (STOPPED, COMPLETED_WITH_ERROR, PAUSED, WAITING_FOR_PERMITS: needs a look).
  */
-export function statusGroup(status: string): StatusGroup {
-  if (status === 'SUCCEEDED') return 'ok';
-  if (FAILURES.has(status)) return 'fail';
-  if (ACTIVE.has(status)) return 'active';
-  if (PASSED_OVER.has(status)) return 'passed';
-  if (status === 'WAITING_FOR_SIGNALS') return 'waiting';
+export function statusGroup(status: string | undefined): StatusGroup {
+  const s = status ?? '';
+  if (s === 'SUCCEEDED') return 'ok';
+  if (FAILURES.has(s)) return 'fail';
+  if (ACTIVE.has(s)) return 'active';
+  // No status yet: not run, like NOT_CREATED.
+  if (PASSED_OVER.has(s) || s === '') return 'passed';
+  if (s === 'WAITING_FOR_SIGNALS') return 'waiting';
   return 'attention';
 }
 

@@ -169,26 +169,9 @@ export function durationText(start: string | undefined, end: string | undefined,
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
-// The CLI's status groups (packages/cli/src/commands/step-status.ts), as CSS classes: green for
-// success, red for failure, blue while running, grey when passed over, purple while waiting for
-// signals, amber for what needs a look (STOPPED, COMPLETED_WITH_ERROR, PAUSED, waiting for permits).
-const FAILURES = new Set([
-  'FAILED',
-  'USER_FAILED',
-  'PLATFORM_FAILED',
-  'FATALLY_FAILED',
-  'INTERNALLY_FAILED',
-  'TIMED_OUT',
-]);
-const ACTIVE = new Set([
-  'INITIALIZED',
-  'EVALUATING_PARAMS',
-  'STARTING',
-  'RUNNING',
-  'FINISHING',
-  'IN_PROGRESS',
-]);
-const PASSED_OVER = new Set(['DISABLED', 'UNSATISFIED', 'SKIPPED', 'NOT_CREATED', 'CREATED']);
+// Status groups as CSS classes: the DAG's own (dag/status.ts), so badges and boxes always agree.
+export { type StatusGroup, statusGroup } from '../dag/status';
+
 const TERMINAL_INSTANCE = new Set(['TIMED_OUT', 'STOPPED', 'FAILED', 'SUCCEEDED']);
 const TERMINAL_STEP = new Set([
   'DISABLED',
@@ -203,18 +186,6 @@ const TERMINAL_STEP = new Set([
   'STOPPED',
   'TIMED_OUT',
 ]);
-
-export type StatusGroup = 'ok' | 'fail' | 'active' | 'passed' | 'waiting' | 'attention';
-
-export function statusGroup(status: string | undefined): StatusGroup {
-  const s = status ?? '';
-  if (s === 'SUCCEEDED') return 'ok';
-  if (FAILURES.has(s)) return 'fail';
-  if (ACTIVE.has(s)) return 'active';
-  if (PASSED_OVER.has(s) || s === '') return 'passed';
-  if (s === 'WAITING_FOR_SIGNALS') return 'waiting';
-  return 'attention';
-}
 
 export function isInstanceTerminal(status: string | undefined): boolean {
   return TERMINAL_INSTANCE.has(status ?? '');
