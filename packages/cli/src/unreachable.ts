@@ -1,17 +1,4 @@
-import { BatonClientError } from '@baton/sdk';
-
-/** Why a connection failed, read from grpc-js' text (which names the socket error). */
-const CAUSES: [RegExp, string, string][] = [
-  [/ECONNREFUSED/, 'connection refused', 'CONNECTION_REFUSED'],
-  [/ENOTFOUND|EAI_AGAIN|Name resolution failed|DNS resolution failed/i, 'host not found', 'HOST_NOT_FOUND'],
-  [/ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|timed? ?out/i, 'no answer (timed out)', 'TIMED_OUT'],
-  [/ECONNRESET|socket hang up|Connection dropped|GOAWAY/i, 'connection reset', 'CONNECTION_RESET'],
-  [
-    /SSL|TLS|certificate|handshake|self[- ]signed|wrong version number/i,
-    'TLS handshake failed (a TLS service needs --tls-ca or --tls; a plaintext one neither)',
-    'TLS_FAILED',
-  ],
-];
+import { BatonClientError, connectionCause } from '@baton/sdk';
 
 /**
  * An UNAVAILABLE error in words a user can act on: "cannot reach the scheduler service at
@@ -19,9 +6,10 @@ const CAUSES: [RegExp, string, string][] = [
  * ("No connection established. Last error: ... Resolution note: ") is not shown.
  */
 export function unreachableError(err: BatonClientError, service: string, address: string): BatonClientError {
-  const raw = err.message;
-  const cause = CAUSES.find(([re]) => re.test(raw));
-  const [, words, reason] = cause ?? [undefined, 'the service is unavailable', 'UNAVAILABLE'];
+  const { words, reason } = connectionCause(
+    err.message,
+    'a TLS service needs --tls-ca or --tls; a plaintext one neither',
+  );
   return new BatonClientError('UNAVAILABLE', `cannot reach the ${service} service at ${address}: ${words}`, {
     reason,
     requestId: err.requestId,

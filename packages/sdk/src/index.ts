@@ -5,6 +5,7 @@ export type { CallOptions, StreamCallOptions } from './call-options';
 export { type ClientOptions, DEFAULT_CHANNEL_OPTIONS, DEFAULT_TIMEOUT_MS } from './client-options';
 export { DEFAULT_RETRY, neverSent, type RetryOptions } from './retry-policy';
 export { type BatonClients, connect } from './connect';
+export { connectionCause } from './connection-cause';
 export type { ConnectOptions } from './connect-options';
 export { createDefinitionClient, type DefinitionClient } from './definition-client';
 export { BatonClientError, type BatonClientErrorInit, toClientError } from './errors';

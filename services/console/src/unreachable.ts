@@ -1,17 +1,4 @@
-import { type BatonClientError, neverSent } from '@baton/sdk';
-
-/** Why no connection was made, read from grpc-js' text (which names the socket error). */
-const CAUSES: [RegExp, string, string][] = [
-  [/ECONNREFUSED/, 'connection refused', 'CONNECTION_REFUSED'],
-  [/ENOTFOUND|EAI_AGAIN|Name resolution failed|DNS resolution failed/i, 'host not found', 'HOST_NOT_FOUND'],
-  [/ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|timed? ?out/i, 'no answer (timed out)', 'TIMED_OUT'],
-  [/ECONNRESET|socket hang up|Connection dropped|GOAWAY/i, 'connection reset', 'CONNECTION_RESET'],
-  [
-    /SSL|TLS|certificate|handshake|self[- ]signed|wrong version number/i,
-    "TLS handshake failed (check the console's BATON_TLS / BATON_TLS_CA)",
-    'TLS_FAILED',
-  ],
-];
+import { type BatonClientError, connectionCause, neverSent } from '@baton/sdk';
 
 /** The service names as people say them (the URL's `stepRuntime` is the step-runtime service). */
 const SERVICE_WORDS: Record<string, string> = {
@@ -33,8 +20,7 @@ export function unreachableWords(
   service: string,
 ): { message: string; reason: string } | undefined {
   if (err.code !== 'UNAVAILABLE') return undefined;
-  const cause = CAUSES.find(([re]) => re.test(err.message));
-  const [, words, reason] = cause ?? [undefined, 'the service is unavailable', 'UNAVAILABLE'];
+  const { words, reason } = connectionCause(err.message, "check the console's BATON_TLS / BATON_TLS_CA");
   if (neverSent(err))
     return {
       message: `the console cannot reach the ${SERVICE_WORDS[service] ?? service} service: ${words}`,
