@@ -372,9 +372,27 @@ function makeService(
   metricsPort?: number,
 ): ServiceProcess {
   const addr = `127.0.0.1:${port}`;
-  const logFile = join(logDir, `${spec.name}.log`);
-  let proc: Proc | undefined;
-  const [cmd, ...args] = spec.command;
+  const life = processLifecycle({
+    root,
+    name: spec.name,
+    command: spec.command,
+    // BATON_SERVICE_NODE_ARGS: extra node flags for the services (e.g. --cpu-prof when profiling a bench).
+    nodeArgs: (process.env.BATON_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean),
+    env: {
+      ...baseEnv,
+      [spec.portEnv]: String(port),
+      [spec.internalPortEnv]: String(internalPort),
+      ...(metricsPort ? { BATON_METRICS_PORT: String(metricsPort) } : {}),
+    },
+    logDir,
+    timeoutMs,
+    ready: {
+      probe: () => healthStatus(addr, spec.grpcService, 1000, security?.caFile),
+      answer: 'SERVING',
+      what: `report SERVING on ${addr}`,
+      failed: `did not become SERVING on ${addr}`,
+    },
+  });
   return {
     name: spec.name,
     port,
@@ -382,6 +400,80 @@ function makeService(
     internalAddr: `127.0.0.1:${internalPort}`,
     addr,
     ...(metricsPort ? { metricsUrl: `http://127.0.0.1:${metricsPort}/metrics` } : {}),
+    logFile: life.logFile,
+    get pid() {
+      return life.pid;
+    },
+    kill9: life.kill9,
+    stop: life.stop,
+    exited: life.exited,
+    start: life.start,
+  };
+}
+
+/** The web console as a process of the stack: ready once GET <healthPath> answers 200. */
+function makeConsole(
+  root: string,
+  spec: StackConsoleSpec,
+  port: number,
+  logDir: string,
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+): ServiceProcess {
+  const addr = `127.0.0.1:${port}`;
+  const life = processLifecycle({
+    root,
+    name: spec.name,
+    command: spec.command,
+    nodeArgs: [],
+    env: { ...env, [spec.portEnv]: String(port) },
+    logDir,
+    timeoutMs,
+    ready: {
+      probe: () => httpStatus(`http://${addr}${spec.healthPath}`),
+      answer: '200',
+      what: `answer ${spec.healthPath} on ${addr}`,
+      failed: `did not answer ${spec.healthPath} on ${addr}`,
+    },
+  });
+  return {
+    name: spec.name,
+    port,
+    // The console has no internal port: nothing calls it but browsers.
+    internalPort: port,
+    internalAddr: addr,
+    addr,
+    logFile: life.logFile,
+    get pid() {
+      return life.pid;
+    },
+    kill9: life.kill9,
+    stop: life.stop,
+    exited: life.exited,
+    start: life.start,
+  };
+}
+
+/**
+ * One process of a stack (a service or the console): started in its own process group with its log
+ * in `<logDir>/<name>.log`, ready once `ready.probe` answers `ready.answer`; kill -9, stop and
+ * restart on the same port.
+ */
+function processLifecycle(opts: {
+  root: string;
+  name: string;
+  command: string[];
+  /** Extra node flags, when the command is `node`. */
+  nodeArgs: string[];
+  env: NodeJS.ProcessEnv;
+  logDir: string;
+  timeoutMs: number;
+  ready: { probe: () => Promise<string>; answer: string; what: string; failed: string };
+}): Pick<ServiceProcess, 'logFile' | 'pid' | 'kill9' | 'stop' | 'exited' | 'start'> {
+  const logFile = join(opts.logDir, `${opts.name}.log`);
+  let proc: Proc | undefined;
+  const [cmd, ...args] = opts.command;
+  return {
     logFile,
     get pid() {
       return proc?.exitInfo() === undefined ? proc?.child.pid : undefined;
@@ -401,96 +493,34 @@ function makeService(
     },
     async start() {
       if (proc && proc.exitInfo() === undefined) return;
-      // BATON_SERVICE_NODE_ARGS: extra node flags for the services (e.g. --cpu-prof when profiling a bench).
-      const nodeArgs =
-        cmd === 'node' ? (process.env.BATON_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean) : [];
-      const p = startProc(cmd === 'node' ? process.execPath : cmd, [...nodeArgs, ...args], spec.name, {
-        cwd: root,
-        env: {
-          ...baseEnv,
-          [spec.portEnv]: String(port),
-          [spec.internalPortEnv]: String(internalPort),
-          ...(metricsPort ? { BATON_METRICS_PORT: String(metricsPort) } : {}),
+      const node = cmd === 'node';
+      const p = startProc(
+        node ? process.execPath : cmd,
+        [...(node ? opts.nodeArgs : []), ...args],
+        opts.name,
+        {
+          cwd: opts.root,
+          env: opts.env,
+          logFile,
         },
-        logFile,
-      });
+      );
       proc = p;
       let last = '';
       try {
         await waitFor(
           async () => {
             if (p.exitInfo() !== undefined) throw new Error(`exited (${p.exitInfo()})`);
-            last = await healthStatus(addr, spec.grpcService, 1000, security?.caFile);
-            return last === 'SERVING';
-          },
-          { timeoutMs, intervalMs: 100, what: `${spec.name} to report SERVING on ${addr} (last: ${last})` },
-        );
-      } catch (err) {
-        throw failure(spec.name, p, `did not become SERVING on ${addr}`, err);
-      }
-    },
-  };
-}
-
-/** The web console as a process of the stack: ready once GET <healthPath> answers 200. */
-function makeConsole(
-  root: string,
-  spec: StackConsoleSpec,
-  port: number,
-  logDir: string,
-  env: NodeJS.ProcessEnv,
-  timeoutMs: number,
-): ServiceProcess {
-  const addr = `127.0.0.1:${port}`;
-  const logFile = join(logDir, `${spec.name}.log`);
-  let proc: Proc | undefined;
-  const [cmd, ...args] = spec.command;
-  return {
-    name: spec.name,
-    port,
-    // The console has no internal port: nothing calls it but browsers.
-    internalPort: port,
-    internalAddr: addr,
-    addr,
-    logFile,
-    get pid() {
-      return proc?.exitInfo() === undefined ? proc?.child.pid : undefined;
-    },
-    kill9() {
-      if (proc) killGroup(proc.child, 'SIGKILL');
-    },
-    async stop() {
-      if (proc) await stopProc(proc, 15_000);
-    },
-    exited: () => {
-      if (!proc) return Promise.resolve();
-      const keepAlive = setInterval(() => {}, 1000);
-      return proc.exited.finally(() => clearInterval(keepAlive));
-    },
-    async start() {
-      if (proc && proc.exitInfo() === undefined) return;
-      const p = startProc(cmd === 'node' ? process.execPath : cmd, args, spec.name, {
-        cwd: root,
-        env: { ...env, [spec.portEnv]: String(port) },
-        logFile,
-      });
-      proc = p;
-      let last = '';
-      try {
-        await waitFor(
-          async () => {
-            if (p.exitInfo() !== undefined) throw new Error(`exited (${p.exitInfo()})`);
-            last = await httpStatus(`http://${addr}${spec.healthPath}`);
-            return last === '200';
+            last = await opts.ready.probe();
+            return last === opts.ready.answer;
           },
           {
-            timeoutMs,
+            timeoutMs: opts.timeoutMs,
             intervalMs: 100,
-            what: `${spec.name} to answer ${spec.healthPath} on ${addr} (last: ${last})`,
+            what: `${opts.name} to ${opts.ready.what} (last: ${last})`,
           },
         );
       } catch (err) {
-        throw failure(spec.name, p, `did not answer ${spec.healthPath} on ${addr}`, err);
+        throw failure(opts.name, p, opts.ready.failed, err);
       }
     },
   };
